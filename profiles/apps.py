@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ProfilesConfig(AppConfig):
+    name = "profiles"
+    verbose_name = "Programs and people"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

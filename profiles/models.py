@@ -1,0 +1,400 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from .taxonomy import (
+    COMPONENTS,
+    CONSENT_PURPOSE,
+    CONSENT_TEXT_VERSION,
+    REQUIRED_STEPS,
+    STEP_TITLES,
+    STEPS,
+    CareerStage,
+    Facet,
+    MeetingFormat,
+    Role,
+    TagKind,
+    Visibility,
+)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.update(is_staff=True, is_superuser=True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractUser):
+    """A person's account. Email is the login; everything they answer lives
+    on their :class:`Profile` in each program they join."""
+
+    username = None
+    email = models.EmailField("email address", unique=True)
+    welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class ProgramQuerySet(models.QuerySet):
+    def open(self) -> ProgramQuerySet:
+        return self.filter(signup_open=True)
+
+
+class Program(models.Model):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=60, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+    signup_open = models.BooleanField("sign-up open", default=True)
+    require_common_language = models.BooleanField(
+        default=True, help_text="Only suggest pairs who share at least one language."
+    )
+    default_capacity = models.PositiveSmallIntegerField(default=3)
+    suggestions_per_mentee = models.PositiveSmallIntegerField(default=5)
+    min_score = models.PositiveSmallIntegerField(
+        "minimum score", default=30, help_text="Pairs scoring below this are not suggested."
+    )
+    weight_goals = models.PositiveSmallIntegerField(default=40)
+    weight_background = models.PositiveSmallIntegerField(default=25)
+    weight_values = models.PositiveSmallIntegerField(default=20)
+    weight_experience = models.PositiveSmallIntegerField(default=10)
+    weight_logistics = models.PositiveSmallIntegerField(default=5)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgramQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_score__lte=100), name="program_min_score_le_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(suggestions_per_mentee__gte=1, suggestions_per_mentee__lte=50),
+                name="program_suggestions_1_50",
+            ),
+            models.CheckConstraint(
+                condition=Q(default_capacity__lte=50), name="program_default_capacity_le_50"
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"weight_{c}__lte": 100}), name=f"program_weight_{c}_le_100"
+                )
+                for c in COMPONENTS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def weights(self) -> dict[str, int]:
+        return {c: getattr(self, f"weight_{c}") for c in COMPONENTS}
+
+
+class TagQuerySet(models.QuerySet):
+    def active(self) -> TagQuerySet:
+        return self.filter(is_active=True)
+
+    def of_kind(self, kind: str) -> TagQuerySet:
+        return self.active().filter(kind=kind)
+
+    def of_facet(self, facet: str) -> TagQuerySet:
+        return self.active().filter(facet=facet)
+
+
+class Tag(models.Model):
+    """A vocabulary entry. Background tags carry the facet they answer, so a
+    mentee's "must share" can be checked facet by facet."""
+
+    kind = models.CharField(max_length=16, choices=TagKind.choices)
+    facet = models.CharField(max_length=16, choices=Facet.choices, blank=True)
+    slug = models.SlugField(max_length=60)
+    name = models.CharField(max_length=80)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    objects = TagQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "slug"], name="tag_kind_slug_unique"),
+            models.CheckConstraint(
+                condition=(
+                    Q(kind__in=[TagKind.HERITAGE, TagKind.IDENTITY, TagKind.LANGUAGE])
+                    & ~Q(facet="")
+                )
+                | (Q(kind__in=[TagKind.GOAL, TagKind.VALUE, TagKind.INDUSTRY]) & Q(facet="")),
+                name="tag_facet_matches_kind",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.kind in (TagKind.HERITAGE, TagKind.IDENTITY)
+
+
+class ProfileQuerySet(models.QuerySet):
+    def mentors(self) -> ProfileQuerySet:
+        return self.filter(role=Role.MENTOR)
+
+    def mentees(self) -> ProfileQuerySet:
+        return self.filter(role=Role.MENTEE)
+
+    def ready(self) -> ProfileQuerySet:
+        """Profiles that have answered enough to be scored."""
+        return self.filter(is_ready=True)
+
+    def owned_by(self, user) -> ProfileQuerySet:
+        return self.filter(user=user)
+
+
+class Profile(models.Model):
+    """One person in one program, as a mentor or a mentee."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profiles")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="profiles")
+    role = models.CharField(max_length=8, choices=Role.choices)
+
+    display_name = models.CharField(max_length=80, blank=True)
+    headline = models.CharField(max_length=120, blank=True)
+    bio = models.TextField(blank=True, max_length=2000)
+    industry = models.ForeignKey(
+        Tag,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"kind": TagKind.INDUSTRY},
+    )
+    career_stage = models.PositiveSmallIntegerField(
+        choices=CareerStage.choices, null=True, blank=True
+    )
+    years_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    timezone = models.CharField(max_length=64, blank=True)
+    meeting_format = models.CharField(
+        max_length=10, choices=MeetingFormat.choices, default=MeetingFormat.EITHER
+    )
+    city = models.CharField(max_length=80, blank=True)
+    contact_details = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="How a match can reach you once a mentorship is accepted.",
+    )
+
+    languages = models.ManyToManyField(
+        Tag, blank=True, related_name="+", limit_choices_to={"kind": TagKind.LANGUAGE}
+    )
+    goals = models.ManyToManyField(
+        Tag, blank=True, related_name="+", limit_choices_to={"kind": TagKind.GOAL}
+    )
+    values = models.ManyToManyField(
+        Tag, blank=True, related_name="+", limit_choices_to={"kind": TagKind.VALUE}
+    )
+    # Sensitive: stored only under a given Consent, shown per background_visibility.
+    background = models.ManyToManyField(
+        Tag,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind__in": [TagKind.HERITAGE, TagKind.IDENTITY]},
+    )
+    heritage_note = models.CharField("heritage in your own words", max_length=200, blank=True)
+    background_visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.MATCHING
+    )
+
+    capacity = models.PositiveSmallIntegerField(default=3)
+    is_paused = models.BooleanField("paused", default=False)
+
+    importance_goals = models.PositiveSmallIntegerField(default=2)
+    importance_background = models.PositiveSmallIntegerField(default=2)
+    importance_values = models.PositiveSmallIntegerField(default=2)
+    importance_experience = models.PositiveSmallIntegerField(default=2)
+    importance_logistics = models.PositiveSmallIntegerField(default=2)
+    must_share = models.JSONField(default=list, blank=True)
+
+    steps_done = models.JSONField(default=list, blank=True, editable=False)
+    # Kept in step with steps_done by save(), so querysets can filter on it.
+    is_ready = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "role", "display_name"]
+        permissions = [
+            ("view_sensitive_answers", "Can view raw background answers"),
+        ]
+        indexes = [
+            models.Index(fields=["program", "role"], name="profile_program_role"),
+            # Matching re-reads only the profiles changed since its last look.
+            models.Index(fields=["program", "updated_at"], name="profile_program_updated"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program", "role"], name="profile_user_program_role_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=list(Role.values)), name="profile_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__gte=0, capacity__lte=50), name="profile_capacity_0_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(years_experience__isnull=True) | Q(years_experience__lte=70),
+                name="profile_years_experience_le_70",
+            ),
+            models.CheckConstraint(
+                condition=Q(career_stage__isnull=True) | Q(career_stage__lte=4),
+                name="profile_career_stage_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"importance_{c}__gte": 0, f"importance_{c}__lte": 3}),
+                    name=f"profile_importance_{c}_0_3",
+                )
+                for c in COMPONENTS
+            ),
+        ]
+
+    def __str__(self) -> str:
+        name = self.display_name or self.user.email
+        return f"{name} ({self.get_role_display().lower()}, {self.program})"
+
+    def save(self, *args, **kwargs) -> None:
+        self.is_ready = set(self.steps_done) >= REQUIRED_STEPS
+        if kwargs.get("update_fields") is not None and "steps_done" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "is_ready"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:profile", args=[self.pk])
+
+    @property
+    def is_mentor(self) -> bool:
+        return self.role == Role.MENTOR
+
+    @property
+    def is_mentee(self) -> bool:
+        return self.role == Role.MENTEE
+
+    @property
+    def name(self) -> str:
+        return self.display_name or "New member"
+
+    @property
+    def completeness(self) -> int:
+        """Share of the questionnaire's steps saved, in percent."""
+        return round(100 * len(set(self.steps_done) & set(STEPS)) / len(STEPS))
+
+    def step_states(self) -> list[tuple[str, str, bool]]:
+        """(slug, title, saved) for each questionnaire step, in order."""
+        return [(s, STEP_TITLES[s], s in self.steps_done) for s in STEPS]
+
+    def next_step(self) -> str | None:
+        return next((s for s in STEPS if s not in self.steps_done), None)
+
+    def importances(self) -> dict[str, int]:
+        return {c: getattr(self, f"importance_{c}") for c in COMPONENTS}
+
+
+class ConsentQuerySet(models.QuerySet):
+    def given(self) -> ConsentQuerySet:
+        return self.filter(withdrawn_at__isnull=True)
+
+
+class Consent(models.Model):
+    """An explicit consent to store one sensitive category of a profile."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="consents")
+    category = models.CharField(max_length=16, choices=Facet.choices)
+    purpose = models.TextField()
+    text_version = models.CharField(max_length=40)
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-given_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "category"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="consent_one_given_per_category",
+            ),
+            models.CheckConstraint(
+                condition=~Q(category=Facet.LANGUAGE), name="consent_category_sensitive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "given"
+        return f"{self.get_category_display()} consent, {state}"
+
+    @classmethod
+    def to_current_text(cls, profile: Profile, category: str, at) -> Consent:
+        """An unsaved consent to the current text, for one category."""
+        return cls(
+            profile=profile,
+            category=category,
+            purpose=CONSENT_PURPOSE,
+            text_version=CONSENT_TEXT_VERSION,
+            given_at=at,
+        )
+
+
+class SensitiveAccess(models.Model):
+    """A record that someone other than the person read raw background answers
+    (the Django admin, an export): who, whose, where, when."""
+
+    viewer = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    profile = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    what = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name_plural = "sensitive accesses"
+
+    def __str__(self) -> str:
+        return f"{self.viewer} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, viewer: User, what: str, profile: Profile | None = None) -> SensitiveAccess:
+        return cls.objects.create(viewer=viewer, profile=profile, what=what[:200])

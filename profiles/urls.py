@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "profiles"
+
+urlpatterns = [
+    path("", views.landing, name="landing"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("join/<str:role>/", views.join, name="join"),
+    path("p/<int:pk>/profile/", views.profile_detail, name="profile"),
+    path("p/<int:pk>/edit/<str:step>/", views.profile_edit, name="edit"),
+    path("p/<int:pk>/background/withdraw/", views.withdraw_consent, name="withdraw_consent"),
+]

@@ -1,0 +1,93 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from . import services
+from .forms import JoinForm, step_form
+from .models import Profile, Program
+from .taxonomy import STEP_TITLES, STEPS, Role
+
+JOIN_ROLE_SESSION_KEY = "kindred_join_role"
+
+
+@login_not_required
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "profiles/landing.html", {"programs": Program.objects.open()})
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    return render(request, "profiles/accessibility.html")
+
+
+@login_not_required
+def join(request: HttpRequest, role: str) -> HttpResponse:
+    if role not in Role.values:
+        raise Http404
+    if not request.user.is_authenticated:
+        # Remembered through sign-up and email confirmation, then picked up on /home/.
+        request.session[JOIN_ROLE_SESSION_KEY] = role
+        return redirect("account_signup")
+    request.session.pop(JOIN_ROLE_SESSION_KEY, None)
+    form = JoinForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        profile = services.join_program(
+            user=request.user, program=form.cleaned_data["program"], role=role
+        )
+        return redirect("profiles:edit", pk=profile.pk, step=profile.next_step() or STEPS[0])
+    return render(request, "profiles/join.html", {"form": form, "role": Role(role)})
+
+
+def own_profile(request: HttpRequest, pk: int, **filters) -> Profile:
+    """The signed-in person's own profile, or 404: nobody opens another's."""
+    return get_object_or_404(
+        request.user.profiles.select_related("program", "user"), pk=pk, **filters
+    )
+
+
+def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = own_profile(request, pk)
+    return render(request, "profiles/profile_detail.html", {"profile": profile})
+
+
+def profile_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    if step not in STEPS:
+        raise Http404
+    profile = own_profile(request, pk)
+    form = step_form(step, profile, posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.save_step(profile=profile, step=step, form=form)
+        messages.success(request, f"Saved “{STEP_TITLES[step]}”.")
+        if step == STEPS[-1]:
+            return redirect("home")
+        if "continue" in request.POST:
+            return redirect("profiles:edit", pk=pk, step=STEPS[STEPS.index(step) + 1])
+        return redirect(profile)
+    return render(
+        request,
+        "profiles/profile_edit.html",
+        {
+            "profile": profile,
+            "form": form,
+            "step": step,
+            "step_title": STEP_TITLES[step],
+            "is_last": step == STEPS[-1],
+        },
+    )
+
+
+@require_POST
+def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = own_profile(request, pk)
+    services.withdraw_background_consent(profile=profile)
+    messages.success(request, "Consent withdrawn: your background answers are deleted.")
+    return redirect(reverse("profiles:edit", args=[pk, "background"]))
+
+
+def posted(request: HttpRequest):
+    """A form's data: the POST, even an empty one (a step may be saved with
+    nothing ticked), or None for a GET."""
+    return request.POST if request.method == "POST" else None

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The whole suite against PostgreSQL and Redis: unit and integration tests,
+# then the browser tests in their own process (Playwright's event loop makes
+# Django's async-safety switch process-wide).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/python scripts/services.py
+
+# pytest arguments (`scripts/test.sh -k name`) narrow both runs; one of them
+# may then select nothing (pytest's exit code 5), which is fine.
+pytest_run() {
+  local rc=0
+  "$@" || rc=$?
+  if [[ $rc -eq 5 && $narrowed -eq 1 ]]; then rc=0; fi
+  return "$rc"
+}
+narrowed=$(($# > 0))
+
+pytest_run .venv/bin/pytest -m "not e2e" "$@"
+
+# Browser tests: Debian's Chromium, and axe-core from npm (package-lock.json).
+if ! command -v chromium >/dev/null; then
+  echo "The browser tests need Chromium: apt-get install -y chromium" >&2
+  exit 1
+fi
+if [[ ! -f node_modules/axe-core/axe.min.js || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  if ! command -v npm >/dev/null; then
+    echo "The browser tests need npm (Node.js 18+) to install axe-core: apt-get install -y npm" >&2
+    exit 1
+  fi
+  npm ci --no-audit --no-fund
+fi
+# A Redis database and a Celery queue of their own: tests running beside them
+# flush their database before each test, and the journey holds tasks back in
+# Redis for a worker it starts later.
+DJANGO_ALLOW_ASYNC_UNSAFE=true KINDRED_TEST_REDIS_DB="${KINDRED_TEST_REDIS_DB_E2E:-14}" \
+  KINDRED_CELERY_QUEUE="kindred-e2e-$$" pytest_run .venv/bin/pytest -m e2e "$@"
