@@ -1,0 +1,127 @@
+"""What a person's home and mentorship pages show, gathered for templates."""
+
+from django.core.cache import cache
+
+from profiles.models import Profile
+
+from . import lifecycle, services
+from .forms import AvailabilityForm, CheckInForm, DeclineForm, DismissForm, EndForm, RequestForm
+from .models import MatchingRun, Mentorship, Suggestion
+from .privacy import can_see_background
+
+RECENT = 5
+
+
+def mentee_panel(profile: Profile) -> dict:
+    """A mentee's suggestions, or the reason there are none yet."""
+    suggestions = list(
+        Suggestion.objects.for_mentee(profile)
+        .listed()
+        .select_related("mentor__industry", "mentor__user")
+        .prefetch_related("mentor__languages", "mentor__background")
+    )
+    for suggestion in suggestions:
+        suggestion.show_background = can_see_background(suggestion.mentor, profile)
+    paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
+    if suggestions:
+        state = "ready"
+    elif paired:
+        state = "paired"
+    elif not profile.is_ready:
+        state = "incomplete"
+    elif (
+        cache.get(services.refreshing_key(profile.pk))
+        or MatchingRun.objects.filter(
+            program_id=profile.program_id,
+            kind=MatchingRun.Kind.SCORE,
+            status__in=[MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING],
+        ).exists()
+    ):
+        state = "scoring"
+    else:
+        state = "none"
+    open_requests = Mentorship.objects.filter(
+        mentee=profile, status=Mentorship.Status.REQUESTED
+    ).count()
+    return {
+        "suggestions": suggestions,
+        "state": state,
+        "dismiss_form": DismissForm(),
+        "request_form": RequestForm(),
+        "can_request": open_requests < lifecycle.MAX_OPEN_REQUESTS,
+        "max_requests": lifecycle.MAX_OPEN_REQUESTS,
+        "hints": _hints(profile) if state == "none" else [],
+    }
+
+
+def mentee_home(profile: Profile) -> dict:
+    mine = Mentorship.objects.filter(mentee=profile).select_related("mentor")
+    return {
+        **mentee_panel(profile),
+        "current": mine.filter(status__in=Mentorship.PAIRED).first(),
+        "waiting": list(mine.filter(status=Mentorship.Status.REQUESTED).order_by("requested_at")),
+        "past": list(
+            mine.filter(status__in=Mentorship.CLOSED).order_by("-decided_at", "-ended_at")[:RECENT]
+        ),
+    }
+
+
+def mentor_home(profile: Profile) -> dict:
+    mine = Mentorship.objects.filter(mentor=profile).select_related(
+        "mentee__user", "mentee__industry"
+    )
+    incoming = list(
+        mine.filter(status=Mentorship.Status.REQUESTED)
+        .prefetch_related(
+            "mentee__languages", "mentee__goals", "mentee__values", "mentee__background"
+        )
+        .order_by("requested_at")
+    )
+    for m in incoming:
+        m.explanation = services.explain_pair(mentee=m.mentee, mentor=profile, viewer=profile)
+        m.show_background = can_see_background(m.mentee, profile)
+    current = list(mine.filter(status__in=Mentorship.PAIRED).order_by("started_at"))
+    return {
+        "incoming": incoming,
+        "current": current,
+        "past": list(mine.filter(status__in=Mentorship.CLOSED).order_by("-decided_at")[:RECENT]),
+        "room": max(profile.capacity - len(current), 0),
+        "decline_form": DeclineForm(),
+        "availability_form": AvailabilityForm(
+            initial={"capacity": profile.capacity, "is_paused": profile.is_paused}
+        ),
+    }
+
+
+def mentorship_page(m: Mentorship, me: Profile) -> dict:
+    other = m.other_side(me)  # None once they have deleted their account
+    return {
+        "m": m,
+        "me": me,
+        "other": other,
+        "other_name": other.name if other else "a member who has left Kindred",
+        "show_contact": m.is_paired and other is not None,
+        "show_background": other is not None and can_see_background(other, me),
+        "explanation": other and services.explain_pair(mentee=m.mentee, mentor=m.mentor, viewer=me),
+        "check_ins": list(m.check_ins.select_related("author")),
+        # Both forms have a note: distinct ids keep each label on its own field.
+        "check_in_form": CheckInForm(auto_id="check-in-%s"),
+        "end_form": EndForm(auto_id="end-%s"),
+    }
+
+
+def _hints(profile: Profile) -> list[str]:
+    hints = []
+    if profile.must_share:
+        hints.append(
+            "Your must-haves hide every mentor who does not share them; consider relaxing one."
+        )
+    if profile.meeting_format == "in_person":
+        hints.append("You meet in person only, so only mentors in your city fit well.")
+    if not profile.goals.exists():
+        hints.append("Choosing goals helps us find mentors who can help with them.")
+    hints.append(
+        f"Mentors are suggested when they score at least {profile.program.min_score} out of 100; "
+        "new mentors join all the time and you will hear by email when suggestions appear."
+    )
+    return hints

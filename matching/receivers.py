@@ -1,0 +1,38 @@
+from celery.signals import worker_ready
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from profiles.models import Profile, Program, Tag
+from profiles.signals import profile_changed
+
+from . import features, services
+
+
+@receiver(profile_changed, dispatch_uid="matching.rescore_changed_profile")
+def rescore_changed_profile(sender, profile_id: int, program_id: int, **kwargs) -> None:
+    services.queue_refresh(profile_id)
+
+
+@receiver(post_delete, sender=Profile, dispatch_uid="matching.forget_deleted_profile")
+def forget_deleted_profile(sender, instance: Profile, **kwargs) -> None:
+    # At once, not on commit: the refreshes that the same transaction queued
+    # must find the cache already stale, or they would write for a profile
+    # that no longer exists. A rolled-back delete costs one needless reload.
+    features.invalidate(instance.program_id)
+
+
+@receiver(post_save, sender=Tag, dispatch_uid="matching.tag_saved")
+@receiver(post_delete, sender=Tag, dispatch_uid="matching.tag_deleted")
+def reload_vocabulary(sender, **kwargs) -> None:
+    def invalidate_all():
+        for program_id in Program.objects.values_list("id", flat=True):
+            features.invalidate(program_id)
+
+    transaction.on_commit(invalidate_all)
+
+
+@worker_ready.connect(dispatch_uid="matching.resume_runs")
+def resume_runs(sender=None, **kwargs) -> None:
+    """A worker starting may be the one replacing a killed worker: resume its chunks."""
+    services.requeue_stalled(older_than=services.RESUME_AFTER_SECONDS)

@@ -1,0 +1,212 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from matching import features, services
+from matching.models import MatchingRun, Mentorship, Suggestion
+from profiles.models import Profile
+from profiles.services import save_step
+from tests.factories import MentorFactory, ProfileFactory, tags
+from tests.matching.helpers import listed, rows
+
+pytestmark = pytest.mark.django_db
+
+
+def refresh(profile):
+    services.refresh_profile(profile_id=profile.pk)
+
+
+@pytest.fixture
+def rescore(django_capture_on_commit_callbacks):
+    """start_rescore, with its chunk tasks run inline when the transaction would commit."""
+
+    def _rescore(program, **options):
+        with django_capture_on_commit_callbacks(execute=True):
+            run = services.start_rescore(program=program, **options)
+        run.refresh_from_db()
+        return run
+
+    return _rescore
+
+
+def test_refreshing_a_mentee_stores_ranked_explained_suggestions(small_program):
+    program, mentees, _mentors = small_program
+    refresh(mentees[0])
+    stored = list(Suggestion.objects.for_mentee(mentees[0]).listed())
+    assert 1 <= len(stored) <= program.suggestions_per_mentee
+    assert [s.rank for s in stored] == list(range(1, len(stored) + 1))
+    for s in stored:
+        assert 0 <= s.score <= 100 and s.score >= program.min_score
+        assert set(s.components) == {"goals", "background", "values", "experience", "logistics"}
+        assert any(r.startswith("Can help with") for r in s.reasons)
+
+
+def test_a_mentee_not_ready_gets_no_suggestions(small_program):
+    _program, mentees, _ = small_program
+    refresh(mentees[0])
+    mentees[0].steps_done = ["about"]
+    mentees[0].save()
+    refresh(mentees[0])
+    assert listed(mentees[0]) == []
+
+
+def test_a_dismissed_mentor_is_never_suggested_again(
+    small_program, django_capture_on_commit_callbacks
+):
+    _, mentees, _ = small_program
+    refresh(mentees[0])
+    first = Suggestion.objects.for_mentee(mentees[0]).listed().first()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.dismiss(suggestion=first, reason="know_them")
+    refresh(mentees[0])
+    assert first.mentor_id not in listed(mentees[0])
+    assert Suggestion.objects.get(pk=first.pk).status == "dismissed"
+
+
+def test_a_declined_pair_is_never_suggested_again(small_program):
+    program, mentees, _ = small_program
+    refresh(mentees[0])
+    mentor_id = listed(mentees[0])[0]
+    Mentorship.objects.create(
+        program=program,
+        mentee=mentees[0],
+        mentor_id=mentor_id,
+        status="declined",
+        decline_reason="other",
+    )
+    refresh(mentees[0])
+    assert mentor_id not in listed(mentees[0])
+
+
+def test_a_paused_mentor_drops_out_of_lists(small_program, rescore):
+    program, _mentees, _mentors = small_program
+    rescore(program)
+    star = Suggestion.objects.filter(program=program).values("mentor_id").first()["mentor_id"]
+    mentor = Profile.objects.get(pk=star)
+    mentor.is_paused = True
+    mentor.save()
+    refresh(mentor)
+    assert not Suggestion.objects.filter(mentor_id=star).listed().exists()
+    assert Suggestion.objects.filter(program=program).listed().exists()
+
+
+def test_a_full_mentor_drops_out_of_lists(small_program, rescore):
+    program, mentees, _mentors = small_program
+    rescore(program)
+    mentor = Profile.objects.get(pk=Suggestion.objects.filter(program=program).first().mentor_id)
+    for mentee in mentees[: mentor.capacity]:
+        Mentorship.objects.create(program=program, mentee=mentee, mentor=mentor, status="active")
+    refresh(mentor)
+    assert not Suggestion.objects.filter(mentor=mentor).listed().exists()
+
+
+def test_a_new_mentor_enters_the_lists_they_fit(small_program, rescore):
+    program, mentees, _ = small_program
+    rescore(program)
+    ideal = MentorFactory(
+        program=program,
+        goals=["networking", "leadership", "career-advancement", "sense-of-belonging"],
+        values=["community"],
+    )
+    refresh(ideal)
+    assert Suggestion.objects.filter(mentor=ideal).listed().count() >= len(mentees) // 2
+
+
+def test_editing_goals_changes_the_suggestions(small_program, client):
+    program, mentees, _mentors = small_program
+    specialist = MentorFactory(program=program, goals=["emotional-support"])
+    mentee = mentees[0]
+    refresh(mentee)
+    assert specialist.pk not in listed(mentee)
+    from profiles.forms import GoalsForm
+
+    form = GoalsForm({"goals": [t.pk for t in tags("goal", "emotional-support")]}, instance=mentee)
+    assert form.is_valid()
+    save_step(profile=mentee, step="goals", form=form)  # queues a refresh, run inline on commit
+    refresh(mentee)
+    assert listed(mentee)[0] == specialist.pk
+
+
+def test_the_feature_cache_reads_only_changed_profiles(small_program, monkeypatch):
+    program, _mentees, mentors = small_program
+    first = features.current(program.pk)
+    loads = []
+    monkeypatch.setattr(features, "load", lambda *a, **k: loads.append(a) or first)
+    mentor = mentors[0]
+    mentor.goals.set(tags("goal", "emotional-support"))
+    mentor.save()
+    with CaptureQueriesContext(connection) as queries:
+        again = features.current(program.pk)
+    assert loads == []
+    row = again.mentor_row[mentor.pk]
+    goal_col = again.vocabulary.goal_column[tags("goal", "emotional-support")[0].pk]
+    assert again.mentors.goals[row].sum() == 1 and again.mentors.goals[row, goal_col] == 1
+    assert len(queries) < 10
+
+
+def test_deleting_a_profile_reloads_the_program(small_program, django_capture_on_commit_callbacks):
+    program, mentees, _ = small_program
+    assert mentees[0].pk in features.current(program.pk).mentee_row
+    with django_capture_on_commit_callbacks(execute=True):
+        mentees[0].delete()
+    assert mentees[0].pk not in features.current(program.pk).mentee_row
+
+
+def test_the_same_full_rescore_twice_leaves_identical_rows(small_program, rescore):
+    program, _, _ = small_program
+    rescore(program, size=4)
+    first = rows(program)
+    rescore(program, size=4)
+    assert rows(program) == first
+    assert first
+
+
+def test_a_run_records_progress_settings_and_summary(small_program, rescore):
+    program, _mentees, _mentors = small_program
+    run = rescore(program, size=5)
+    assert run.status == MatchingRun.Status.SUCCEEDED
+    assert (run.total, run.done, run.chunks_total, run.chunks_done) == (12, 12, 3, 3)
+    assert run.weights == program.weights()
+    assert run.settings["min_score"] == program.min_score
+    assert run.summary["mentees"] == 12
+    assert run.summary["suggestions"] == Suggestion.objects.filter(program=program).listed().count()
+    assert run.started_at <= run.finished_at
+
+
+def test_a_program_without_mentees_finishes_at_once(program, rescore):
+    run = rescore(program)
+    assert run.status == MatchingRun.Status.SUCCEEDED and run.total == 0
+
+
+def test_a_chunk_already_done_is_not_redone(small_program, monkeypatch, rescore):
+    program, _, _ = small_program
+    run = rescore(program, size=4)
+    calls = []
+    monkeypatch.setattr(services, "refresh_mentees", lambda **kw: calls.append(kw))
+    services.score_chunk(run_id=run.pk, index=0)
+    assert calls == []
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_score_program_command_prints_the_summary(small_program, capsys):
+    program, _, _ = small_program
+    call_command("score_program", program.slug, "--wait")
+    out = capsys.readouterr().out
+    assert "succeeded" in out and "mentees with suggestions" in out
+
+
+def test_score_program_refuses_an_unknown_program(db):
+    from django.core.management import CommandError
+
+    with pytest.raises(CommandError, match="No program"):
+        call_command("score_program", "nope")
+
+
+def test_one_person_on_both_sides_is_never_their_own_mentor(program):
+    mentee = ProfileFactory(program=program, goals=["networking"])
+    own = MentorFactory(program=program, user=mentee.user, goals=["networking"])
+    other = MentorFactory(program=program, goals=["networking"])
+    refresh(mentee)
+    assert listed(mentee) == [other.pk]
+    assert own.pk
