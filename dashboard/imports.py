@@ -1,0 +1,105 @@
+"""Import jobs: profiles/imports.py run by a worker, its report kept for the page."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles import imports
+
+from .models import ImportJob
+
+# A checked file waits this long for the admin before its content is deleted.
+KEEP_FOR = timezone.timedelta(hours=24)
+
+
+def describe(summary: imports.ImportSummary) -> dict:
+    return {
+        "ok": summary.ok,
+        "issues": [[i.line, i.column, i.message] for i in summary.issues],
+        "mentors": summary.mentors,
+        "mentees": summary.mentees,
+        "new_users": summary.new_users,
+        "existing_users": summary.existing_users,
+        "people": [
+            [p.line, p.email, p.role, p.display_name, p.is_new_user] for p in summary.people
+        ],
+    }
+
+
+@transaction.atomic
+def start(*, program, user, upload) -> ImportJob:
+    from .tasks import check_import
+
+    job = ImportJob.objects.create(
+        program=program, created_by=user, filename=upload.name[:200], content=upload.read()
+    )
+    check_import.delay_on_commit(job.pk)
+    return job
+
+
+def check(*, job_id: int) -> None:
+    job = (
+        ImportJob.objects.select_related("program")
+        .filter(pk=job_id, status=ImportJob.Status.CHECKING)
+        .first()
+    )
+    if job is None:
+        return
+    preview = imports.preview(bytes(job.content), job.program)
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).update(
+        status=ImportJob.Status.CHECKED, report=describe(preview), finished_at=timezone.now()
+    )
+
+
+def confirm(*, job: ImportJob, invite: bool) -> bool:
+    """Queue the import of a clean, checked file; False if it is not one."""
+    from .tasks import run_import
+
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, status=ImportJob.Status.CHECKED, report__ok=True, content__isnull=False
+    ).update(status=ImportJob.Status.IMPORTING, report={**job.report, "invite": invite})
+    if claimed:
+        run_import.delay_on_commit(job.pk)
+    return bool(claimed)
+
+
+def run(*, job_id: int) -> None:
+    job = (
+        ImportJob.objects.select_related("program")
+        .filter(pk=job_id, status=ImportJob.Status.IMPORTING)
+        .first()
+    )
+    if job is None:
+        return
+    preview = imports.preview(bytes(job.content), job.program)
+    result = imports.commit(preview, job.program, invite=job.report.get("invite", False))
+    status = ImportJob.Status.IMPORTED if result.ok else ImportJob.Status.CHECKED
+    ImportJob.objects.filter(pk=job_id).update(
+        status=status,
+        report={**describe(result), "invited": result.invited, "invite": job.report.get("invite")},
+        content=None if result.ok else job.content,
+        finished_at=timezone.now(),
+    )
+
+
+def discard(*, job: ImportJob) -> bool:
+    return bool(
+        ImportJob.objects.filter(pk=job.pk)
+        .exclude(status__in=[*ImportJob.WORKING, ImportJob.Status.IMPORTED])
+        .update(status=ImportJob.Status.DISCARDED, content=None, finished_at=timezone.now())
+    )
+
+
+def fail(*, job_id: int) -> None:
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.FAILED, content=None, finished_at=timezone.now()
+    )
+
+
+def forget_stale() -> int:
+    """Delete files left waiting longer than KEEP_FOR."""
+    stale = ImportJob.objects.filter(
+        content__isnull=False, created_at__lt=timezone.now() - KEEP_FOR
+    )
+    return stale.update(content=None, status=ImportJob.Status.DISCARDED)

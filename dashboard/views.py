@@ -1,0 +1,325 @@
+"""The program admin's pages. Staff only: anyone else signed in gets 403."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from matching import assigning, exports, lifecycle, runs, services
+from matching.models import AssignmentPair, MatchingRun, Mentorship, Suggestion
+from profiles.models import Profile, Program, SensitiveAccess
+from profiles.views import posted
+
+from . import figures, imports
+from .forms import (
+    AssignForm,
+    CompareForm,
+    ConfirmImportForm,
+    ImportForm,
+    ManualMatchForm,
+    ProgramSettingsForm,
+)
+from .models import ImportJob
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def program_of(slug: str) -> Program:
+    return get_object_or_404(Program, slug=slug)
+
+
+@staff_required
+def programs(request: HttpRequest) -> HttpResponse:
+    listed = Program.objects.annotate(
+        mentors=Count("profiles", filter=Q(profiles__role="mentor")),
+        mentees=Count("profiles", filter=Q(profiles__role="mentee")),
+    )
+    return render(request, "dashboard/programs.html", {"programs": listed})
+
+
+@staff_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    context = {
+        "program": program,
+        "health": figures.program_health(program),
+        "runs": MatchingRun.objects.filter(program=program)[:5],
+        "assign_form": AssignForm(),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@staff_required
+def fairness(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    return render(
+        request, "dashboard/fairness.html", {"program": program, **figures.fairness(program)}
+    )
+
+
+@staff_required
+def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = ProgramSettingsForm(posted(request), instance=program)
+    saved = False
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            saved = True
+            messages.success(request, "Settings saved. Re-score to apply them to every list.")
+        else:
+            messages.error(request, "Please correct the problems below; nothing was saved.")
+    return render(
+        request, "dashboard/settings.html", {"program": program, "form": form, "saved": saved}
+    )
+
+
+@require_POST
+@staff_required
+def rescore(request: HttpRequest, slug: str) -> HttpResponse:
+    run = services.start_rescore(program=program_of(slug), user=request.user)
+    return redirect("dashboard:run", slug=slug, run_id=run.pk)
+
+
+@require_POST
+@staff_required
+def assign(request: HttpRequest, slug: str) -> HttpResponse:
+    form = AssignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose an assignment policy.")
+        return redirect("dashboard:program", slug=slug)
+    run = assigning.start(
+        program=program_of(slug), policy=form.cleaned_data["policy"], user=request.user
+    )
+    return redirect("dashboard:run", slug=slug, run_id=run.pk)
+
+
+def run_of(slug: str, run_id: int) -> MatchingRun:
+    return get_object_or_404(
+        MatchingRun.objects.select_related("program"), pk=run_id, program__slug=slug
+    )
+
+
+@staff_required
+def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    run = run_of(slug, run_id)
+    context = {"program": run.program, "run": run}
+    if run.kind == MatchingRun.Kind.ASSIGN and run.status == MatchingRun.Status.SUCCEEDED:
+        pairs = (
+            AssignmentPair.objects.filter(run=run)
+            .select_related("mentee", "mentor")
+            .order_by("-score", "pk")
+        )
+        context["page"] = Paginator(pairs, 50).get_page(request.GET.get("page"))
+        context["policies"] = ["optimal", "balanced", "stable", "greedy"]
+    return render(request, "dashboard/run.html", context)
+
+
+@staff_required
+def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    """Polled by htmx while a run works; a finished run reloads the page."""
+    run = run_of(slug, run_id)
+    response = render(request, "dashboard/_progress.html", {"program": run.program, "run": run})
+    if run.is_finished and request.htmx:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@staff_required
+def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    run = run_of(slug, run_id)
+    try:
+        result = assigning.commit(run=run, user=request.user)
+    except lifecycle.Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            f"{result['created']} mentorships created; {result['skipped']} pairs skipped "
+            "because the mentor filled up or the mentee found a mentor meanwhile.",
+        )
+    return redirect("dashboard:run", slug=slug, run_id=run_id)
+
+
+@require_POST
+@staff_required
+def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
+    try:
+        assigning.discard(run=run_of(slug, run_id))
+        messages.success(request, "Proposal discarded; nothing was changed.")
+    except lifecycle.Refused as refused:
+        messages.error(request, str(refused))
+    return redirect("dashboard:run", slug=slug, run_id=run_id)
+
+
+@staff_required
+def run_list(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = CompareForm(request.GET or None, program=program)
+    comparison = form.is_valid() and runs.compare(form.cleaned_data["a"], form.cleaned_data["b"])
+    if comparison:
+        ids = {i for row in comparison["moved_sample"] for i in row}
+        names = dict(Profile.objects.filter(pk__in=ids).values_list("pk", "display_name"))
+        comparison["moved_sample"] = [
+            tuple(names.get(i, "—") for i in row) for row in comparison["moved_sample"]
+        ]
+    page = Paginator(MatchingRun.objects.filter(program=program).select_related("created_by"), 25)
+    context = {
+        "program": program,
+        "page": page.get_page(request.GET.get("page")),
+        "form": form,
+        "comparison": comparison,
+    }
+    return render(request, "dashboard/runs.html", context)
+
+
+@staff_required
+def manual_match(request: HttpRequest, slug: str, mentee_id: int) -> HttpResponse:
+    program = program_of(slug)
+    mentee = get_object_or_404(Profile, pk=mentee_id, program=program, role="mentee")
+    suggested = dict(
+        Suggestion.objects.for_mentee(mentee).listed().values_list("mentor_id", "score")
+    )
+    mentors = Profile.objects.filter(program=program, role="mentor", is_ready=True).order_by(
+        "display_name"
+    )
+    labels = {pk: f"suggested · {score:.0f}/100" for pk, score in suggested.items()}
+    labels = {m.pk: f"{m.name} ({labels[m.pk]})" if m.pk in labels else m.name for m in mentors}
+    form = ManualMatchForm(posted(request), mentors=mentors, labels=labels)
+    if request.method == "POST" and form.is_valid():
+        mentor = form.cleaned_data["mentor"]
+        reason = form.cleaned_data["override_reason"].strip()
+        explanation = services.explain_pair(mentee=mentee, mentor=mentor, viewer=mentee)
+        score = suggested.get(mentor.pk, explanation.score if explanation else None)
+        breaks = lifecycle.rule_breaks(mentee, mentor, score)
+        if breaks and not reason:
+            form.add_error(
+                "override_reason", "This match sets aside: " + "; ".join(breaks) + ". Say why."
+            )
+        else:
+            try:
+                lifecycle.match(
+                    mentee=mentee,
+                    mentor=mentor,
+                    source=Mentorship.Source.ADMIN,
+                    by=request.user,
+                    score=score,
+                    override_reason=reason if breaks else "",
+                )
+            except lifecycle.Refused as refused:
+                form.add_error("mentor", str(refused))
+            else:
+                messages.success(
+                    request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
+                )
+                return redirect("dashboard:program", slug=slug)
+    context = {"program": program, "mentee": mentee, "form": form, "suggested": suggested}
+    return render(request, "dashboard/manual_match.html", context)
+
+
+@require_POST
+@staff_required
+def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    m = get_object_or_404(Mentorship, pk=mentorship_id, program__slug=slug)
+    try:
+        lifecycle.rematch(mentorship=m, by=request.user)
+        messages.success(
+            request, f"Ended; {m.mentee.name} is back in the pool with fresh suggestions."
+        )
+    except lifecycle.Refused as refused:
+        messages.error(request, str(refused))
+    return redirect("dashboard:program", slug=slug)
+
+
+# --- CSV in and out -----------------------------------------------------------------
+
+
+@staff_required
+def import_participants(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = ImportForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = imports.start(program=program, user=request.user, upload=form.cleaned_data["file"])
+        return redirect("dashboard:import_job", slug=slug, job_id=job.pk)
+    jobs = ImportJob.objects.filter(program=program).select_related("created_by")[:10]
+    return render(
+        request, "dashboard/import.html", {"program": program, "form": form, "jobs": jobs}
+    )
+
+
+def job_of(slug: str, job_id: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.select_related("program"), pk=job_id, program__slug=slug
+    )
+
+
+@staff_required
+def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = job_of(slug, job_id)
+    template = "dashboard/_import_job.html" if request.htmx else "dashboard/import_job.html"
+    response = render(
+        request,
+        template,
+        {
+            "program": job.program,
+            "job": job,
+            "confirm_form": ConfirmImportForm(),
+            "people": job.report.get("people", [])[:200],
+        },
+    )
+    if request.htmx and not job.is_working:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@staff_required
+def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = job_of(slug, job_id)
+    form = ConfirmImportForm(request.POST)
+    if not (form.is_valid() and imports.confirm(job=job, invite=form.cleaned_data["invite"])):
+        messages.error(request, "Only a checked file without problems can be imported.")
+    return redirect("dashboard:import_job", slug=slug, job_id=job_id)
+
+
+@require_POST
+@staff_required
+def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    if imports.discard(job=job_of(slug, job_id)):
+        messages.success(request, "Discarded: the file is deleted and nothing was imported.")
+    else:
+        messages.error(request, "This file can no longer be discarded.")
+    return redirect("dashboard:import", slug=slug)
+
+
+@staff_required
+def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
+    """Matches or suggestions as CSV; background answers only with the permission."""
+    program = program_of(slug)
+    include_sensitive = request.GET.get("sensitive") == "1"
+    if include_sensitive and not request.user.has_perm("profiles.view_sensitive_answers"):
+        raise PermissionDenied
+    writer = {"matches": exports.write_matches, "suggestions": exports.write_suggestions}[what]
+    if include_sensitive:
+        SensitiveAccess.record(
+            viewer=request.user, what=f"CSV export of {what} with background, {program.slug}"
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
+    response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
+    writer(program, response, include_sensitive=include_sensitive)
+    return response

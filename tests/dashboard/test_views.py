@@ -1,0 +1,367 @@
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from matching import assigning, lifecycle, services
+from matching.models import AssignmentPair, MatchingRun, Mentorship
+from profiles.models import Program
+from tests.conftest import login
+from tests.factories import MentorFactory, ProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    return login(client, UserFactory(is_staff=True))
+
+
+@pytest.fixture
+def cohort(program):
+    """Six unmatched mentees and three mentors with two places each."""
+    goals = ["networking", "leadership"]
+    mentors = [MentorFactory(program=program, goals=goals, capacity=2) for _ in range(3)]
+    mentees = [ProfileFactory(program=program, goals=goals) for _ in range(6)]
+    return mentees, mentors
+
+
+def proposal(program, policy="optimal") -> MatchingRun:
+    run = assigning.start(program=program, policy=policy, queue=False)
+    assigning.propose(run_id=run.pk)
+    run.refresh_from_db()
+    return run
+
+
+def urls(program, run, mentee, mentorship) -> list[tuple[str, str]]:
+    s = program.slug
+    return [
+        ("get", reverse("dashboard:programs")),
+        ("get", reverse("dashboard:program", args=[s])),
+        ("get", reverse("dashboard:fairness", args=[s])),
+        ("get", reverse("dashboard:settings", args=[s])),
+        ("get", reverse("dashboard:runs", args=[s])),
+        ("get", reverse("dashboard:run", args=[s, run.pk])),
+        ("get", reverse("dashboard:run_progress", args=[s, run.pk])),
+        ("get", reverse("dashboard:manual_match", args=[s, mentee.pk])),
+        ("post", reverse("dashboard:rescore", args=[s])),
+        ("post", reverse("dashboard:assign", args=[s])),
+        ("post", reverse("dashboard:commit", args=[s, run.pk])),
+        ("post", reverse("dashboard:discard", args=[s, run.pk])),
+        ("post", reverse("dashboard:rematch", args=[s, mentorship.pk])),
+    ]
+
+
+@pytest.fixture
+def every_url(program, cohort):
+    mentees, mentors = cohort
+    run = proposal(program)
+    m = Mentorship.objects.create(
+        program=program, mentee=mentees[0], mentor=mentors[0], status="active"
+    )
+    return urls(program, run, mentees[1], m)
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client, every_url):
+    for method, url in every_url:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302 and "/accounts/login/" in response.url, url
+
+
+def test_people_who_are_not_staff_get_403(client, every_url, cohort):
+    mentees, mentors = cohort
+    for user in (mentees[2].user, mentors[1].user):
+        login(client, user)
+        for method, url in every_url:
+            assert getattr(client, method)(url).status_code == 403, url
+    assert not MatchingRun.objects.filter(kind="score").exists()
+    assert AssignmentPair.objects.filter(outcome="created").count() == 0
+
+
+def test_staff_open_every_page(staff_client, every_url):
+    for method, url in every_url:
+        if method == "get":
+            assert staff_client.get(url).status_code == 200, url
+
+
+def test_unknown_program_or_run_is_404(staff_client, program):
+    assert staff_client.get(reverse("dashboard:program", args=["nope"])).status_code == 404
+    assert staff_client.get(reverse("dashboard:run", args=[program.slug, 999])).status_code == 404
+    other = Program.objects.create(name="Other", slug="other")
+    run = MatchingRun.objects.create(program=other)
+    assert (
+        staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk])).status_code == 404
+    )
+
+
+def test_rescore_button_starts_a_run_with_progress(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(reverse("dashboard:rescore", args=[program.slug]))
+    run = MatchingRun.objects.get(kind="score")
+    assert response.url == reverse("dashboard:run", args=[program.slug, run.pk])
+    page = staff_client.get(response.url).content.decode()
+    assert "<progress" in page and "succeeded" in page.lower()
+
+
+def test_progress_polls_until_the_run_finishes(staff_client, program):
+    run = MatchingRun.objects.create(program=program, total=10, done=4, status="running")
+    url = reverse("dashboard:run_progress", args=[program.slug, run.pk])
+    response = staff_client.get(url, HTTP_HX_REQUEST="true")
+    assert b'hx-trigger="every 1s"' in response.content and b'value="40"' in response.content
+    assert "HX-Refresh" not in response
+    MatchingRun.objects.filter(pk=run.pk).update(status="succeeded", done=10)
+    response = staff_client.get(url, HTTP_HX_REQUEST="true")
+    assert response["HX-Refresh"] == "true"
+
+
+def test_a_failed_run_shows_its_error(staff_client, program):
+    run = MatchingRun.objects.create(program=program, status="failed", error="ValueError: broke")
+    page = staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk])).content
+    assert b"The run failed: ValueError: broke" in page
+
+
+def test_assign_button_proposes_beside_greedy(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            reverse("dashboard:assign", args=[program.slug]), {"policy": "balanced"}
+        )
+    run = MatchingRun.objects.get(kind="assign")
+    assert run.settings["policy"] == "balanced"
+    page = staff_client.get(response.url).content.decode()
+    for name in ("optimal", "balanced", "stable", "greedy"):
+        assert f'<th scope="row">{name}' in page
+    assert "Commit: create these 6 mentorships" in page
+
+
+def test_an_unknown_policy_is_refused(staff_client, program):
+    response = staff_client.post(
+        reverse("dashboard:assign", args=[program.slug]), {"policy": "magic"}
+    )
+    assert response.status_code == 302
+    assert not MatchingRun.objects.exists()
+
+
+def test_committing_creates_exactly_the_proposed_mentorships(staff_client, program, cohort):
+    run = proposal(program)
+    proposed = set(AssignmentPair.objects.filter(run=run).values_list("mentee_id", "mentor_id"))
+    assert len(proposed) == 6
+    staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    created = set(
+        Mentorship.objects.filter(source="auto", status="accepted").values_list(
+            "mentee_id", "mentor_id"
+        )
+    )
+    assert created == proposed
+
+
+def test_commit_skips_a_pair_whose_mentor_filled_up_meanwhile(program, cohort):
+    _mentees, _mentors = cohort
+    run = proposal(program)
+    pair = AssignmentPair.objects.filter(run=run).first()
+    outsider = ProfileFactory(program=program)
+    for _ in range(2):
+        Mentorship.objects.create(
+            program=program,
+            mentee=ProfileFactory(program=program),
+            mentor=pair.mentor,
+            status="active",
+        )
+    result = assigning.commit(run=run, user=None)
+    pair.refresh_from_db()
+    assert pair.outcome == "skipped" and "full" in pair.note
+    assert result["skipped"] >= 1
+    assert (
+        Mentorship.objects.filter(mentor=pair.mentor, status__in=Mentorship.TAKING_ROOM).count()
+        == 2
+    )
+    assert outsider.pk
+
+
+def test_a_proposal_commits_once(program, cohort):
+    run = proposal(program)
+    assigning.commit(run=run, user=None)
+    with pytest.raises(lifecycle.Refused):
+        assigning.commit(run=run, user=None)
+    with pytest.raises(lifecycle.Refused):
+        assigning.discard(run=run)
+
+
+def test_discarding_changes_nothing(staff_client, program, cohort):
+    run = proposal(program)
+    staff_client.post(reverse("dashboard:discard", args=[program.slug, run.pk]))
+    assert not Mentorship.objects.exists()
+    assert MatchingRun.objects.get(pk=run.pk).discarded_at
+
+
+def test_assign_command_prints_the_proposal_as_json(program, cohort, capsys):
+    call_command("assign", program.slug, "--dry-run", "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["matched"] == len(report["pairs"]) == 6
+    assert report["total_score"] == pytest.approx(sum(p[2] for p in report["pairs"]), abs=0.05)
+    assert report["min_score"] == min(p[2] for p in report["pairs"])
+    assert set(report["greedy"]) >= {"matched", "total_score", "min_score"}
+    assert not Mentorship.objects.exists()
+
+
+# --- settings -------------------------------------------------------------------------
+
+
+def settings_data(program, **changes):
+    data = {
+        "name": program.name,
+        "description": "",
+        "signup_open": "on",
+        "require_common_language": "on",
+        "min_score": "30",
+        "suggestions_per_mentee": "5",
+        "default_capacity": "3",
+        "weight_goals": "40",
+        "weight_background": "25",
+        "weight_values": "20",
+        "weight_experience": "10",
+        "weight_logistics": "5",
+    }
+    data.update(changes)
+    return data
+
+
+def test_saving_settings_offers_a_rescore(staff_client, program):
+    url = reverse("dashboard:settings", args=[program.slug])
+    response = staff_client.post(url, settings_data(program, weight_values="35", min_score="40"))
+    program.refresh_from_db()
+    assert (program.weight_values, program.min_score) == (35, 40)
+    assert b"Re-score now" in response.content
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"min_score": "101"},
+        {"suggestions_per_mentee": "0"},
+        {"default_capacity": "-1"},
+        {"weight_goals": "500"},
+        {
+            "weight_goals": "0",
+            "weight_background": "0",
+            "weight_values": "0",
+            "weight_experience": "0",
+            "weight_logistics": "0",
+        },
+        {"name": ""},
+    ],
+)
+def test_bad_settings_save_nothing(staff_client, program, changes):
+    response = staff_client.post(
+        reverse("dashboard:settings", args=[program.slug]), settings_data(program, **changes)
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    fresh = Program.objects.get(pk=program.pk)
+    assert (fresh.min_score, fresh.weight_goals, fresh.name) == (
+        program.min_score,
+        program.weight_goals,
+        program.name,
+    )
+
+
+# --- manual match ---------------------------------------------------------------------------
+
+
+def test_a_manual_match_pairs_them_and_tells_both(staff_client, program, cohort, mailoutbox):
+    mentees, mentors = cohort
+    services.refresh_profile(profile_id=mentees[0].pk)
+    url = reverse("dashboard:manual_match", args=[program.slug, mentees[0].pk])
+    staff_client.post(url, {"mentor": mentors[0].pk})
+    m = Mentorship.objects.get(mentee=mentees[0])
+    assert (m.mentor, m.source, m.status, m.override_reason) == (
+        mentors[0],
+        "admin",
+        "accepted",
+        "",
+    )
+
+
+def test_a_manual_match_never_exceeds_capacity(staff_client, program, cohort):
+    mentees, mentors = cohort
+    for mentee in mentees[:2]:
+        Mentorship.objects.create(
+            program=program, mentee=mentee, mentor=mentors[0], status="active"
+        )
+    url = reverse("dashboard:manual_match", args=[program.slug, mentees[2].pk])
+    response = staff_client.post(url, {"mentor": mentors[0].pk, "override_reason": "VIP"})
+    assert "full" in str(response.context["form"].errors)
+    assert not Mentorship.objects.filter(mentee=mentees[2]).exists()
+
+
+def test_setting_a_rule_aside_needs_a_stated_reason(staff_client, program, cohort):
+    mentees, mentors = cohort
+    mentors[1].is_paused = True
+    mentors[1].save()
+    url = reverse("dashboard:manual_match", args=[program.slug, mentees[0].pk])
+    response = staff_client.post(url, {"mentor": mentors[1].pk})
+    assert "is paused" in str(response.context["form"].errors)
+    assert not Mentorship.objects.exists()
+    staff_client.post(url, {"mentor": mentors[1].pk, "override_reason": "They agreed by phone."})
+    assert Mentorship.objects.get(mentee=mentees[0]).override_reason == "They agreed by phone."
+
+
+def test_a_forged_mentor_is_refused(staff_client, program, cohort):
+    mentees, _ = cohort
+    url = reverse("dashboard:manual_match", args=[program.slug, mentees[0].pk])
+    for forged in (mentees[1].pk, 999_999, "x"):
+        response = staff_client.post(url, {"mentor": forged})
+        assert "mentor" in response.context["form"].errors
+    assert not Mentorship.objects.exists()
+
+
+# --- runs compared, re-match ------------------------------------------------------------------
+
+
+def test_comparing_two_rescores_says_what_moved(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.start_rescore(program=program)
+    program.weight_goals, program.min_score = 0, 0
+    program.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.start_rescore(program=program)
+    response = staff_client.get(
+        reverse("dashboard:runs", args=[program.slug]), {"a": first.pk, "b": second.pk}
+    )
+    comparison = response.context["comparison"]
+    assert ("weight goals", 40, 0) in comparison["settings"]
+    assert ("min score", 30, 0) in comparison["settings"]
+    assert comparison["available"]
+    assert b"First choice moved" in response.content
+
+
+def test_comparing_a_rescore_with_an_assignment_is_refused(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        score = services.start_rescore(program=program)
+    assign = proposal(program)
+    response = staff_client.get(
+        reverse("dashboard:runs", args=[program.slug]), {"a": score.pk, "b": assign.pk}
+    )
+    assert response.context["comparison"] is False
+    assert b"Compare two re-scores" in response.content
+
+
+def test_rematch_ends_a_flagged_mentorship(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
+    mentees, mentors = cohort
+    m = Mentorship.objects.create(
+        program=program, mentee=mentees[0], mentor=mentors[0], status="active", health="low_rating"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("dashboard:rematch", args=[program.slug, m.pk]))
+    m.refresh_from_db()
+    assert (m.status, m.ended_by) == ("ended", "admin")
+    assert services.Suggestion.objects.for_mentee(mentees[0]).listed().exists()
