@@ -1,0 +1,183 @@
+"""Export my data, delete my account, consent withdrawal and the access log."""
+
+import json
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.urls import reverse
+
+from matching import lifecycle, services
+from matching.models import Mentorship, Suggestion
+from privacy.models import DataExport
+from profiles.models import Profile, SensitiveAccess, User
+from tests.conftest import login
+from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory, tags
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def mentee(program):
+    person = ProfileFactory(program=program, goals=["networking"], display_name="Ji-woo")
+    person.background.set(tags("heritage", "korean"))
+    person.heritage_note = "Korean-American from LA"
+    person.save()
+    return person
+
+
+@pytest.fixture
+def mentor(program):
+    return MentorFactory(program=program, goals=["networking"], display_name="Grace")
+
+
+def test_the_privacy_page_is_public(client):
+    response = client.get(reverse("privacy:privacy"))
+    assert response.status_code == 200
+    assert b"What we store" in response.content and b"Export my data" not in response.content
+
+
+def test_an_export_holds_everything_stored_about_me(
+    client, mentee, mentor, django_capture_on_commit_callbacks
+):
+    services.refresh_profile(profile_id=mentee.pk)
+    lifecycle.request_mentor(
+        suggestion=Suggestion.objects.get(mentee=mentee), message="Hello Grace"
+    )
+    login(client, mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export"))
+    export = DataExport.objects.get(user=mentee.user)
+    assert export.status == "ready"
+    response = client.get(reverse("privacy:download", args=[export.pk]))
+    assert response["Content-Disposition"].startswith("attachment")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == mentee.user.email
+    (profile,) = data["profiles"]
+    assert profile["background"]["answers"] == ["Korean"]
+    assert profile["background"]["in_your_own_words"] == "Korean-American from LA"
+    assert (
+        profile["background"]["consents"] == []
+        or "category" in profile["background"]["consents"][0]
+    )
+    assert profile["mentorships"][0]["message"] == "Hello Grace"
+    assert profile["suggestions"][0]["mentor"] == "Grace"
+
+
+def test_nobody_downloads_anothers_export(
+    client, mentee, mentor, django_capture_on_commit_callbacks
+):
+    login(client, mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("privacy:export"))
+    export = DataExport.objects.get()
+    login(client, mentor.user)
+    assert client.get(reverse("privacy:download", args=[export.pk])).status_code == 404
+    client.logout()
+    assert client.get(reverse("privacy:download", args=[export.pk])).status_code == 302
+
+
+def test_exporting_needs_post_and_login(client):
+    assert client.get(reverse("privacy:export")).status_code == 302  # to log in
+    login(client, UserFactory())
+    assert client.get(reverse("privacy:export")).status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"password": "wrong", "confirm": "DELETE"}, "not your password"),
+        ({"password": PASSWORD, "confirm": "delete"}, "Type DELETE"),
+    ],
+)
+def test_deleting_needs_the_password_and_the_word(client, mentee, data, error):
+    login(client, mentee.user)
+    response = client.post(reverse("privacy:delete_account"), data)
+    assert error in response.content.decode()
+    assert User.objects.filter(pk=mentee.user.pk).exists()
+
+
+def test_deleting_an_account(client, program, mentee, mentor, django_capture_on_commit_callbacks):
+    services.refresh_profile(profile_id=mentee.pk)
+    pair = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="Hi")
+    lifecycle.accept(mentorship=pair)
+    past = Mentorship.objects.create(
+        program=program,
+        mentee=mentee,
+        mentor=MentorFactory(program=program),
+        status="ended",
+        end_reason="no_time",
+    )
+    other_device = Client()
+    other_device.force_login(mentee.user)
+    login(client, mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("privacy:delete_account"), {"password": PASSWORD, "confirm": "DELETE"}
+        )
+    assert response.url == reverse("profiles:landing")
+    assert not User.objects.filter(pk=mentee.user.pk).exists()
+    assert not Profile.objects.filter(pk=mentee.pk).exists()
+    assert not Suggestion.objects.filter(mentee_id=mentee.pk).exists()
+    pair.refresh_from_db()
+    past.refresh_from_db()
+    assert (pair.status, pair.mentee_id) == ("ended", None)  # ended, and anonymised
+    assert past.mentee_id is None and past.mentor_id is not None
+    assert other_device.get(reverse("home")).status_code == 302  # signed out everywhere
+    login(client, mentor.user)
+    assert client.get(reverse("matching:mentorship", args=[pair.pk])).status_code == 200
+    assert (
+        b"a member who has left Kindred"
+        in client.get(reverse("matching:mentorship", args=[pair.pk])).content
+    )
+
+
+def test_a_waiting_request_is_withdrawn_when_the_mentee_leaves(client, mentee, mentor):
+    services.refresh_profile(profile_id=mentee.pk)
+    pair = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="Hi")
+    login(client, mentee.user)
+    client.post(reverse("privacy:delete_account"), {"password": PASSWORD, "confirm": "DELETE"})
+    pair.refresh_from_db()
+    assert pair.status == "withdrawn"
+
+
+def test_withdrawing_consent_rescores_at_once(
+    client, mentee, mentor, django_capture_on_commit_callbacks
+):
+    mentor.background.set(tags("heritage", "korean"))
+    mentor.background_visibility = "program"
+    mentor.save()
+    services.refresh_profile(profile_id=mentee.pk)
+    assert any("Korean" in r for r in Suggestion.objects.get(mentee=mentee).reasons)
+    login(client, mentee.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("profiles:withdraw_consent", args=[mentee.pk]))
+    assert not any("background" in r.lower() for r in Suggestion.objects.get(mentee=mentee).reasons)
+
+
+def test_reading_raw_answers_in_the_admin_is_logged(client, mentee):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_profile", "change_profile"])
+    )
+    login(client, staff)
+    url = reverse("admin:profiles_profile_change", args=[mentee.pk])
+    client.get(url)
+    assert not SensitiveAccess.objects.exists()  # no permission, nothing shown, nothing logged
+    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    login(client, staff)
+    client.get(url)
+    access = SensitiveAccess.objects.get()
+    assert (access.viewer, access.profile, access.what) == (
+        staff,
+        mentee,
+        "Django admin profile page",
+    )
+
+
+def test_a_sensitive_export_is_logged(client, program, mentee):
+    staff = UserFactory(is_staff=True)
+    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    login(client, staff)
+    client.get(reverse("dashboard:export", args=[program.slug, "matches"]) + "?sensitive=1")
+    assert SensitiveAccess.objects.get().viewer == staff

@@ -1,0 +1,281 @@
+"""Every URL pattern, walked as each kind of visitor: deny by default.
+
+The table below names what each visitor gets from each URL. A URL added to
+the project without a row here fails test_every_url_is_in_the_table.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from dashboard.models import ImportJob
+from matching import lifecycle, services
+from matching.models import MatchingRun, Suggestion
+from privacy.models import DataExport
+from tests.conftest import login
+from tests.factories import MentorFactory, ProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "mentee", "other_mentee", "mentor", "other_mentor", "staff"]
+LOGIN = "login"  # a redirect to the log-in page
+
+
+def ok(
+    *allowed: str, others: int | str = 404, anonymous: int | str = LOGIN, code: int = 200
+) -> dict:
+    """Expected answers: ``code`` for the allowed roles, ``others`` for everyone else."""
+    table = dict.fromkeys(ROLES, others)
+    table["anonymous"] = anonymous
+    table.update(dict.fromkeys(allowed, code))
+    return table
+
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = ok("mentee", "other_mentee", "mentor", "other_mentor", "staff")
+STAFF = ok("staff", others=403)
+STAFF_POST = ok("staff", others=403, code=302)
+SIGNED_OUT_ONLY = {
+    **dict.fromkeys(ROLES, 302),
+    "anonymous": 200,
+}  # a signed-in visitor is sent home
+
+# name → (method, url kwargs ("@x" is the world's x), expected answer per role)
+TABLE = {
+    "profiles:landing": ("get", {}, PUBLIC),
+    "profiles:accessibility": ("get", {}, PUBLIC),
+    "privacy:privacy": ("get", {}, PUBLIC),
+    "api:schema": ("get", {}, PUBLIC),
+    "api:docs": ("get", {}, PUBLIC),
+    "account_login": ("get", {}, SIGNED_OUT_ONLY),
+    "account_signup": ("get", {}, SIGNED_OUT_ONLY),
+    "account_reset_password": ("get", {}, PUBLIC),
+    "account_reset_password_done": ("get", {}, PUBLIC),
+    "account_reset_password_from_key": ("get", {"uidb36": "zz", "key": "bad-key"}, PUBLIC),
+    "account_reset_password_from_key_done": ("get", {}, PUBLIC),
+    "account_email_verification_sent": ("get", {}, PUBLIC),
+    "account_confirm_email": ("get", {"key": "not-a-key"}, PUBLIC),
+    "account_inactive": ("get", {}, PUBLIC),
+    "account_confirm_login_code": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
+    "account_logout": ("get", {}, {**dict.fromkeys(ROLES, 200), "anonymous": 302}),
+    "account_reauthenticate": ("get", {}, SIGNED_IN),
+    "account_email": ("get", {}, SIGNED_IN),
+    "account_change_password": ("get", {}, SIGNED_IN),
+    "account_set_password": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
+    "usersessions_list": ("get", {}, SIGNED_IN),
+    "home": (
+        "get",
+        {},
+        {**ok("staff"), **dict.fromkeys(["mentee", "other_mentee", "mentor", "other_mentor"], 302)},
+    ),
+    "profiles:join": ("get", {"role": "mentee"}, {**SIGNED_IN, "anonymous": 302}),
+    "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
+    "profiles:edit": ("get", {"pk": "@mentee", "step": "about"}, ok("mentee")),
+    "profiles:withdraw_consent": ("post", {"pk": "@mentee"}, ok("mentee", code=302)),
+    "matching:profile_home": ("get", {"pk": "@mentee"}, ok("mentee")),
+    "matching:suggestions": ("get", {"pk": "@mentee"}, ok("mentee")),
+    "matching:dismiss": (
+        "post",
+        {"pk": "@mentee", "suggestion_id": "@suggestion"},
+        ok("mentee", code=302),
+    ),
+    "matching:request": (
+        "post",
+        {"pk": "@mentee", "suggestion_id": "@suggestion"},
+        ok("mentee", code=302),
+    ),
+    "matching:withdraw": (
+        "post",
+        {"pk": "@mentee", "mentorship_id": "@request"},
+        ok("mentee", code=302),
+    ),
+    "matching:accept": (
+        "post",
+        {"pk": "@mentor", "mentorship_id": "@request"},
+        ok("mentor", code=302),
+    ),
+    "matching:decline": (
+        "post",
+        {"pk": "@mentor", "mentorship_id": "@request"},
+        ok("mentor", code=302),
+    ),
+    "matching:availability": ("post", {"pk": "@mentor"}, ok("mentor", code=302)),
+    "matching:mentorship": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+    "matching:check_in": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
+    "matching:mark_met": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
+    "matching:end": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
+    "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
+    "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
+    "privacy:delete_account": ("get", {}, SIGNED_IN),
+    "dashboard:programs": ("get", {}, STAFF),
+    "dashboard:program": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:fairness": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:settings": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:runs": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:run": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
+    "dashboard:run_progress": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
+    "dashboard:manual_match": ("get", {"slug": "@program", "mentee_id": "@mentee"}, STAFF),
+    "dashboard:import": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, STAFF),
+    "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, STAFF),
+    "dashboard:rescore": ("post", {"slug": "@program"}, STAFF_POST),
+    "dashboard:assign": ("post", {"slug": "@program"}, STAFF_POST),
+    "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
+    "dashboard:discard": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
+    "dashboard:rematch": ("post", {"slug": "@program", "mentorship_id": "@request"}, STAFF_POST),
+    "dashboard:confirm_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
+    "dashboard:discard_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
+    "tokens:list": ("get", {}, SIGNED_IN),
+    "tokens:revoke": ("post", {"token_id": "999999"}, ok(others=404)),
+    # The JSON API (401 without credentials); tests/api/ holds its full matrix.
+    **{
+        name: ("get", spec, {**expected, "anonymous": 401})
+        for name, spec, expected in [
+            ("api:tag-list", {}, SIGNED_IN),
+            ("api:profile-list", {}, SIGNED_IN),
+            ("api:mentorship-list", {}, SIGNED_IN),
+            ("api:profile-detail", {"pk": "@mentee"}, ok("mentee")),
+            ("api:profile-suggestions", {"pk": "@mentee"}, ok("mentee")),
+            ("api:suggestion-detail", {"pk": "@suggestion"}, ok("mentee")),
+            ("api:mentorship-detail", {"pk": "@request"}, ok("mentee", "mentor")),
+            ("api:mentorship-check-ins", {"pk": "@request"}, ok("mentee", "mentor")),
+            ("api:program-list", {}, STAFF),
+            ("api:program-detail", {"slug": "@program"}, STAFF),
+            ("api:program-participants", {"slug": "@program"}, STAFF),
+            ("api:program-matches", {"slug": "@program"}, STAFF),
+            ("api:matches-csv", {"slug": "@program"}, STAFF),
+            ("api:program-runs", {"slug": "@program"}, STAFF),
+            ("api:run-detail", {"slug": "@program", "pk": "@run"}, STAFF),
+            ("api:run-pairs", {"slug": "@program", "pk": "@run"}, STAFF),
+        ]
+    },
+    **{
+        name: ("json", spec, {**expected, "anonymous": 401})
+        for name, spec, expected in [
+            ("api:profile-availability", {"pk": "@mentor"}, ok("mentor", code=400)),
+            ("api:suggestion-request", {"pk": "@api_suggestion"}, ok("mentee", code=201)),
+            ("api:suggestion-dismiss", {"pk": "@api_suggestion"}, ok("mentee", code=400)),
+            (
+                "api:mentorship-withdraw",
+                {"pk": "@request"},
+                ok("mentee", code=200, others=404) | {"mentor": 403},
+            ),
+            ("api:mentorship-accept", {"pk": "@request"}, ok("mentor", code=200) | {"mentee": 403}),
+            (
+                "api:mentorship-decline",
+                {"pk": "@request"},
+                ok("mentor", code=400) | {"mentee": 403},
+            ),
+            # the mentor's walk accepts through the API first: "met" then starts it
+            ("api:mentorship-met", {"pk": "@request"}, ok("mentee", code=409) | {"mentor": 200}),
+            ("api:mentorship-end", {"pk": "@request"}, ok("mentee", "mentor", code=400)),
+            ("api:program-rescore", {"slug": "@program"}, ok("staff", others=403, code=202)),
+            ("api:program-assign", {"slug": "@program"}, ok("staff", others=403, code=400)),
+            (
+                "api:run-commit",
+                {"slug": "@program", "pk": "@run"},
+                ok("staff", others=403, code=409),
+            ),
+            (
+                "api:run-discard",
+                {"slug": "@program", "pk": "@run"},
+                ok("staff", others=403, code=409),
+            ),
+        ]
+    },
+}
+
+
+def url_names() -> set[str]:
+    """Every named URL of the project but the Django admin (its own test below)."""
+
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue
+                inner = ":".join(filter(None, [namespace, p.namespace])) or None
+                yield from walk(p.url_patterns, inner)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}:{p.name}" if namespace else p.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_in_the_table():
+    missing = url_names() - TABLE.keys()
+    assert not missing, f"add an access row for: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(program):
+    mentee = ProfileFactory(program=program, goals=["networking"])
+    other_mentee = ProfileFactory(program=program, goals=["networking"])
+    mentor = MentorFactory(program=program, goals=["networking"])
+    pages_mentor, api_mentor = (
+        MentorFactory(program=program, goals=["networking"]) for _ in range(2)
+    )
+    other_mentor = MentorFactory(program=program, goals=["leadership"])
+    services.refresh_profile(profile_id=mentee.pk)
+    request = lifecycle.request_mentor(
+        suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="hello"
+    )
+    ids = {
+        "mentee": mentee.pk,
+        "mentor": mentor.pk,
+        "program": program.slug,
+        # one suggestion each for the pages and the API, so neither walk spends the other's
+        "suggestion": Suggestion.objects.get(mentee=mentee, mentor=pages_mentor).pk,
+        "api_suggestion": Suggestion.objects.get(mentee=mentee, mentor=api_mentor).pk,
+        "request": request.pk,
+        "run": MatchingRun.objects.create(program=program).pk,
+        "job": ImportJob.objects.create(program=program, filename="x.csv", content=b"x").pk,
+        "export": DataExport.objects.create(user=mentee.user, status="ready", content="{}").pk,
+    }
+    users = {
+        "mentee": mentee.user,
+        "other_mentee": other_mentee.user,
+        "mentor": mentor.user,
+        "other_mentor": other_mentor.user,
+        "staff": UserFactory(is_staff=True),
+    }
+    return ids, users
+
+
+def kwargs_for(spec: dict, ids: dict) -> dict:
+    """Fill "@name" placeholders with the world's ids."""
+    return {key: ids[value[1:]] if value.startswith("@") else value for key, value in spec.items()}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_visitor_gets_exactly_what_they_should(client, world, role):
+    ids, users = world
+    if role != "anonymous":
+        login(client, users[role])
+    wrong = []
+    for name, (method, spec, expected) in sorted(TABLE.items()):
+        url = reverse(name, kwargs=kwargs_for(spec, ids))
+        if method == "json":
+            response = client.post(url, {}, content_type="application/json")
+        else:
+            response = getattr(client, method)(url)
+        want = expected[role]
+        got = response.status_code
+        if want == LOGIN:
+            if not (got == 302 and response.url.startswith(reverse("account_login"))):
+                wrong.append((name, got, "redirect to log in"))
+        elif got != want:
+            wrong.append((name, got, want))
+    assert not wrong, wrong
+
+
+@pytest.mark.parametrize("role", ["mentee", "mentor"])
+def test_the_django_admin_is_for_staff_only(client, world, role):
+    ids, users = world
+    login(client, users[role])
+    for url in (
+        "/admin/",
+        "/admin/profiles/profile/",
+        f"/admin/profiles/profile/{ids['mentee']}/change/",
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and "login" in response.url
