@@ -1,0 +1,242 @@
+"""A program admin's endpoints (staff only): programs, participants, runs and
+exports, calling what the dashboard calls."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.permissions import IsAdminUser
+from rest_framework.response import Response
+from rest_framework.viewsets import GenericViewSet
+
+from matching import assigning, exports, lifecycle, services
+from matching.models import AssignmentPair, MatchingRun, Mentorship
+from profiles.models import Profile, Program, SensitiveAccess, Tag
+
+from .auth import CallerRateThrottle, RunRateThrottle
+from .forms import cleaned
+from .serializers import (
+    AssignInput,
+    CommitResultSerializer,
+    MatchFilterSerializer,
+    MatchSerializer,
+    PairSerializer,
+    ParticipantFilterSerializer,
+    ParticipantSerializer,
+    ProgramDetailSerializer,
+    ProgramSerializer,
+    RunSerializer,
+    SensitiveFilterSerializer,
+)
+from .views import query
+
+SENSITIVE_PERMISSION = "profiles.view_sensitive_answers"
+
+
+def room(side: str) -> Q:
+    """Mentorships on this side that take a place (accepted or active)."""
+    return Q(**{f"mentorships_as_{side}__status__in": Mentorship.TAKING_ROOM})
+
+
+def sensitive_allowed(request, asked: bool, what: str) -> bool:
+    """Background answers only on request, only with the permission, and on record."""
+    if not asked:
+        return False
+    if not request.user.has_perm(SENSITIVE_PERMISSION):
+        raise PermissionDenied("Reading background answers needs the sensitive-answers permission.")
+    SensitiveAccess.record(viewer=request.user, what=f"API: {what}")
+    return True
+
+
+def with_background(queryset, *paths: str):
+    tags = Tag.objects.order_by("kind", "sort_order", "name")
+    return queryset.prefetch_related(*(Prefetch(path, queryset=tags) for path in paths))
+
+
+class StaffViewSet(GenericViewSet):
+    permission_classes = [IsAdminUser]
+    throttle_classes = [CallerRateThrottle, RunRateThrottle]
+
+
+@extend_schema(tags=["admin: programs"])
+class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
+    """Every program, with the figures the dashboard shows."""
+
+    lookup_field = "slug"
+    lookup_value_converter = "slug"
+
+    def get_queryset(self):
+        return Program.objects.annotate(
+            mentors=Count("profiles", filter=Q(profiles__role="mentor")),
+            mentees=Count("profiles", filter=Q(profiles__role="mentee")),
+        ).order_by("name", "pk")
+
+    def get_serializer_class(self):
+        return ProgramDetailSerializer if self.action == "retrieve" else ProgramSerializer
+
+    @extend_schema(
+        parameters=[ParticipantFilterSerializer],
+        responses=ParticipantSerializer(many=True),
+        summary="Participants of a program",
+    )
+    @action(detail=True, methods=["get"])
+    def participants(self, request, slug=None):
+        program = self.get_object()
+        params = query(ParticipantFilterSerializer, request)
+        people = (
+            Profile.objects.filter(program=program)
+            .select_related("user", "industry")
+            .prefetch_related("languages", "goals", "values")
+            .annotate(
+                places_taken=Count("mentorships_as_mentor", filter=room("mentor"), distinct=True)
+                + Count("mentorships_as_mentee", filter=room("mentee"), distinct=True)
+            )
+            .order_by("role", "display_name", "pk")
+        )
+        if "role" in params:
+            people = people.filter(role=params["role"])
+        if params["ready"] is not None:
+            people = people.filter(is_ready=params["ready"])
+        if params["paused"] is not None:
+            people = people.filter(is_paused=params["paused"])
+        sensitive = sensitive_allowed(
+            request, params["sensitive"], f"participants of {program.slug} with background"
+        )
+        if sensitive:
+            people = with_background(people, "background")
+        page = self.paginate_queryset(people)
+        data = ParticipantSerializer(page, many=True, context={"sensitive": sensitive}).data
+        return self.get_paginated_response(data)
+
+    @extend_schema(request=None, responses={202: RunSerializer}, summary="Start a re-score")
+    @action(detail=True, methods=["post"])
+    def rescore(self, request, slug=None):
+        run = services.start_rescore(program=self.get_object(), user=request.user)
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        request=AssignInput, responses={202: RunSerializer}, summary="Propose an auto-assignment"
+    )
+    @action(detail=True, methods=["post"])
+    def assign(self, request, slug=None):
+        program = self.get_object()
+        data = cleaned(AssignInput, request.data)
+        run = assigning.start(program=program, policy=data["policy"], user=request.user)
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses=RunSerializer(many=True), summary="Runs, newest first")
+    @action(detail=True, methods=["get"])
+    def runs(self, request, slug=None):
+        runs = MatchingRun.objects.filter(program=self.get_object()).select_related("created_by")
+        page = self.paginate_queryset(runs.order_by("-created_at", "-pk"))
+        return self.get_paginated_response(RunSerializer(page, many=True).data)
+
+    @extend_schema(
+        parameters=[MatchFilterSerializer],
+        responses=MatchSerializer(many=True),
+        summary="Matches (every request and mentorship) as JSON",
+    )
+    @action(detail=True, methods=["get"])
+    def matches(self, request, slug=None):
+        program = self.get_object()
+        params = query(MatchFilterSerializer, request)
+        pairs = (
+            Mentorship.objects.filter(program=program)
+            .select_related("mentee__user", "mentor__user")
+            .order_by("requested_at", "pk")
+        )
+        if "status" in params:
+            pairs = pairs.filter(status=params["status"])
+        sensitive = sensitive_allowed(
+            request, params["sensitive"], f"matches of {program.slug} with background"
+        )
+        if sensitive:
+            pairs = with_background(pairs, "mentee__background", "mentor__background")
+        page = self.paginate_queryset(pairs)
+        data = MatchSerializer(page, many=True, context={"sensitive": sensitive}).data
+        return self.get_paginated_response(data)
+
+
+@extend_schema(
+    tags=["admin: programs"],
+    parameters=[SensitiveFilterSerializer],
+    responses={
+        (200, "text/csv"): OpenApiResponse(
+            OpenApiTypes.STR, description="The dashboard's CSV export of matches."
+        )
+    },
+    summary="Matches as CSV (the dashboard's export)",
+)
+class MatchesCsvViewSet(StaffViewSet):
+    def perform_content_negotiation(self, request, force=False):
+        # The CSV itself bypasses renderers; errors are always JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+    def list(self, request, slug=None):
+        program = get_object_or_404(Program, slug=slug)
+        params = query(SensitiveFilterSerializer, request)
+        sensitive = sensitive_allowed(
+            request, params["sensitive"], f"CSV export of matches with background, {program.slug}"
+        )
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{program.slug}-matches.csv"'
+        response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
+        exports.write_matches(program, response, include_sensitive=sensitive)
+        return response
+
+
+@extend_schema(tags=["admin: runs"])
+class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
+    """A re-score or auto-assignment run: poll it until it has finished."""
+
+    lookup_value_converter = "int"
+    serializer_class = RunSerializer
+    refusable = {"commit", "discard"}
+
+    def get_queryset(self):
+        return MatchingRun.objects.filter(program__slug=self.kwargs["slug"]).select_related(
+            "program", "created_by"
+        )
+
+    @extend_schema(
+        responses=PairSerializer(many=True), summary="The pairs an auto-assignment proposes"
+    )
+    @action(detail=True, methods=["get"])
+    def pairs(self, request, slug=None, pk=None):
+        pairs = (
+            AssignmentPair.objects.filter(run=self.get_object())
+            .select_related("mentee", "mentor")
+            .order_by("-score", "pk")
+        )
+        page = self.paginate_queryset(pairs)
+        return self.get_paginated_response(PairSerializer(page, many=True).data)
+
+    @extend_schema(
+        request=None,
+        responses=CommitResultSerializer,
+        summary="Commit a proposal: create its mentorships",
+    )
+    @action(detail=True, methods=["post"])
+    def commit(self, request, slug=None, pk=None):
+        run = self.get_object()
+        if run.kind != MatchingRun.Kind.ASSIGN:
+            raise lifecycle.Refused("Only an auto-assignment run has a proposal to commit.")
+        if not run.is_finished:
+            raise lifecycle.Refused("This run is still working: poll it until it has succeeded.")
+        return Response(assigning.commit(run=run, user=request.user))
+
+    @extend_schema(
+        request=None,
+        responses={204: OpenApiResponse(description="Discarded; nothing was changed.")},
+        summary="Discard a proposal",
+    )
+    @action(detail=True, methods=["post"])
+    def discard(self, request, slug=None, pk=None):
+        assigning.discard(run=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

@@ -1,0 +1,39 @@
+"""/api/v1/: every route answers for itself (JSON 401, never a redirect to
+the login page), so none goes through LoginRequiredMiddleware."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.routers import SimpleRouter
+
+from . import staff, views
+from .errors import NotFoundView
+
+app_name = "api"
+
+router = SimpleRouter(use_regex_path=False)
+router.register("tags", views.TagViewSet, basename="tag")
+router.register("profiles", views.ProfileViewSet, basename="profile")
+router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
+router.register("mentorships", views.MentorshipViewSet, basename="mentorship")
+router.register("admin/programs", staff.ProgramViewSet, basename="program")
+router.register("admin/programs/<slug:slug>/runs", staff.RunViewSet, basename="run")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="api/docs.html"),
+        name="docs",
+    ),
+    path(
+        "admin/programs/<slug:slug>/matches.csv",
+        staff.MatchesCsvViewSet.as_view({"get": "list"}),
+        name="matches-csv",
+    ),
+    *router.urls,
+    re_path(r"^", NotFoundView.as_view()),
+]
+
+for pattern in urlpatterns:
+    login_not_required(pattern.callback)
