@@ -1,0 +1,164 @@
+"""Benchmark: the admin dashboard and fairness pages on a large program.
+
+    .venv/bin/python bench/dashboard.py [--repeats 15]
+
+A program of 100,000 profiles (30,000 mentors, 70,000 mentees, seeded once
+with seed_demo) and 50,000 mentorships in every state, plus five listed
+suggestions per waiting mentee. Each page is requested in-process through
+Django's test client as a staff user, after a warm-up; the time is the whole
+request (queries and template), median and p95 of the repetitions.
+"""
+
+import argparse
+import random
+import statistics
+from datetime import timedelta
+
+import common
+
+common.setup_django()
+
+from django.db import connection, reset_queries  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from matching.models import Mentorship, Suggestion  # noqa: E402
+from profiles.models import Profile, Program, User  # noqa: E402
+
+SLUG = "bench-dash"
+MENTORS, MENTEES, MENTORSHIPS = 30_000, 70_000, 50_000
+# (status, share of the mentorships)
+STATES = [
+    ("active", 0.50),
+    ("accepted", 0.10),
+    ("declined", 0.20),
+    ("completed", 0.06),
+    ("ended", 0.04),
+    ("requested", 0.06),
+    ("withdrawn", 0.02),
+    ("expired", 0.02),
+]
+
+
+def program() -> Program:
+    from django.core.management import call_command
+
+    call_command(
+        "seed_demo", mentors=MENTORS, mentees=MENTEES, seed=42, program=SLUG, no_logins=True
+    )
+    prog = Program.objects.get(slug=SLUG)
+    if not Mentorship.objects.filter(program=prog).exists():
+        fill(prog)
+    common.vacuum()
+    return prog
+
+
+def fill(prog: Program) -> None:
+    """50,000 mentorships within capacity, and suggestions for the waiting."""
+    rng = random.Random(42)
+    now = timezone.now()
+    mentors = list(
+        Profile.objects.filter(program=prog, role="mentor").values_list("pk", "capacity")
+    )
+    mentees = list(
+        Profile.objects.filter(program=prog, role="mentee").values_list("pk", "created_at")
+    )
+    rng.shuffle(mentees)
+    places = [pk for pk, capacity in mentors for _ in range(capacity)]
+    rng.shuffle(places)
+    rows, used = [], set()
+    states = [s for s, share in STATES for _ in range(round(share * MENTORSHIPS))]
+    for (mentee, created), status in zip(mentees, states, strict=False):
+        taking_room = status in ("active", "accepted")
+        mentor = places.pop() if taking_room else rng.choice(mentors)[0]
+        if (mentee, mentor) in used:
+            continue
+        used.add((mentee, mentor))
+        requested = created + timedelta(days=rng.uniform(0, 20))
+        started = requested + timedelta(days=rng.uniform(0, 10))
+        rows.append(
+            Mentorship(
+                program=prog,
+                mentee_id=mentee,
+                mentor_id=mentor,
+                status=status,
+                score=rng.uniform(30, 95),
+                requested_at=min(requested, now - timedelta(days=rng.uniform(0, 12))),
+                decided_at=None if status == "requested" else started,
+                started_at=started
+                if status in ("active", "accepted", "completed", "ended")
+                else None,
+                ended_at=now if status in ("completed", "ended") else None,
+                decline_reason="no_room" if status == "declined" else "",
+                end_reason="goals_met" if status in ("completed", "ended") else "",
+                health="no_check_in" if status == "active" and rng.random() < 0.05 else "",
+                health_flagged_at=now if status == "active" else None,
+            )
+        )
+    Mentorship.objects.bulk_create(rows, batch_size=5000)
+    paired = set(
+        Mentorship.objects.filter(program=prog, status__in=Mentorship.PAIRED).values_list(
+            "mentee_id", flat=True
+        )
+    )
+    mentor_ids = [pk for pk, _ in mentors]
+    suggestions = []
+    for mentee, _ in mentees:
+        if mentee in paired:
+            continue
+        for rank, mentor in enumerate(rng.sample(mentor_ids, 5), start=1):
+            suggestions.append(
+                Suggestion(
+                    program=prog,
+                    mentee_id=mentee,
+                    mentor_id=mentor,
+                    score=rng.uniform(30, 95),
+                    rank=rank,
+                )
+            )
+    Suggestion.objects.bulk_create(suggestions, batch_size=5000)
+    print(f"{len(rows):,} mentorships and {len(suggestions):,} suggestions written")
+
+
+def measure(client: Client, url: str, repeats: int) -> dict:
+    client.get(url)  # warm: templates compiled, connection open
+    times = []
+    for _ in range(repeats):
+        common.wait_for_quiet()
+        reset_queries()
+        with CaptureQueriesContext(connection) as queries:
+            seconds, response = common.timed(client.get, url)
+        assert response.status_code == 200, (url, response.status_code)
+        times.append(seconds)
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+    return {"url": url, "queries": len(queries), "p95": p95, **common.spread(times)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=15)
+    args = parser.parse_args()
+    prog = program()
+    counts = {
+        "profiles": Profile.objects.filter(program=prog).count(),
+        "mentorships": Mentorship.objects.filter(program=prog).count(),
+        "suggestions": Suggestion.objects.filter(program=prog).count(),
+    }
+    staff, _ = User.objects.get_or_create(
+        email="bench-staff@bench.kindred.test", defaults={"is_staff": True}
+    )
+    client = Client()
+    client.force_login(staff)
+    results = [
+        measure(client, f"/programs/{SLUG}/", args.repeats),
+        measure(client, f"/programs/{SLUG}/fairness/", args.repeats),
+    ]
+    common.print_table(
+        [{"page": r["url"], **{k: v for k, v in r.items() if k != "url"}} for r in results]
+    )
+    common.save("dashboard", {"program": counts, "repeats": args.repeats, "pages": results})
+
+
+if __name__ == "__main__":
+    main()
