@@ -144,9 +144,16 @@ class Suggestion(models.Model):
 
     LISTED = (Status.NEW, Status.SEEN)
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
-    mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="suggestions")
-    mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="suggested_to")
+    # No single-column indexes on these three: the composite indexes and the
+    # pair constraint below lead with them, and a re-score rewrites every
+    # listed row, so each extra index costs on every run (docs/performance.md).
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+", db_index=False)
+    mentee = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="suggestions", db_index=False
+    )
+    mentor = models.ForeignKey(
+        Profile, on_delete=models.CASCADE, related_name="suggested_to", db_index=False
+    )
     score = models.FloatField()
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
     sort_key = models.FloatField(default=0)

@@ -211,6 +211,58 @@ class _MentorArrays:
     has_values: np.ndarray
     languages: np.ndarray
     n_industries: int
+    logistics: _Logistics
+
+
+class _Logistics:
+    """The logistics component for a block, by table lookup.
+
+    Closeness depends only on the two time zones and meeting formats, of which
+    a program has few distinct values: one table of (zone, format) × (zone,
+    format) holds closeness × "can meet without a shared city", and only pairs
+    where an in-person-only side needs a shared city are looked at one by one.
+    The table holds the values ``timezone_closeness`` and ``can_meet`` give, so
+    the scores are the same to the bit.
+    """
+
+    def __init__(self, mentees: Side, mentors: Side):
+        known = np.concatenate([mentees.utc_offset, mentors.utc_offset])
+        self.zones = np.unique(known[~np.isnan(known)])
+        hours = np.append(self.zones, np.nan)  # the last code: unknown
+        self.closeness = timezone_closeness(hours[:, None], hours[None, :])
+        formats = np.array([ONLINE, IN_PERSON, EITHER])
+        free = can_meet(formats[:, None], formats[None, :], np.int64(-1), np.int64(-1))
+        # (zone, format) codes: zone * 3 + format index.
+        self.free = (self.closeness[:, None, :, None] * free[None, :, None, :]).reshape(
+            len(hours) * 3, len(hours) * 3
+        )
+        self.mentor_zone, self.mentor_format = self.codes(mentors.utc_offset, mentors.meeting)
+        self.mentor_code = self.mentor_zone * 3 + self.mentor_format
+        self.mentor_city = mentors.city
+
+    def codes(self, hours: np.ndarray, meeting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        zone = np.searchsorted(self.zones, hours)
+        zone[np.isnan(hours)] = len(self.zones)
+        fmt = np.where(meeting == ONLINE, 0, np.where(meeting == IN_PERSON, 1, 2))
+        return zone, fmt
+
+    def block(self, hours: np.ndarray, meeting: np.ndarray, city: np.ndarray) -> np.ndarray:
+        zone, fmt = self.codes(hours, meeting)
+        out = np.take(self.free[zone * 3 + fmt], self.mentor_code, axis=1)
+        # An in-person-only side meets a side that is not online-only in a shared city.
+        in_person = np.flatnonzero(fmt == 1)
+        self._same_city(out, zone, city, in_person, np.flatnonzero(self.mentor_format != 0))
+        either = np.flatnonzero(fmt == 2)
+        self._same_city(out, zone, city, either, np.flatnonzero(self.mentor_format == 1))
+        return out
+
+    def _same_city(self, out, zone, city, rows, cols) -> None:
+        if not len(rows) or not len(cols):
+            return
+        mine = city[rows][:, None]
+        r, c = np.nonzero((mine == self.mentor_city[cols][None, :]) & (mine >= 0))
+        rows, cols = rows[r], cols[c]
+        out[rows, cols] = self.closeness[zone[rows], self.mentor_zone[cols]]
 
 
 def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
@@ -239,6 +291,7 @@ def _mentor_arrays(mentors: Side, mentees: Side, rules: Rules) -> _MentorArrays:
         has_values=(values_count > 0).astype(float),
         languages=mentors.background[:, lang],
         n_industries=n_industries,
+        logistics=_Logistics(mentees, mentors),
     )
 
 
@@ -279,12 +332,8 @@ def _block_scores(mentees: Side, rows: np.ndarray, m: _MentorArrays, mentors: Si
         shared *= weight[:, None]
         num += shared
 
-    closeness = timezone_closeness(mentees.utc_offset[rows][:, None], mentors.utc_offset[None, :])
-    closeness *= can_meet(
-        mentees.meeting[rows][:, None],
-        mentors.meeting[None, :],
-        mentees.city[rows][:, None],
-        mentors.city[None, :],
+    closeness = m.logistics.block(
+        mentees.utc_offset[rows], mentees.meeting[rows], mentees.city[rows]
     )
     closeness *= w[:, LOGISTICS][:, None]
     num += closeness
