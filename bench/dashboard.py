@@ -148,7 +148,7 @@ def main() -> None:
     staff, _ = User.objects.get_or_create(
         email="bench-staff@bench.kindred.test", defaults={"is_staff": True}
     )
-    client = Client()
+    client = Client(HTTP_HOST="localhost")  # in ALLOWED_HOSTS, as a browser would send
     client.force_login(staff)
     results = [
         measure(client, f"/programs/{SLUG}/", args.repeats),
