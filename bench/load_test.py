@@ -1,7 +1,7 @@
 """Load: 50 concurrent signed-in people on a 10,000-profile program, served by
 gunicorn on PostgreSQL (DEBUG off), for 60 seconds.
 
-    .venv/bin/python bench/load_test.py [--users 50] [--seconds 60] [--workers 4]
+    .venv/bin/python bench/load_test.py [--users 50] [--seconds 60] [--workers 2]
 
 Prepares the program once (seed_demo: 5,000 mentors and 5,000 mentees, a full
 re-score, 25 mentees and 25 mentors given passwords, some requests and
@@ -24,7 +24,9 @@ import common
 common.setup_django()
 
 from allauth.account.models import EmailAddress  # noqa: E402
+from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.test import Client  # noqa: E402
 
 from matching import lifecycle  # noqa: E402
 from matching.models import MatchingRun, Mentorship, Suggestion  # noqa: E402
@@ -54,13 +56,11 @@ def people(prog: Program) -> list[dict]:
     mentees = list(Profile.objects.filter(program=prog, role="mentee").order_by("pk")[:25])
     mentors = []
     for i, mentee in enumerate(mentees):
+        # The same people in the same states on every run: reuse what an
+        # earlier run set up, request and accept only the first time.
+        m = Mentorship.objects.filter(mentee=mentee).order_by("pk").first()
         suggestion = Suggestion.objects.for_mentee(mentee).listed().first()
-        if suggestion is None:
-            continue
-        mentor = suggestion.mentor
-        mentors.append(mentor)
-        m = Mentorship.objects.filter(mentee=mentee, mentor=mentor).first()
-        if m is None and not mentor.is_paused:
+        if m is None and suggestion is not None and not suggestion.mentor.is_paused:
             try:
                 m = lifecycle.request_mentor(
                     suggestion=suggestion, message="Hello from the load test"
@@ -69,8 +69,13 @@ def people(prog: Program) -> list[dict]:
                     lifecycle.accept(mentorship=m)
             except lifecycle.Refused:
                 m = None
+        if m is not None and m.mentor not in mentors:
+            mentors.append(m.mentor)
         out.append((mentee, m))
-    out += [(mentor, Mentorship.objects.filter(mentor=mentor).first()) for mentor in mentors]
+    out += [
+        (mentor, Mentorship.objects.filter(mentor=mentor).order_by("pk").first())
+        for mentor in mentors
+    ]
     logins = []
     for profile, m in out:
         user = profile.user
@@ -83,12 +88,23 @@ def people(prog: Program) -> list[dict]:
             {
                 "email": user.email,
                 "password": PASSWORD,
+                "session": signed_in(user),
                 "role": profile.role,
                 "home": f"/p/{profile.pk}/",
                 "mentorship": f"/m/{m.pk}/" if m else "",
             }
         )
     return logins
+
+
+def signed_in(user) -> dict:
+    """A session cookie for ``user``: the scenario measures people already signed
+    in. (Fifty sign-ins from one address within a second are refused by the
+    login rate limit, as they should be, and Argon2 makes each one cost ~0.1 s.)"""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value}
 
 
 def serve(workers: int) -> subprocess.Popen:
@@ -127,7 +143,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=60)
-    parser.add_argument("--workers", type=int, default=4)
+    # One gunicorn worker per core: locust shares the two cores (docs/performance.md).
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     prog = program()
     with common.Workers(1):  # the requests' refreshes and emails, so the lists are current
@@ -183,6 +200,11 @@ def main() -> None:
             "users": args.users,
             "seconds": args.seconds,
             "gunicorn_workers": args.workers,
+            "people": {
+                "mentees": sum(1 for p in logins if p["role"] == "mentee"),
+                "mentors": sum(1 for p in logins if p["role"] == "mentor"),
+                "with_a_mentorship_page": sum(1 for p in logins if p["mentorship"]),
+            },
             "pages": rows,
         },
     )
