@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 import numpy as np
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from profiles.models import Profile, Program, User
@@ -125,9 +125,36 @@ def propose(*, run_id: int) -> None:
         )
 
 
+# PostgreSQL's deadlock and serialisation failures: the whole commit rolled
+# back, so it is safe to run again.
+RETRY_CODES = {"40P01", "40001"}
+COMMIT_ATTEMPTS = 3
+
+
 def commit(*, run: MatchingRun, user: User | None) -> dict:
-    """Create the proposed mentorships; a pair whose mentor filled up or whose
-    mentee found a mentor meanwhile is skipped and reported."""
+    """Create the proposed mentorships, all in one transaction: either every
+    pair is decided (created or skipped) and the run marked committed, or
+    nothing changed. A pair whose mentor filled up or whose mentee found a
+    mentor meanwhile is skipped and reported."""
+    attempt = 1
+    while True:
+        try:
+            with transaction.atomic():
+                return _commit(run=run, user=user)
+        except OperationalError as error:
+            code = getattr(error.__cause__, "pgcode", None)
+            if code not in RETRY_CODES:
+                raise
+            if attempt == COMMIT_ATTEMPTS:
+                raise lifecycle.Refused(
+                    "The database was too busy to save the proposal: nothing was changed. "
+                    "Try committing again in a moment."
+                ) from error
+            log.warning("Committing assignment run %s: %s, trying again", run.pk, code)
+            attempt += 1
+
+
+def _commit(*, run: MatchingRun, user: User | None) -> dict:
     claimed = MatchingRun.objects.filter(
         pk=run.pk,
         kind=MatchingRun.Kind.ASSIGN,
@@ -142,12 +169,16 @@ def commit(*, run: MatchingRun, user: User | None) -> dict:
         run=run, outcome=AssignmentPair.Outcome.PROPOSED
     ).select_related("mentee", "mentor", "mentee__program"):
         try:
+            # Lists are re-ranked once at the end, not once per mentor: a worker
+            # rewriting lists while this transaction pairs their mentees would
+            # deadlock against it.
             lifecycle.match(
                 mentee=pair.mentee,
                 mentor=pair.mentor,
                 source=Mentorship.Source.AUTO,
                 by=user,
                 score=pair.score,
+                refresh=False,
             )
         except lifecycle.Refused as refused:
             pair.outcome, pair.note = AssignmentPair.Outcome.SKIPPED, str(refused)[:200]
@@ -158,6 +189,8 @@ def commit(*, run: MatchingRun, user: User | None) -> dict:
         pair.save(update_fields=["outcome", "note"])
     result = {"created": created, "skipped": skipped}
     MatchingRun.objects.filter(pk=run.pk).update(summary={**run.summary, "committed": result})
+    if created:
+        services.start_rescore(program=run.program, user=user)
     log.info("Assignment run %s committed: %s", run.pk, result)
     return result
 

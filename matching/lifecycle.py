@@ -122,15 +122,17 @@ def accept(*, mentorship: Mentorship) -> Mentorship:
     return m
 
 
-def pair_up(m: Mentorship) -> None:
-    """A paired mentee leaves the pool: other requests withdrawn, list cleared."""
+def pair_up(m: Mentorship, *, refresh: bool = True) -> None:
+    """A paired mentee leaves the pool: other requests withdrawn, list cleared,
+    and (with ``refresh``) the lists the mentor is in re-ranked for their new room."""
     others = Mentorship.objects.filter(mentee_id=m.mentee_id, status=Status.REQUESTED).exclude(
         pk=m.pk
     )
     for other in others.select_for_update():
         _close(other, Status.WITHDRAWN)
     Suggestion.objects.filter(mentee_id=m.mentee_id, status__in=Suggestion.LISTED).delete()
-    services.queue_refresh(m.mentor_id)
+    if refresh:
+        services.queue_refresh(m.mentor_id)
 
 
 @transaction.atomic
@@ -203,11 +205,13 @@ def match(
     by=None,
     score: float | None = None,
     override_reason: str = "",
+    refresh: bool = True,
 ) -> Mentorship:
     """Pair two people directly (an admin's match or a committed auto-assignment).
 
     Capacity always holds and a mentee has one mentor at a time. A mentee's own
-    waiting request to this mentor becomes the accepted mentorship.
+    waiting request to this mentor becomes the accepted mentorship. Without
+    ``refresh`` the caller re-scores the program itself once it is done.
     """
     mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
     if places_taken(mentor) >= mentor.capacity:
@@ -224,7 +228,7 @@ def match(
     m.created_by, m.override_reason = by, override_reason
     m.score = m.score if score is None else score
     m.save()
-    pair_up(m)
+    pair_up(m, refresh=refresh)
     notify("matched", m.pk)
     return m
 

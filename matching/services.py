@@ -35,6 +35,10 @@ log = logging.getLogger(__name__)
 # chunk costs little and many workers can share a run.
 CHUNK_PAIRS = 20_000_000
 MIN_CHUNK, MAX_CHUNK = 50, 5000
+# ...and a run has at least this many chunks when it has mentees enough, so its
+# progress moves in steps of a tenth and two workers finish close together
+# rather than one waiting on the other's last large chunk.
+MIN_CHUNKS = 10
 # A chunk running longer than this (or queued this long) is presumed lost;
 # a starting worker resumes sooner, since it may be replacing a killed one.
 STALL_AFTER_SECONDS = 90
@@ -384,8 +388,10 @@ def queue_refresh(profile_id: int) -> None:
 # --- full re-scores as chunked runs ---------------------------------------------------------
 
 
-def chunk_size(n_mentors: int) -> int:
-    return int(min(MAX_CHUNK, max(MIN_CHUNK, CHUNK_PAIRS // max(n_mentors, 1))))
+def chunk_size(n_mentors: int, n_mentees: int) -> int:
+    by_pairs = CHUNK_PAIRS // max(n_mentors, 1)
+    by_count = math.ceil(n_mentees / MIN_CHUNKS)
+    return int(min(MAX_CHUNK, max(MIN_CHUNK, min(by_pairs, by_count))))
 
 
 @transaction.atomic
@@ -403,7 +409,7 @@ def start_rescore(
         .values_list("id", flat=True)
     )
     mentors = Profile.objects.filter(program=program).mentors().ready().count()
-    size = size or chunk_size(mentors)
+    size = size or chunk_size(mentors, len(ids))
     bounds = [(start, min(start + size, len(ids))) for start in range(0, len(ids), size)]
     weights, settings = snapshot(program)
     now = timezone.now()

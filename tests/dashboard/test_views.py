@@ -2,6 +2,7 @@ import json
 
 import pytest
 from django.core.management import call_command
+from django.db import OperationalError
 from django.urls import reverse
 
 from matching import assigning, lifecycle, services
@@ -189,6 +190,76 @@ def test_a_proposal_commits_once(program, cohort):
         assigning.commit(run=run, user=None)
     with pytest.raises(lifecycle.Refused):
         assigning.discard(run=run)
+
+
+def test_a_commit_rescores_the_program_once_after_it_is_saved(
+    program, cohort, django_capture_on_commit_callbacks
+):
+    run = proposal(program)
+    with django_capture_on_commit_callbacks() as callbacks:
+        result = assigning.commit(run=run, user=None)
+    assert result == {"created": 6, "skipped": 0}
+    # Nothing refreshes lists while the pairs are being saved: one re-score run
+    # starts after the commit, plus the emails telling both sides.
+    rescores = MatchingRun.objects.filter(program=program, kind=MatchingRun.Kind.SCORE)
+    assert rescores.count() == 1
+    assert [c for c in callbacks if "queue_refresh" in getattr(c, "__qualname__", "")] == []
+
+
+class DeadlockDetected(Exception):
+    pgcode = "40P01"  # as on psycopg2's error
+
+
+class Deadlock(OperationalError):
+    """What Django raises when PostgreSQL breaks a deadlock: psycopg2's error as the cause."""
+
+    def __init__(self):
+        super().__init__("deadlock detected")
+        self.__cause__ = DeadlockDetected()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_deadlocked_commit_saves_nothing_and_is_tried_again(program, cohort, monkeypatch):
+    run = proposal(program)
+    real_match, calls = lifecycle.match, []
+
+    def match_with_a_deadlock_at_the_fourth_pair(**kwargs):
+        calls.append(kwargs["mentee"].pk)
+        if len(calls) == 4:
+            raise Deadlock
+        return real_match(**kwargs)
+
+    monkeypatch.setattr(lifecycle, "match", match_with_a_deadlock_at_the_fourth_pair)
+    result = assigning.commit(run=run, user=None)
+    assert result == {"created": 6, "skipped": 0}
+    assert len(calls) == 4 + 6  # three pairs saved, the fourth deadlocked: all rolled back
+    assert Mentorship.objects.filter(source="auto").count() == 6
+    assert set(AssignmentPair.objects.filter(run=run).values_list("outcome", flat=True)) == {
+        "created"
+    }
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_commit_that_keeps_failing_leaves_the_proposal_as_it_was(program, cohort, monkeypatch):
+    run = proposal(program)
+    real_match = lifecycle.match
+    made = []
+
+    def always_deadlocks_after_two(**kwargs):
+        made.append(1)
+        if len(made) % 3 == 0:
+            raise Deadlock
+        return real_match(**kwargs)
+
+    monkeypatch.setattr(lifecycle, "match", always_deadlocks_after_two)
+    with pytest.raises(lifecycle.Refused, match="nothing was changed"):
+        assigning.commit(run=run, user=None)
+    run.refresh_from_db()
+    assert run.committed_at is None
+    assert not Mentorship.objects.exists()
+    assert set(AssignmentPair.objects.filter(run=run).values_list("outcome", flat=True)) == {
+        "proposed"
+    }
 
 
 def test_discarding_changes_nothing(staff_client, program, cohort):

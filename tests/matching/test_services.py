@@ -210,3 +210,16 @@ def test_one_person_on_both_sides_is_never_their_own_mentor(program):
     refresh(mentee)
     assert listed(mentee) == [other.pk]
     assert own.pk
+
+
+@pytest.mark.parametrize(
+    ("mentors", "mentees", "size"),
+    [
+        (3_000, 10_000, 1_000),  # a tenth of the mentees: the progress bar moves in tenths
+        (100_000, 100_000, 200),  # 20 million pairs per chunk
+        (10, 30, 50),  # never below 50 mentees
+        (100, 200_000, 5_000),  # never above 5,000
+    ],
+)
+def test_chunks_are_a_few_seconds_of_work_and_at_least_ten_per_large_run(mentors, mentees, size):
+    assert services.chunk_size(mentors, mentees) == size
