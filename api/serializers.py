@@ -588,13 +588,6 @@ class RunSerializer(serializers.ModelSerializer):
         ]
 
 
-class CommitResultSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    skipped = serializers.IntegerField(
-        help_text="Pairs whose mentor filled up or whose mentee found a mentor meanwhile."
-    )
-
-
 class NamedSerializer(serializers.ModelSerializer):
     name = serializers.CharField()
 

@@ -15,7 +15,7 @@ from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from matching import assigning, exports, lifecycle, services
+from matching import assigning, exports, services
 from matching.models import AssignmentPair, MatchingRun, Mentorship
 from profiles.models import Profile, Program, SensitiveAccess, Tag
 
@@ -23,7 +23,6 @@ from .auth import CallerRateThrottle, RunRateThrottle
 from .forms import cleaned
 from .serializers import (
     AssignInput,
-    CommitResultSerializer,
     MatchFilterSerializer,
     MatchSerializer,
     PairSerializer,
@@ -219,17 +218,20 @@ class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
 
     @extend_schema(
         request=None,
-        responses=CommitResultSerializer,
-        summary="Commit a proposal: create its mentorships",
+        responses={202: RunSerializer},
+        summary="Commit a proposal: its mentorships are created in the background",
+        description=(
+            "Poll the run: `committed_at` is set and `summary.committed` holds "
+            "`created` and `skipped` when it is done; `summary.commit_error` says why "
+            "when nothing could be committed."
+        ),
     )
     @action(detail=True, methods=["post"])
     def commit(self, request, slug=None, pk=None):
         run = self.get_object()
-        if run.kind != MatchingRun.Kind.ASSIGN:
-            raise lifecycle.Refused("Only an auto-assignment run has a proposal to commit.")
-        if not run.is_finished:
-            raise lifecycle.Refused("This run is still working: poll it until it has succeeded.")
-        return Response(assigning.commit(run=run, user=request.user))
+        assigning.request_commit(run=run, user=request.user)
+        run.refresh_from_db()
+        return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
         request=None,

@@ -116,7 +116,7 @@ def run_of(slug: str, run_id: int) -> MatchingRun:
 @staff_required
 def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     run = run_of(slug, run_id)
-    context = {"program": run.program, "run": run}
+    context = {"program": run.program, "run": run, "committing": assigning.is_committing(run)}
     if run.kind == MatchingRun.Kind.ASSIGN and run.status == MatchingRun.Status.SUCCEEDED:
         pairs = (
             AssignmentPair.objects.filter(run=run)
@@ -143,15 +143,9 @@ def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     run = run_of(slug, run_id)
     try:
-        result = assigning.commit(run=run, user=request.user)
+        assigning.request_commit(run=run, user=request.user)
     except lifecycle.Refused as refused:
         messages.error(request, str(refused))
-    else:
-        messages.success(
-            request,
-            f"{result['created']} mentorships created; {result['skipped']} pairs skipped "
-            "because the mentor filled up or the mentee found a mentor meanwhile.",
-        )
     return redirect("dashboard:run", slug=slug, run_id=run_id)
 
 

@@ -125,6 +125,60 @@ def propose(*, run_id: int) -> None:
         )
 
 
+# A commit asked for and not yet done (or failed): keys of the run's summary.
+COMMIT_REQUESTED, COMMIT_ERROR = "commit_requested_at", "commit_error"
+
+
+def is_committing(run: MatchingRun) -> bool:
+    return COMMIT_REQUESTED in run.summary and run.committed_at is None
+
+
+@transaction.atomic
+def request_commit(*, run: MatchingRun, user: User | None) -> None:
+    """Commit a proposal in the background: thousands of pairs take longer than
+    a web request may (gunicorn gives a request 30 s)."""
+    from .tasks import commit_assignment
+
+    locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.kind != MatchingRun.Kind.ASSIGN:
+        raise lifecycle.Refused("Only an auto-assignment run has a proposal to commit.")
+    if not locked.is_finished:
+        raise lifecycle.Refused("This run is still working: wait until it has succeeded.")
+    if locked.status != MatchingRun.Status.SUCCEEDED:
+        raise lifecycle.Refused("This run failed: it has no proposal to commit.")
+    if locked.committed_at or locked.discarded_at:
+        raise lifecycle.Refused("This proposal was already committed or discarded.")
+    if is_committing(locked):
+        raise lifecycle.Refused("This proposal is being committed already.")
+    summary = {k: v for k, v in locked.summary.items() if k != COMMIT_ERROR}
+    locked.summary = {**summary, COMMIT_REQUESTED: timezone.now().isoformat()}
+    locked.save(update_fields=["summary"])
+    commit_assignment.delay_on_commit(locked.pk, user.pk if user else None)
+
+
+def commit_requested(*, run_id: int, user_id: int | None) -> None:
+    """The worker's side of :func:`request_commit`."""
+    run = MatchingRun.objects.filter(pk=run_id).first()
+    if run is None or not is_committing(run):
+        return
+    try:
+        commit(run=run, user=User.objects.filter(pk=user_id).first())
+    except lifecycle.Refused as refused:
+        commit_failed(run_id=run_id, error=str(refused))
+
+
+def commit_failed(*, run_id: int, error: str) -> None:
+    """Nothing was committed: say why, and let the admin try again."""
+    with transaction.atomic():
+        run = MatchingRun.objects.select_for_update().filter(pk=run_id).first()
+        if run is None or run.committed_at:
+            return
+        summary = {k: v for k, v in run.summary.items() if k != COMMIT_REQUESTED}
+        run.summary = {**summary, COMMIT_ERROR: error}
+        run.save(update_fields=["summary"])
+    log.warning("Assignment run %s was not committed: %s", run_id, error)
+
+
 # PostgreSQL's deadlock and serialisation failures: the whole commit rolled
 # back, so it is safe to run again.
 RETRY_CODES = {"40P01", "40001"}
@@ -188,7 +242,8 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
             created += 1
         pair.save(update_fields=["outcome", "note"])
     result = {"created": created, "skipped": skipped}
-    MatchingRun.objects.filter(pk=run.pk).update(summary={**run.summary, "committed": result})
+    summary = {k: v for k, v in run.summary.items() if k != COMMIT_ERROR}
+    MatchingRun.objects.filter(pk=run.pk).update(summary={**summary, "committed": result})
     if created:
         services.start_rescore(program=run.program, user=user)
     log.info("Assignment run %s committed: %s", run.pk, result)
@@ -196,11 +251,15 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
 
 
 def discard(*, run: MatchingRun) -> None:
-    claimed = MatchingRun.objects.filter(
-        pk=run.pk,
-        kind=MatchingRun.Kind.ASSIGN,
-        committed_at__isnull=True,
-        discarded_at__isnull=True,
-    ).update(discarded_at=timezone.now())
+    claimed = (
+        MatchingRun.objects.filter(
+            pk=run.pk,
+            kind=MatchingRun.Kind.ASSIGN,
+            committed_at__isnull=True,
+            discarded_at__isnull=True,
+        )
+        .exclude(summary__has_key=COMMIT_REQUESTED)
+        .update(discarded_at=timezone.now())
+    )
     if not claimed:
         raise lifecycle.Refused("This proposal was already committed or discarded.")

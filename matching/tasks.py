@@ -56,6 +56,20 @@ def propose_assignment(run_id: int) -> None:
     assigning.propose(run_id=run_id)
 
 
+class CommitTask(Task):
+    """A proposal's commit: when it finally fails, the run says why (the
+    proposal itself still stands, and can be committed again)."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        run_id = args[0] if args else kwargs.get("run_id")
+        assigning.commit_failed(run_id=run_id, error=describe(exc))
+
+
+@shared_task(base=CommitTask, soft_time_limit=1740, time_limit=1800, **RETRY)
+def commit_assignment(run_id: int, user_id: int | None) -> None:
+    assigning.commit_requested(run_id=run_id, user_id=user_id)
+
+
 @shared_task(acks_late=True)
 def requeue_stalled_chunks() -> int:
     return services.requeue_stalled()

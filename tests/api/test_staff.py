@@ -100,8 +100,11 @@ def test_an_assignment_is_proposed_committed_once_and_not_discarded_after(
     assert polled["status"] == "succeeded" and polled["settings"]["policy"] == "stable"
     pairs = call(admin, "get", url(program, f"runs/{run['id']}/pairs/")).json()
     assert pairs["count"] == 3  # the paused mentor takes nobody; the other has room for 3
-    result = call(admin, "post", url(program, f"runs/{run['id']}/commit/"))
-    assert result.json() == {"created": 3, "skipped": 0}
+    with django_capture_on_commit_callbacks(execute=True):
+        accepted = call(admin, "post", url(program, f"runs/{run['id']}/commit/"))
+    assert accepted.status_code == 202 and accepted.json()["summary"]["commit_requested_at"]
+    done = call(admin, "get", url(program, f"runs/{run['id']}/")).json()
+    assert done["committed_at"] and done["summary"]["committed"] == {"created": 3, "skipped": 0}
     assert Mentorship.objects.filter(source="auto", status="accepted").count() == 3
     again = call(admin, "post", url(program, f"runs/{run['id']}/commit/"))
     assert again.status_code == 409 and "already committed" in again.json()["error"]["message"]

@@ -147,11 +147,22 @@ def test_an_unknown_policy_is_refused(staff_client, program):
     assert not MatchingRun.objects.exists()
 
 
-def test_committing_creates_exactly_the_proposed_mentorships(staff_client, program, cohort):
+def test_committing_creates_exactly_the_proposed_mentorships(
+    staff_client, program, cohort, django_capture_on_commit_callbacks
+):
     run = proposal(program)
     proposed = set(AssignmentPair.objects.filter(run=run).values_list("mentee_id", "mentor_id"))
     assert len(proposed) == 6
-    staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    page = staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk]))
+    assert "Committing: the mentorships are being created in the background" in page.text
+    assert not Mentorship.objects.filter(source="auto").exists()  # not in the web request
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()
+    page = staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk]))
+    assert "6 mentorships created, 0 skipped" in page.text
     created = set(
         Mentorship.objects.filter(source="auto", status="accepted").values_list(
             "mentee_id", "mentor_id"
@@ -260,6 +271,35 @@ def test_a_commit_that_keeps_failing_leaves_the_proposal_as_it_was(program, coho
     assert set(AssignmentPair.objects.filter(run=run).values_list("outcome", flat=True)) == {
         "proposed"
     }
+
+
+def test_a_background_commit_that_fails_says_why_and_can_be_tried_again(
+    staff_client, program, cohort, django_capture_on_commit_callbacks, monkeypatch
+):
+    run = proposal(program)
+
+    def refuse(**kwargs):
+        raise lifecycle.Refused("The database was too busy: nothing was changed.")
+
+    monkeypatch.setattr(assigning, "commit", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    page = staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk]))
+    assert "Nothing was committed: The database was too busy" in page.text
+    assert "Commit: create these 6 mentorships" in page.text
+    monkeypatch.undo()
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    assert Mentorship.objects.filter(source="auto").count() == 6
+
+
+def test_a_proposal_being_committed_is_neither_committed_twice_nor_discarded(program, cohort):
+    run = proposal(program)
+    assigning.request_commit(run=run, user=None)  # its task waits for the test's commit
+    with pytest.raises(lifecycle.Refused, match="being committed"):
+        assigning.request_commit(run=run, user=None)
+    with pytest.raises(lifecycle.Refused):
+        assigning.discard(run=run)
 
 
 def test_discarding_changes_nothing(staff_client, program, cohort):
