@@ -8,6 +8,7 @@ admin then commits it (mentorships created, both sides told) or discards it.
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import OperationalError, transaction
@@ -127,10 +128,17 @@ def propose(*, run_id: int) -> None:
 
 # A commit asked for and not yet done (or failed): keys of the run's summary.
 COMMIT_REQUESTED, COMMIT_ERROR = "commit_requested_at", "commit_error"
+# Past the commit task's hard time limit (30 minutes) a request whose task never
+# reported back (its message lost with the broker, say) no longer blocks a new
+# one. Committing twice stays impossible: the commit claims the run atomically.
+COMMIT_GIVEN_UP_AFTER = timedelta(minutes=35)
 
 
 def is_committing(run: MatchingRun) -> bool:
-    return COMMIT_REQUESTED in run.summary and run.committed_at is None
+    requested = run.summary.get(COMMIT_REQUESTED)
+    if not requested or run.committed_at is not None:
+        return False
+    return timezone.now() - datetime.fromisoformat(requested) < COMMIT_GIVEN_UP_AFTER
 
 
 @transaction.atomic

@@ -1,9 +1,11 @@
 import json
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import assigning, lifecycle, services
 from matching.models import AssignmentPair, MatchingRun, Mentorship
@@ -300,6 +302,21 @@ def test_a_proposal_being_committed_is_neither_committed_twice_nor_discarded(pro
         assigning.request_commit(run=run, user=None)
     with pytest.raises(lifecycle.Refused):
         assigning.discard(run=run)
+
+
+def test_a_commit_request_whose_task_never_came_back_stops_blocking_after_a_while(
+    program, cohort, django_capture_on_commit_callbacks
+):
+    run = proposal(program)
+    assigning.request_commit(run=run, user=None)  # its message is lost: never run
+    long_ago = timezone.now() - assigning.COMMIT_GIVEN_UP_AFTER - timedelta(minutes=1)
+    MatchingRun.objects.filter(pk=run.pk).update(
+        summary={**run.summary, assigning.COMMIT_REQUESTED: long_ago.isoformat()}
+    )
+    run.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assigning.request_commit(run=run, user=None)
+    assert Mentorship.objects.filter(source="auto").count() == 6
 
 
 def test_discarding_changes_nothing(staff_client, program, cohort):
