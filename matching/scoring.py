@@ -12,7 +12,8 @@ block, or by the plain-Python reference in the tests agree to ~1e-12.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import operator as op
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 
@@ -41,9 +42,23 @@ STAGE_FIT = np.array(
 # Scores this close under the minimum still count as reaching it: float sums
 # of the same fractions may differ in the last bits.
 EPS = 1e-9
-# Rows per block: about 16 MB per b×n float64 matrix, which measured ~2x
-# faster than large blocks (cache-friendly) on two cores.
-BLOCK_BYTES = 16 * 2**20
+# The screen that picks each mentee's candidates works in float32, on blocks
+# of rows of about BLOCK_BYTES per b×n matrix, small enough that its passes
+# stay in the processor's cache (docs/performance.md has the measurements).
+SCREEN = np.float32
+BLOCK_BYTES = 4 * 2**20
+# The screen keeps pairs down to this far under the minimum score; the exact
+# score of each candidate decides.
+SCREEN_MARGIN = 0.01
+# Without load spreading, the screen passes k + SCREEN_SLACK candidates per row,
+# so that float32 rounding cannot push one of the k best out.
+SCREEN_SLACK = 16
+# Up to this many pairs in one call (one new person, a few lists) are scored
+# exactly, pair by pair, without a screen.
+DIRECT_PAIRS = 500_000
+# The screen folds a row's columns into groups of this many by their maximum
+# to find, cheaply, a floor that at least ``width`` candidates reach.
+GROUPS = 16
 # Load spreading (docs/matching.md): near-equal keys within JITTER points are
 # ordered by a fixed per-pair shuffle, so equal mentors share the top spots.
 JITTER = 4.0
@@ -81,14 +96,17 @@ class Side:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
     def take(self, rows: np.ndarray) -> Side:
-        return Side(**{name: value[rows] for name, value in vars(self).items()})
+        return Side(**{name: value[rows] for name, value in self.arrays().items()})
 
     def concat(self, other: Side) -> Side:
         return Side(
             **{
                 name: np.concatenate([value, getattr(other, name)])
-                for name, value in vars(self).items()
+                for name, value in self.arrays().items()
             }
         )
 
@@ -114,7 +132,6 @@ class TopK:
     scores: np.ndarray  # (b, k) 0–100
     keys: np.ndarray  # (b, k) ranking keys (score adjusted for load)
     components: np.ndarray = field(default=None)  # (b, k, 5), nan = dropped
-    candidates: np.ndarray = field(default=None)  # (b,) mentors passing the filters
 
     def pairs(self):
         """(mentee row, mentor row, rank from 1, score, key, components) for each hit."""
@@ -135,9 +152,46 @@ class TopK:
 # --- per-pair components -----------------------------------------------------
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    inter = (a * b).sum(axis=1)
-    union = a.sum(axis=1) + b.sum(axis=1) - inter
+@dataclass
+class _Tags:
+    """A side's 0/1 tag matrices as bit sets (uint64 words per row), so the tags
+    two people share are a popcount; counts are each row's number of tags."""
+
+    goals: np.ndarray
+    background: np.ndarray
+    values: np.ndarray
+    goals_count: np.ndarray
+    background_count: np.ndarray
+    values_count: np.ndarray
+
+    @classmethod
+    def of(cls, side: Side, rows: np.ndarray) -> _Tags:
+        goals, background, values = side.goals[rows], side.background[rows], side.values[rows]
+        return cls(
+            _bits(goals),
+            _bits(background),
+            _bits(values),
+            np.count_nonzero(goals, axis=1),
+            np.count_nonzero(background, axis=1),
+            np.count_nonzero(values, axis=1),
+        )
+
+
+def _bits(tags: np.ndarray) -> np.ndarray:
+    packed = np.packbits(tags > 0, axis=1, bitorder="little")
+    pad = -packed.shape[1] % 8 or (8 if packed.shape[1] == 0 else 0)
+    packed = np.pad(packed, ((0, 0), (0, pad)))
+    return np.ascontiguousarray(packed).view(np.uint64)
+
+
+def _shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many tags each pair of bit-set rows has in common."""
+    return np.bitwise_count(a & b).sum(axis=1, dtype=np.int64)
+
+
+def _jaccard(inter: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    inter = inter.astype(float)
+    union = a + b - inter
     return np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
 
 
@@ -160,19 +214,37 @@ def can_meet(fmt_a, fmt_b, city_a, city_b) -> np.ndarray:
 def pair_components(mentees: Side, rows, mentors: Side, cols) -> np.ndarray:
     """Component values for the pairs (rows[p], cols[p]): shape (p, 5), nan
     where the component is dropped (SPEC §4). Vectorised over pairs."""
-    rows, cols = np.asarray(rows), np.asarray(cols)
-    out = np.full((len(rows), 5), np.nan)
-    mg, jg = mentees.goals[rows], mentors.goals[cols]
-    wanted = mg.sum(axis=1)
-    shared = (mg * jg).sum(axis=1)
-    out[:, GOALS] = np.where(wanted > 0, shared / np.maximum(wanted, 1), np.nan)
-    mb = mentees.background[rows]
-    out[:, BACKGROUND] = np.where(
-        mb.sum(axis=1) > 0, _jaccard(mb, mentors.background[cols]), np.nan
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    mine, my_rows = np.unique(rows, return_inverse=True)
+    theirs, their_rows = np.unique(cols, return_inverse=True)
+    return _components(
+        mentees,
+        rows,
+        mentors,
+        cols,
+        (_Tags.of(mentees, mine), my_rows),
+        (_Tags.of(mentors, theirs), their_rows),
     )
-    mv, jv = mentees.values[rows], mentors.values[cols]
-    both = (mv.sum(axis=1) > 0) & (jv.sum(axis=1) > 0)
-    out[:, VALUES] = np.where(both, _jaccard(mv, jv), np.nan)
+
+
+def _components(mentees: Side, rows, mentors: Side, cols, mine, theirs) -> np.ndarray:
+    """``pair_components`` with each side's tags already packed: ``mine`` and
+    ``theirs`` are (tags, each pair's row in those tags)."""
+    (mt, mr), (jt, jr) = mine, theirs
+    out = np.full((len(rows), 5), np.nan)
+    wanted = mt.goals_count[mr]
+    shared = _shared(mt.goals[mr], jt.goals[jr])
+    out[:, GOALS] = np.where(wanted > 0, shared / np.maximum(wanted, 1), np.nan)
+    mb = mt.background_count[mr]
+    out[:, BACKGROUND] = np.where(
+        mb > 0,
+        _jaccard(_shared(mt.background[mr], jt.background[jr]), mb, jt.background_count[jr]),
+        np.nan,
+    )
+    mv, jv = mt.values_count[mr], jt.values_count[jr]
+    out[:, VALUES] = np.where(
+        (mv > 0) & (jv > 0), _jaccard(_shared(mt.values[mr], jt.values[jr]), mv, jv), np.nan
+    )
     si, sj = mentees.stage[rows], mentors.stage[cols]
     known = (si >= 0) & (sj >= 0)
     fit = np.where(known, STAGE_FIT[np.maximum(si, 0), np.maximum(sj, 0)], 0.0)
@@ -196,33 +268,16 @@ def combine(components: np.ndarray, importance: np.ndarray, weights) -> np.ndarr
     return np.divide(100 * num, den, out=np.zeros_like(num), where=den > 0)
 
 
-# --- a block of mentees against every mentor ----------------------------------
-
-
-@dataclass
-class _MentorArrays:
-    """Mentor-side matrices derived once per scoring call."""
-
-    linear: np.ndarray  # (n, G + stages + industries): goals | stage one-hot | industry one-hot
-    background: np.ndarray  # (n, T)
-    background_count: np.ndarray
-    values: np.ndarray
-    values_count: np.ndarray
-    has_values: np.ndarray
-    languages: np.ndarray
-    n_industries: int
-    logistics: _Logistics
+# --- screening a block of mentees against every mentor -------------------------
 
 
 class _Logistics:
-    """The logistics component for a block, by table lookup.
+    """The logistics component by table lookup, for the screen.
 
     Closeness depends only on the two time zones and meeting formats, of which
     a program has few distinct values: one table of (zone, format) × (zone,
-    format) holds closeness × "can meet without a shared city", and only pairs
-    where an in-person-only side needs a shared city are looked at one by one.
-    The table holds the values ``timezone_closeness`` and ``can_meet`` give, so
-    the scores are the same to the bit.
+    format) holds closeness × "can meet without a shared city", and the pairs
+    where an in-person-only side needs a shared city are listed apart.
     """
 
     def __init__(self, mentees: Side, mentors: Side):
@@ -246,23 +301,22 @@ class _Logistics:
         fmt = np.where(meeting == ONLINE, 0, np.where(meeting == IN_PERSON, 1, 2))
         return zone, fmt
 
-    def block(self, hours: np.ndarray, meeting: np.ndarray, city: np.ndarray) -> np.ndarray:
-        zone, fmt = self.codes(hours, meeting)
-        out = np.take(self.free[zone * 3 + fmt], self.mentor_code, axis=1)
-        # An in-person-only side meets a side that is not online-only in a shared city.
-        in_person = np.flatnonzero(fmt == 1)
-        self._same_city(out, zone, city, in_person, np.flatnonzero(self.mentor_format != 0))
-        either = np.flatnonzero(fmt == 2)
-        self._same_city(out, zone, city, either, np.flatnonzero(self.mentor_format == 1))
-        return out
-
-    def _same_city(self, out, zone, city, rows, cols) -> None:
-        if not len(rows) or not len(cols):
-            return
-        mine = city[rows][:, None]
-        r, c = np.nonzero((mine == self.mentor_city[cols][None, :]) & (mine >= 0))
-        rows, cols = rows[r], cols[c]
-        out[rows, cols] = self.closeness[zone[rows], self.mentor_zone[cols]]
+    def in_a_shared_city(self, zone, fmt, city) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(rows, mentor columns, closeness) of the pairs that meet only because
+        an in-person-only side and a side that is not online-only share a city."""
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for mine, theirs in (
+            (fmt == 1, self.mentor_format != 0),
+            (fmt == 2, self.mentor_format == 1),
+        ):
+            r, c = np.flatnonzero(mine), np.flatnonzero(theirs)
+            if len(r) and len(c):
+                here = city[r][:, None]
+                i, j = np.nonzero((here == self.mentor_city[c][None, :]) & (here >= 0))
+                rows.append(r[i])
+                cols.append(c[j])
+        rows, cols = np.concatenate(rows), np.concatenate(cols)
+        return rows, cols, self.closeness[zone[rows], self.mentor_zone[cols]]
 
 
 def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
@@ -272,108 +326,168 @@ def _one_hot(codes: np.ndarray, width: int) -> np.ndarray:
     return out
 
 
-def _mentor_arrays(mentors: Side, mentees: Side, rules: Rules) -> _MentorArrays:
-    n_industries = int(max(mentors.industry.max(initial=-1), mentees.industry.max(initial=-1))) + 1
-    lang = rules.facet_columns.get("language", np.array([], dtype=int))
-    values_count = mentors.values.sum(axis=1)
-    return _MentorArrays(
-        linear=np.hstack(
+class _Screen:
+    """Float32 scores of a block of mentees against every mentor, only to pick
+    each row's candidates; the candidates' exact scores are computed after.
+
+    Float32 halves the memory every pass over a block moves, and the tag
+    products of 0/1 matrices are still exact counts. The columns are the
+    mentors reordered so that those who chose values come first: a row's
+    denominator is then one number in each of the two parts.
+    """
+
+    def __init__(self, mentees: Side, mentors: Side, rules: Rules):
+        has_values = mentors.values.any(axis=1)
+        self.order = np.argsort(~has_values, kind="stable")
+        self.position = np.empty_like(self.order)
+        self.position[self.order] = np.arange(len(self.order))
+        self.split = int(has_values.sum())
+        m = mentors.take(self.order)
+        self.ids, self.user_ids = m.ids, m.user_ids
+        self.n_industries = (
+            int(max(mentors.industry.max(initial=-1), mentees.industry.max(initial=-1))) + 1
+        )
+        self.logistics = _Logistics(mentees, m)
+        self.linear = np.hstack(
             [
-                mentors.goals,
-                _one_hot(mentors.stage, N_STAGES),
-                _one_hot(mentors.industry, n_industries),
+                m.goals,
+                _one_hot(m.stage, N_STAGES),
+                _one_hot(m.industry, self.n_industries),
+                _one_hot(self.logistics.mentor_code, len(self.logistics.free)),
             ]
-        ),
-        background=mentors.background,
-        background_count=mentors.background.sum(axis=1),
-        values=mentors.values,
-        values_count=np.maximum(values_count, 1),
-        has_values=(values_count > 0).astype(float),
-        languages=mentors.background[:, lang],
-        n_industries=n_industries,
-        logistics=_Logistics(mentees, mentors),
-    )
+        ).astype(SCREEN)
+        self.background = m.background.astype(SCREEN)
+        self.background_count = self.background.sum(axis=1)
+        self.values = m.values.astype(SCREEN)
+        self.values_count = self.values.sum(axis=1)
+        self.facets = {
+            facet: np.ascontiguousarray(m.background[:, _columns(rules, facet)].T, dtype=SCREEN)
+            for facet in FACETS
+        }
+
+    def scores(self, mentees: Side, rows: np.ndarray, rules: Rules, out, work) -> np.ndarray:
+        """Approximate scores (b, n) before filters, written into ``out``."""
+        w = np.asarray(rules.weights, dtype=float) * IMPORTANCE_MULTIPLIER[mentees.importance[rows]]
+        goals, bg, values = mentees.goals[rows], mentees.background[rows], mentees.values[rows]
+        wanted, bg_count, values_count = goals.sum(axis=1), bg.sum(axis=1), values.sum(axis=1)
+        has_goals, has_bg, has_values = wanted > 0, bg_count > 0, values_count > 0
+        zone, fmt = self.logistics.codes(mentees.utc_offset[rows], mentees.meeting[rows])
+        half_experience = (0.5 * w[:, EXPERIENCE])[:, None]
+        # Goals, experience and logistics without a shared city are linear in
+        # one-hot features: one product.
+        lhs = np.hstack(
+            [
+                goals * (w[:, GOALS] * has_goals / np.maximum(wanted, 1))[:, None],
+                _one_hot(mentees.stage[rows], N_STAGES) @ STAGE_FIT * half_experience,
+                _one_hot(mentees.industry[rows], self.n_industries) * half_experience,
+                self.logistics.free[zone * 3 + fmt] * w[:, LOGISTICS][:, None],
+            ]
+        ).astype(SCREEN)
+        np.matmul(lhs, self.linear.T, out=out)
+        r, c, closeness = self.logistics.in_a_shared_city(zone, fmt, mentees.city[rows])
+        out[r, c] += closeness * w[r, LOGISTICS]
+        # Jaccard overlaps: shared / (mine + theirs − shared).
+        shared, union = work
+        for tags, count, theirs, their_count, weight in (
+            (bg, bg_count, self.background, self.background_count, w[:, BACKGROUND] * has_bg),
+            (values, values_count, self.values, self.values_count, w[:, VALUES] * has_values),
+        ):
+            np.matmul(tags.astype(SCREEN), theirs.T, out=shared)
+            np.add(np.maximum(count, 1).astype(SCREEN)[:, None], their_count[None, :], out=union)
+            union -= shared
+            shared /= union
+            shared *= weight.astype(SCREEN)[:, None]
+            out += shared
+        rest = (
+            w[:, GOALS] * has_goals + w[:, BACKGROUND] * has_bg + w[:, EXPERIENCE] + w[:, LOGISTICS]
+        )
+        for part, den in (
+            (slice(0, self.split), rest + w[:, VALUES] * has_values),
+            (slice(self.split, None), rest),
+        ):
+            # With every weight zero the numerator is zero too: the score stays 0.
+            scale = np.divide(100.0, den, out=np.zeros_like(den), where=den > 0)
+            out[:, part] *= scale.astype(SCREEN)[:, None]
+        return out
+
+    def allowed(self, mentees: Side, rows, rules: Rules, excluded, scores, available) -> np.ndarray:
+        """Hard filters (SPEC §4) for the block, the minimum score with a margin;
+        ``available`` is the mentors' flag in column order."""
+        mask = mentees.user_ids[rows][:, None] != self.user_ids[None, :]
+        mask &= available[None, :]
+        if rules.require_common_language:
+            mine = mentees.background[rows][:, _columns(rules, "language")].astype(SCREEN)
+            mask &= (mine @ self.facets["language"]) > 0
+        must = mentees.must[rows]
+        for f, facet in enumerate(FACETS):
+            needing = np.flatnonzero(must[:, f])
+            if len(needing):
+                mine = mentees.background[rows[needing]][:, _columns(rules, facet)]
+                mask[needing] &= (mine.astype(SCREEN) @ self.facets[facet]) > 0
+        if excluded is not None:
+            bad_rows, bad_cols = excluded  # sorted by mentee row
+            lo = np.searchsorted(bad_rows, rows.min(), side="left")
+            hi = np.searchsorted(bad_rows, rows.max(), side="right")
+            bad_rows, bad_cols = bad_rows[lo:hi], bad_cols[lo:hi]
+            order = np.argsort(rows)
+            at = np.minimum(np.searchsorted(rows[order], bad_rows), len(rows) - 1)
+            inside = rows[order][at] == bad_rows
+            mask[order[at][inside], self.position[bad_cols[inside]]] = False
+        mask &= scores >= rules.min_score - SCREEN_MARGIN
+        return mask
+
+    def candidates(self, keys: np.ndarray, mask: np.ndarray, width: int) -> np.ndarray:
+        """The mentor rows (not columns) of each row's ``width`` highest keys
+        among the allowed pairs, -1 where fewer are allowed. ``keys`` (all
+        ≥ 0) are overwritten, and are wider than the mask by zero columns up to
+        a multiple of ``GROUPS``.
+
+        Rather than partition every row, each row's columns are folded into
+        ``GROUPS`` strided slices and the groups they form across are ranked
+        by their maximum: the best keys lie in the ``width`` best groups, so
+        only those ``GROUPS × width`` keys are partitioned.
+        """
+        b, n = mask.shape
+        allowed = keys[:, :n]
+        allowed += 1  # allowed keys are ≥ 1, the others 0
+        allowed *= mask
+        folded = keys.reshape(b, GROUPS, -1)
+        groups = folded.max(axis=1)
+        g = groups.shape[1]
+        if width < g:
+            # Every key at or above the width-th highest group maximum lies in
+            # the width best groups, and those hold at least width such keys.
+            top = np.argpartition(groups, g - width, axis=1)[:, g - width :]
+            values = np.take_along_axis(folded, top[:, None, :], axis=2).reshape(b, -1)
+            columns = (np.arange(GROUPS)[:, None] * g + top[:, None, :]).reshape(b, -1)
+        else:
+            values, columns = keys, np.broadcast_to(np.arange(keys.shape[1]), keys.shape)
+        if values.shape[1] > width:
+            pick = np.argpartition(values, values.shape[1] - width, axis=1)[:, -width:]
+            values = np.take_along_axis(values, pick, axis=1)
+            columns = np.take_along_axis(columns, pick, axis=1)
+        ok = values > 0
+        out = np.full((b, width), -1, dtype=np.int64)
+        out[:, : values.shape[1]] = np.where(ok, self.order[np.minimum(columns, n - 1)], -1)
+        return out
 
 
-def _block_scores(mentees: Side, rows: np.ndarray, m: _MentorArrays, mentors: Side, rules: Rules):
-    """Scores (b, n) of mentee ``rows`` against every mentor, before filters."""
-    imp = IMPORTANCE_MULTIPLIER[mentees.importance[rows]]
-    w = np.asarray(rules.weights, dtype=float) * imp  # (b, 5)
-    goals = mentees.goals[rows]
-    wanted = goals.sum(axis=1)
-    has_goals = wanted > 0
-    bg = mentees.background[rows]
-    bg_count = bg.sum(axis=1)
-    has_bg = bg_count > 0
-    values = mentees.values[rows]
-    values_count = values.sum(axis=1)
-    has_values = values_count > 0
-
-    # Goals and experience are linear in one-hot features: one product.
-    stage_fit = _one_hot(mentees.stage[rows], N_STAGES) @ STAGE_FIT
-    lhs = np.hstack(
-        [
-            goals * (w[:, GOALS] * has_goals / np.maximum(wanted, 1))[:, None],
-            stage_fit * (0.5 * w[:, EXPERIENCE])[:, None],
-            _one_hot(mentees.industry[rows], m.n_industries) * (0.5 * w[:, EXPERIENCE])[:, None],
-        ]
-    )
-    num = lhs @ m.linear.T
-
-    # Jaccard overlaps: shared / (mine + theirs − shared).
-    for tags, count, theirs, their_count, weight in (
-        (bg, bg_count, m.background, m.background_count, w[:, BACKGROUND] * has_bg),
-        (values, values_count, m.values, m.values_count, w[:, VALUES] * has_values),
-    ):
-        shared = tags @ theirs.T
-        union = np.maximum(count, 1)[:, None] + their_count[None, :]
-        union -= shared
-        shared /= union
-        shared *= weight[:, None]
-        num += shared
-
-    closeness = m.logistics.block(
-        mentees.utc_offset[rows], mentees.meeting[rows], mentees.city[rows]
-    )
-    closeness *= w[:, LOGISTICS][:, None]
-    num += closeness
-
-    den_rows = (
-        w[:, GOALS] * has_goals + w[:, BACKGROUND] * has_bg + w[:, EXPERIENCE] + w[:, LOGISTICS]
-    )
-    den = np.outer(w[:, VALUES] * has_values, m.has_values)
-    den += den_rows[:, None]
-    # With every weight zero the numerator is zero too: the score stays 0.
-    num *= 100
-    np.divide(num, den, out=num, where=den > 0)
-    return num
+def _held(side: Side, name: str, key: tuple, build):
+    """A value derived from ``side``'s tags and codes, kept on it for as long
+    as ``key`` (compared by identity) is the same. Safe because a Side never
+    changes those in place: a profile change makes new Sides, and a change
+    of room replaces only ``available``, ``room`` and ``pending``, which are
+    read afresh on every call."""
+    held = side.__dict__.get(name)
+    if held is not None and len(held[0]) == len(key) and all(map(op.is_, held[0], key)):
+        return held[1]
+    value = build()
+    side.__dict__[name] = (key, value)
+    return value
 
 
-def _block_mask(mentees, rows, m: _MentorArrays, mentors, rules, excluded) -> np.ndarray:
-    """Hard filters (SPEC §4) for the block: True where a pair may be suggested."""
-    mask = mentees.user_ids[rows][:, None] != mentors.user_ids[None, :]
-    mask &= mentors.available[None, :]
-    lang = rules.facet_columns.get("language", np.array([], dtype=int))
-    if rules.require_common_language:
-        mask &= (mentees.background[rows][:, lang] @ m.languages.T) > 0
-    must = mentees.must[rows]
-    for f, facet in enumerate(FACETS):
-        needing = np.flatnonzero(must[:, f])
-        if len(needing) == 0:
-            continue
-        cols = rules.facet_columns.get(facet, np.array([], dtype=int))
-        shared = mentees.background[rows[needing]][:, cols] @ mentors.background[:, cols].T
-        mask[needing] &= shared > 0
-    if excluded is not None:
-        bad_rows, bad_cols = excluded  # sorted by mentee row
-        lo = np.searchsorted(bad_rows, rows.min(), side="left")
-        hi = np.searchsorted(bad_rows, rows.max(), side="right")
-        bad_rows, bad_cols = bad_rows[lo:hi], bad_cols[lo:hi]
-        order = np.argsort(rows)
-        at = np.minimum(np.searchsorted(rows[order], bad_rows), len(rows) - 1)
-        inside = rows[order][at] == bad_rows
-        mask[order[at][inside], bad_cols[inside]] = False
-    return mask
+def _columns(rules: Rules, facet: str) -> np.ndarray:
+    return np.asarray(rules.facet_columns.get(facet, ()), dtype=np.int64)
 
 
 def _unit_hash(ids: np.ndarray, salt: int) -> np.ndarray:
@@ -394,8 +508,12 @@ def load_factor(room: np.ndarray, demand: np.ndarray) -> np.ndarray:
 
 
 def _shuffle(mentee_ids: np.ndarray, mentor_ids: np.ndarray) -> np.ndarray:
-    """A fixed per-pair number in [0, 1), different for every mentee's row."""
-    out = _unit_hash(mentee_ids, 0x5EED)[:, None] + _unit_hash(mentor_ids, 0xC0FFEE)[None, :]
+    """A fixed per-pair number in [0, 1), different for every mentee's row;
+    ``mentor_ids`` is 1-D (every mentor) or one row of mentors per mentee."""
+    mentor_hash = _unit_hash(mentor_ids, 0xC0FFEE)
+    out = _unit_hash(mentee_ids, 0x5EED)[:, None] + (
+        mentor_hash[None, :] if mentor_hash.ndim == 1 else mentor_hash
+    )
     out %= 1.0
     return out
 
@@ -414,60 +532,141 @@ class Exposure:
 
 
 def block_rows(n_mentors: int) -> int:
-    return max(1, BLOCK_BYTES // (8 * max(n_mentors, 1)))
+    return max(1, BLOCK_BYTES // (np.dtype(SCREEN).itemsize * max(n_mentors, 1)))
 
 
 def _best(keys: np.ndarray, mentor_ids: np.ndarray, k: int) -> np.ndarray:
     """Column indexes of the k highest keys per row, best first; equal keys by
-    mentor id, so the result never depends on the order of the input."""
+    mentor id (one per column of ``keys``), so the result never depends on the
+    order of the input."""
     best = (
         np.argpartition(-keys, k - 1, axis=-1)[..., :k]
         if keys.shape[-1] > k
         else (np.broadcast_to(np.arange(keys.shape[-1]), keys.shape).copy())
     )
-    ranked = np.lexsort((mentor_ids[best], -np.take_along_axis(keys, best, axis=-1)), axis=-1)
+    ids = np.take_along_axis(np.broadcast_to(mentor_ids, keys.shape), best, axis=-1)
+    ranked = np.lexsort((ids, -np.take_along_axis(keys, best, axis=-1)), axis=-1)
     return np.take_along_axis(best, ranked, axis=-1)
 
 
-def _rank_static(scores, mask, mentee_ids, mentors: Side, rules: Rules, k: int, demand):
+class _Screened:
+    """A screen with the buffers and per-call figures one ``top_k`` call uses."""
+
+    def __init__(self, screen: _Screen, factor: np.ndarray, available: np.ndarray, step: int):
+        n = len(factor)
+        self.screen, self.factor, self.available = screen, factor.astype(SCREEN), available
+        self.buffers = [np.empty((step, n), dtype=SCREEN) for _ in range(3)]
+        self.keys = np.zeros((step, -(-n // GROUPS) * GROUPS), dtype=SCREEN)
+
+    def candidates(self, mentees, block, rules, excluded, width, spreading) -> np.ndarray:
+        n = len(self.factor)
+        out, shared, union = (b[: len(block)] for b in self.buffers)
+        scores = self.screen.scores(mentees, block, rules, out, (shared, union))
+        mask = self.screen.allowed(mentees, block, rules, excluded, scores, self.available)
+        keys = self.keys[: len(block)]
+        np.multiply(scores, self.factor[None, :], out=keys[:, :n])
+        if rules.spread and not spreading:
+            keys[:, :n] += JITTER * _shuffle(mentees.ids[block], self.screen.ids)
+        return self.screen.candidates(keys, mask, width)
+
+
+@dataclass
+class _Candidates:
+    """A block's candidates with their exact scores: (b, width) arrays."""
+
+    cols: np.ndarray  # mentor rows, -1 padding
+    scores: np.ndarray  # exact scores, -inf where not allowed
+    components: np.ndarray  # (b, width, 5)
+
+
+def _exact(mentees, block, mentors, cols, my_tags, their_tags, rules) -> _Candidates:
+    """Exact float64 scores of the screened candidates, the minimum applied."""
+    scores = np.full(cols.shape, -np.inf)
+    components = np.full((*cols.shape, 5), np.nan)
+    r, c = np.nonzero(cols >= 0)
+    if len(r):
+        j = cols[r, c]
+        parts = _components(mentees, block[r], mentors, j, (my_tags, r), (their_tags, j))
+        exact = combine(parts, mentees.importance[block[r]], rules.weights)
+        scores[r, c] = np.where(exact >= rules.min_score - EPS, exact, -np.inf)
+        components[r, c] = parts
+    cols = np.where(np.isfinite(scores), cols, -1)
+    return _Candidates(cols, scores, components)
+
+
+def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, factor) -> _Candidates:
+    """Exact scores of every pair of the block, the hard filters applied on
+    bit sets: for a few rows this costs less than building a screen. With a
+    ``width``, each row keeps its best ``width`` by ``factor`` × score, as the
+    screen would."""
+    b, n = len(block), len(mentors)
+    r, j = np.repeat(np.arange(b), n), np.tile(np.arange(n), b)
+    rows = block[r]
+    parts = _components(mentees, rows, mentors, j, (mine, r), (theirs, j))
+    scores = combine(parts, mentees.importance[rows], rules.weights)
+    ok = (mentees.user_ids[rows] != mentors.user_ids[j]) & mentors.available[j]
+    ok &= scores >= rules.min_score - EPS
+    # A common language, and each mentee's must facets: a shared tag in the facet.
+    must = mentees.must[rows]
+    needs = [(facet, must[:, f]) for f, facet in enumerate(FACETS) if must[:, f].any()]
+    if rules.require_common_language:
+        needs.append(("language", np.ones(len(rows), dtype=bool)))
+    for facet, needing in needs:
+        columns = np.zeros((1, mentees.background.shape[1]))
+        columns[0, _columns(rules, facet)] = 1
+        at = np.flatnonzero(needing & ok)
+        common = mine.background[r[at]] & theirs.background[j[at]] & _bits(columns)
+        ok[at[np.bitwise_count(common).sum(axis=1) == 0]] = False
+    if excluded is not None:
+        position = {row: i for i, row in enumerate(block.tolist())}
+        for bad_row, bad_col in zip(*(e.tolist() for e in excluded), strict=True):
+            if bad_row in position:
+                ok[position[bad_row] * n + bad_col] = False
+    scores = np.where(ok, scores, -np.inf).reshape(b, n)
+    cols = np.broadcast_to(np.arange(n), (b, n))
+    parts = parts.reshape(b, n, 5)
+    if width is not None and width < n:
+        keep = np.argpartition(-(scores * factor[None, :]), width - 1, axis=1)[:, :width]
+        cols = keep
+        scores = np.take_along_axis(scores, keep, axis=1)
+        parts = np.take_along_axis(parts, keep[..., None], axis=1)
+    return _Candidates(np.where(np.isfinite(scores), cols, -1), scores, parts)
+
+
+def _rank_static(found: _Candidates, mentee_ids, mentors: Side, rules: Rules, k: int, demand):
+    safe = np.maximum(found.cols, 0)
     if rules.spread:
-        keys = scores * load_factor(mentors.room, demand)[None, :]
-        keys += JITTER * _shuffle(mentee_ids, mentors.ids)
+        keys = found.scores * load_factor(mentors.room, demand)[safe]
+        keys += JITTER * _shuffle(mentee_ids, mentors.ids[safe])
     else:
-        keys = scores.copy()
-    keys[~mask] = -np.inf
-    best = _best(keys, mentors.ids, k)
+        keys = found.scores.copy()
+    keys[found.cols < 0] = -np.inf
+    best = _best(keys, mentors.ids[safe], min(k, keys.shape[1]))
     return best, np.take_along_axis(keys, best, axis=1)
 
 
-def _rank_spreading(scores, mask, mentee_ids, mentors: Side, k: int, demand, exposure, shown):
+def _rank_spreading(found: _Candidates, mentee_ids, mentors: Side, k: int, exposure, shown):
     """Mentee by mentee: each list built raises the demand on the mentors it shows."""
-    width = min(len(mentors), max(CANDIDATES, 4 * k))
-    static = scores * load_factor(mentors.room, demand)[None, :]
-    static[~mask] = -np.inf
-    candidates = (
-        np.argpartition(-static, width - 1, axis=1)[:, :width]
-        if width < len(mentors)
-        else (np.broadcast_to(np.arange(len(mentors)), static.shape))
-    )
-    cand_scores = np.take_along_axis(scores, candidates, axis=1)
-    cand_ok = np.take_along_axis(mask, candidates, axis=1)
-    room = np.maximum(mentors.room, 0).astype(float) + 1
-    mentee_hash = _unit_hash(mentee_ids, 0x5EED)
-    mentor_hash = _unit_hash(mentors.ids, 0xC0FFEE)
+    ok = found.cols >= 0
+    cols = np.maximum(found.cols, 0)
+    # Everything but the demand is fixed for the block: gather it once.
+    room = np.maximum(mentors.room, 0).astype(float)[cols] + 1
+    jitter = JITTER * _shuffle(mentee_ids, mentors.ids[cols])
+    ids, pending = mentors.ids[cols], mentors.pending[cols]
     best = np.full((len(mentee_ids), k), -1, dtype=np.int64)
     best_keys = np.full((len(mentee_ids), k), -np.inf)
     for i in range(len(mentee_ids)):
-        cols = candidates[i][cand_ok[i]]
-        if not len(cols):
+        at = np.flatnonzero(ok[i])
+        if not len(at):
             continue
-        expected = mentors.pending[cols] + shown[cols] / k
-        keys = cand_scores[i][cand_ok[i]] * np.sqrt(room[cols] / (room[cols] + expected))
-        keys += JITTER * ((mentee_hash[i] + mentor_hash[cols]) % 1.0)
-        top = _best(keys, mentors.ids[cols], min(k, len(cols)))
-        best[i, : len(top)] = cols[top]
+        mine = cols[i, at]
+        expected = pending[i, at] + shown[mine] / k
+        keys = found.scores[i, at] * np.sqrt(room[i, at] / (room[i, at] + expected))
+        keys += jitter[i, at]
+        top = np.lexsort((ids[i, at], -keys))[:k]
+        best[i, : len(top)] = at[top]
         best_keys[i, : len(top)] = keys[top]
-        shown[cols[top]] += exposure.scale
+        shown[mine[top]] += exposure.scale
     return best, best_keys
 
 
@@ -486,6 +685,10 @@ def top_k(
     ``exposure``, lists are built one mentee at a time in id order and each
     raises the demand on the mentors it shows (docs/matching.md); without,
     every row ranks against the same demand (waiting requests only).
+
+    Each block is screened in float32 for its rows' candidates (the best
+    ``CANDIDATES`` by fit and room when lists spread the load, else the best
+    k + ``SCREEN_SLACK``); only the candidates are scored exactly and ranked.
     """
     k = rules.k if k is None else k
     rows = np.arange(len(mentees)) if rows is None else np.asarray(rows, dtype=np.int64)
@@ -495,44 +698,57 @@ def top_k(
         excluded = (np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort])
     n = len(mentors)
     kk = min(k, n)
-    out_cols = np.full((len(rows), k), -1, dtype=np.int64)
-    out_scores = np.full((len(rows), k), np.nan)
-    out_keys = np.full((len(rows), k), np.nan)
-    candidates = np.zeros(len(rows), dtype=np.int64)
-    if n and len(rows) and kk:
-        m = _mentor_arrays(mentors, mentees, rules)
-        shown = None if exposure is None else np.asarray(exposure.shown, dtype=float).copy()
-        # Candidates are chosen against the demand at the start, so the result
-        # does not depend on how rows are split into blocks.
-        demand = mentors.pending + (0 if shown is None else shown / kk)
-        step = block_rows(n)
-        for start in range(0, len(rows), step):
-            block = rows[start : start + step]
-            scores = _block_scores(mentees, block, m, mentors, rules)
-            mask = _block_mask(mentees, block, m, mentors, rules, excluded)
-            mask &= scores >= rules.min_score - EPS
-            if rules.spread and shown is not None:
-                best, best_keys = _rank_spreading(
-                    scores, mask, mentees.ids[block], mentors, kk, demand, exposure, shown
-                )
-            else:
-                best, best_keys = _rank_static(
-                    scores, mask, mentees.ids[block], mentors, rules, kk, demand
-                )
-            ok = np.isfinite(best_keys) & (best >= 0)
-            sl = slice(start, start + len(block))
-            out_cols[sl, :kk] = np.where(ok, best, -1)
-            out_keys[sl, :kk] = np.where(ok, best_keys, np.nan)
-            out_scores[sl, :kk] = np.where(
-                ok, np.take_along_axis(scores, np.maximum(best, 0), axis=1), np.nan
+    result = TopK(
+        rows,
+        np.full((len(rows), k), -1, dtype=np.int64),
+        np.full((len(rows), k), np.nan),
+        np.full((len(rows), k), np.nan),
+        np.full((len(rows), k, 5), np.nan),
+    )
+    if not (n and len(rows) and kk):
+        return result
+    theirs = _held(mentors, "_tags", (), lambda: _Tags.of(mentors, np.arange(n)))
+    spreading = rules.spread and exposure is not None
+    shown = None if exposure is None else np.asarray(exposure.shown, dtype=float).copy()
+    # Candidates are chosen against the demand at the start, so the result
+    # does not depend on how rows are split into blocks.
+    demand = mentors.pending + (0 if shown is None else shown / kk)
+    factor = load_factor(mentors.room, demand) if rules.spread else np.ones(n)
+    width = min(n, max(CANDIDATES, 4 * kk) if spreading else kk + SCREEN_SLACK)
+    direct = len(rows) * n <= DIRECT_PAIRS
+    step = len(rows) if direct else min(block_rows(n), len(rows))
+    if not direct:
+        screen = _held(
+            mentors,
+            "_screen",
+            (mentees, rules.facet_columns),
+            lambda: _Screen(mentees, mentors, rules),
+        )
+        screened = _Screened(screen, factor[screen.order], mentors.available[screen.order], step)
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        mine = _Tags.of(mentees, block)
+        if direct:
+            width_ = width if spreading else None
+            found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
+        else:
+            cols = screened.candidates(mentees, block, rules, excluded, width, spreading)
+            found = _exact(mentees, block, mentors, cols, mine, theirs, rules)
+        if spreading:
+            best, best_keys = _rank_spreading(
+                found, mentees.ids[block], mentors, kk, exposure, shown
             )
-            candidates[sl] = mask.sum(axis=1)
-    result = TopK(rows, out_cols, out_scores, out_keys, candidates=candidates)
-    result.components = np.full((len(rows), k, 5), np.nan)
-    hit = out_cols >= 0
-    if hit.any():
-        r, c = np.nonzero(hit)
-        result.components[r, c] = pair_components(mentees, rows[r], mentors, out_cols[r, c])
+        else:
+            best, best_keys = _rank_static(found, mentees.ids[block], mentors, rules, kk, demand)
+        ok = np.isfinite(best_keys) & (best >= 0)
+        at = np.maximum(best, 0)
+        sl = slice(start, start + len(block))
+        result.mentor_rows[sl, :kk] = np.where(ok, np.take_along_axis(found.cols, at, axis=1), -1)
+        result.keys[sl, :kk] = np.where(ok, best_keys, np.nan)
+        result.scores[sl, :kk] = np.where(ok, np.take_along_axis(found.scores, at, axis=1), np.nan)
+        result.components[sl, :kk] = np.where(
+            ok[..., None], np.take_along_axis(found.components, at[..., None], axis=1), np.nan
+        )
     return result
 
 

@@ -3,9 +3,12 @@
 from collections import Counter
 
 import numpy as np
+import pytest
 
 from matching import scoring
 from tests.matching.people import Person, Program, build
+
+pytestmark = pytest.mark.usefixtures("scoring_path")
 
 GOALS = {"networking", "leadership", "belonging", "resilience"}
 
@@ -96,7 +99,7 @@ def test_lists_do_not_depend_on_block_size():
     whole = scoring.top_k(ms, js, rules, exposure=scoring.Exposure(np.zeros(9)))
     original = scoring.BLOCK_BYTES
     try:
-        scoring.BLOCK_BYTES = 8 * len(mentors) * 4  # four rows per block
+        scoring.BLOCK_BYTES = 4 * len(mentors) * 4  # four rows per block
         blocked = scoring.top_k(ms, js, rules, exposure=scoring.Exposure(np.zeros(9)))
     finally:
         scoring.BLOCK_BYTES = original

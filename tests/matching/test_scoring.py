@@ -3,6 +3,7 @@ tests holding it equal to the pair-by-pair reference on random programs."""
 
 import dataclasses
 import math
+import random
 
 import numpy as np
 import pytest
@@ -18,6 +19,8 @@ from tests.matching.people import (
     reference_components,
     reference_score,
 )
+
+pytestmark = pytest.mark.usefixtures("scoring_path")
 
 
 def components(mentee: Person, mentor: Person, program: Program | None = None) -> dict:
@@ -363,7 +366,7 @@ def test_block_size_never_changes_the_result(data, block_bytes):
     whole = scoring.top_k(ms, js, rules)
     original = scoring.BLOCK_BYTES
     try:
-        scoring.BLOCK_BYTES = 8 * len(mentors) * block_bytes  # one to three rows per block
+        scoring.BLOCK_BYTES = 4 * len(mentors) * block_bytes  # one to three rows per block
         blocked = scoring.top_k(ms, js, rules)
     finally:
         scoring.BLOCK_BYTES = original
@@ -391,3 +394,55 @@ def test_scores_are_deterministic():
     first, second = scoring.top_k(ms, js, rules), scoring.top_k(ms, js, rules)
     np.testing.assert_array_equal(first.mentor_rows, second.mentor_rows)
     np.testing.assert_array_equal(first.keys, second.keys)
+
+
+def random_people(rng: random.Random, start: int, size: int) -> list[Person]:
+    return [
+        Person(
+            id=start + i,
+            goals=set(rng.sample(GOAL_NAMES, rng.randint(0, 3))),
+            values=set(rng.sample(VALUE_NAMES, rng.randint(0, 3))),
+            languages=set(rng.sample(LANGUAGES, rng.randint(1, 2))),
+            background=set(rng.sample(BACKGROUND, rng.randint(0, 3))),
+            stage=rng.choice([None, 0, 1, 2, 3, 4]),
+            industry=rng.choice([None, "tech", "law"]),
+            utc_offset=rng.choice([None, -8, -5, 0, 5.5, 9]),
+            meeting=rng.choice(["online", "in_person", "either"]),
+            city=rng.choice([None, "Oslo", "Lima"]),
+            importance={c: rng.randint(0, 3) for c in scoring.COMPONENTS},
+            must={"heritage"} if rng.random() < 0.1 else set(),
+            room=rng.randint(0, 3),
+        )
+        for i in range(size)
+    ]
+
+
+@pytest.mark.parametrize("k, spread", [(5, False), (5, True), (50, False)])
+def test_the_screen_finds_the_best_scores_that_scoring_every_pair_finds(k, spread):
+    """With far more mentors than candidates per row, the float32 screen must
+    not lose one of a row's best: the same scores as exact scoring of every
+    pair (equal scores may name different mentors)."""
+    rng = random.Random(5)
+    mentees, mentors = random_people(rng, 1, 60), random_people(rng, 1000, 400)
+    program = Program(k=k, min_score=20)
+    ms, js, rules = build(mentees, mentors, program)
+    rules = dataclasses.replace(rules, spread=spread)
+    original = scoring.DIRECT_PAIRS
+    try:
+        scoring.DIRECT_PAIRS = 10**12
+        exact = scoring.top_k(ms, js, rules)
+        scoring.DIRECT_PAIRS = 0
+        screened = scoring.top_k(ms, js, rules)
+    finally:
+        scoring.DIRECT_PAIRS = original
+    assert (exact.mentor_rows[:, 0] >= 0).sum() > 50  # most rows have a list
+    np.testing.assert_array_equal(screened.keys, exact.keys)
+    for r, cols, scores in zip(
+        screened.mentee_rows, screened.mentor_rows, screened.scores, strict=True
+    ):
+        for c, value in zip(cols, scores, strict=True):
+            if c >= 0:
+                assert reference_allowed(mentees[r], mentors[c], program)
+                assert value == pytest.approx(
+                    reference_score(mentees[r], mentors[c], program), abs=1e-9
+                )
