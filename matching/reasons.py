@@ -4,12 +4,12 @@ private: it says "strong background fit" instead."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from .scoring import (
-    EXPERIENCE,
     GOALS,
     IN_PERSON,
     LOGISTICS,
@@ -35,19 +35,23 @@ class Labels:
 
 def _bits(matrix: np.ndarray) -> list[int]:
     """Each 0/1 row as a Python int, so pair overlaps are one ``&``."""
-    if matrix.shape[1] == 0:
+    packed = np.packbits(matrix > 0, axis=1, bitorder="little")
+    packed = np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8)))
+    words = [w.tolist() for w in np.ascontiguousarray(packed).view(np.uint64).T]
+    if not words:
         return [0] * matrix.shape[0]
-    packed = np.packbits(matrix.astype(bool), axis=1, bitorder="little")
-    return [int.from_bytes(row.tobytes(), "little") for row in packed]
+    out = words[0]
+    for i, word in enumerate(words[1:], start=1):
+        out = [a | (b << (64 * i)) for a, b in zip(out, word, strict=True)]
+    return out
 
 
 def _names(bits: int, labels: list[str]) -> list[str]:
-    out, i = [], 0
+    out = []
     while bits:
-        if bits & 1:
-            out.append(labels[i])
-        bits >>= 1
-        i += 1
+        low = bits & -bits
+        out.append(labels[low.bit_length() - 1])
+        bits ^= low
     return out
 
 
@@ -63,57 +67,103 @@ def _hours(h: float) -> str:
 
 
 class Explainer:
-    """Reasons for many pairs of two sides; built once, then cheap per pair."""
+    """Reasons for many pairs of two sides; cheap per pair.
+
+    A person's tags become Python ints (so overlaps are one ``&``) and their
+    codes Python values the first time one of their pairs is explained, for
+    many people at once with :meth:`prepare`; and the phrases a tag overlap
+    gives are remembered. Explaining the thousands of pairs of a re-score
+    then costs little beyond joining strings, and explaining a few pairs
+    costs nothing for the rest of the program.
+    """
 
     def __init__(self, mentees: Side, mentors: Side, labels: Labels):
-        self.mentees, self.mentors, self.labels = mentees, mentors, labels
+        self.labels = labels
         language = np.array([f == "language" for f in labels.background_facets], dtype=bool)
         self.language_mask = sum(1 << int(i) for i in np.flatnonzero(language))
-        self.bits = {
-            side: (_bits(s.goals), _bits(s.values), _bits(s.background))
-            for side, s in (("mentee", mentees), ("mentor", mentors))
-        }
+        self.sides = {"mentee": mentees, "mentor": mentors}
+        # side → row → (goals, values, background, stage, industry, meeting, city, hours)
+        self.people: dict[str, dict[int, tuple]] = {"mentee": {}, "mentor": {}}
+        self._phrases: dict[tuple, list[str]] = {}
+
+    def prepare(self, side: str, rows) -> None:
+        """Ready these rows of ``side`` ("mentee" or "mentor") for explaining."""
+        known = self.people[side]
+        rows = np.unique(np.asarray(rows, dtype=np.int64))
+        rows = rows[[r not in known for r in rows.tolist()]] if known else rows
+        if not len(rows):
+            return
+        s = self.sides[side]
+        columns = (
+            _bits(s.goals[rows]),
+            _bits(s.values[rows]),
+            _bits(s.background[rows]),
+            *(a[rows].tolist() for a in (s.stage, s.industry, s.meeting, s.city, s.utc_offset)),
+        )
+        known.update(zip(rows.tolist(), zip(*columns, strict=True), strict=True))
+
+    def _person(self, side: str, row: int) -> tuple:
+        person = self.people[side].get(row)
+        if person is None:
+            self.prepare(side, [row])
+            person = self.people[side][row]
+        return person
 
     def explain(
         self,
         row: int,
         col: int,
-        components: np.ndarray,
+        components,
         *,
         viewer: str = "mentee",
         reveal_background: bool = False,
     ) -> list[str]:
         """Reasons for mentee ``row`` and mentor ``col``, as ``viewer`` reads them.
 
+        ``components`` are the pair's five values (nan where dropped).
         ``reveal_background`` says whether the *other* person's visibility
         choice lets the viewer see their background answers.
         """
-        mg, mv, mb = (self.bits["mentee"][k][row] for k in range(3))
-        jg, jv, jb = (self.bits["mentor"][k][col] for k in range(3))
-        you, them = ("your", "their") if viewer == "mentee" else ("their", "your")
+        mentee, mentor = self._person("mentee", row), self._person("mentor", col)
+        (mg, mv, mb), (jg, jv, jb) = mentee[:3], mentor[:3]
         reasons = []
-        if not np.isnan(components[GOALS]):
-            shared = _names(mg & jg, self.labels.goals)
-            wanted = bin(mg).count("1")
-            helper = "Can help with" if viewer == "mentee" else "You can help with"
-            if shared:
-                reasons.append(
-                    f"{helper} {len(shared)} of {you} {wanted} goal{'s' if wanted != 1 else ''}: "
-                    + ", ".join(s.lower() for s in shared)
-                )
-            else:
-                reasons.append(f"None of {you} goals is on {them} list")
-        if not np.isnan(components[VALUES]):
-            shared = _names(mv & jv, self.labels.values)
-            if shared:
-                reasons.append("Shared values: " + ", ".join(s.lower() for s in shared))
-        languages = _names(mb & jb & self.language_mask, self.labels.background)
-        if languages:
-            reasons.append(f"Both speak {_join(languages)}")
-        reasons.extend(self._background(mb & jb & ~self.language_mask, reveal_background))
-        reasons.extend(self._experience(row, col, components[EXPERIENCE], viewer))
-        reasons.append(self._logistics(row, col, components[LOGISTICS]))
+        if not math.isnan(components[GOALS]):
+            reasons.extend(self._remembered(("goals", mg & jg, mg.bit_count(), viewer)))
+        if not math.isnan(components[VALUES]):
+            reasons.extend(self._remembered(("values", mv & jv)))
+        shared = mb & jb
+        reasons.extend(self._remembered(("languages", shared & self.language_mask)))
+        reasons.extend(
+            self._remembered(("background", shared & ~self.language_mask, reveal_background))
+        )
+        reasons.extend(self._experience(mentee[3:], mentor[3:], viewer))
+        reasons.append(self._logistics(mentee[3:], mentor[3:], components[LOGISTICS]))
         return reasons
+
+    def _remembered(self, key: tuple) -> list[str]:
+        phrases = self._phrases.get(key)
+        if phrases is None:
+            phrases = self._phrases[key] = getattr(self, "_" + key[0])(*key[1:])
+        return phrases
+
+    def _goals(self, shared_bits: int, wanted: int, viewer: str) -> list[str]:
+        you, them = ("your", "their") if viewer == "mentee" else ("their", "your")
+        shared = _names(shared_bits, self.labels.goals)
+        if not shared:
+            return [f"None of {you} goals is on {them} list"]
+        helper = "Can help with" if viewer == "mentee" else "You can help with"
+        return [
+            f"{helper} {len(shared)} of {you} {wanted} goal{'s' if wanted != 1 else ''}: "
+            + ", ".join(s.lower() for s in shared)
+        ]
+
+    def _values(self, shared_bits: int) -> list[str]:
+        shared = _names(shared_bits, self.labels.values)
+        return ["Shared values: " + ", ".join(s.lower() for s in shared)] if shared else []
+
+    def _languages(self, shared_bits: int) -> list[str]:
+        languages = _names(shared_bits, self.labels.background)
+        return [f"Both speak {_join(languages)}"] if languages else []
 
     def _background(self, shared_bits: int, reveal: bool) -> list[str]:
         if not shared_bits:
@@ -121,13 +171,11 @@ class Explainer:
         if reveal:
             return ["Shared background: " + ", ".join(_names(shared_bits, self.labels.background))]
         return [
-            "Strong background fit"
-            if bin(shared_bits).count("1") >= 2
-            else "Some shared background"
+            "Strong background fit" if shared_bits.bit_count() >= 2 else "Some shared background"
         ]
 
-    def _experience(self, row: int, col: int, value: float, viewer: str) -> list[str]:
-        si, sj = int(self.mentees.stage[row]), int(self.mentors.stage[col])
+    def _experience(self, mine: tuple, theirs: tuple, viewer: str) -> list[str]:
+        (si, industry, *_), (sj, their_industry, *_) = mine, theirs
         out = []
         if si >= 0 and sj >= 0:
             if viewer == "mentee":
@@ -137,22 +185,19 @@ class Explainer:
                     out.append(f"At the same career stage as you ({STAGE_NAMES[sj]})")
             elif sj > si:
                 out.append(f"You are further along ({STAGE_NAMES[si]} mentee)")
-        industry = int(self.mentees.industry[row])
-        if industry >= 0 and industry == int(self.mentors.industry[col]):
+        if industry >= 0 and industry == their_industry:
             out.append(f"Both work in {self.labels.industries[industry].lower()}")
         return out
 
-    def _logistics(self, row: int, col: int, value: float) -> str:
-        fi, fj = int(self.mentees.meeting[row]), int(self.mentors.meeting[col])
+    def _logistics(self, mine: tuple, theirs: tuple, value: float) -> str:
+        (*_, fi, city, a), (*_, fj, _, b) = mine, theirs
         if {fi, fj} == {ONLINE, IN_PERSON}:
             return "Meeting formats do not line up (online only and in person only)"
-        city = int(self.mentees.city[row])
         if IN_PERSON in (fi, fj):
             if value == 0:
                 return "Cannot meet in person: different cities"
             return f"Can meet in person in {self.labels.cities[city]}"
-        a, b = self.mentees.utc_offset[row], self.mentors.utc_offset[col]
-        if np.isnan(a) or np.isnan(b):
+        if math.isnan(a) or math.isnan(b):
             return "Timezone unknown"
         apart = abs(a - b) % 24
         apart = min(apart, 24 - apart)

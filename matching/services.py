@@ -24,7 +24,7 @@ from profiles.models import Profile, Program, User
 from profiles.taxonomy import COMPONENTS, Role
 
 from . import features as feature_cache
-from . import scoring
+from . import lists, scoring
 from .models import MatchingChunk, MatchingRun, Mentorship, Suggestion, component_bars
 from .reasons import Explainer
 from .runs import snapshot_lists
@@ -123,65 +123,32 @@ def explainer_for(features) -> Explainer:
     return features._explainer
 
 
-def _suggestions(features, top: scoring.TopK, run: MatchingRun | None) -> list[Suggestion]:
-    explainer = explainer_for(features)
-    mentees, mentors = features.mentees, features.mentors
-    out = []
-    for row, col, rank, score, key, components in top.pairs():
-        public = mentors.visibility[col] == scoring.VISIBILITY_PROGRAM
-        out.append(
-            Suggestion(
-                program_id=features.program_id,
-                mentee_id=int(mentees.ids[row]),
-                mentor_id=int(mentors.ids[col]),
-                score=round(float(score), 2),
-                rank=rank,
-                sort_key=round(float(key), 6),
-                components={
-                    c: None if math.isnan(v) else round(float(v), 4)
-                    for c, v in zip(COMPONENTS, components, strict=True)
-                },
-                reasons=explainer.explain(row, col, components, reveal_background=public),
-                run=run,
-            )
-        )
-    out.sort(key=lambda s: (s.mentee_id, s.mentor_id))
-    return out
-
-
-def _replace_lists(scope: Q, suggestions: list[Suggestion]) -> None:
-    """Make the listed suggestions of the mentees in ``scope`` exactly these."""
-    wanted = {(s.mentee_id, s.mentor_id) for s in suggestions}
-    stale = [
-        pk
-        for pk, mentee, mentor in Suggestion.objects.filter(scope, status__in=Suggestion.LISTED)
-        .order_by("pk")
-        .values_list("pk", "mentee_id", "mentor_id")
-        if (mentee, mentor) not in wanted
-    ]
-    if stale:
-        Suggestion.objects.filter(pk__in=stale).delete()
-    Suggestion.objects.bulk_create(
-        suggestions,
-        batch_size=2000,
-        update_conflicts=True,
-        unique_fields=["mentee", "mentor"],
-        update_fields=["score", "rank", "sort_key", "components", "reasons", "run", "updated_at"],
-    )
+def _per_row(ids: np.ndarray, values: list[tuple], column: int = 1):
+    """(row positions in ``ids``, the values' column) for the (id, …) tuples
+    whose id is in ``ids``."""
+    table = np.array(values, dtype=float).reshape(len(values), -1 if values else column + 1)
+    order = np.argsort(ids)
+    at = np.minimum(np.searchsorted(ids, table[:, 0], sorter=order), len(ids) - 1)
+    rows = order[at] if len(ids) else at
+    known = ids[rows] == table[:, 0] if len(ids) else np.zeros(len(values), dtype=bool)
+    return rows[known], table[known, column]
 
 
 def exposure_elsewhere(features, mentee_ids) -> scoring.Exposure:
-    """How many lists, other than these mentees' own, show each mentor now."""
-    counts = dict(
-        Suggestion.objects.filter(program_id=features.program_id, status__in=Suggestion.LISTED)
-        .exclude(mentee_id__in=mentee_ids)
-        .values("mentor_id")
-        .annotate(n=Count("id"))
-        .values_list("mentor_id", "n")
-    )
-    return scoring.Exposure(
-        shown=np.array([counts.get(int(i), 0) for i in features.mentors.ids], dtype=float)
-    )
+    """How many lists, other than these mentees' own, show each mentor now:
+    every list of the program (counted from an index alone), less theirs."""
+    listed = Suggestion.objects.filter(status__in=Suggestion.LISTED).order_by()
+    shown = np.zeros(len(features.mentors))
+    for sign, lists_ in (
+        (1, listed.filter(program_id=features.program_id)),
+        (-1, listed.filter(mentee_id__in=mentee_ids)),
+    ):
+        counts = list(
+            lists_.values("mentor_id").annotate(n=Count("*")).values_list("mentor_id", "n")
+        )
+        rows, n = _per_row(features.mentors.ids, counts)
+        np.add.at(shown, rows, sign * n)
+    return scoring.Exposure(shown=shown)
 
 
 def refresh_mentees(
@@ -217,9 +184,14 @@ def refresh_mentees(
         excluded=excluded_pairs(features, mentee_ids=mentee_ids),
         exposure=exposure or exposure_elsewhere(features, mentee_ids),
     )
-    suggestions = _suggestions(features, top, run)
+    found = lists.rows(features, top, explainer_for(features))
     with transaction.atomic():
-        _replace_lists(scope if scope is not None else Q(mentee_id__in=mentee_ids), suggestions)
+        lists.replace(
+            scope if scope is not None else Q(mentee_id__in=mentee_ids),
+            found,
+            program_id=features.program_id,
+            run_id=run.pk if run is not None else None,
+        )
     return top
 
 
@@ -232,15 +204,19 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
     )
     col = features.mentor_row.get(mentor_id)
     if col is not None and len(features.mentees):
-        lists = {
-            mentee: (n, low)
-            for mentee, n, low in Suggestion.objects.filter(
-                program_id=features.program_id, status__in=Suggestion.LISTED
-            )
+        # Each mentee's list: how long, and its lowest key.
+        lists = list(
+            Suggestion.objects.filter(program_id=features.program_id, status__in=Suggestion.LISTED)
+            .order_by()  # the default ordering would join each mentee's profile
             .values("mentee_id")
-            .annotate(n=Count("id"), low=Min("sort_key"))
+            .annotate(n=Count("*"), low=Min("sort_key"))
             .values_list("mentee_id", "n", "low")
-        }
+        )
+        length = np.zeros(len(features.mentees))
+        lowest = np.full(len(features.mentees), -np.inf)
+        rows, n = _per_row(features.mentees.ids, lists)
+        length[rows] = n
+        lowest[rows] = _per_row(features.mentees.ids, lists, column=2)[1]
         rows, cols = excluded_pairs(features, mentor_id=mentor_id)
         one = scoring.top_k(
             features.mentees,
@@ -249,15 +225,10 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
             excluded=(rows, np.zeros_like(cols)),
             k=1,
         )
-        for row, hit, key in zip(
-            one.mentee_rows, one.mentor_rows[:, 0], one.keys[:, 0], strict=True
-        ):
-            if hit < 0:
-                continue
-            mentee = int(features.mentees.ids[row])
-            n, low = lists.get(mentee, (0, None))
-            if n < rules.k or key > low:
-                affected.add(mentee)
+        hit = one.mentor_rows[:, 0] >= 0
+        rows, keys = one.mentee_rows[hit], one.keys[hit, 0]
+        belongs = (length[rows] < rules.k) | (keys > lowest[rows])
+        affected.update(features.mentees.ids[rows[belongs]].tolist())
     if affected:
         refresh_mentees(features=features, rules=rules, mentee_ids=affected)
     return affected
