@@ -161,8 +161,17 @@ class Suggestion(models.Model):
     reasons = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     dismiss_reason = models.CharField(max_length=16, choices=DismissReason.choices, blank=True)
+    # Not indexed: a re-score rewrites it on every row, and an update that
+    # touches no indexed column can stay on its page without new index
+    # entries (a HOT update; docs/performance.md). Nothing looks suggestions
+    # up by run; a run is deleted only with its program, whose suggestions go too.
     run = models.ForeignKey(
-        MatchingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="suggestions"
+        MatchingRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="suggestions",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -171,9 +180,13 @@ class Suggestion(models.Model):
 
     class Meta:
         ordering = ["mentee", "rank"]
+        # No index holds a column a re-score rewrites (score, rank, sort_key…),
+        # for the same reason as ``run``: a list is a few rows, sorted as read.
+        # (program, status, mentor) counts every mentor's lists from the index
+        # alone, which load spreading asks for at each new profile.
         indexes = [
-            models.Index(fields=["mentee", "status", "rank"], name="suggestion_mentee_list"),
-            models.Index(fields=["program", "status"], name="suggestion_program_status"),
+            models.Index(fields=["mentee", "status"], name="suggestion_mentee_status"),
+            models.Index(fields=["program", "status", "mentor"], name="suggestion_program_mentor"),
             models.Index(fields=["mentor", "status"], name="suggestion_mentor_status"),
         ]
         constraints = [
