@@ -9,11 +9,21 @@ import numpy as np
 from .models import AssignmentPair, MatchingRun, Suggestion
 
 
-def snapshot_lists(program_id: int) -> bytes:
-    """The program's current lists as compressed (mentee, mentor, rank) triples."""
-    rows = Suggestion.objects.filter(program_id=program_id, status__in=Suggestion.LISTED)
-    triples = np.array(list(rows.values_list("mentee_id", "mentor_id", "rank")), dtype=np.int64)
-    return zlib.compress(triples.reshape(-1, 3).tobytes(), level=6)
+def listed_now(program_id: int) -> np.ndarray:
+    """Every listed suggestion of a program as (mentee, mentor, rank, score)
+    rows: what a finished re-score summarises and keeps for comparing."""
+    rows = (
+        Suggestion.objects.filter(program_id=program_id, status__in=Suggestion.LISTED)
+        .order_by()
+        .values_list("mentee_id", "mentor_id", "rank", "score")
+    )
+    return np.array(list(rows), dtype=float).reshape(-1, 4)
+
+
+def snapshot_lists(listed: np.ndarray) -> bytes:
+    """The lists as compressed (mentee, mentor, rank) triples."""
+    triples = listed[:, :3].astype(np.int64)
+    return zlib.compress(triples.tobytes(), level=6)
 
 
 def _pairs(run: MatchingRun) -> dict[int, list[int]]:

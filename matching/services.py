@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import math
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models import Avg, Count, F, Min, Q
+from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
 from profiles.models import Profile, Program, User
@@ -27,7 +26,7 @@ from . import features as feature_cache
 from . import lists, scoring
 from .models import MatchingChunk, MatchingRun, Mentorship, Suggestion, component_bars
 from .reasons import Explainer
-from .runs import snapshot_lists
+from .runs import listed_now, snapshot_lists
 
 log = logging.getLogger(__name__)
 
@@ -476,37 +475,36 @@ def finish_if_complete(run_id: int) -> bool:
     run = MatchingRun.objects.get(pk=run_id)
     if run.is_finished or run.chunks_done < run.chunks_total:
         return False
+    listed = listed_now(run.program_id)
     return bool(
         MatchingRun.objects.filter(
             pk=run_id, status=MatchingRun.Status.RUNNING, chunks_done=F("chunks_total")
         ).update(
             status=MatchingRun.Status.SUCCEEDED,
             finished_at=timezone.now(),
-            summary=summarise(run),
-            snapshot=snapshot_lists(run.program_id),
+            summary=summarise(run, listed),
+            snapshot=snapshot_lists(listed),
         )
     )
 
 
-def summarise(run: MatchingRun) -> dict:
-    listed = Suggestion.objects.filter(program_id=run.program_id, status__in=Suggestion.LISTED)
-    per_mentor = list(
-        listed.values("mentor_id").annotate(n=Count("id")).values_list("n", flat=True)
-    )
-    with_lists = listed.values("mentee_id").distinct().count()
-    top = listed.filter(rank=1).aggregate(mean=Avg("score"))
-    scores = list(listed.filter(rank=1).values_list("score", flat=True))
+def summarise(run: MatchingRun, listed: np.ndarray | None = None) -> dict:
+    """The run's figures from the lists it left (``runs.listed_now`` rows)."""
+    listed = listed_now(run.program_id) if listed is None else listed
+    per_mentor = np.unique(listed[:, 1], return_counts=True)[1]
+    with_lists = len(np.unique(listed[:, 0]))
+    top = listed[listed[:, 2] == 1, 3]
     return {
         "mentees": run.total,
         "mentors": run.settings.get("mentors", 0),
         "pairs_scored": run.total * run.settings.get("mentors", 0),
-        "suggestions": sum(per_mentor),
+        "suggestions": len(listed),
         "mentees_with_suggestions": with_lists,
         "mentees_without_suggestions": max(run.total - with_lists, 0),
-        "mean_top_score": round(top["mean"] or 0, 1),
-        "median_top_score": round(statistics.median(scores), 1) if scores else 0,
+        "mean_top_score": round(float(top.mean()), 1) if len(top) else 0,
+        "median_top_score": round(float(np.median(top)), 1) if len(top) else 0,
         "mentors_suggested": len(per_mentor),
-        "busiest_mentor_lists": max(per_mentor, default=0),
+        "busiest_mentor_lists": int(per_mentor.max(initial=0)),
     }
 
 
