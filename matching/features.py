@@ -323,10 +323,14 @@ def update(features: ProgramFeatures) -> ProgramFeatures:
     gone = np.array(sorted(changed), dtype=np.int64)
     keep_mentees = np.flatnonzero(~np.isin(features.mentees.ids, gone))
     keep_mentors = np.flatnonzero(~np.isin(features.mentors.ids, gone))
-    features.mentees = features.mentees.take(keep_mentees).concat(mentees)
-    features.mentors = features.mentors.take(keep_mentors).concat(mentors)
-    features.capacity = np.concatenate([features.capacity[keep_mentors], mentors.room])
-    features.paused = np.concatenate([features.paused[keep_mentors], ~mentors.available])
+    # A side nobody on it changed keeps its arrays (and what scoring derived
+    # from them): a new mentor does not copy every mentee.
+    if len(keep_mentees) < len(features.mentees) or len(mentees):
+        features.mentees = features.mentees.take(keep_mentees).concat(mentees)
+    if len(keep_mentors) < len(features.mentors) or len(mentors):
+        features.mentors = features.mentors.take(keep_mentors).concat(mentors)
+        features.capacity = np.concatenate([features.capacity[keep_mentors], mentors.room])
+        features.paused = np.concatenate([features.paused[keep_mentors], ~mentors.available])
     features.stamps.update(changed)
     features.watermark = max(filter(None, [features.watermark, *changed.values()]))
     features.index()

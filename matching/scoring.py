@@ -579,14 +579,17 @@ class _Candidates:
     components: np.ndarray  # (b, width, 5)
 
 
-def _exact(mentees, block, mentors, cols, my_tags, their_tags, rules) -> _Candidates:
-    """Exact float64 scores of the screened candidates, the minimum applied."""
+def _exact(mentees, block, mentors, cols, mine, theirs, rules) -> _Candidates:
+    """Exact float64 scores of the screened candidates, the minimum applied.
+    ``mine`` is (mentee tags, each block row's place in them); ``theirs`` the
+    mentor tags."""
     scores = np.full(cols.shape, -np.inf)
     components = np.full((*cols.shape, 5), np.nan)
     r, c = np.nonzero(cols >= 0)
     if len(r):
         j = cols[r, c]
-        parts = _components(mentees, block[r], mentors, j, (my_tags, r), (their_tags, j))
+        tags, place = mine
+        parts = _components(mentees, block[r], mentors, j, (tags, place[r]), (theirs, j))
         exact = combine(parts, mentees.importance[block[r]], rules.weights)
         scores[r, c] = np.where(exact >= rules.min_score - EPS, exact, -np.inf)
         components[r, c] = parts
@@ -598,11 +601,12 @@ def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, facto
     """Exact scores of every pair of the block, the hard filters applied on
     bit sets: for a few rows this costs less than building a screen. With a
     ``width``, each row keeps its best ``width`` by ``factor`` × score, as the
-    screen would."""
+    screen would. ``mine`` and ``theirs`` are as for :func:`_exact`."""
     b, n = len(block), len(mentors)
     r, j = np.repeat(np.arange(b), n), np.tile(np.arange(n), b)
     rows = block[r]
-    parts = _components(mentees, rows, mentors, j, (mine, r), (theirs, j))
+    tags, place = mine[0], mine[1][r]
+    parts = _components(mentees, rows, mentors, j, (tags, place), (theirs, j))
     scores = combine(parts, mentees.importance[rows], rules.weights)
     ok = (mentees.user_ids[rows] != mentors.user_ids[j]) & mentors.available[j]
     ok &= scores >= rules.min_score - EPS
@@ -615,7 +619,7 @@ def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, facto
         columns = np.zeros((1, mentees.background.shape[1]))
         columns[0, _columns(rules, facet)] = 1
         at = np.flatnonzero(needing & ok)
-        common = mine.background[r[at]] & theirs.background[j[at]] & _bits(columns)
+        common = tags.background[place[at]] & theirs.background[j[at]] & _bits(columns)
         ok[at[np.bitwise_count(common).sum(axis=1) == 0]] = False
     if excluded is not None:
         position = {row: i for i, row in enumerate(block.tolist())}
@@ -696,7 +700,7 @@ def top_k(
     if excluded is not None:
         sort = np.argsort(excluded[0], kind="stable")
         excluded = (np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort])
-    n = len(mentors)
+    n, m = len(mentors), len(mentees)
     kk = min(k, n)
     result = TopK(
         rows,
@@ -727,7 +731,11 @@ def top_k(
         screened = _Screened(screen, factor[screen.order], mentors.available[screen.order], step)
     for start in range(0, len(rows), step):
         block = rows[start : start + step]
-        mine = _Tags.of(mentees, block)
+        # Tags of a few rows are packed afresh; of most of the side, kept.
+        if len(block) * 4 > len(mentees):
+            mine = (_held(mentees, "_tags", (), lambda: _Tags.of(mentees, np.arange(m))), block)
+        else:
+            mine = (_Tags.of(mentees, block), np.arange(len(block)))
         if direct:
             width_ = width if spreading else None
             found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
