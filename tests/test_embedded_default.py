@@ -2,6 +2,7 @@
 
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -36,6 +37,18 @@ def test_the_embedded_default_migrates_seeds_and_serves_the_landing_page(tmp_pat
     seeded = manage(env, "seed_demo", "--mentors", "4", "--mentees", "6")
     assert "mentee@demo.kindred.test" in seeded.stdout
     assert (tmp_path / "db.sqlite3").exists()
+    # Scoring writes lists through bulk_create here (COPY is PostgreSQL's path); a
+    # second run updates the same rows.
+    counts = []
+    for _ in range(2):
+        manage(env, "score_program", "default", "--wait")
+        with sqlite3.connect(tmp_path / "db.sqlite3") as db:
+            counts.append(
+                db.execute(
+                    "SELECT COUNT(*), SUM(reasons != '[]') FROM matching_suggestion"
+                ).fetchone()
+            )
+    assert counts[0][0] > 0 and counts[0] == counts[1] == (counts[0][0], counts[0][0])
 
     port = free_port()
     server = subprocess.Popen(
