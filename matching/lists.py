@@ -126,7 +126,7 @@ def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> No
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED)
     # Identifiers are this module's constants; every value is a parameter or staged by COPY.
     insert = (
-        f"INSERT INTO {Suggestion._meta.db_table} ({', '.join(values)})"  # noqa: S608
+        f"INSERT INTO {Suggestion._meta.db_table} ({', '.join(values)})"  # noqa: S608  # nosec B608
         f" SELECT {', '.join(values.values())} FROM suggestion_stage"
         " ORDER BY mentee_id, mentor_id"
         f" ON CONFLICT (mentee_id, mentor_id) DO UPDATE SET {updates}"
