@@ -579,8 +579,9 @@ class _Candidates:
     components: np.ndarray  # (b, width, 5)
 
 
-def _exact(mentees, block, mentors, cols, mine, theirs, rules) -> _Candidates:
-    """Exact float64 scores of the screened candidates, the minimum applied.
+def _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded) -> _Candidates:
+    """Exact float64 scores of the screened candidates, every hard filter
+    applied again exactly: the screen only proposes.
     ``mine`` is (mentee tags, each block row's place in them); ``theirs`` the
     mentor tags."""
     scores = np.full(cols.shape, -np.inf)
@@ -591,23 +592,18 @@ def _exact(mentees, block, mentors, cols, mine, theirs, rules) -> _Candidates:
         tags, place = mine
         parts = _components(mentees, block[r], mentors, j, (tags, place[r]), (theirs, j))
         exact = combine(parts, mentees.importance[block[r]], rules.weights)
-        scores[r, c] = np.where(exact >= rules.min_score - EPS, exact, -np.inf)
+        ok = _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, exact)
+        scores[r, c] = np.where(ok, exact, -np.inf)
         components[r, c] = parts
     cols = np.where(np.isfinite(scores), cols, -1)
     return _Candidates(cols, scores, components)
 
 
-def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, factor) -> _Candidates:
-    """Exact scores of every pair of the block, the hard filters applied on
-    bit sets: for a few rows this costs less than building a screen. With a
-    ``width``, each row keeps its best ``width`` by ``factor`` × score, as the
-    screen would. ``mine`` and ``theirs`` are as for :func:`_exact`."""
-    b, n = len(block), len(mentors)
-    r, j = np.repeat(np.arange(b), n), np.tile(np.arange(n), b)
+def _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, scores) -> np.ndarray:
+    """The hard filters (SPEC §4) on the pairs (``block[r]``, ``j``), exactly:
+    tags compared as bit sets, the minimum on the exact ``scores``."""
     rows = block[r]
     tags, place = mine[0], mine[1][r]
-    parts = _components(mentees, rows, mentors, j, (tags, place), (theirs, j))
-    scores = combine(parts, mentees.importance[rows], rules.weights)
     ok = (mentees.user_ids[rows] != mentors.user_ids[j]) & mentors.available[j]
     ok &= scores >= rules.min_score - EPS
     # A common language, and each mentee's must facets: a shared tag in the facet.
@@ -621,11 +617,24 @@ def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, facto
         at = np.flatnonzero(needing & ok)
         common = tags.background[place[at]] & theirs.background[j[at]] & _bits(columns)
         ok[at[np.bitwise_count(common).sum(axis=1) == 0]] = False
-    if excluded is not None:
-        position = {row: i for i, row in enumerate(block.tolist())}
-        for bad_row, bad_col in zip(*(e.tolist() for e in excluded), strict=True):
-            if bad_row in position:
-                ok[position[bad_row] * n + bad_col] = False
+    if excluded is not None and len(excluded[0]):
+        n = len(mentors)
+        bad = np.asarray(excluded[0], dtype=np.int64) * n + np.asarray(excluded[1])
+        ok &= ~np.isin(rows * n + j, bad)
+    return ok
+
+
+def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, factor) -> _Candidates:
+    """Exact scores of every pair of the block, the hard filters applied on
+    bit sets: for a few rows this costs less than building a screen. With a
+    ``width``, each row keeps its best ``width`` by ``factor`` × score, as the
+    screen would. ``mine`` and ``theirs`` are as for :func:`_exact`."""
+    b, n = len(block), len(mentors)
+    r, j = np.repeat(np.arange(b), n), np.tile(np.arange(n), b)
+    rows = block[r]
+    parts = _components(mentees, rows, mentors, j, (mine[0], mine[1][r]), (theirs, j))
+    scores = combine(parts, mentees.importance[rows], rules.weights)
+    ok = _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, scores)
     scores = np.where(ok, scores, -np.inf).reshape(b, n)
     cols = np.broadcast_to(np.arange(n), (b, n))
     parts = parts.reshape(b, n, 5)
@@ -741,7 +750,7 @@ def top_k(
             found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
         else:
             cols = screened.candidates(mentees, block, rules, excluded, width, spreading)
-            found = _exact(mentees, block, mentors, cols, mine, theirs, rules)
+            found = _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded)
         if spreading:
             best, best_keys = _rank_spreading(
                 found, mentees.ids[block], mentors, kk, exposure, shown
