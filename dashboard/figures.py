@@ -311,12 +311,16 @@ def fairness(program: Program) -> dict:
         if outcome and not GROUPED_MEDIAN:
             outcome["wait"] = _median_wait(in_program.filter(mentee__background=t))
         groups.append(_as_group(t.name, t.get_facet_display(), sizes[t.pk], outcome))
-    undisclosed = mentees.filter(background__isnull=True)
-    if undisclosed.count() >= MIN_GROUP:
-        groups.append(_group(program, "Chose not to disclose", "—", undisclosed))
+    # An anti-join: ``background__isnull`` joined every mentee's tags first.
+    undisclosed = mentees.exclude(
+        Exists(Profile.background.through.objects.filter(profile=OuterRef("pk")))
+    )
+    undisclosed_count = undisclosed.count()
+    if undisclosed_count >= MIN_GROUP:
+        groups.append(_group(program, "Chose not to disclose", "—", undisclosed, undisclosed_count))
     return {
         "groups": groups,
-        "everyone": _group(program, "All mentees", "—", mentees),
+        "everyone": _group(program, "All mentees", "—", mentees, mentees.count()),
         "hidden": sum(1 for n in sizes.values() if n < MIN_GROUP),
         "min_group": MIN_GROUP,
     }
@@ -345,12 +349,12 @@ def _median_wait(mentorships) -> timedelta | None:
     return median(mentorships.filter(started_at__isnull=False), wait_to_match(), DurationField())
 
 
-def _group(program: Program, name: str, kind: str, members) -> Group:
+def _group(program: Program, name: str, kind: str, members, people: int) -> Group:
     in_group = Mentorship.objects.filter(program=program, mentee__in=members.values("pk"))
     outcome = in_group.aggregate(**_outcomes())
     if not GROUPED_MEDIAN:
         outcome["wait"] = _median_wait(in_group)
-    return _as_group(name, kind, members.count(), outcome)
+    return _as_group(name, kind, people, outcome)
 
 
 def _as_group(name: str, kind: str, people: int, outcome: dict) -> Group:
