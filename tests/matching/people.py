@@ -1,8 +1,10 @@
-"""Plain-Python people for scoring tests, the arrays they turn into, and a
-reference scorer that follows SPEC §4 word by word, one pair at a time."""
+"""Plain-Python people for scoring tests, the arrays they turn into, a
+reference scorer that follows SPEC §4 word by word, one pair at a time, and
+the vectorised scorer called on one pair."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -198,3 +200,18 @@ def build(mentees: list[Person], mentors: list[Person], program: Program):
         k=program.k,
     )
     return side(mentees), side(mentors), rules
+
+
+# --- the vectorised scorer on one pair ---------------------------------------------------
+
+
+def components(mentee: Person, mentor: Person, program: Program | None = None) -> dict:
+    mentees, mentors, _ = build([mentee], [mentor], program or Program())
+    values = scoring.pair_components(mentees, [0], mentors, [0])[0]
+    return {c: v for c, v in zip(scoring.COMPONENTS, values, strict=True) if not math.isnan(v)}
+
+
+def score(mentee: Person, mentor: Person, program: Program | None = None) -> float:
+    program = program or Program()
+    mentees, mentors, rules = build([mentee], [mentor], program)
+    return scoring.score_pairs(mentees, [0], mentors, [0], rules.weights)[0][0]
