@@ -8,6 +8,11 @@ urlpatterns = [
     path("", views.programs, name="programs"),
     path("<slug:slug>/", views.dashboard, name="program"),
     path("<slug:slug>/fairness/", views.fairness, name="fairness"),
+    re_path(
+        r"^(?P<slug>[-\w]+)/figures/(?P<page>health|fairness)/refresh/$",
+        views.refresh_figures,
+        name="refresh_figures",
+    ),
     path("<slug:slug>/settings/", views.program_settings, name="settings"),
     path("<slug:slug>/rescore/", views.rescore, name="rescore"),
     path("<slug:slug>/assign/", views.assign, name="assign"),

@@ -15,7 +15,7 @@ from matching.models import AssignmentPair, MatchingRun, Mentorship, Suggestion
 from profiles.models import Profile, Program, SensitiveAccess
 from profiles.views import posted
 
-from . import figures, imports
+from . import imports, snapshots
 from .forms import (
     AssignForm,
     CompareForm,
@@ -53,9 +53,11 @@ def programs(request: HttpRequest) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
+    snapshot = snapshots.current(program, "health")
     context = {
         "program": program,
-        "health": figures.program_health(program),
+        "health": snapshot.figures,
+        "computed_at": snapshot.computed_at,
         "runs": MatchingRun.objects.filter(program=program)[:5],
         "assign_form": AssignForm(),
     }
@@ -65,9 +67,21 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def fairness(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
-    return render(
-        request, "dashboard/fairness.html", {"program": program, **figures.fairness(program)}
-    )
+    snapshot = snapshots.current(program, "fairness")
+    context = {"program": program, "computed_at": snapshot.computed_at, **snapshot.figures}
+    return render(request, "dashboard/fairness.html", context)
+
+
+# Where each page of figures is shown (the URL allows these names only).
+SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
+
+
+@require_POST
+@staff_required
+def refresh_figures(request: HttpRequest, slug: str, page: str) -> HttpResponse:
+    """Work the page's figures out again now, rather than within the minute."""
+    snapshots.forget(program_of(slug))
+    return redirect(SHOWN_AT[page], slug=slug)
 
 
 @staff_required
@@ -217,6 +231,7 @@ def manual_match(request: HttpRequest, slug: str, mentee_id: int) -> HttpRespons
             except lifecycle.Refused as refused:
                 form.add_error("mentor", str(refused))
             else:
+                snapshots.forget(program)
                 messages.success(
                     request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
                 )
@@ -231,6 +246,7 @@ def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse
     m = get_object_or_404(Mentorship, pk=mentorship_id, program__slug=slug)
     try:
         lifecycle.rematch(mentorship=m, by=request.user)
+        snapshots.forget(m.program)
         messages.success(
             request, f"Ended; {m.mentee.name} is back in the pool with fresh suggestions."
         )

@@ -117,6 +117,7 @@ TABLE = {
     "dashboard:import": ("get", {"slug": "@program"}, STAFF),
     "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, STAFF),
     "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, STAFF),
+    "dashboard:refresh_figures": ("post", {"slug": "@program", "page": "health"}, STAFF_POST),
     "dashboard:rescore": ("post", {"slug": "@program"}, STAFF_POST),
     "dashboard:assign": ("post", {"slug": "@program"}, STAFF_POST),
     "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
