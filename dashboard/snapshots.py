@@ -13,8 +13,9 @@ out, which the page shows, and are worked out again:
 - when the admin asks (the page's "Refresh figures" button).
 
 What mentees and mentors do between times (a request answered, a profile
-finished) shows within ``FRESH_FOR``. The cache keeps nothing longer than
-``KEEP_FOR``, so a deleted person's name leaves the figures within minutes.
+finished) shows within ``FRESH_FOR``, and so does a deleted person leaving the
+lists: no page shows older figures. The cache drops unread ones after
+``KEEP_FOR``.
 """
 
 from __future__ import annotations
