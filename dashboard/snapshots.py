@@ -36,6 +36,9 @@ from .models import ImportJob
 
 FRESH_FOR = timedelta(minutes=1)
 KEEP_FOR = timedelta(minutes=5)
+# Kept figures are pickled model instances and dataclasses: change this when
+# their shape changes, so a deploy never unpickles the old shape.
+SHAPE = 1
 PAGES: dict[str, Callable[[Program], dict]] = {
     "health": figures.program_health,
     "fairness": figures.fairness,
@@ -49,7 +52,7 @@ class Snapshot:
 
 
 def _key(page: str, program_id: int) -> str:
-    return f"dashboard:figures:{page}:{program_id}"
+    return f"dashboard:figures:v{SHAPE}:{page}:{program_id}"
 
 
 def current(program: Program, page: str) -> Snapshot:
