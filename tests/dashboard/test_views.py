@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -493,3 +494,9 @@ def test_rematch_ends_a_flagged_mentorship(
     m.refresh_from_db()
     assert (m.status, m.ended_by) == ("ended", "admin")
     assert services.Suggestion.objects.for_mentee(mentees[0]).listed().exists()
+
+
+def test_the_histogram_axis_counts_in_tens_from_zero(staff_client, program):
+    page = staff_client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+    labels = re.findall(r'<text [^>]*class="axis">([^<]*)</text>', page)
+    assert labels == ["0", "10", "20", "30", "40", "50", "60", "70", "80", "90"]
