@@ -16,6 +16,7 @@ from .scoring import (
     ONLINE,
     VALUES,
     Side,
+    pack_bits,
 )
 
 STAGE_NAMES = ("student", "early-career", "mid-career", "senior", "executive")
@@ -35,11 +36,7 @@ class Labels:
 
 def _bits(matrix: np.ndarray) -> list[int]:
     """Each 0/1 row as a Python int, so pair overlaps are one ``&``."""
-    packed = np.packbits(matrix > 0, axis=1, bitorder="little")
-    packed = np.pad(packed, ((0, 0), (0, -packed.shape[1] % 8)))
-    words = [w.tolist() for w in np.ascontiguousarray(packed).view(np.uint64).T]
-    if not words:
-        return [0] * matrix.shape[0]
+    words = pack_bits(matrix).T.tolist()
     out = words[0]
     for i, word in enumerate(words[1:], start=1):
         out = [a | (b << (64 * i)) for a, b in zip(out, word, strict=True)]

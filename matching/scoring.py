@@ -6,8 +6,11 @@ scores a block of mentees against every mentor with a few matrix products,
 applies the hard filters, ranks by fit and availability, and returns the top
 k per mentee. The same code scores one new person or a whole program.
 
-Floating point is float64 throughout, so a score computed for one pair, a
-block, or by the plain-Python reference in the tests agree to ~1e-12.
+Every score returned is float64, computed pair by pair from tags compared as
+bit sets, so a score for one pair, a block, or the plain-Python reference in
+the tests agree to ~1e-12. Only the screen that picks each mentee's
+candidates from a whole program works in float32; it proposes, the exact
+scores and filters decide.
 """
 
 from __future__ import annotations
@@ -168,16 +171,17 @@ class _Tags:
     def of(cls, side: Side, rows: np.ndarray) -> _Tags:
         goals, background, values = side.goals[rows], side.background[rows], side.values[rows]
         return cls(
-            _bits(goals),
-            _bits(background),
-            _bits(values),
+            pack_bits(goals),
+            pack_bits(background),
+            pack_bits(values),
             np.count_nonzero(goals, axis=1),
             np.count_nonzero(background, axis=1),
             np.count_nonzero(values, axis=1),
         )
 
 
-def _bits(tags: np.ndarray) -> np.ndarray:
+def pack_bits(tags: np.ndarray) -> np.ndarray:
+    """Each row's non-zero columns as a bit set: uint64 words, low bit first."""
     packed = np.packbits(tags > 0, axis=1, bitorder="little")
     pad = -packed.shape[1] % 8 or (8 if packed.shape[1] == 0 else 0)
     packed = np.pad(packed, ((0, 0), (0, pad)))
@@ -615,7 +619,7 @@ def _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, score
         columns = np.zeros((1, mentees.background.shape[1]))
         columns[0, _columns(rules, facet)] = 1
         at = np.flatnonzero(needing & ok)
-        common = tags.background[place[at]] & theirs.background[j[at]] & _bits(columns)
+        common = tags.background[place[at]] & theirs.background[j[at]] & pack_bits(columns)
         ok[at[np.bitwise_count(common).sum(axis=1) == 0]] = False
     if excluded is not None and len(excluded[0]):
         n = len(mentors)

@@ -122,15 +122,16 @@ def explainer_for(features) -> Explainer:
     return features._explainer
 
 
-def _per_row(ids: np.ndarray, values: list[tuple], column: int = 1):
-    """(row positions in ``ids``, the values' column) for the (id, …) tuples
-    whose id is in ``ids``."""
-    table = np.array(values, dtype=float).reshape(len(values), -1 if values else column + 1)
+def _per_row(ids: np.ndarray, values: list[tuple], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the (id, …) tuples of ``width`` items whose id is in ``ids``: their
+    row positions in ``ids``, and the rest of each tuple as an array row."""
+    table = np.array(values, dtype=float).reshape(-1, width)
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64), table[:0, 1:]
     order = np.argsort(ids)
-    at = np.minimum(np.searchsorted(ids, table[:, 0], sorter=order), len(ids) - 1)
-    rows = order[at] if len(ids) else at
-    known = ids[rows] == table[:, 0] if len(ids) else np.zeros(len(values), dtype=bool)
-    return rows[known], table[known, column]
+    rows = order[np.minimum(np.searchsorted(ids, table[:, 0], sorter=order), len(ids) - 1)]
+    known = ids[rows] == table[:, 0]
+    return rows[known], table[known, 1:]
 
 
 def exposure_elsewhere(features, mentee_ids) -> scoring.Exposure:
@@ -145,8 +146,8 @@ def exposure_elsewhere(features, mentee_ids) -> scoring.Exposure:
         counts = list(
             lists_.values("mentor_id").annotate(n=Count("*")).values_list("mentor_id", "n")
         )
-        rows, n = _per_row(features.mentors.ids, counts)
-        np.add.at(shown, rows, sign * n)
+        rows, n = _per_row(features.mentors.ids, counts, width=2)
+        np.add.at(shown, rows, sign * n[:, 0])
     return scoring.Exposure(shown=shown)
 
 
@@ -213,9 +214,8 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
         )
         length = np.zeros(len(features.mentees))
         lowest = np.full(len(features.mentees), -np.inf)
-        rows, n = _per_row(features.mentees.ids, lists)
-        length[rows] = n
-        lowest[rows] = _per_row(features.mentees.ids, lists, column=2)[1]
+        rows, found = _per_row(features.mentees.ids, lists, width=3)
+        length[rows], lowest[rows] = found[:, 0], found[:, 1]
         rows, cols = excluded_pairs(features, mentor_id=mentor_id)
         one = scoring.top_k(
             features.mentees,
