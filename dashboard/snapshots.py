@@ -1,44 +1,57 @@
-"""The dashboard's figures, kept for a minute.
+"""The dashboard's figures, worked out by the worker and served as kept.
 
-Working out a large program's figures takes a few hundred milliseconds of
-database time (docs/performance.md), and an admin moves between the overview
-and the fairness page, or back to them from a run, many times a minute. Each
-page's figures are therefore kept in the cache with the time they were worked
-out, which the page shows, and are worked out again:
+Working out a large program's figures takes the database up to a second
+(docs/performance.md); a page should not. Each page's figures are therefore
+worked out by a Celery task and kept in the cache with the time they were
+taken, which the page shows. A page view always answers from the kept
+figures. When they are out of date it asks the worker for new ones and says
+"updating"; the page then polls (:func:`is_newer`) and reloads when they are
+in. The figures are out of date:
 
 - when they are older than ``FRESH_FOR``;
 - when a run of the program finished or was committed, or an import finished,
   after them: what an admin starts from the dashboard shows on it at once;
-- after a manual match or re-match (:func:`forget`);
-- when the admin asks (the page's "Refresh figures" button).
+- after a manual match or re-match, and when the admin asks (the page's
+  "Refresh figures" button): :func:`changed`.
 
-What mentees and mentors do between times (a request answered, a profile
-finished) shows within ``FRESH_FOR``, and so does a deleted person leaving the
-lists: no page shows older figures. The cache drops unread ones after
-``KEEP_FOR``.
+Without kept figures (the program's first view, or a person of the program
+was deleted: :func:`forget`) the page says the figures are being worked out.
+Where no worker can be asked (no broker: the no-setup development default
+runs tasks in-process; or the broker is down) the request works them out
+itself.
+
+The task's only arguments are a program id and a page name.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.celery import BROKER_DOWN
 from matching.models import MatchingRun
 from profiles.models import Program
 
 from . import figures
 from .models import ImportJob
 
+log = logging.getLogger(__name__)
+
 FRESH_FOR = timedelta(minutes=1)
-KEEP_FOR = timedelta(minutes=5)
+# Out-of-date figures are still shown, marked as updating, for this long.
+KEEP_FOR = timedelta(days=7)
+# A refresh asked for and not finished within this is asked for again.
+ASKED_FOR = timedelta(minutes=3)
 # Kept figures are pickled model instances and dataclasses: change this when
 # their shape changes, so a deploy never unpickles the old shape.
-SHAPE = 1
+SHAPE = 2
 PAGES: dict[str, Callable[[Program], dict]] = {
     "health": figures.program_health,
     "fairness": figures.fairness,
@@ -51,30 +64,108 @@ class Snapshot:
     computed_at: datetime
 
 
+@dataclass(frozen=True)
+class Shown:
+    """What a page shows: kept figures, if any, and whether newer are coming."""
+
+    snapshot: Snapshot | None
+    updating: bool
+
+    @property
+    def version(self) -> int:
+        """The shown figures' time stamp in microseconds (0: none), for polling."""
+        return _version(self.snapshot)
+
+
 def _key(page: str, program_id: int) -> str:
     return f"dashboard:figures:v{SHAPE}:{page}:{program_id}"
 
 
-def current(program: Program, page: str) -> Snapshot:
-    """This page's figures: the kept ones while still fresh, else new ones."""
-    kept = cache.get(_key(page, program.pk))
-    if kept is not None and not _outdated(program, kept.computed_at):
-        return kept
-    return refresh(program, page)
+def _asked_key(page: str, program_id: int) -> str:
+    return f"dashboard:figures-asked:{page}:{program_id}"
+
+
+def _changed_key(program_id: int) -> str:
+    return f"dashboard:figures-changed:{program_id}"
+
+
+def _version(snapshot: Snapshot | None) -> int:
+    return 0 if snapshot is None else int(snapshot.computed_at.timestamp() * 1_000_000)
+
+
+def kept(program: Program, page: str) -> Snapshot | None:
+    return cache.get(_key(page, program.pk))
+
+
+def current(program: Program, page: str) -> Shown:
+    """The page's kept figures, and new ones asked for when they are out of date."""
+    snapshot = kept(program, page)
+    if snapshot is not None and not _outdated(program, snapshot.computed_at):
+        return Shown(snapshot, updating=False)
+    if not _ask_for_refresh(program, page):
+        return Shown(refresh(program, page), updating=False)
+    newer = kept(program, page)  # tasks that run in-process are already done
+    if _version(newer) > _version(snapshot):
+        return Shown(newer, updating=False)
+    return Shown(snapshot, updating=True)
+
+
+def is_newer(program: Program, page: str, version: int) -> bool:
+    """Whether figures newer than those of ``version`` are kept now."""
+    return _version(kept(program, page)) > version
+
+
+def is_asked_for(program: Program, page: str) -> bool:
+    return cache.get(_asked_key(page, program.pk)) is not None
 
 
 def refresh(program: Program, page: str) -> Snapshot:
-    snapshot = Snapshot(figures=PAGES[page](program), computed_at=timezone.now())
+    """Work the page's figures out now and keep them (the worker's job)."""
+    # Stamped when the work starts: whatever changes during it is newer.
+    started = timezone.now()
+    snapshot = Snapshot(figures=PAGES[page](program), computed_at=started)
     cache.set(_key(page, program.pk), snapshot, KEEP_FOR.total_seconds())
+    cache.delete(_asked_key(page, program.pk))
     return snapshot
 
 
-def forget(program: Program) -> None:
-    cache.delete_many([_key(page, program.pk) for page in PAGES])
+def gave_up(program_id: int, page: str) -> None:
+    """The worker could not work them out: the next view asks again."""
+    cache.delete(_asked_key(page, program_id))
+
+
+def changed(program: Program) -> None:
+    """Something the figures count changed: show them as updating, and ask
+    for new ones once the change is committed."""
+    cache.set(_changed_key(program.pk), timezone.now(), FRESH_FOR.total_seconds())
+    transaction.on_commit(lambda: [_ask_for_refresh(program, page) for page in PAGES])
+
+
+def forget(program_id: int) -> None:
+    """Drop the kept figures, so none of them is shown again."""
+    cache.delete_many([_key(page, program_id) for page in PAGES])
+
+
+def _ask_for_refresh(program: Program, page: str) -> bool:
+    """Queue the refresh once; False when no worker can be asked."""
+    from .tasks import refresh_figures
+
+    if not cache.add(_asked_key(page, program.pk), True, ASKED_FOR.total_seconds()):
+        return True  # already asked
+    try:
+        refresh_figures.apply_async((program.pk, page))
+    except BROKER_DOWN as error:
+        gave_up(program.pk, page)
+        log.warning("Could not queue the figures of %s: %s", page, type(error).__name__)
+        return False
+    return True
 
 
 def _outdated(program: Program, computed_at: datetime) -> bool:
     if timezone.now() - computed_at > FRESH_FOR:
+        return True
+    changed_at = cache.get(_changed_key(program.pk))
+    if changed_at is not None and changed_at > computed_at:
         return True
     since = Q(finished_at__gt=computed_at) | Q(committed_at__gt=computed_at)
     return (

@@ -2,8 +2,9 @@ from celery import shared_task
 
 from config.celery import Task
 from matching.tasks import RETRY
+from profiles.models import Program
 
-from . import imports
+from . import imports, snapshots
 
 
 class ImportTask(Task):
@@ -26,3 +27,20 @@ def run_import(job_id: int) -> None:
 @shared_task(**RETRY)
 def forget_stale_imports() -> int:
     return imports.forget_stale()
+
+
+class FiguresTask(Task):
+    """A refresh that finally fails lets the next page view ask again."""
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        snapshots.gave_up(*args)
+
+
+@shared_task(base=FiguresTask)
+def refresh_figures(program_id: int, page: str) -> None:
+    """Work out and keep one dashboard page's figures (dashboard/snapshots.py)."""
+    program = Program.objects.filter(pk=program_id).first()
+    if program is None or page not in snapshots.PAGES:
+        snapshots.gave_up(program_id, page)
+        return
+    snapshots.refresh(program, page)

@@ -13,6 +13,11 @@ urlpatterns = [
         views.refresh_figures,
         name="refresh_figures",
     ),
+    re_path(
+        r"^(?P<slug>[-\w]+)/figures/(?P<page>health|fairness)/since/(?P<version>[0-9]{1,20})/$",
+        views.figures_state,
+        name="figures_state",
+    ),
     path("<slug:slug>/settings/", views.program_settings, name="settings"),
     path("<slug:slug>/rescore/", views.rescore, name="rescore"),
     path("<slug:slug>/assign/", views.assign, name="assign"),

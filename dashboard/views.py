@@ -26,6 +26,9 @@ from .forms import (
 )
 from .models import ImportJob
 
+# Where each page of figures is shown (the URLs allow these names only).
+SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
+
 
 def staff_required(view):
     @wraps(view)
@@ -53,11 +56,11 @@ def programs(request: HttpRequest) -> HttpResponse:
 @staff_required
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
-    snapshot = snapshots.current(program, "health")
+    shown = snapshots.current(program, "health")
     context = {
         "program": program,
-        "health": snapshot.figures,
-        "computed_at": snapshot.computed_at,
+        "shown": shown,
+        "health": shown.snapshot.figures if shown.snapshot else None,
         "runs": MatchingRun.objects.filter(program=program)[:5],
         "assign_form": AssignForm(),
     }
@@ -67,21 +70,35 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @staff_required
 def fairness(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
-    snapshot = snapshots.current(program, "fairness")
-    context = {"program": program, "computed_at": snapshot.computed_at, **snapshot.figures}
+    shown = snapshots.current(program, "fairness")
+    figures = shown.snapshot.figures if shown.snapshot else {}
+    context = {"program": program, "shown": shown, **figures}
     return render(request, "dashboard/fairness.html", context)
-
-
-# Where each page of figures is shown (the URL allows these names only).
-SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
 
 
 @require_POST
 @staff_required
 def refresh_figures(request: HttpRequest, slug: str, page: str) -> HttpResponse:
-    """Work the page's figures out again now, rather than within the minute."""
-    snapshots.forget(program_of(slug))
+    """Have the page's figures worked out again now, rather than within the minute."""
+    snapshots.changed(program_of(slug))
     return redirect(SHOWN_AT[page], slug=slug)
+
+
+@staff_required
+def figures_state(request: HttpRequest, slug: str, page: str, version: str) -> HttpResponse:
+    """Polled by htmx while a page's figures are updating: the page reloads
+    when newer figures are kept, hears nothing (204) while they are still
+    being worked out, and is told if the worker gave up on them."""
+    program = program_of(slug)
+    if snapshots.is_newer(program, page, int(version)):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if snapshots.is_asked_for(program, page):
+        return HttpResponse(status=204)
+    shown = snapshots.Shown(snapshots.kept(program, page), updating=False)
+    context = {"program": program, "page": page, "shown": shown, "gave_up": True}
+    return render(request, "dashboard/_figures_age.html", context)
 
 
 @staff_required
@@ -231,7 +248,7 @@ def manual_match(request: HttpRequest, slug: str, mentee_id: int) -> HttpRespons
             except lifecycle.Refused as refused:
                 form.add_error("mentor", str(refused))
             else:
-                snapshots.forget(program)
+                snapshots.changed(program)
                 messages.success(
                     request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
                 )
@@ -246,7 +263,7 @@ def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse
     m = get_object_or_404(Mentorship, pk=mentorship_id, program__slug=slug)
     try:
         lifecycle.rematch(mentorship=m, by=request.user)
-        snapshots.forget(m.program)
+        snapshots.changed(m.program)
         messages.success(
             request, f"Ended; {m.mentee.name} is back in the pool with fresh suggestions."
         )

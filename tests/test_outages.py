@@ -7,6 +7,7 @@ from django.urls import reverse
 from config.cache import ResilientRedisCache
 from matching import services
 from matching.models import Suggestion
+from profiles.models import Program
 from tests.conftest import login, point_broker_at
 from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory
 
@@ -67,3 +68,12 @@ def test_the_clock_rescores_a_mentee_whose_refresh_was_lost(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.rescore_forgotten() == 1
     assert Suggestion.objects.for_mentee(mentee).listed().exists()
+
+
+def test_the_dashboard_works_its_figures_out_itself_without_redis(client, redis_down):
+    program = Program.objects.get(slug="default")
+    MentorFactory(program=program)
+    login(client, UserFactory(is_staff=True))
+    page = client.get(reverse("dashboard:program", args=[program.slug]))
+    assert page.status_code == 200
+    assert page.context["health"]["mentors"] == 1 and not page.context["shown"].updating

@@ -196,6 +196,11 @@ def admin_rescores_and_assigns(page: Page, worker) -> None:
     expect(page.get_by_role("region", name="Result")).to_be_visible()
 
     page.get_by_role("navigation", name="Program").get_by_role("link", name="Overview").click()
+    # The re-score finished after the figures were kept: the page shows them as
+    # updating, the worker works them out, and the page reloads with them.
+    age = page.get_by_role("status").filter(has_text="Figures as of")
+    expect(age).to_contain_text("at least once a minute", timeout=20_000)
+    expect(page.get_by_role("button", name="Refresh figures")).to_be_visible()
     screenshot(page, "dashboard")
     page.get_by_role("radio", name=re.compile("^Optimal")).check()
     page.get_by_role("button", name="Propose an auto-assignment").click()

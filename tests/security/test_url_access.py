@@ -118,6 +118,11 @@ TABLE = {
     "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, STAFF),
     "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, STAFF),
     "dashboard:refresh_figures": ("post", {"slug": "@program", "page": "health"}, STAFF_POST),
+    "dashboard:figures_state": (
+        "get",
+        {"slug": "@program", "page": "fairness", "version": "9" * 20},
+        STAFF,
+    ),
     "dashboard:rescore": ("post", {"slug": "@program"}, STAFF_POST),
     "dashboard:assign": ("post", {"slug": "@program"}, STAFF_POST),
     "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),

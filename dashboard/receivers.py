@@ -1,0 +1,14 @@
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from profiles.models import Profile
+
+from . import snapshots
+
+
+@receiver(post_delete, sender=Profile, dispatch_uid="dashboard.forget_deleted_profile")
+def drop_figures_naming_them(sender, instance: Profile, **kwargs) -> None:
+    # Kept figures list people by name (waiting mentees, full and idle
+    # mentors): someone who deleted their account must not stay in them, even
+    # as figures shown while newer ones are worked out.
+    snapshots.forget(instance.program_id)
