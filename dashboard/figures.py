@@ -11,6 +11,7 @@ import statistics
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.postgres.aggregates import ArrayAgg
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -163,33 +164,29 @@ def waiting_mentees(program: Program) -> list[Profile]:
     """Ready mentees without a mentor, the longest waiting first. Waiting starts
     when they joined or when their last request or mentorship closed.
 
-    The page's ids and dates come first, then those rows with their open
-    requests: grouping every waiting mentee's whole row with their
-    mentorships, only to keep twenty, took twice as long (0.15 s at 70,000)."""
-    last_closed = (
-        Mentorship.objects.filter(mentee=OuterRef("pk"), status__in=Mentorship.CLOSED)
-        .order_by()
-        .values("mentee")
-        .annotate(at=Max(Coalesce("ended_at", "decided_at")))
-        .values("at")
-    )
-    since = dict(
+    One join with GROUP BY gives the page's ids, dates and open requests; the
+    twenty rows follow. (A correlated sub-query for the last closed date made
+    PostgreSQL's cost estimate cross its JIT threshold: 45 ms of compiling.)"""
+    mine = "mentorships_as_mentee"
+    closed = Q(**{f"{mine}__status__in": Mentorship.CLOSED})
+    rows = list(
         Profile.objects.filter(program=program, role="mentee", is_ready=True)
         .exclude(Exists(paired(program).filter(mentee=OuterRef("pk"))))
         .annotate(
-            waiting_since=Greatest("created_at", Coalesce(Subquery(last_closed), "created_at"))
+            last_closed=Max(Coalesce(f"{mine}__ended_at", f"{mine}__decided_at"), filter=closed),
+            waiting_since=Greatest("created_at", Coalesce("last_closed", "created_at")),
+            open_requests=Count(mine, filter=Q(**{f"{mine}__status": "requested"})),
         )
         .order_by("waiting_since", "pk")
-        .values_list("pk", "waiting_since")[:PAGE]
+        .values_list("pk", "waiting_since", "open_requests")[:PAGE]
     )
-    page = Profile.objects.filter(pk__in=since).annotate(
-        open_requests=Count(
-            "mentorships_as_mentee", filter=Q(mentorships_as_mentee__status="requested")
-        )
-    )
-    for profile in page:
-        profile.waiting_since = since[profile.pk]
-    return sorted(page, key=lambda p: (p.waiting_since, p.pk))
+    found = Profile.objects.in_bulk([pk for pk, _, _ in rows])
+    page = []
+    for pk, since, open_requests in rows:
+        if profile := found.get(pk):  # not deleted in between
+            profile.waiting_since, profile.open_requests = since, open_requests
+            page.append(profile)
+    return page
 
 
 def mentors_with_load(program: Program):
@@ -205,24 +202,33 @@ def mentors_with_load(program: Program):
 
 FULL = Q(taken__gte=F("capacity"))
 IDLE = Q(taken=0, pending=0, is_paused=False, capacity__gt=0)
-
-
-def _first(mentors, *order: str) -> list[Profile]:
-    """A page of these mentors: the ids from the grouped query, then the rows."""
-    ids = list(mentors.order_by(*order, "pk").values_list("pk", flat=True)[:PAGE])
-    return list(Profile.objects.filter(pk__in=ids).order_by(*order, "pk"))
+# Each list of mentors the overview names: who is in it, and in what order.
+MENTOR_LISTS = {"full": (FULL, "display_name"), "idle": (IDLE, "created_at")}
+# PostgreSQL gathers each list's ids, in order, in the same pass as the
+# counts (0.31 → 0.12 s at 30,000 mentors); SQLite, the no-setup development
+# default, has no array_agg and asks once per list.
+ARRAYS = connection.vendor == "postgresql"
 
 
 def _mentor_load(program: Program) -> dict:
     mentors = mentors_with_load(program)
-    counts = mentors.aggregate(
-        full_count=Count("pk", filter=FULL), idle_count=Count("pk", filter=IDLE)
-    )
-    return {
-        "full": _first(mentors.filter(FULL), "display_name"),
-        "idle": _first(mentors.filter(IDLE), "created_at"),
-        **counts,
-    }
+    counts = {f"{name}_count": Count("pk", filter=q) for name, (q, _) in MENTOR_LISTS.items()}
+    if ARRAYS:
+        lists = {
+            name: ArrayAgg("pk", filter=q, order_by=(by, "pk"))
+            for name, (q, by) in MENTOR_LISTS.items()
+        }
+        row = mentors.aggregate(**counts, **lists)
+        ids = {name: (row.pop(name) or [])[:PAGE] for name in MENTOR_LISTS}
+    else:
+        row = mentors.aggregate(**counts)
+        ids = {
+            name: list(mentors.filter(q).order_by(by, "pk").values_list("pk", flat=True)[:PAGE])
+            for name, (q, by) in MENTOR_LISTS.items()
+        }
+    found = Profile.objects.in_bulk([pk for page in ids.values() for pk in page])
+    named = {name: [found[pk] for pk in page if pk in found] for name, page in ids.items()}
+    return {**row, **named}
 
 
 def _top_score_buckets(program: Program) -> dict[int, int]:

@@ -124,7 +124,10 @@ def refresh(program: Program, page: str) -> Snapshot:
     # Stamped when the work starts: whatever changes during it is newer.
     started = timezone.now()
     snapshot = Snapshot(figures=PAGES[page](program), computed_at=started)
-    cache.set(_key(page, program.pk), snapshot, KEEP_FOR.total_seconds())
+    # Two refreshes can overlap (one asked again after ASKED_FOR): the one
+    # that started later must not be replaced by the other.
+    if _version(kept(program, page)) < _version(snapshot):
+        cache.set(_key(page, program.pk), snapshot, KEEP_FOR.total_seconds())
     cache.delete(_asked_key(page, program.pk))
     return snapshot
 

@@ -1,5 +1,6 @@
 """`make run` with nothing configured: SQLite and in-process tasks."""
 
+import json
 import os
 import socket
 import sqlite3
@@ -30,6 +31,21 @@ def manage(env, *args) -> subprocess.CompletedProcess:
     )
 
 
+DASHBOARD_FIGURES = """
+import json
+from dashboard import figures
+from profiles.models import Program
+program = Program.objects.get(slug="default")
+h = figures.program_health(program)
+f = figures.fairness(program)
+print(json.dumps({
+    "mentors": h["mentors"], "mentees": h["mentees"], "matched": h["matched"],
+    "waiting": len(h["waiting"]), "full": len(h["full_mentors"]), "idle": len(h["idle_mentors"]),
+    "full_count": h["full_count"], "idle_count": h["idle_count"], "everyone": f["everyone"].people,
+}))
+"""
+
+
 def test_the_embedded_default_migrates_seeds_and_serves_the_landing_page(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["KINDRED_SQLITE_PATH"] = str(tmp_path / "db.sqlite3")
@@ -49,6 +65,15 @@ def test_the_embedded_default_migrates_seeds_and_serves_the_landing_page(tmp_pat
                 ).fetchone()
             )
     assert counts[0][0] > 0 and counts[0] == counts[1] == (counts[0][0], counts[0][0])
+    # The dashboard's figures take SQLite's own paths (no array_agg, no
+    # percentile_cont) and agree with themselves.
+    shown = json.loads(
+        manage(env, "shell", "-c", DASHBOARD_FIGURES).stdout.strip().splitlines()[-1]
+    )
+    assert shown["mentors"] >= 4 and shown["mentees"] >= 6
+    assert shown["waiting"] == shown["mentees"] - shown["matched"]
+    assert (shown["full"], shown["idle"]) == (shown["full_count"], shown["idle_count"])
+    assert shown["idle_count"] > 0 and shown["everyone"] == shown["mentees"]
 
     port = free_port()
     server = subprocess.Popen(

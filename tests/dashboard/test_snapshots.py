@@ -137,3 +137,11 @@ def test_a_deleted_person_leaves_the_kept_figures_at_once(staff_client, program)
 def test_a_stray_poll_for_a_program_that_is_gone_is_not_found(staff_client):
     response = staff_client.get("/programs/no-such-program/figures/health/since/0/")
     assert response.status_code == 404
+
+
+def test_a_refresh_that_started_earlier_never_replaces_a_later_one(program, monkeypatch):
+    later = snapshots.refresh(program, "health")
+    earlier = timezone.now() - timedelta(seconds=5)
+    monkeypatch.setattr(snapshots.timezone, "now", lambda: earlier)
+    snapshots.refresh(program, "health")
+    assert snapshots.kept(program, "health") == later
