@@ -217,7 +217,7 @@ class Workers:
             "--concurrency",
             str(self.concurrency),
             "-Q",
-            QUEUE,
+            f"{QUEUE},{QUEUE}-figures",
             "-n",
             self.name,
             "--loglevel",

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -142,6 +143,16 @@ CELERY_TASK_SOFT_TIME_LIMIT = 120
 CELERY_TASK_TIME_LIMIT = 180
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KINDRED_CELERY_QUEUE", "kindred")
+# The dashboard's figures have a queue of their own, which a worker consumes
+# too unless -Q says otherwise: a refresh is taken between two tasks of the
+# main queue rather than behind, say, the emails of 8,000 new mentorships.
+KINDRED_FIGURES_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-figures"
+# Each queue bound by its own name: sharing the default routing key would copy
+# every task into both queues.
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, KINDRED_FIGURES_QUEUE)
+]
+CELERY_TASK_ROUTES = {"dashboard.tasks.refresh_figures": {"queue": KINDRED_FIGURES_QUEUE}}
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # docs/matching.md and docs/mentorships.md explain each entry.
 CELERY_BEAT_SCHEDULE = {

@@ -25,7 +25,6 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
-    Subquery,
 )
 from django.db.models.functions import Coalesce, Floor, Greatest
 from django.utils import timezone
@@ -247,26 +246,20 @@ def _top_score_buckets(program: Program) -> dict[int, int]:
 def unmet_goals(program: Program) -> list[tuple[str, int]]:
     """Goals wanted by waiting mentees that no mentor with room offers.
 
-    One small query per goal of the taxonomy, each stopping at the first
-    mentor with room who offers it, rather than every such mentor's goals
-    gathered and made distinct (14 ms against 90 ms for 30,000 mentors)."""
-    taken = (
-        Mentorship.objects.filter(mentor=OuterRef("pk"), status__in=Mentorship.TAKING_ROOM)
-        .order_by()
-        .values("mentor")
-        .annotate(n=Count("pk"))
-        .values("n")
+    The goals of every mentor with room, gathered in one pass: its cost is
+    bounded by the program's size whatever the answer. A query per goal,
+    stopping at the first mentor with room offering it, was quicker while
+    every goal was on offer (62 ms against 0.31 s at 30,000 mentors), but for
+    each goal on offer from nobody it read every profile holding that goal:
+    after an auto-assignment, with 17 goals unmet among 3,000 mentors, 0.55 s
+    against 24 ms, and seconds at 30,000."""
+    with_room = mentors_with_load(program).filter(is_paused=False, capacity__gt=F("taken"))
+    offered = Profile.goals.through.objects.filter(profile__in=with_room.values("pk"))
+    unmet = list(
+        Tag.objects.filter(kind=TagKind.GOAL)
+        .exclude(pk__in=offered.values("tag_id"))
+        .values_list("pk", flat=True)
     )
-    with_room = (
-        Profile.objects.filter(program=program, role="mentor", is_ready=True, is_paused=False)
-        .annotate(taken=Coalesce(Subquery(taken), 0))
-        .filter(capacity__gt=F("taken"))
-    )
-    unmet = [
-        pk
-        for pk in Tag.objects.filter(kind=TagKind.GOAL).values_list("pk", flat=True)
-        if not with_room.filter(goals=pk).exists()
-    ]
     if not unmet:
         return []
     waiting = (

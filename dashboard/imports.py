@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from profiles import imports
 
+from . import snapshots
 from .models import ImportJob
 
 # A checked file waits this long for the admin before its content is deleted.
@@ -81,6 +82,8 @@ def run(*, job_id: int) -> None:
         content=None if result.ok else job.content,
         finished_at=timezone.now(),
     )
+    if result.ok:
+        snapshots.refresh_on_commit(job.program_id)
 
 
 def discard(*, job: ImportJob) -> bool:

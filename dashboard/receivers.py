@@ -1,6 +1,7 @@
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from matching.signals import program_moved
 from profiles.models import Profile
 
 from . import snapshots
@@ -12,3 +13,8 @@ def drop_figures_naming_them(sender, instance: Profile, **kwargs) -> None:
     # mentors): someone who deleted their account must not stay in them, even
     # as figures shown while newer ones are worked out.
     snapshots.forget(instance.program_id)
+
+
+@receiver(program_moved, dispatch_uid="dashboard.refresh_after_a_run")
+def refresh_figures(sender, program_id: int, **kwargs) -> None:
+    snapshots.refresh_on_commit(program_id)

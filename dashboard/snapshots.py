@@ -16,9 +16,12 @@ in. The figures are out of date:
 
 Without kept figures (the program's first view, or a person of the program
 was deleted: :func:`forget`) the page says the figures are being worked out.
+The task has a queue of its own (``KINDRED_FIGURES_QUEUE``), so it is not
+stuck behind a long run or a flood of emails. A task that moved the whole
+program works the figures out itself as it ends (:func:`refresh_on_commit`).
 Where no worker can be asked (no broker: the no-setup development default
-runs tasks in-process; or the broker is down) the request works them out
-itself.
+runs tasks in-process; or the broker is down), or none answered within
+``ASKED_FOR``, the request works them out itself.
 
 The task's only arguments are a program id and a page name.
 """
@@ -30,6 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -47,7 +51,8 @@ log = logging.getLogger(__name__)
 FRESH_FOR = timedelta(minutes=1)
 # Out-of-date figures are still shown, marked as updating, for this long.
 KEEP_FOR = timedelta(days=7)
-# A refresh asked for and not finished within this is asked for again.
+# A refresh asked for and not done within this was lost: the next view works
+# the figures out itself (and logs why).
 ASKED_FOR = timedelta(minutes=3)
 # Kept figures are pickled model instances and dataclasses: change this when
 # their shape changes, so a deploy never unpickles the old shape.
@@ -116,7 +121,9 @@ def is_newer(program: Program, page: str, version: int) -> bool:
 
 
 def is_asked_for(program: Program, page: str) -> bool:
-    return cache.get(_asked_key(page, program.pk)) is not None
+    """Whether a refresh was asked for, and not so long ago that it was lost."""
+    asked_at = cache.get(_asked_key(page, program.pk))
+    return asked_at is not None and timezone.now() - asked_at < ASKED_FOR
 
 
 def refresh(program: Program, page: str) -> Snapshot:
@@ -130,6 +137,26 @@ def refresh(program: Program, page: str) -> Snapshot:
         cache.set(_key(page, program.pk), snapshot, KEEP_FOR.total_seconds())
     cache.delete(_asked_key(page, program.pk))
     return snapshot
+
+
+def refresh_on_commit(program_id: int) -> None:
+    """Work every page's figures out here, once the transaction commits.
+
+    For a worker's task that moved the whole program (a finished re-score, a
+    committed auto-assignment, an import): the figures are in when its result
+    shows, rather than queued behind the emails and re-scores it queued."""
+
+    def refresh_all() -> None:
+        program = Program.objects.filter(pk=program_id).first()
+        for page in PAGES if program else ():
+            # The program's change is already committed: a page whose figures
+            # fail is logged and left for the next view to ask again.
+            try:
+                refresh(program, page)
+            except Exception:
+                log.exception("Could not work out the %s figures of program %s", page, program_id)
+
+    transaction.on_commit(refresh_all)
 
 
 def gave_up(program_id: int, page: str) -> None:
@@ -150,11 +177,24 @@ def forget(program_id: int) -> None:
 
 
 def _ask_for_refresh(program: Program, page: str) -> bool:
-    """Queue the refresh once; False when no worker can be asked."""
+    """Queue the refresh once. False when the request must work the figures
+    out itself: no worker can be asked, or one was asked ``ASKED_FOR`` ago and
+    never answered (none is running, or none consumes the figures' queue)."""
     from .tasks import refresh_figures
 
-    if not cache.add(_asked_key(page, program.pk), True, ASKED_FOR.total_seconds()):
-        return True  # already asked
+    key, now = _asked_key(page, program.pk), timezone.now()
+    if not cache.add(key, now, 2 * ASKED_FOR.total_seconds()):
+        if is_asked_for(program, page):
+            return True  # asked, and still to be answered
+        log.warning(
+            "No worker worked out the %s figures of program %s within %s: is one running "
+            "and consuming the %s queue?",
+            page,
+            program.pk,
+            ASKED_FOR,
+            settings.KINDRED_FIGURES_QUEUE,
+        )
+        return False
     try:
         refresh_figures.apply_async((program.pk, page))
     except BROKER_DOWN as error:

@@ -18,6 +18,7 @@ from profiles.models import Profile, Program, User
 
 from . import assignment, candidates, lifecycle, scoring, services
 from .models import AssignmentPair, MatchingRun, Mentorship
+from .signals import program_moved
 
 log = logging.getLogger(__name__)
 
@@ -254,6 +255,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
     MatchingRun.objects.filter(pk=run.pk).update(summary={**summary, "committed": result})
     if created:
         services.start_rescore(program=run.program, user=user)
+    program_moved.send(sender=MatchingRun, program_id=run.program_id)
     log.info("Assignment run %s committed: %s", run.pk, result)
     return result
 

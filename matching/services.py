@@ -27,6 +27,7 @@ from . import lists, scoring
 from .models import MatchingChunk, MatchingRun, Mentorship, Suggestion, component_bars
 from .reasons import Explainer
 from .runs import listed_now, snapshot_lists
+from .signals import program_moved
 
 log = logging.getLogger(__name__)
 
@@ -476,16 +477,17 @@ def finish_if_complete(run_id: int) -> bool:
     if run.is_finished or run.chunks_done < run.chunks_total:
         return False
     listed = listed_now(run.program_id)
-    return bool(
-        MatchingRun.objects.filter(
-            pk=run_id, status=MatchingRun.Status.RUNNING, chunks_done=F("chunks_total")
-        ).update(
-            status=MatchingRun.Status.SUCCEEDED,
-            finished_at=timezone.now(),
-            summary=summarise(run, listed),
-            snapshot=snapshot_lists(listed),
-        )
+    finished = MatchingRun.objects.filter(
+        pk=run_id, status=MatchingRun.Status.RUNNING, chunks_done=F("chunks_total")
+    ).update(
+        status=MatchingRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        summary=summarise(run, listed),
+        snapshot=snapshot_lists(listed),
     )
+    if finished:
+        program_moved.send(sender=MatchingRun, program_id=run.program_id)
+    return bool(finished)
 
 
 def summarise(run: MatchingRun, listed: np.ndarray | None = None) -> dict:

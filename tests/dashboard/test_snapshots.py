@@ -13,15 +13,9 @@ from dashboard import snapshots
 from dashboard.models import ImportJob
 from matching.models import MatchingRun
 from profiles.models import Program
-from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    return login(client, UserFactory(is_staff=True))
 
 
 def mentors_shown(client, program) -> int:

@@ -12,30 +12,10 @@ from matching import assigning, lifecycle, services
 from matching.models import AssignmentPair, MatchingRun, Mentorship
 from profiles.models import Program
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.dashboard.helpers import proposal
+from tests.factories import ProfileFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def staff_client(client):
-    return login(client, UserFactory(is_staff=True))
-
-
-@pytest.fixture
-def cohort(program):
-    """Six unmatched mentees and three mentors with two places each."""
-    goals = ["networking", "leadership"]
-    mentors = [MentorFactory(program=program, goals=goals, capacity=2) for _ in range(3)]
-    mentees = [ProfileFactory(program=program, goals=goals) for _ in range(6)]
-    return mentees, mentors
-
-
-def proposal(program, policy="optimal") -> MatchingRun:
-    run = assigning.start(program=program, policy=policy, queue=False)
-    assigning.propose(run_id=run.pk)
-    run.refresh_from_db()
-    return run
 
 
 def urls(program, run, mentee, mentorship) -> list[tuple[str, str]]:

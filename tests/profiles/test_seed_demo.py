@@ -1,6 +1,9 @@
+from io import StringIO
+
 import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
+from django.db import connection
 
 from profiles.models import Consent, Profile, Program, User
 
@@ -114,3 +117,11 @@ def test_demo_logins_can_sign_in(client, capsys):
         assert client.login(email=email, password="kindred-demo-2026")
     assert User.objects.get(email="admin@demo.kindred.test").is_staff
     assert Profile.objects.get(user__email="mentee@demo.kindred.test").is_ready
+
+
+def test_seeding_leaves_the_planner_statistics_of_what_it_loaded():
+    call_command("seed_demo", mentors=7, mentees=11, seed=9, no_logins=True, stdout=StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'profiles_profile_goals'")
+        estimated = cursor.fetchone()[0]
+    assert estimated == Profile.goals.through.objects.count() > 0

@@ -142,6 +142,7 @@ class Command(BaseCommand):
             )
         else:
             self.create_people(prog, mentors, mentees, seed)
+            analyze_profiles()
         if not no_logins:
             self.create_logins(prog, seed)
 
@@ -292,3 +293,17 @@ class Command(BaseCommand):
         for category in sorted({self.facet_of[slug] for _, slug in login["background"]}):
             Consent.to_current_text(profile, category, profile.created_at).save()
         profile_changed.send(sender=Profile, profile_id=profile.pk, program_id=program.pk)
+
+
+def analyze_profiles() -> None:
+    """Planner statistics for the people just loaded, on PostgreSQL, rather than
+    whenever autovacuum gets to them (never, where it is switched off): without
+    them the dashboard's figures for a 13,000-person demo took 22 s, not 0.7 s."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [Profile._meta.db_table] + [
+        field.remote_field.through._meta.db_table for field in Profile._meta.many_to_many
+    ]
+    with connection.cursor() as cursor:
+        # Table names come from model meta, never from input.
+        cursor.execute(f"ANALYZE {', '.join(tables)}")  # nosec B608
