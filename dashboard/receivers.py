@@ -16,5 +16,5 @@ def drop_figures_naming_them(sender, instance: Profile, **kwargs) -> None:
 
 
 @receiver(program_moved, dispatch_uid="dashboard.refresh_after_a_run")
-def refresh_figures(sender, program_id: int, **kwargs) -> None:
+def work_figures_out_after_a_run(sender, program_id: int, **kwargs) -> None:
     snapshots.refresh_on_commit(program_id)
