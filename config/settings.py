@@ -147,8 +147,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("KINDRED_CELERY_QUEUE", "kindred")
 # too unless -Q says otherwise: a refresh is taken between two tasks of the
 # main queue rather than behind, say, the emails of 8,000 new mentorships.
 KINDRED_FIGURES_QUEUE = f"{CELERY_TASK_DEFAULT_QUEUE}-figures"
-# Each queue bound by its own name: sharing the default routing key would copy
-# every task into both queues.
+# Each queue bound by its own name, so that no routing key names both (left
+# to default, both were bound by "kindred").
 CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name) for name in (CELERY_TASK_DEFAULT_QUEUE, KINDRED_FIGURES_QUEUE)
 ]
