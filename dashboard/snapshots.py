@@ -168,7 +168,12 @@ def changed(program: Program) -> None:
     """Something the figures count changed: show them as updating, and ask
     for new ones once the change is committed."""
     cache.set(_changed_key(program.pk), timezone.now(), FRESH_FOR.total_seconds())
-    transaction.on_commit(lambda: [_ask_for_refresh(program, page) for page in PAGES])
+
+    def ask_for_every_page() -> None:
+        for page in PAGES:
+            _ask_for_refresh(program, page)
+
+    transaction.on_commit(ask_for_every_page)
 
 
 def forget(program_id: int) -> None:
