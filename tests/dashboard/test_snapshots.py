@@ -139,3 +139,9 @@ def test_a_refresh_that_started_earlier_never_replaces_a_later_one(program, monk
     monkeypatch.setattr(snapshots.timezone, "now", lambda: earlier)
     snapshots.refresh(program, "health")
     assert snapshots.kept(program, "health") == later
+
+
+@pytest.mark.parametrize("version", ["abc", "-1", "1" * 21])
+def test_a_poll_with_a_malformed_version_is_not_found(staff_client, program, version):
+    response = staff_client.get(f"/programs/{program.slug}/figures/health/since/{version}/")
+    assert response.status_code == 404
