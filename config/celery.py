@@ -13,10 +13,31 @@ import kombu.exceptions  # noqa: E402
 import redis.exceptions  # noqa: E402
 from celery import Celery  # noqa: E402
 from celery.contrib.django.task import DjangoTask  # noqa: E402
-from django.db import transaction  # noqa: E402
+from django.db import InterfaceError, OperationalError, transaction  # noqa: E402
 
 log = logging.getLogger(__name__)
 BROKER_DOWN = (kombu.exceptions.OperationalError, redis.exceptions.RedisError)
+# Worth another try: the database or the broker blinked.
+TRANSIENT = (
+    OperationalError,
+    InterfaceError,
+    redis.exceptions.ConnectionError,
+    kombu.exceptions.OperationalError,
+)
+# The retry policy of every task that does real work: acknowledged once done,
+# retried with backoff on a transient error only (docs/operations.md).
+RETRY = {
+    "acks_late": True,
+    "autoretry_for": TRANSIENT,
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 5,
+}
+
+
+def describe(exc: BaseException) -> str:
+    """An exception in a line, for a run's or a job's error column."""
+    return f"{type(exc).__name__}: {exc}"[:500]
 
 
 class Task(DjangoTask):
@@ -40,3 +61,5 @@ class Task(DjangoTask):
 app = Celery("kindred", task_cls=Task)
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Every email is a task of its own, defined in its app's emails.py (profiles/outbox.py).
+app.autodiscover_tasks(related_name="emails")

@@ -1,7 +1,6 @@
 from celery import shared_task
 
-from config.celery import Task
-from matching.tasks import RETRY
+from config.celery import RETRY, Task
 from profiles.models import Program
 
 from . import imports, snapshots

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from matching.tasks import RETRY
+from config.celery import RETRY
 
 from . import services
 

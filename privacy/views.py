@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from profiles.views import posted
+from config.forms import posted
 
 from . import services
 from .forms import DeleteAccountForm
