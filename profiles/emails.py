@@ -1,52 +1,65 @@
-"""Emails sent to people. Each send is claimed first with a conditional
-update of its sent-at column, so a retried or duplicated task never sends a
-second copy; a failed send releases the claim so the retry can try again."""
+"""The account's own emails: the welcome, and an imported person's invitation."""
 
-from collections.abc import Callable
-
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db.models import Model
-from django.template.loader import render_to_string
-from django.utils import timezone
+from django.urls import reverse
 
-from .models import User
+from . import outbox
+from .models import Profile, Program, User
 
 
-def send_templated_email(*, template: str, to: str, context: dict) -> None:
-    """Render ``<template>_subject.txt`` and ``_body.txt``; the HTML part is the
-    same text with its links made clickable."""
-    context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
-    html = render_to_string("email/base_body.html", {"body": body})
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+def _welcome_key(user_id: int) -> str:
+    # An imported person never signs up: their invitation is their welcome,
+    # under the same key, so they never get both.
+    return f"welcome:{user_id}"
 
 
-def send_once(*, model: type[Model], pk: int, flag: str, send: Callable[[], None]) -> bool:
-    """Claim ``model.flag`` for row ``pk`` and call ``send``; False if already sent."""
-    rows = model.objects.filter(pk=pk, **{f"{flag}__isnull": True})
-    if not rows.update(**{flag: timezone.now()}):
-        return False
-    try:
-        send()
-    except Exception:
-        model.objects.filter(pk=pk).update(**{flag: None})
-        raise
-    return True
-
-
-def send_welcome(*, user_id: int) -> bool:
+@outbox.email
+def welcome(user_id: int) -> bool:
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
-    return send_once(
-        model=User,
-        pk=user_id,
-        flag="welcome_email_sent_at",
-        send=lambda: send_templated_email(
-            template="profiles/email/welcome", to=user.email, context={"user": user}
-        ),
+    return outbox.send_once(
+        key=_welcome_key(user_id),
+        to=user,
+        template="profiles/email/welcome",
+        context={"user": user},
+    )
+
+
+def invitation_link(user: User) -> str:
+    """A one-time link to allauth's "choose a new password" page."""
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    return settings.SITE_URL + path
+
+
+@outbox.email
+def invitation(user_id: int, program_id: int) -> bool:
+    """Invite an imported person, once; False when they are gone, have chosen a
+    password already or were welcomed before."""
+    user = User.objects.filter(pk=user_id).first()
+    program = Program.objects.filter(pk=program_id).first()
+    if user is None or program is None or user.has_usable_password():
+        return False
+    profiles = list(Profile.objects.filter(user=user, program=program).order_by("role"))
+    return outbox.send_once(
+        key=_welcome_key(user_id),
+        to=user,
+        template="profiles/email/invitation",
+        context={
+            "program": program,
+            "name": next((p.display_name for p in profiles if p.display_name), "there"),
+            "roles": " and a ".join(p.get_role_display().lower() for p in profiles)
+            or "participant",
+            "email": user.email,
+            "link": invitation_link(user),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
     )

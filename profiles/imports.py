@@ -1,4 +1,4 @@
-"""Participants into a program from a CSV file (SPEC §8): all rows or none.
+"""Participants into a program from a CSV file (docs/csv.md): all rows or none.
 
 Every row goes through the questionnaire's own forms, so an import never
 stores what a person filling in the questionnaire would be refused. A preview
@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
+from . import emails
 from .forms import AboutForm, LogisticsForm, step_form, timezone_choices
 from .models import Profile, Program, Tag, User
 from .services import announce_change
@@ -572,10 +573,8 @@ def _run(rows: list[ImportRow], program: Program, *, keep: bool, invite: bool = 
             for profile in out.profiles:
                 announce_change(profile)
             if invite:
-                from .tasks import send_invitation_email
-
                 for user in out.new_users:
-                    send_invitation_email.delay_on_commit(user.pk, program.pk)
+                    emails.invitation.delay_on_commit(user.pk, program.pk)
     except IntegrityError:
         return _Outcome(issues=[ImportIssue(None, None, CHANGED_MEANWHILE)])
     return out

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 
 from .taxonomy import (
     COMPONENTS,
@@ -49,7 +51,6 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
-    welcome_email_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -178,7 +179,8 @@ class ProfileQuerySet(models.QuerySet):
         return self.filter(is_ready=True)
 
     def owned_by(self, user) -> ProfileQuerySet:
-        return self.filter(user=user)
+        """The signed-in person's own profiles: every page that opens one starts here."""
+        return self.filter(user=user).select_related("program", "user")
 
 
 class Profile(models.Model):
@@ -395,6 +397,35 @@ class SensitiveAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.viewer} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
+    PERMISSION = "profiles.view_sensitive_answers"
+
     @classmethod
     def record(cls, *, viewer: User, what: str, profile: Profile | None = None) -> SensitiveAccess:
         return cls.objects.create(viewer=viewer, profile=profile, what=what[:200])
+
+    @classmethod
+    def open_for(cls, *, viewer: User, what: str, profile: Profile | None = None) -> None:
+        """Let ``viewer`` read raw background answers, on the record; without
+        the permission, PermissionDenied (a 403 on every interface)."""
+        if not viewer.has_perm(cls.PERMISSION):
+            raise PermissionDenied(
+                "Reading background answers needs the sensitive-answers permission."
+            )
+        cls.record(viewer=viewer, what=what, profile=profile)
+
+
+class SentEmail(models.Model):
+    """One row per email sent, under a key naming the event (profiles/outbox.py):
+    inserting the row claims the send, so a task run twice never sends a second copy."""
+
+    key = models.CharField(max_length=120, unique=True)
+    to = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        # The table it was created with, when emails belonged to matching.
+        db_table = "matching_sentemail"
+        ordering = ["-sent_at"]
+
+    def __str__(self) -> str:
+        return self.key

@@ -8,6 +8,10 @@ from .models import Consent, Profile, Program, Tag, User
 from .signals import profile_changed
 from .taxonomy import SENSITIVE_FACETS, Role
 
+# The role chosen on the landing page, remembered through sign-up and email
+# confirmation, then picked up by the home page.
+JOIN_ROLE_SESSION_KEY = "kindred_join_role"
+
 
 def announce_change(profile: Profile) -> None:
     profile_changed.send(sender=Profile, profile_id=profile.pk, program_id=profile.program_id)

@@ -5,12 +5,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from config.forms import posted
+
 from . import services
 from .forms import JoinForm, step_form
 from .models import Profile, Program
 from .taxonomy import STEP_TITLES, STEPS, Role
-
-JOIN_ROLE_SESSION_KEY = "kindred_join_role"
 
 
 @login_not_required
@@ -29,9 +29,9 @@ def join(request: HttpRequest, role: str) -> HttpResponse:
         raise Http404
     if not request.user.is_authenticated:
         # Remembered through sign-up and email confirmation, then picked up on /home/.
-        request.session[JOIN_ROLE_SESSION_KEY] = role
+        request.session[services.JOIN_ROLE_SESSION_KEY] = role
         return redirect("account_signup")
-    request.session.pop(JOIN_ROLE_SESSION_KEY, None)
+    request.session.pop(services.JOIN_ROLE_SESSION_KEY, None)
     form = JoinForm(posted(request))
     if request.method == "POST" and form.is_valid():
         profile = services.join_program(
@@ -41,11 +41,9 @@ def join(request: HttpRequest, role: str) -> HttpResponse:
     return render(request, "profiles/join.html", {"form": form, "role": Role(role)})
 
 
-def own_profile(request: HttpRequest, pk: int, **filters) -> Profile:
+def own_profile(request: HttpRequest, pk: int) -> Profile:
     """The signed-in person's own profile, or 404: nobody opens another's."""
-    return get_object_or_404(
-        request.user.profiles.select_related("program", "user"), pk=pk, **filters
-    )
+    return get_object_or_404(Profile.objects.owned_by(request.user), pk=pk)
 
 
 def profile_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -62,7 +60,7 @@ def profile_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
         services.save_step(profile=profile, step=step, form=form)
         messages.success(request, f"Saved “{STEP_TITLES[step]}”.")
         if step == STEPS[-1]:
-            return redirect("home")
+            return redirect("matching:home")
         if "continue" in request.POST:
             return redirect("profiles:edit", pk=pk, step=STEPS[STEPS.index(step) + 1])
         return redirect(profile)
@@ -85,9 +83,3 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     services.withdraw_background_consent(profile=profile)
     messages.success(request, "Consent withdrawn: your background answers are deleted.")
     return redirect(reverse("profiles:edit", args=[pk, "background"]))
-
-
-def posted(request: HttpRequest):
-    """A form's data: the POST, even an empty one (a step may be saved with
-    nothing ticked), or None for a GET."""
-    return request.POST if request.method == "POST" else None

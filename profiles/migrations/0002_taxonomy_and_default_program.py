@@ -1,4 +1,5 @@
-"""Seed the SPEC §3 taxonomy and the default program. The data is written out
+"""Seed the starting vocabulary (goals, values, background, languages, industries;
+admins edit it in the Django admin) and the default program. The data is written out
 here rather than imported, so this migration means the same thing forever."""
 
 from django.db import migrations

@@ -12,7 +12,7 @@ PUBLIC = ["profiles:landing", "account_login", "account_signup", "account_reset_
 
 def private_urls(profile):
     return [
-        reverse("home"),
+        reverse("matching:home"),
         reverse("profiles:profile", args=[profile.pk]),
         *(
             reverse("profiles:edit", args=[profile.pk, step])
@@ -73,6 +73,6 @@ def test_one_person_cannot_withdraw_anothers_consent(client, mentee):
 def test_home_lists_only_my_profiles(client, mentee):
     other = ProfileFactory(program=mentee.program, display_name="Somebody Else")
     login(client, mentee.user)
-    response = client.get(reverse("home"), follow=True)
+    response = client.get(reverse("matching:home"), follow=True)
     assert response.context["profile"] == mentee
     assert other.display_name.encode() not in response.content

@@ -42,7 +42,7 @@ def test_a_visitor_joins_through_signup_and_email_confirmation(client, default_p
         int(client.session["_auth_user_id"]) == User.objects.get(email=f"new-{role}@example.org").pk
     )
 
-    response = client.get(reverse("home"))
+    response = client.get(reverse("matching:home"))
     assert response.url == reverse("profiles:join", args=[role])
     response = client.post(response.url, {"program": default_program.pk})
     profile = Profile.objects.get(user__email=f"new-{role}@example.org")

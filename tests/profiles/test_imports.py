@@ -8,9 +8,8 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 
 from matching.models import Suggestion
-from profiles import imports
+from profiles import emails, imports
 from profiles.models import Consent, Profile, User
-from profiles.tasks import send_invitation_email
 from profiles.taxonomy import STEPS
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
@@ -423,7 +422,7 @@ def test_the_invitation_links_to_choosing_a_password(client, default_program):
     imported(csv_text(A_MENTEE), default_program)
     user = User.objects.get(email="ana@example.org")
 
-    send_invitation_email.apply(args=[user.pk, default_program.pk])
+    emails.invitation.apply(args=[user.pk, default_program.pk])
 
     link = next(w for w in mail.outbox[0].body.split() if "/password/reset/key/" in w)
     page = client.get(link.removeprefix("http://127.0.0.1:8000"), follow=True)
@@ -441,8 +440,8 @@ def test_a_retried_invitation_is_not_sent_twice(default_program):
     imported(csv_text(A_MENTEE), default_program)
     user = User.objects.get(email="ana@example.org")
 
-    send_invitation_email.apply(args=[user.pk, default_program.pk])
-    send_invitation_email.apply(args=[user.pk, default_program.pk])
+    emails.invitation.apply(args=[user.pk, default_program.pk])
+    emails.invitation.apply(args=[user.pk, default_program.pk])
 
     assert len(mail.outbox) == 1
 
@@ -452,7 +451,7 @@ def test_the_invitation_carries_no_sensitive_answer(default_program):
     imported(csv_text(row), default_program)
     user = User.objects.get(email="ana@example.org")
 
-    send_invitation_email.apply(args=[user.pk, default_program.pk])
+    emails.invitation.apply(args=[user.pk, default_program.pk])
 
     assert "Ana Souza" in mail.outbox[0].body
     assert "Korean" not in mail.outbox[0].body

@@ -148,7 +148,7 @@ def test_logistics_step_saves_importance_and_makes_the_profile_ready(client_of, 
         "logistics",
         {**LOGISTICS, "importance_background": "3", "must_share": ["language"]},
     )
-    assert response.url == reverse("home")
+    assert response.url == reverse("matching:home")
     new_mentee.refresh_from_db()
     assert new_mentee.importance_background == 3
     assert new_mentee.must_share == ["language"]

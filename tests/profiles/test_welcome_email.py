@@ -5,8 +5,8 @@ from django.core import mail
 from django.db import transaction
 from django.urls import reverse
 
-from profiles.models import User
-from profiles.tasks import send_welcome_email
+from profiles import emails
+from profiles.models import SentEmail, User
 from tests.conftest import wait_for
 from tests.factories import PASSWORD, UserFactory
 
@@ -23,14 +23,15 @@ def test_signing_up_sends_the_welcome_email_through_the_worker(celery_worker, cl
         {"email": "fresh@example.org", "password1": PASSWORD, "password2": PASSWORD},
     )
     wait_for(lambda: welcomes_to("fresh@example.org"))
-    assert User.objects.get(email="fresh@example.org").welcome_email_sent_at is not None
+    user = User.objects.get(email="fresh@example.org")
+    assert SentEmail.objects.filter(key=f"welcome:{user.pk}").exists()
     assert "tell us a little about you" in welcomes_to("fresh@example.org")[0].body
 
 
 def test_the_task_is_queued_only_when_the_transaction_commits(celery_worker):
     with transaction.atomic():
         user = UserFactory(email="later@example.org")
-        send_welcome_email.delay_on_commit(user.pk)
+        emails.welcome.delay_on_commit(user.pk)
         time.sleep(1.0)  # a worker that received the id now would not find the row
         assert not welcomes_to("later@example.org")
     wait_for(lambda: welcomes_to("later@example.org"))
@@ -38,9 +39,9 @@ def test_the_task_is_queued_only_when_the_transaction_commits(celery_worker):
 
 def test_a_duplicated_task_sends_one_email(celery_worker):
     user = UserFactory(email="once@example.org")
-    send_welcome_email.delay(user.pk)
-    send_welcome_email.delay(user.pk)
-    wait_for(lambda: User.objects.get(pk=user.pk).welcome_email_sent_at is not None)
+    emails.welcome.delay(user.pk)
+    emails.welcome.delay(user.pk)
+    wait_for(lambda: SentEmail.objects.filter(key=f"welcome:{user.pk}").exists())
     time.sleep(1.0)  # let the second copy run too
     assert len(welcomes_to("once@example.org")) == 1
 
@@ -49,6 +50,6 @@ def test_a_task_for_a_deleted_user_does_nothing(celery_worker):
     user = UserFactory()
     user_id = user.pk
     user.delete()
-    result = send_welcome_email.apply(args=[user_id])  # runs here, no broker
+    result = emails.welcome.apply(args=[user_id])  # runs here, no broker
     assert result.successful()
     assert mail.outbox == []
