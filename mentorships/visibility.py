@@ -1,4 +1,5 @@
-"""Who may see a person's background answers (SPEC §7)."""
+"""Who may see a person's background answers: their visibility choice, and
+whether the viewer is their match (docs/security.md)."""
 
 from django.db.models import Q
 

@@ -5,8 +5,9 @@ import threading
 import pytest
 from django.db import connection
 
-from matching import lifecycle
-from matching.models import Mentorship
+from mentorships import lifecycle
+from mentorships.exceptions import MentorFull
+from mentorships.models import Mentorship
 from tests.factories import MentorFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -28,7 +29,7 @@ def test_twenty_simultaneous_accepts_fill_exactly_the_capacity(program):
             start.wait()
             lifecycle.accept(mentorship=m)
             outcomes[m.pk] = "accepted"
-        except lifecycle.MentorFull as full:
+        except MentorFull as full:
             outcomes[m.pk] = str(full)
         except Exception as error:
             outcomes[m.pk] = repr(error)

@@ -6,49 +6,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from matching import lifecycle, services
-from matching.models import CheckIn, Mentorship, SentEmail, Suggestion
+from matching import suggestions
+from matching.models import Suggestion
+from mentorships import clock, lifecycle
+from mentorships.exceptions import MentorFull, Refused
+from mentorships.models import CheckIn, Mentorship
 from tests.factories import MentorFactory, ProfileFactory
 from tests.matching.helpers import listed
+from tests.mentorships.helpers import ask, sent_to, suggestion_for
 
 pytestmark = pytest.mark.django_db
 
 Status = Mentorship.Status
-
-
-@pytest.fixture
-def on_commit(django_capture_on_commit_callbacks):
-    """Run what a transaction queues for after its commit (tasks run inline)."""
-
-    def run(action, *args, **kwargs):
-        with django_capture_on_commit_callbacks(execute=True):
-            return action(*args, **kwargs)
-
-    return run
-
-
-@pytest.fixture
-def pool(program):
-    """One mentee with four suggested mentors of capacity 2."""
-    mentee = ProfileFactory(program=program, goals=["networking", "leadership"])
-    mentors = [
-        MentorFactory(program=program, goals=["networking", "leadership"], capacity=2)
-        for _ in range(4)
-    ]
-    services.refresh_profile(profile_id=mentee.pk)
-    return mentee, mentors
-
-
-def suggestion_for(mentee, mentor) -> Suggestion:
-    return Suggestion.objects.get(mentee=mentee, mentor=mentor)
-
-
-def ask(mentee, mentor, message="Hello!") -> Mentorship:
-    return lifecycle.request_mentor(suggestion=suggestion_for(mentee, mentor), message=message)
-
-
-def sent_to(profile) -> list[str]:
-    return [m.subject for m in mail.outbox if m.to == [profile.user.email]]
 
 
 # --- requests ------------------------------------------------------------------------
@@ -73,7 +42,7 @@ def test_a_fourth_open_request_is_refused(pool):
     mentee, mentors = pool
     for mentor in mentors[:3]:
         ask(mentee, mentor)
-    with pytest.raises(lifecycle.Refused, match="3 open requests"):
+    with pytest.raises(Refused, match="3 open requests"):
         ask(mentee, mentors[3])
     assert Mentorship.objects.filter(mentee=mentee).count() == 3
 
@@ -82,7 +51,7 @@ def test_requesting_a_paused_mentor_is_refused(pool):
     mentee, mentors = pool
     mentors[0].is_paused = True
     mentors[0].save()
-    with pytest.raises(lifecycle.Refused, match="not taking requests"):
+    with pytest.raises(Refused, match="not taking requests"):
         ask(mentee, mentors[0])
     assert not Mentorship.objects.exists()
 
@@ -96,22 +65,22 @@ def test_requesting_a_full_mentor_is_refused(pool, program):
             mentor=mentors[0],
             status="active",
         )
-    with pytest.raises(lifecycle.MentorFull, match="full"):
+    with pytest.raises(MentorFull, match="full"):
         ask(mentee, mentors[0])
 
 
 def test_asking_the_same_mentor_twice_is_refused(pool):
     mentee, mentors = pool
     ask(mentee, mentors[0])
-    with pytest.raises(lifecycle.Refused, match="already asked"):
+    with pytest.raises(Refused, match="already asked"):
         ask(mentee, mentors[0])
 
 
 def test_a_mentee_with_a_mentor_cannot_request_another(pool, on_commit):
     mentee, mentors = pool
     lifecycle.accept(mentorship=ask(mentee, mentors[0]))
-    with pytest.raises(lifecycle.Refused, match="already have a mentor"):
-        lifecycle.request_mentor(
+    with pytest.raises(Refused, match="already have a mentor"):
+        suggestions.request_mentor(
             suggestion=Suggestion(mentee=mentee, mentor=mentors[1], score=50), message=""
         )
 
@@ -129,7 +98,7 @@ def test_an_answered_request_cannot_be_withdrawn(pool):
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
     lifecycle.accept(mentorship=m)
-    with pytest.raises(lifecycle.Refused, match="already accepted"):
+    with pytest.raises(Refused, match="already accepted"):
         lifecycle.withdraw(mentorship=m)
 
 
@@ -152,7 +121,7 @@ def test_accepting_a_withdrawn_request_is_refused(pool):
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
     lifecycle.withdraw(mentorship=m)
-    with pytest.raises(lifecycle.Refused, match="no longer open: it was withdrawn"):
+    with pytest.raises(Refused, match="no longer open: it was withdrawn"):
         lifecycle.accept(mentorship=m)
     assert Mentorship.objects.get(pk=m.pk).status == Status.WITHDRAWN
 
@@ -162,7 +131,7 @@ def test_a_full_mentor_cannot_accept(pool, program):
     m = ask(mentee, mentors[0])
     mentors[0].capacity = 0
     mentors[0].save()
-    with pytest.raises(lifecycle.MentorFull, match="You are full"):
+    with pytest.raises(MentorFull, match="You are full"):
         lifecycle.accept(mentorship=m)
     assert Mentorship.objects.get(pk=m.pk).status == Status.REQUESTED
 
@@ -171,7 +140,7 @@ def test_filling_up_answers_the_remaining_requests_kindly(program, on_commit):
     mentor = MentorFactory(program=program, goals=["networking"], capacity=1)
     mentees = [ProfileFactory(program=program, goals=["networking"]) for _ in range(3)]
     for mentee in mentees:
-        services.refresh_profile(profile_id=mentee.pk)
+        suggestions.refresh_profile(profile_id=mentee.pk)
     requests = [ask(mentee, mentor) for mentee in mentees]
     on_commit(lifecycle.accept, mentorship=requests[0])
     for m in requests[1:]:
@@ -202,7 +171,7 @@ def test_a_declined_request_cannot_be_accepted(pool):
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
     lifecycle.decline(mentorship=m, reason="other")
-    with pytest.raises(lifecycle.Refused, match="declined"):
+    with pytest.raises(Refused, match="declined"):
         lifecycle.accept(mentorship=m)
 
 
@@ -228,20 +197,11 @@ def test_pausing_alone_keeps_waiting_requests(pool, on_commit):
 def test_capacity_cannot_drop_below_current_mentees(pool):
     mentee, mentors = pool
     lifecycle.accept(mentorship=ask(mentee, mentors[0]))
-    with pytest.raises(lifecycle.Refused, match="cannot be lower"):
+    with pytest.raises(Refused, match="cannot be lower"):
         lifecycle.set_availability(mentor=mentors[0], capacity=0, paused=False)
 
 
 # --- under way ----------------------------------------------------------------------------
-
-
-@pytest.fixture
-def paired(pool):
-    mentee, mentors = pool
-    m = ask(mentee, mentors[0])
-    lifecycle.accept(mentorship=m)
-    m.refresh_from_db()
-    return m
 
 
 def test_a_check_in_makes_the_mentorship_active(paired):
@@ -260,9 +220,9 @@ def test_a_low_rating_flags_the_match(paired):
 def test_no_check_in_by_week_three_flags_the_match(paired):
     now = timezone.now()
     Mentorship.objects.filter(pk=paired.pk).update(started_at=now - timedelta(days=20))
-    assert lifecycle.flag_unhealthy(now) == 0
+    assert clock.flag_unhealthy(now) == 0
     Mentorship.objects.filter(pk=paired.pk).update(started_at=now - timedelta(days=21, minutes=1))
-    assert lifecycle.flag_unhealthy(now) == 1
+    assert clock.flag_unhealthy(now) == 1
     assert Mentorship.objects.get(pk=paired.pk).health == Mentorship.Health.NO_CHECK_IN
     lifecycle.check_in(mentorship=paired, author=paired.mentee, rating=5)
     assert Mentorship.objects.get(pk=paired.pk).health == ""
@@ -271,7 +231,7 @@ def test_no_check_in_by_week_three_flags_the_match(paired):
 def test_a_request_cannot_be_checked_in_on(pool):
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
-    with pytest.raises(lifecycle.Refused, match="under way"):
+    with pytest.raises(Refused, match="under way"):
         lifecycle.check_in(mentorship=m, author=mentee, rating=3)
 
 
@@ -295,73 +255,5 @@ def test_ending_returns_the_mentee_to_the_pool(paired, on_commit, reason, status
 
 def test_an_ended_mentorship_cannot_end_again(paired):
     lifecycle.end(mentorship=paired, by=paired.mentee, reason="no_time")
-    with pytest.raises(lifecycle.Refused):
+    with pytest.raises(Refused):
         lifecycle.end(mentorship=paired, by=paired.mentee, reason="no_time")
-
-
-# --- the clock -------------------------------------------------------------------------------
-
-
-def aged(m: Mentorship, age: timedelta) -> Mentorship:
-    Mentorship.objects.filter(pk=m.pk).update(requested_at=timezone.now() - age)
-    return m
-
-
-def test_a_reminder_goes_at_seven_days_once(pool, on_commit):
-    mentee, mentors = pool
-    m = ask(mentee, mentors[0])
-    aged(m, timedelta(days=6, hours=23))
-    assert on_commit(lifecycle.send_reminders) == 0
-    aged(m, timedelta(days=7, minutes=1))
-    assert on_commit(lifecycle.send_reminders) == 1
-    assert on_commit(lifecycle.send_reminders) == 0
-    services.notify  # noqa: B018 - the email below is sent through it
-    assert sent_to(mentors[0]).count(f"{mentee.name} is still waiting for your answer") == 1
-
-
-def test_each_email_is_sent_once_even_when_its_task_runs_twice(pool):
-    from matching.tasks import send_notice
-
-    mentee, mentors = pool
-    m = aged(ask(mentee, mentors[0]), timedelta(days=8))
-    send_notice.apply(args=["reminder", m.pk])
-    send_notice.apply(args=["reminder", m.pk])
-    assert sent_to(mentors[0]).count(f"{mentee.name} is still waiting for your answer") == 1
-    assert SentEmail.objects.filter(key=f"reminder:{m.pk}").count() == 1
-
-
-def test_a_request_expires_at_fourteen_days(pool, on_commit):
-    mentee, mentors = pool
-    m = aged(ask(mentee, mentors[0]), timedelta(days=13, hours=23))
-    assert on_commit(lifecycle.expire_requests) == 0
-    aged(m, timedelta(days=14, minutes=1))
-    assert on_commit(lifecycle.expire_requests) == 1
-    assert on_commit(lifecycle.expire_requests) == 0
-    m.refresh_from_db()
-    assert m.status == Status.EXPIRED
-    assert sent_to(mentee).count(f"Your request to {mentors[0].name} has expired") == 1
-    assert listed(mentee)  # back in the pool
-
-
-def test_check_in_prompts_at_two_and_eight_weeks(paired, on_commit):
-    now = timezone.now()
-    Mentorship.objects.filter(pk=paired.pk).update(started_at=now - timedelta(days=13))
-    assert on_commit(lifecycle.prompt_check_ins, now) == 0
-    Mentorship.objects.filter(pk=paired.pk).update(started_at=now - timedelta(weeks=2, minutes=1))
-    assert on_commit(lifecycle.prompt_check_ins, now) == 1
-    assert on_commit(lifecycle.prompt_check_ins, now) == 0
-    Mentorship.objects.filter(pk=paired.pk).update(started_at=now - timedelta(weeks=8, minutes=1))
-    assert on_commit(lifecycle.prompt_check_ins, now) == 1
-    subject = f"How is your mentorship with {paired.mentor.name} going?"
-    assert sent_to(paired.mentee).count(subject) == 2
-    assert len(sent_to(paired.mentor)) >= 2
-
-
-def test_suggestions_ready_is_emailed_once_per_entry_to_the_pool(pool, on_commit):
-    mentee, mentors = pool
-    on_commit(services.refresh_profile, profile_id=mentee.pk)
-    on_commit(services.refresh_profile, profile_id=mentee.pk)
-    assert sent_to(mentee).count("Mentors suggested for you") == 1
-    m = ask(mentee, mentors[0])
-    on_commit(lifecycle.decline, mentorship=m, reason="other")
-    assert sent_to(mentee).count("Mentors suggested for you") == 2

@@ -3,17 +3,23 @@
 import pytest
 from django.urls import reverse
 
-from matching import lifecycle
-from matching.models import CheckIn, Mentorship, Suggestion
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import CheckIn, Mentorship
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
+def url_name(name: str) -> str:
+    """The home's actions are matching's; a mentorship page's own are mentorships'."""
+    return f"mentorships:{name}" if name in {"check_in", "end", "mark_met"} else f"matching:{name}"
+
+
 def post(client, user, name, *args, data=None):
     login(client, user)
-    return client.post(reverse(f"matching:{name}", args=args), data or {})
+    return client.post(reverse(url_name(name), args=args), data or {})
 
 
 def test_a_mentee_requests_from_the_suggestion(client, people):
@@ -56,7 +62,7 @@ def test_the_mentor_sees_the_request_with_its_explanation(client, requested):
 
 def test_the_mentor_accepts_and_lands_on_the_mentorship(client, requested):
     response = post(client, requested.mentor.user, "accept", requested.mentor.pk, requested.pk)
-    assert response.url == reverse("matching:mentorship", args=[requested.pk])
+    assert response.url == reverse("mentorships:detail", args=[requested.pk])
     assert Mentorship.objects.get(pk=requested.pk).status == "accepted"
 
 
@@ -107,7 +113,7 @@ def test_nobody_withdraws_someone_elses_request(client, requested, program):
 
 
 def test_the_pair_reads_each_others_contact_details_once_accepted(client, accepted):
-    url = reverse("matching:mentorship", args=[accepted.pk])
+    url = reverse("mentorships:detail", args=[accepted.pk])
     login(client, accepted.mentee.user)
     assert b"mentor@slack" in client.get(url).content
     login(client, accepted.mentor.user)
@@ -116,7 +122,7 @@ def test_the_pair_reads_each_others_contact_details_once_accepted(client, accept
 
 def test_contact_details_are_hidden_before_acceptance(client, requested):
     login(client, requested.mentee.user)
-    page = client.get(reverse("matching:mentorship", args=[requested.pk])).content
+    page = client.get(reverse("mentorships:detail", args=[requested.pk])).content
     assert b"mentor@slack" not in page
 
 
@@ -127,14 +133,14 @@ def test_contact_details_are_hidden_after_the_end(client, accepted):
         (accepted.mentor.user, b"Signal"),
     ]:
         login(client, user)
-        assert secret not in client.get(reverse("matching:mentorship", args=[accepted.pk])).content
+        assert secret not in client.get(reverse("mentorships:detail", args=[accepted.pk])).content
 
 
 def test_nobody_outside_the_pair_opens_the_mentorship(client, accepted, program):
     staff = UserFactory(is_staff=True)
     for user in [ProfileFactory(program=program).user, MentorFactory(program=program).user, staff]:
         login(client, user)
-        assert client.get(reverse("matching:mentorship", args=[accepted.pk])).status_code == 404
+        assert client.get(reverse("mentorships:detail", args=[accepted.pk])).status_code == 404
         assert post(client, user, "end", accepted.pk, data={"reason": "no_time"}).status_code == 404
         assert post(client, user, "check_in", accepted.pk, data={"rating": "1"}).status_code == 404
     assert Mentorship.objects.get(pk=accepted.pk).status == "accepted"
@@ -152,7 +158,7 @@ def test_both_sides_check_in_and_see_each_other(client, accepted):
         client, accepted.mentor.user, "check_in", accepted.pk, data={"rating": "4", "note": "Good"}
     )
     login(client, accepted.mentee.user)
-    page = client.get(reverse("matching:mentorship", args=[accepted.pk])).content.decode()
+    page = client.get(reverse("mentorships:detail", args=[accepted.pk])).content.decode()
     assert "Loved it" in page and "Good" in page
 
 
@@ -213,7 +219,7 @@ def test_actions_refuse_get(client, accepted, name):
         "end": [accepted.pk],
         "mark_met": [accepted.pk],
     }.get(name, [accepted.mentee.pk, 1])
-    assert client.get(reverse(f"matching:{name}", args=args)).status_code == 405
+    assert client.get(reverse(url_name(name), args=args)).status_code == 405
 
 
 def test_homes_show_the_state_of_every_request(client, requested):

@@ -1,0 +1,31 @@
+"""A lifecycle action run from a page: the one place where the pages turn a
+refusal into words for the person (the API does it in api/errors.py)."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.http import HttpRequest
+
+from .exceptions import Refused
+
+
+def act(request: HttpRequest, form, done: str, action: Callable[[dict], object]) -> bool:
+    """Run ``action`` with a valid form's data; say what happened either way."""
+    if form is not None and not form.is_valid():
+        messages.error(
+            request, "Please check the form: " + _first_error(form) + " Nothing was changed."
+        )
+        return False
+    try:
+        action(form.cleaned_data if form is not None else {})
+    except Refused as refused:
+        messages.error(request, str(refused))
+        return False
+    messages.success(request, done)
+    return True
+
+
+def _first_error(form) -> str:
+    field, errors = next(iter(form.errors.items()))
+    label = form.fields[field].label if field in form.fields else ""
+    return f"{label}: {errors[0]}" if label else errors[0]

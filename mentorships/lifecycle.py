@@ -1,0 +1,344 @@
+"""Requests and mentorships: every transition of a mentorship, with its rules
+(docs/mentorships.md).
+
+Each function is one transition in one transaction. A transition the rules
+refuse raises :class:`~mentorships.exceptions.Refused` with a message for the
+person; nothing is written. Emails are queued to go out after the commit, and
+every transition sends ``mentorship_changed`` so that matching can re-rank
+the lists it touches.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles.models import Profile
+from profiles.services import announce_change
+
+from . import emails
+from .exceptions import MentorFull, ReasonNeeded, Refused
+from .models import CheckIn, Mentorship
+from .signals import Event, mentorship_changed
+
+MAX_OPEN_REQUESTS = 3
+
+Status = Mentorship.Status
+
+
+def places_taken(mentor: Profile) -> int:
+    return Mentorship.objects.filter(mentor=mentor).taking_room().count()
+
+
+def _changed(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
+    mentorship_changed.send(sender=Mentorship, mentorship=m, event=event, refresh=refresh)
+
+
+# --- requests ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def request_mentor(
+    *, mentee: Profile, mentor: Profile, message: str, score: float | None = None
+) -> Mentorship:
+    """A mentee asks a mentor. The mentee's row is locked so that two requests
+    at once cannot both pass the open-request limit."""
+    mentee = Profile.objects.select_for_update().get(pk=mentee.pk)
+    mentor = Profile.objects.get(pk=mentor.pk)
+    pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
+    if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
+        raise Refused("You already have a mentor in this program.")
+    if pair.filter(status=Status.DECLINED).exists():
+        raise Refused(f"{mentor.name} declined an earlier request.")
+    if pair.open().exists():
+        raise Refused(f"You have already asked {mentor.name}.")
+    if mentor.is_paused:
+        raise Refused(f"{mentor.name} is not taking requests right now.")
+    if places_taken(mentor) >= mentor.capacity:
+        raise MentorFull(f"{mentor.name} is full: they have no room for another mentee right now.")
+    if (
+        Mentorship.objects.filter(mentee=mentee, status=Status.REQUESTED).count()
+        >= MAX_OPEN_REQUESTS
+    ):
+        raise Refused(
+            f"You can have {MAX_OPEN_REQUESTS} open requests at a time: "
+            "withdraw one or wait for an answer first."
+        )
+    mentorship = Mentorship.objects.create(
+        program_id=mentee.program_id, mentee=mentee, mentor=mentor, message=message, score=score
+    )
+    _changed(mentorship, Event.REQUESTED)
+    emails.request_received.delay_on_commit(mentorship.pk)
+    return mentorship
+
+
+@transaction.atomic
+def withdraw(*, mentorship: Mentorship) -> None:
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status != Status.REQUESTED:
+        raise Refused(f"This request is already {m.get_status_display().lower()}.")
+    _close(m, Status.WITHDRAWN, Event.WITHDRAWN)
+
+
+@transaction.atomic
+def accept(*, mentorship: Mentorship) -> Mentorship:
+    """The mentor says yes. The mentor's row is locked first, so accepts for one
+    mentor happen one at a time and capacity holds under any concurrency."""
+    mentor = Profile.objects.select_for_update().get(pk=mentorship.mentor_id)
+    taken = places_taken(mentor)
+    if taken >= mentor.capacity:
+        raise MentorFull(
+            "You are full: you already mentor as many people as your capacity allows. "
+            "Raise your capacity to accept more."
+        )
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status != Status.REQUESTED:
+        raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
+    if Mentorship.objects.filter(mentee_id=m.mentee_id, status__in=Mentorship.PAIRED).exists():
+        raise Refused("This mentee has just been paired with another mentor.")
+    now = timezone.now()
+    m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
+    m.save(update_fields=["status", "decided_at", "started_at"])
+    _pair_up(m, Event.ACCEPTED)
+    emails.request_answered.delay_on_commit(m.pk)
+    if taken + 1 >= mentor.capacity:
+        _answer_waiting_requests_later(mentor.pk)
+    return m
+
+
+def _pair_up(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
+    """A paired mentee leaves the pool: their other requests close."""
+    others = Mentorship.objects.filter(mentee_id=m.mentee_id, status=Status.REQUESTED).exclude(
+        pk=m.pk
+    )
+    for other in others.select_for_update():
+        _close(other, Status.WITHDRAWN, Event.SUPERSEDED)
+    _changed(m, event, refresh=refresh)
+
+
+@transaction.atomic
+def decline(*, mentorship: Mentorship, reason: str, note: str = "") -> None:
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status != Status.REQUESTED:
+        raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
+    m.decline_reason, m.decline_note = reason, note
+    _close(m, Status.DECLINED, Event.DECLINED)
+    emails.request_answered.delay_on_commit(m.pk)
+
+
+@transaction.atomic
+def expire(*, mentorship_id: int) -> bool:
+    """A request unanswered for too long closes; False if it was answered meanwhile."""
+    m = Mentorship.objects.select_for_update().get(pk=mentorship_id)
+    if m.status != Status.REQUESTED:
+        return False
+    _close(m, Status.EXPIRED, Event.EXPIRED)
+    emails.expired.delay_on_commit(m.pk)
+    return True
+
+
+def _close(m: Mentorship, status: str, event: Event, **fields) -> None:
+    """A request or mentorship ends; matching re-ranks both sides' lists."""
+    m.status = status
+    now = timezone.now()
+    if status in (Status.COMPLETED, Status.ENDED):
+        m.ended_at = now
+    else:
+        m.decided_at = now
+    for name, value in fields.items():
+        setattr(m, name, value)
+    m.save()
+    _changed(m, event)
+
+
+def _answer_waiting_requests_later(mentor_id: int) -> None:
+    from .tasks import answer_waiting_requests
+
+    answer_waiting_requests.delay_on_commit(mentor_id)
+
+
+def answer_waiting_requests(*, mentor_id: int) -> int:
+    """A mentor just filled up: every request still waiting is answered kindly."""
+    count = 0
+    with transaction.atomic():
+        mentor = Profile.objects.select_for_update().get(pk=mentor_id)
+        if places_taken(mentor) < mentor.capacity and not mentor.is_paused:
+            return 0
+        waiting = Mentorship.objects.filter(mentor=mentor, status=Status.REQUESTED)
+        for m in waiting.select_for_update():
+            m.decline_reason = Mentorship.DeclineReason.NO_ROOM
+            _close(m, Status.DECLINED, Event.DECLINED)
+            emails.request_answered.delay_on_commit(m.pk)
+            count += 1
+    return count
+
+
+@transaction.atomic
+def set_availability(
+    *, mentor: Profile, capacity: int, paused: bool, decline_waiting: bool = False
+) -> None:
+    mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
+    if capacity < places_taken(mentor):
+        raise Refused("Your capacity cannot be lower than the number of mentees you have now.")
+    mentor.capacity, mentor.is_paused = capacity, paused
+    mentor.save(update_fields=["capacity", "is_paused", "updated_at"])
+    announce_change(mentor)
+    if paused and decline_waiting:
+        _answer_waiting_requests_later(mentor.pk)
+
+
+# --- pairs made by the program -------------------------------------------------------
+
+
+@transaction.atomic
+def match(
+    *,
+    mentee: Profile,
+    mentor: Profile,
+    source: str,
+    by=None,
+    score: float | None = None,
+    override_reason: str = "",
+    refresh: bool = True,
+) -> Mentorship:
+    """Pair two people directly (an admin's match or a committed auto-assignment).
+
+    Capacity always holds and a mentee has one mentor at a time. A mentee's own
+    waiting request to this mentor becomes the accepted mentorship. Without
+    ``refresh`` the caller re-scores the program itself once it is done.
+    """
+    mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
+    if places_taken(mentor) >= mentor.capacity:
+        raise MentorFull(f"{mentor.name} is full: capacity {mentor.capacity} is taken.")
+    if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
+        raise Refused(f"{mentee.name} already has a mentor.")
+    now = timezone.now()
+    m = Mentorship.objects.select_for_update().filter(
+        mentee=mentee, mentor=mentor, status=Status.REQUESTED
+    ).first() or Mentorship(
+        program_id=mentee.program_id, mentee=mentee, mentor=mentor, source=source
+    )
+    m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
+    m.created_by, m.override_reason = by, override_reason
+    m.score = m.score if score is None else score
+    m.save()
+    _pair_up(m, Event.MATCHED, refresh=refresh)
+    emails.matched.delay_on_commit(m.pk)
+    return m
+
+
+def rule_breaks(mentee: Profile, mentor: Profile, score: float | None) -> list[str]:
+    """Rules an admin's match would set aside (each needs a stated reason).
+    ``score`` is None when the pair does not pass the program's filters."""
+    breaks = []
+    if mentor.is_paused:
+        breaks.append(f"{mentor.name} is paused")
+    past = Mentorship.objects.filter(mentee=mentee, mentor=mentor).exclude(status=Status.WITHDRAWN)
+    if past.exists():
+        breaks.append("these two have been paired or declined before")
+    if score is None:
+        breaks.append("they do not pass the program's filters (language, must-haves)")
+    elif score < mentee.program.min_score:
+        breaks.append(
+            f"their score {score:.0f} is below the program minimum {mentee.program.min_score}"
+        )
+    return breaks
+
+
+def match_by_admin(
+    *, mentee: Profile, mentor: Profile, by, score: float | None, reason: str = ""
+) -> Mentorship:
+    """An admin pairs two people. A match that sets a rule aside needs a reason,
+    which is kept with it; :class:`ReasonNeeded` names the rules otherwise."""
+    reason = reason.strip()
+    breaks = rule_breaks(mentee, mentor, score)
+    if breaks and not reason:
+        raise ReasonNeeded(breaks)
+    return match(
+        mentee=mentee,
+        mentor=mentor,
+        source=Mentorship.Source.ADMIN,
+        by=by,
+        score=score,
+        override_reason=reason if breaks else "",
+    )
+
+
+@transaction.atomic
+def rematch(*, mentorship: Mentorship, by) -> None:
+    """End a struggling mentorship on the admin's behalf; the mentee gets fresh suggestions."""
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status not in Mentorship.PAIRED:
+        raise Refused("This mentorship is not under way.")
+    _close(
+        m,
+        Status.ENDED,
+        Event.ENDED,
+        end_reason=Mentorship.EndReason.OTHER,
+        end_note="Re-matched by the program team.",
+        ended_by="admin",
+    )
+    emails.ended.delay_on_commit(m.pk)
+
+
+@transaction.atomic
+def close_for_departure(profile: Profile) -> int:
+    """Someone is deleting their account: everything open with them closes, and
+    the other side is re-scored (no email: the person is gone by the time it
+    would be sent)."""
+    side = "mentee" if profile.is_mentee else "mentor"
+    count = 0
+    for m in Mentorship.objects.select_for_update().filter(
+        **{side: profile}, status__in=Mentorship.OPEN
+    ):
+        if m.status == Status.REQUESTED and side == "mentee":
+            _close(m, Status.WITHDRAWN, Event.WITHDRAWN)
+        elif m.status == Status.REQUESTED:
+            m.decline_reason = Mentorship.DeclineReason.OTHER
+            m.decline_note = "The mentor has left the program."
+            _close(m, Status.DECLINED, Event.DECLINED)
+        else:
+            _close(
+                m,
+                Status.ENDED,
+                Event.ENDED,
+                end_reason=Mentorship.EndReason.MOVED_ON,
+                ended_by=side,
+            )
+        count += 1
+    return count
+
+
+# --- mentorships under way -----------------------------------------------------------
+
+
+@transaction.atomic
+def check_in(*, mentorship: Mentorship, author: Profile, rating: int, note: str = "") -> CheckIn:
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status not in Mentorship.PAIRED:
+        raise Refused("Check-ins are for mentorships under way.")
+    entry = CheckIn.objects.create(mentorship=m, author=author, rating=rating, note=note)
+    if m.status == Status.ACCEPTED:
+        m.status = Status.ACTIVE
+        m.save(update_fields=["status"])
+    m.record_health()
+    return entry
+
+
+@transaction.atomic
+def mark_met(*, mentorship: Mentorship) -> None:
+    updated = Mentorship.objects.filter(pk=mentorship.pk, status=Status.ACCEPTED).update(
+        status=Status.ACTIVE
+    )
+    if not updated and mentorship.status not in Mentorship.PAIRED:
+        raise Refused("This mentorship is not under way.")
+
+
+@transaction.atomic
+def end(*, mentorship: Mentorship, by: Profile, reason: str, note: str = "") -> None:
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status not in Mentorship.PAIRED:
+        raise Refused("This mentorship is not under way.")
+    status = Status.COMPLETED if reason == Mentorship.EndReason.GOALS_MET else Status.ENDED
+    _close(m, status, Event.ENDED, end_reason=reason, end_note=note, ended_by=m.side_of(by))
+    emails.ended.delay_on_commit(m.pk)

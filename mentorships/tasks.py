@@ -1,0 +1,21 @@
+"""Thin Celery tasks: ids in, a lifecycle call, nothing sensitive in arguments.
+The emails are tasks of their own (emails.py)."""
+
+from celery import shared_task
+
+from config.celery import RETRY
+
+from . import clock, lifecycle
+
+
+@shared_task(**RETRY)
+def answer_waiting_requests(mentor_id: int) -> None:
+    lifecycle.answer_waiting_requests(mentor_id=mentor_id)
+
+
+@shared_task(**RETRY)
+def run_clock() -> dict:
+    """Hourly: reminders at 7 days, expiry at 14, check-in prompts at 2 and 8
+    weeks, match-health flags. Each step is idempotent, so a missed or doubled
+    hour changes nothing."""
+    return clock.run()
