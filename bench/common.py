@@ -277,12 +277,12 @@ def reset_broker() -> None:
     """Fail the runs a benchmark left unfinished and drop their messages, so a
     starting worker does not resume them in the middle of a measurement."""
     from config.celery import app
-    from matching import services
+    from matching import rescoring
     from matching.models import MatchingRun
 
     live = [MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]
     for run_id in MatchingRun.objects.filter(status__in=live).values_list("pk", flat=True):
-        services.fail_run(run_id=run_id, error="Left unfinished by a benchmark.")
+        rescoring.fail_run(run_id=run_id, error="Left unfinished by a benchmark.")
     with app.connection_for_write() as conn:
         conn.default_channel.queue_purge(QUEUE)
 
@@ -290,11 +290,11 @@ def reset_broker() -> None:
 def warm_up(program, workers: Workers) -> float:
     """A throwaway run, abandoned once the pool processes have scored two chunks
     each (so each has loaded the program); returns its seconds."""
-    from matching import services
+    from matching import rescoring
     from matching.models import MatchingChunk
 
     t0 = time.perf_counter()
-    run = services.start_rescore(program=program)
+    run = rescoring.start_rescore(program=program)
     enough = min(run.chunks_total, 2 * workers.concurrency)
     while run.chunks_done < enough and not run.is_finished:
         time.sleep(0.1)
@@ -308,7 +308,7 @@ def warm_up(program, workers: Workers) -> float:
 def rescore(program, workers: Workers, *, timeout: float = 3600) -> dict:
     """Vacuum, wait for a quiet machine, start a full re-score and wait for it:
     wall-clock and recorded timings, and the CPU used elsewhere meanwhile."""
-    from matching import services
+    from matching import rescoring
     from matching.models import MatchingChunk, MatchingRun
 
     vacuum()
@@ -316,7 +316,7 @@ def rescore(program, workers: Workers, *, timeout: float = 3600) -> dict:
     pool = {workers.proc.pid, *workers.children()}
     with OtherLoad(lambda: our_pids(pool)) as other:
         t0 = time.perf_counter()
-        run = services.start_rescore(program=program)
+        run = rescoring.start_rescore(program=program)
         while True:
             status = MatchingRun.objects.filter(pk=run.pk).values_list("status", flat=True).get()
             if status in (MatchingRun.Status.SUCCEEDED, MatchingRun.Status.FAILED):

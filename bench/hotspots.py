@@ -1,7 +1,7 @@
 """Where the time goes, under cProfile, in the calling process:
 
 - ``load``: the cold first load of a program's feature cache;
-- ``chunk``: ``services.score_chunk`` on one chunk of a real run (called here,
+- ``chunk``: ``rescoring.score_chunk`` on one chunk of a real run (called here,
   not by a worker), with a warm cache;
 - ``mentee`` / ``mentor``: one new profile written and refreshed, warm cache.
 
@@ -24,7 +24,7 @@ import common
 
 common.setup_django()
 
-from matching import features, services  # noqa: E402
+from matching import features, rescoring, suggestions  # noqa: E402
 from profiles.taxonomy import Role  # noqa: E402
 
 # Library calls worth a line of their own: where the database time goes.
@@ -44,17 +44,17 @@ def cases(program) -> dict:
         # Real runs, scored here chunk by chunk; the last chunk of each is left
         # out so that no run finishes (finishing adds the run summary).
         while True:
-            run = services.start_rescore(program=program)
+            run = rescoring.start_rescore(program=program)
             yield from ((run.pk, index) for index in range(run.chunks_total - 1))
 
     queue = chunks()
 
     def chunk():
         run_id, index = next(queue)
-        services.score_chunk(run_id=run_id, index=index)
+        rescoring.score_chunk(run_id=run_id, index=index)
 
     def new(role):
-        return lambda: services.refresh_profile(profile_id=writer.write(role))
+        return lambda: suggestions.refresh_profile(profile_id=writer.write(role))
 
     return {"load": load, "chunk": chunk, "mentee": new(Role.MENTEE), "mentor": new(Role.MENTOR)}
 
@@ -90,7 +90,7 @@ def main() -> None:
     results = {}
     try:
         work = cases(program)
-        services.prepared(program.pk)
+        suggestions.prepared(program.pk)
         for name in args.cases:
             fn = work[name]
             fn()  # warm-up, as a worker after its first task
@@ -103,7 +103,7 @@ def main() -> None:
             print(f"\n== {name}, {args.size:,} x {args.size:,}: {wall:.3f} s without the profiler")
             common.print_table(hot)
             if name == "load":
-                services.prepared(program.pk)
+                suggestions.prepared(program.pk)
     finally:
         common.delete_new_profiles()
         common.reset_broker()  # the runs the chunk case left unfinished

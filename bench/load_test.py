@@ -28,8 +28,11 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from matching import lifecycle  # noqa: E402
-from matching.models import MatchingRun, Mentorship, Suggestion  # noqa: E402
+from matching import suggestions  # noqa: E402
+from matching.models import MatchingRun, Suggestion  # noqa: E402
+from mentorships import lifecycle  # noqa: E402
+from mentorships.exceptions import Refused  # noqa: E402
+from mentorships.models import Mentorship  # noqa: E402
 from profiles.models import Profile, Program  # noqa: E402
 
 SLUG, SIZE = "bench-load", 5000
@@ -62,12 +65,12 @@ def people(prog: Program) -> list[dict]:
         suggestion = Suggestion.objects.for_mentee(mentee).listed().first()
         if m is None and suggestion is not None and not suggestion.mentor.is_paused:
             try:
-                m = lifecycle.request_mentor(
+                m = suggestions.request_mentor(
                     suggestion=suggestion, message="Hello from the load test"
                 )
                 if i % 2:
                     lifecycle.accept(mentorship=m)
-            except lifecycle.Refused:
+            except Refused:
                 m = None
         if m is not None and m.mentor not in mentors:
             mentors.append(m.mentor)

@@ -2,7 +2,7 @@
 
 Each repetition writes a fresh ready profile with its tags through the ORM
 (one transaction, as the questionnaire does), then calls
-``services.refresh_profile`` as the worker task would, until its suggestions
+``suggestions.refresh_profile`` as the worker task would, until its suggestions
 are stored. The process's feature cache is warm first, as a worker's is after
 its first task; the cold first load is timed separately. A new mentee gets
 its own list; a new mentor goes through ``refresh_for_mentor``, which rewrites
@@ -23,7 +23,7 @@ common.setup_django()
 
 from django.utils import timezone  # noqa: E402
 
-from matching import features, services  # noqa: E402
+from matching import features, suggestions  # noqa: E402
 from matching.models import Suggestion  # noqa: E402
 from profiles.taxonomy import Role  # noqa: E402
 
@@ -44,7 +44,7 @@ def one(writer, program, role: str) -> dict:
     t0 = time.perf_counter()
     profile_id = writer.write(role)
     t1 = time.perf_counter()
-    services.refresh_profile(profile_id=profile_id)
+    suggestions.refresh_profile(profile_id=profile_id)
     t2 = time.perf_counter()
     rewritten = Suggestion.objects.filter(program=program, updated_at__gte=since)
     return {
@@ -59,7 +59,7 @@ def one(writer, program, role: str) -> dict:
 def measure(writer, program, role: str, repeats: int) -> tuple[list[dict], float]:
     """The repetitions, and the CPU cores the rest of the machine used meanwhile."""
     common.vacuum()
-    services.prepared(program.pk)
+    suggestions.prepared(program.pk)
     one(writer, program, role)  # untimed: the first refresh after a load builds more
     common.wait_for_quiet()
     with common.OtherLoad() as other:

@@ -4,7 +4,7 @@ For each concurrency, starts ``celery worker --pool prefork --concurrency C``
 on the benchmark broker and warms it with ``--warmup`` throwaway runs (each
 abandoned once the pool processes have scored two chunks apiece, so each has
 loaded the program's arrays), then times ``--repeats`` re-scores from
-``services.start_rescore`` to the run's status 'succeeded'. Reports wall
+``rescoring.start_rescore`` to the run's status 'succeeded'. Reports wall
 clock, the run's own started→finished time, the peak resident memory (VmHWM)
 of every pool process and the CPU other processes used meanwhile.
 

@@ -14,10 +14,13 @@ import numpy as np
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from mentorships import lifecycle
+from mentorships.exceptions import Refused
+from mentorships.models import Mentorship
 from profiles.models import Profile, Program, User
 
-from . import assignment, candidates, lifecycle, scoring, services
-from .models import AssignmentPair, MatchingRun, Mentorship
+from . import assignment, candidates, rescoring, scoring, suggestions
+from .models import AssignmentPair, MatchingRun
 from .signals import program_moved
 
 log = logging.getLogger(__name__)
@@ -45,7 +48,7 @@ def start(
 
     if policy not in assignment.POLICIES:
         raise ValueError(f"unknown policy {policy!r}")
-    weights, settings = services.snapshot(program)
+    weights, settings = suggestions.snapshot(program)
     run = MatchingRun.objects.create(
         program=program,
         kind=MatchingRun.Kind.ASSIGN,
@@ -72,8 +75,8 @@ def propose(*, run_id: int) -> None:
     MatchingRun.objects.filter(pk=run_id).update(
         status=MatchingRun.Status.RUNNING, started_at=now, done=0
     )
-    features = services.prepared(run.program_id)
-    rules = services.rules_from(run.weights, run.settings, features)
+    features = suggestions.prepared(run.program_id)
+    rules = suggestions.rules_from(run.weights, run.settings, features)
     # Longest waiting first: the order greedy serves them in.
     mentee_ids = [i for i in unmatched_mentee_ids(run.program_id) if i in features.mentee_row]
     run.total = len(mentee_ids)
@@ -85,7 +88,7 @@ def propose(*, run_id: int) -> None:
         rules,
         rows=np.array([features.mentee_row[i] for i in mentee_ids], dtype=np.int64),
         capacity=capacity,
-        excluded=services.excluded_pairs(features, mentee_ids=mentee_ids),
+        excluded=suggestions.excluded_pairs(features, mentee_ids=mentee_ids),
         on_block=lambda done: MatchingRun.objects.filter(pk=run_id).update(done=done),
     )
     results = {
@@ -93,7 +96,7 @@ def propose(*, run_id: int) -> None:
     }
     results["greedy"] = assignment.greedy(c, capacity, rules.min_score)
     chosen = results[run.settings["policy"]]
-    explainer = services.explainer_for(features)
+    explainer = features.explainer()
     pairs = []
     for i, j, score in chosen.pairs():
         row, col = features.mentee_row[mentee_ids[i]], j
@@ -150,15 +153,15 @@ def request_commit(*, run: MatchingRun, user: User | None) -> None:
 
     locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
     if locked.kind != MatchingRun.Kind.ASSIGN:
-        raise lifecycle.Refused("Only an auto-assignment run has a proposal to commit.")
+        raise Refused("Only an auto-assignment run has a proposal to commit.")
     if not locked.is_finished:
-        raise lifecycle.Refused("This run is still working: wait until it has succeeded.")
+        raise Refused("This run is still working: wait until it has succeeded.")
     if locked.status != MatchingRun.Status.SUCCEEDED:
-        raise lifecycle.Refused("This run failed: it has no proposal to commit.")
+        raise Refused("This run failed: it has no proposal to commit.")
     if locked.committed_at or locked.discarded_at:
-        raise lifecycle.Refused("This proposal was already committed or discarded.")
+        raise Refused("This proposal was already committed or discarded.")
     if is_committing(locked):
-        raise lifecycle.Refused("This proposal is being committed already.")
+        raise Refused("This proposal is being committed already.")
     summary = {k: v for k, v in locked.summary.items() if k != COMMIT_ERROR}
     locked.summary = {**summary, COMMIT_REQUESTED: timezone.now().isoformat()}
     locked.save(update_fields=["summary"])
@@ -172,7 +175,7 @@ def commit_requested(*, run_id: int, user_id: int | None) -> None:
         return
     try:
         commit(run=run, user=User.objects.filter(pk=user_id).first())
-    except lifecycle.Refused as refused:
+    except Refused as refused:
         commit_failed(run_id=run_id, error=str(refused))
 
 
@@ -209,7 +212,7 @@ def commit(*, run: MatchingRun, user: User | None) -> dict:
             if code not in RETRY_CODES:
                 raise
             if attempt == COMMIT_ATTEMPTS:
-                raise lifecycle.Refused(
+                raise Refused(
                     "The database was too busy to save the proposal: nothing was changed. "
                     "Try committing again in a moment."
                 ) from error
@@ -226,7 +229,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
         discarded_at__isnull=True,
     ).update(committed_at=timezone.now())
     if not claimed:
-        raise lifecycle.Refused("This proposal was already committed or discarded.")
+        raise Refused("This proposal was already committed or discarded.")
     created = skipped = 0
     for pair in AssignmentPair.objects.filter(
         run=run, outcome=AssignmentPair.Outcome.PROPOSED
@@ -243,7 +246,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
                 score=pair.score,
                 refresh=False,
             )
-        except lifecycle.Refused as refused:
+        except Refused as refused:
             pair.outcome, pair.note = AssignmentPair.Outcome.SKIPPED, str(refused)[:200]
             skipped += 1
         else:
@@ -254,7 +257,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
     summary = {k: v for k, v in run.summary.items() if k != COMMIT_ERROR}
     MatchingRun.objects.filter(pk=run.pk).update(summary={**summary, "committed": result})
     if created:
-        services.start_rescore(program=run.program, user=user)
+        rescoring.start_rescore(program=run.program, user=user)
     program_moved.send(sender=MatchingRun, program_id=run.program_id)
     log.info("Assignment run %s committed: %s", run.pk, result)
     return result
@@ -272,4 +275,4 @@ def discard(*, run: MatchingRun) -> None:
         .update(discarded_at=timezone.now())
     )
     if not claimed:
-        raise lifecycle.Refused("This proposal was already committed or discarded.")
+        raise Refused("This proposal was already committed or discarded.")

@@ -2,7 +2,8 @@
 
 Every cell that a spreadsheet would read as a formula is made inert, and
 background answers appear only for a caller allowed to see them
-(``profiles.view_sensitive_answers``)."""
+(``profiles.view_sensitive_answers``), each such export on the record. The
+dashboard and the API both download through :func:`csv_response`."""
 
 from __future__ import annotations
 
@@ -12,12 +13,14 @@ from datetime import datetime
 from typing import IO
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpResponse
 from django.utils import timezone
 
-from profiles.models import Profile, Program, Tag
+from mentorships.models import Mentorship
+from profiles.models import Profile, Program, SensitiveAccess, Tag, User
 from profiles.taxonomy import COMPONENTS, SENSITIVE_FACETS
 
-from .models import Mentorship, Suggestion
+from .models import Suggestion
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_JOIN = "; "
@@ -154,3 +157,20 @@ def write_suggestions(program: Program, out: IO[str], *, include_sensitive: bool
         ]
 
     return _write(out, SUGGESTION_COLUMNS, pairs, row, include_sensitive)
+
+
+WRITERS = {"matches": write_matches, "suggestions": write_suggestions}
+
+
+def csv_response(program: Program, what: str, *, viewer: User, include_sensitive: bool):
+    """``what`` (matches or suggestions) as a CSV download. Background answers
+    only with the permission, and on the record; PermissionDenied otherwise."""
+    if include_sensitive:
+        SensitiveAccess.open_for(
+            viewer=viewer, what=f"CSV export of {what} with background, {program.slug}"
+        )
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
+    response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
+    WRITERS[what](program, response, include_sensitive=include_sensitive)
+    return response

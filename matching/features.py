@@ -24,7 +24,7 @@ from profiles.models import Profile, Tag
 from profiles.taxonomy import COMPONENTS, Role, TagKind
 
 from . import scoring
-from .reasons import Labels
+from .reasons import Explainer, Labels
 from .scoring import FACETS, Side
 
 # Rows saved this close before the last look are read again: a transaction
@@ -162,6 +162,13 @@ class ProgramFeatures:
     def index(self) -> None:
         self.mentee_row = {int(pid): r for r, pid in enumerate(self.mentees.ids)}
         self.mentor_row = {int(pid): r for r, pid in enumerate(self.mentors.ids)}
+
+    def explainer(self) -> Explainer:
+        """The reasons' writer for these arrays, made again only when a side changed."""
+        if getattr(self, "_explained", None) is not (self.mentees, self.mentors):
+            self._explainer = Explainer(self.mentees, self.mentors, self.vocabulary.labels)
+            self._explained = (self.mentees, self.mentors)
+        return self._explainer
 
     def apply_load(self, load: dict[int, tuple[int, int]]) -> None:
         """Room and waiting requests per mentor: ``{mentor id: (taken, pending)}``."""

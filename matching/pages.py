@@ -1,36 +1,39 @@
-"""What a person's home and mentorship pages show, gathered for templates."""
+"""What a person's home shows, gathered for templates."""
 
 from django.core.cache import cache
 
+from mentorships import lifecycle
+from mentorships.forms import AvailabilityForm, DeclineForm
+from mentorships.models import Mentorship
+from mentorships.visibility import can_see_background
 from profiles.models import Profile
 
-from . import lifecycle, services
-from .forms import AvailabilityForm, CheckInForm, DeclineForm, DismissForm, EndForm, RequestForm
-from .models import MatchingRun, Mentorship, Suggestion
-from .privacy import can_see_background
+from . import suggestions
+from .forms import DismissForm, RequestForm
+from .models import MatchingRun, Suggestion
 
 RECENT = 5
 
 
 def mentee_panel(profile: Profile) -> dict:
     """A mentee's suggestions, or the reason there are none yet."""
-    suggestions = list(
+    listed = list(
         Suggestion.objects.for_mentee(profile)
         .listed()
         .select_related("mentor__industry", "mentor__user")
         .prefetch_related("mentor__languages", "mentor__background")
     )
-    for suggestion in suggestions:
+    for suggestion in listed:
         suggestion.show_background = can_see_background(suggestion.mentor, profile)
     paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
-    if suggestions:
+    if listed:
         state = "ready"
     elif paired:
         state = "paired"
     elif not profile.is_ready:
         state = "incomplete"
     elif (
-        cache.get(services.refreshing_key(profile.pk))
+        cache.get(suggestions.refreshing_key(profile.pk))
         or MatchingRun.objects.filter(
             program_id=profile.program_id,
             kind=MatchingRun.Kind.SCORE,
@@ -44,7 +47,7 @@ def mentee_panel(profile: Profile) -> dict:
         mentee=profile, status=Mentorship.Status.REQUESTED
     ).count()
     return {
-        "suggestions": suggestions,
+        "suggestions": listed,
         "state": state,
         "dismiss_form": DismissForm(),
         "request_form": RequestForm(),
@@ -78,7 +81,7 @@ def mentor_home(profile: Profile) -> dict:
         .order_by("requested_at")
     )
     for m in incoming:
-        m.explanation = services.explain_pair(mentee=m.mentee, mentor=profile, viewer=profile)
+        m.explanation = suggestions.explain_pair(mentee=m.mentee, mentor=profile, viewer=profile)
         m.show_background = can_see_background(m.mentee, profile)
     current = list(mine.filter(status__in=Mentorship.PAIRED).order_by("started_at"))
     return {
@@ -90,23 +93,6 @@ def mentor_home(profile: Profile) -> dict:
         "availability_form": AvailabilityForm(
             initial={"capacity": profile.capacity, "is_paused": profile.is_paused}
         ),
-    }
-
-
-def mentorship_page(m: Mentorship, me: Profile) -> dict:
-    other = m.other_side(me)  # None once they have deleted their account
-    return {
-        "m": m,
-        "me": me,
-        "other": other,
-        "other_name": other.name if other else "a member who has left Kindred",
-        "show_contact": m.is_paired and other is not None,
-        "show_background": other is not None and can_see_background(other, me),
-        "explanation": other and services.explain_pair(mentee=m.mentee, mentor=m.mentor, viewer=me),
-        "check_ins": list(m.check_ins.select_related("author")),
-        # Both forms have a note: distinct ids keep each label on its own field.
-        "check_in_form": CheckInForm(auto_id="check-in-%s"),
-        "end_form": EndForm(auto_id="end-%s"),
     }
 
 

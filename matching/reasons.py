@@ -1,4 +1,4 @@
-"""Plain-words reasons behind a score (SPEC §4). Pure: numpy and the standard
+"""Plain-words reasons behind a score (docs/matching.md). Pure: numpy and the standard
 library. A reason never names a background detail the other person keeps
 private: it says "strong background fit" instead."""
 

@@ -2,16 +2,33 @@ from celery.signals import worker_ready
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 
+from mentorships.signals import mentorship_changed, mentorship_page
 from profiles.models import Profile, Program, Tag
 from profiles.signals import profile_changed
 
-from . import features, services
+from . import features, rescoring, suggestions
 
 
 @receiver(profile_changed, dispatch_uid="matching.rescore_changed_profile")
 def rescore_changed_profile(sender, profile_id: int, program_id: int, **kwargs) -> None:
-    services.queue_refresh(profile_id)
+    suggestions.queue_refresh(profile_id)
+
+
+@receiver(mentorship_changed, dispatch_uid="matching.follow_the_mentorship")
+def follow_the_mentorship(sender, mentorship, event, refresh: bool = True, **kwargs) -> None:
+    suggestions.follow(mentorship, event, refresh=refresh)
+
+
+@receiver(mentorship_page, dispatch_uid="matching.explain_the_pair")
+def explain_the_pair(sender, mentorship, viewer: Profile, **kwargs) -> str | None:
+    explanation = suggestions.explain_pair(
+        mentee=mentorship.mentee, mentor=mentorship.mentor, viewer=viewer
+    )
+    if explanation is None:
+        return None
+    return render_to_string("matching/_pair_explanation.html", {"explanation": explanation})
 
 
 @receiver(post_delete, sender=Profile, dispatch_uid="matching.forget_deleted_profile")
@@ -35,4 +52,4 @@ def reload_vocabulary(sender, **kwargs) -> None:
 @worker_ready.connect(dispatch_uid="matching.resume_runs")
 def resume_runs(sender=None, **kwargs) -> None:
     """A worker starting may be the one replacing a killed worker: resume its chunks."""
-    services.requeue_stalled(older_than=services.RESUME_AFTER_SECONDS)
+    rescoring.requeue_stalled(older_than=rescoring.RESUME_AFTER_SECONDS)

@@ -1,4 +1,4 @@
-"""Kindred's score (SPEC §4) as array arithmetic.
+"""Kindred's score (docs/matching.md) as array arithmetic.
 
 Pure: numpy and the standard library, no Django. A thin loader turns
 profiles into two :class:`Side` arrays (mentees, mentors) once; this module
@@ -217,7 +217,7 @@ def can_meet(fmt_a, fmt_b, city_a, city_b) -> np.ndarray:
 
 def pair_components(mentees: Side, rows, mentors: Side, cols) -> np.ndarray:
     """Component values for the pairs (rows[p], cols[p]): shape (p, 5), nan
-    where the component is dropped (SPEC §4). Vectorised over pairs."""
+    where the component is dropped (docs/matching.md). Vectorised over pairs."""
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     mine, my_rows = np.unique(rows, return_inverse=True)
     theirs, their_rows = np.unique(cols, return_inverse=True)
@@ -415,7 +415,7 @@ class _Screen:
         return out
 
     def allowed(self, mentees: Side, rows, rules: Rules, excluded, scores, available) -> np.ndarray:
-        """Hard filters (SPEC §4) for the block, the minimum score with a margin;
+        """Hard filters (docs/matching.md) for the block, the minimum score with a margin;
         ``available`` is the mentors' flag in column order."""
         mask = mentees.user_ids[rows][:, None] != self.user_ids[None, :]
         mask &= available[None, :]
@@ -604,7 +604,7 @@ def _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded) -> _Can
 
 
 def _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, scores) -> np.ndarray:
-    """The hard filters (SPEC §4) on the pairs (``block[r]``, ``j``), exactly:
+    """The hard filters (docs/matching.md) on the pairs (``block[r]``, ``j``), exactly:
     tags compared as bit sets, the minimum on the exact ``scores``."""
     rows = block[r]
     tags, place = mine[0], mine[1][r]

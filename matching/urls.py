@@ -5,6 +5,7 @@ from . import views
 app_name = "matching"
 
 urlpatterns = [
+    path("home/", views.home, name="home"),
     path("p/<int:pk>/", views.profile_home, name="profile_home"),
     path("p/<int:pk>/suggestions/", views.suggestions_panel, name="suggestions"),
     path("p/<int:pk>/suggestions/<int:suggestion_id>/dismiss/", views.dismiss, name="dismiss"),
@@ -15,8 +16,4 @@ urlpatterns = [
     path("p/<int:pk>/requests/<int:mentorship_id>/accept/", views.accept, name="accept"),
     path("p/<int:pk>/requests/<int:mentorship_id>/decline/", views.decline, name="decline"),
     path("p/<int:pk>/availability/", views.availability, name="availability"),
-    path("m/<int:mentorship_id>/", views.mentorship, name="mentorship"),
-    path("m/<int:mentorship_id>/check-in/", views.check_in, name="check_in"),
-    path("m/<int:mentorship_id>/met/", views.mark_met, name="mark_met"),
-    path("m/<int:mentorship_id>/end/", views.end, name="end"),
 ]

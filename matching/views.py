@@ -1,15 +1,27 @@
-from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+"""A person's home: a mentee's suggestions, a mentor's requests, and the
+actions taken from there."""
+
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from mentorships import lifecycle
+from mentorships.actions import act
+from mentorships.forms import AvailabilityForm, DeclineForm
+from mentorships.models import Mentorship
 from profiles.models import Profile
+from profiles.services import JOIN_ROLE_SESSION_KEY
 from profiles.taxonomy import Role
-from profiles.views import JOIN_ROLE_SESSION_KEY, own_profile
 
-from . import lifecycle, pages, services
-from .forms import AvailabilityForm, CheckInForm, DeclineForm, DismissForm, EndForm, RequestForm
-from .models import Mentorship, Suggestion
+from . import pages, suggestions
+from .forms import DismissForm, RequestForm
+from .models import Suggestion
+
+
+def own_profile(request: HttpRequest, pk: int, role: str | None = None) -> Profile:
+    """The signed-in person's own profile (of ``role``), or 404."""
+    mine = Profile.objects.owned_by(request.user)
+    return get_object_or_404(mine.filter(role=role) if role else mine, pk=pk)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -27,7 +39,7 @@ def profile_home(request: HttpRequest, pk: int) -> HttpResponse:
         response = render(
             request, "matching/home_mentee.html", {"profile": profile, **pages.mentee_home(profile)}
         )
-        services.mark_seen(profile)
+        suggestions.mark_seen(profile)
         return response
     return render(
         request, "matching/home_mentor.html", {"profile": profile, **pages.mentor_home(profile)}
@@ -41,27 +53,6 @@ def suggestions_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/_suggestions.html", context)
 
 
-def act(request: HttpRequest, form, done: str, action) -> None:
-    """Run a lifecycle ``action`` with a valid form; say what happened either way."""
-    if not form.is_valid():
-        messages.error(
-            request, "Please check the form: " + _first_error(form) + " Nothing was changed."
-        )
-        return
-    try:
-        action(form.cleaned_data)
-    except lifecycle.Refused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, done)
-
-
-def _first_error(form) -> str:
-    field, errors = next(iter(form.errors.items()))
-    label = form.fields[field].label if field in form.fields else ""
-    return f"{label}: {errors[0]}" if label else errors[0]
-
-
 @require_POST
 def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     profile = own_profile(request, pk, role=Role.MENTEE)
@@ -70,7 +61,7 @@ def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
         request,
         DismissForm(request.POST),
         f"{suggestion.mentor.name} will not be suggested again.",
-        lambda data: services.dismiss(suggestion=suggestion, reason=data["reason"]),
+        lambda data: suggestions.dismiss(suggestion=suggestion, reason=data["reason"]),
     )
     return redirect("matching:profile_home", pk=pk)
 
@@ -83,7 +74,7 @@ def request_mentor(request: HttpRequest, pk: int, suggestion_id: int) -> HttpRes
         request,
         RequestForm(request.POST),
         f"Request sent to {suggestion.mentor.name}. You will hear by email when they answer.",
-        lambda data: lifecycle.request_mentor(suggestion=suggestion, message=data["message"]),
+        lambda data: suggestions.request_mentor(suggestion=suggestion, message=data["message"]),
     )
     return redirect("matching:profile_home", pk=pk)
 
@@ -99,23 +90,21 @@ def _request_of(request: HttpRequest, pk: int, mentorship_id: int, role: str) ->
 @require_POST
 def withdraw(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     m = _request_of(request, pk, mentorship_id, Role.MENTEE)
-    try:
-        lifecycle.withdraw(mentorship=m)
-        messages.success(request, f"Your request to {m.mentor.name} is withdrawn.")
-    except lifecycle.Refused as refused:
-        messages.error(request, str(refused))
+    act(
+        request,
+        None,
+        f"Your request to {m.mentor.name} is withdrawn.",
+        lambda _: lifecycle.withdraw(mentorship=m),
+    )
     return redirect("matching:profile_home", pk=pk)
 
 
 @require_POST
 def accept(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     m = _request_of(request, pk, mentorship_id, Role.MENTOR)
-    try:
-        lifecycle.accept(mentorship=m)
-    except lifecycle.Refused as refused:
-        messages.error(request, str(refused))
+    done = f"You are now {m.mentee.name}'s mentor. Say hello!"
+    if not act(request, None, done, lambda _: lifecycle.accept(mentorship=m)):
         return redirect("matching:profile_home", pk=pk)
-    messages.success(request, f"You are now {m.mentee.name}'s mentor. Say hello!")
     return redirect(m)
 
 
@@ -146,57 +135,3 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("matching:profile_home", pk=pk)
-
-
-def own_mentorship(request: HttpRequest, mentorship_id: int) -> tuple[Mentorship, Profile]:
-    """A mentorship and the signed-in person's side of it; 404 for anyone else."""
-    m = get_object_or_404(
-        Mentorship.objects.select_related("mentee__user", "mentor__user", "program"),
-        pk=mentorship_id,
-    )
-    for side in (m.mentee, m.mentor):
-        if side is not None and side.user_id == request.user.pk:
-            return m, side
-    raise Http404
-
-
-def mentorship(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    m, me = own_mentorship(request, mentorship_id)
-    return render(request, "matching/mentorship_detail.html", pages.mentorship_page(m, me))
-
-
-@require_POST
-def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    m, me = own_mentorship(request, mentorship_id)
-    act(
-        request,
-        CheckInForm(request.POST),
-        "Thanks for checking in.",
-        lambda data: lifecycle.check_in(
-            mentorship=m, author=me, rating=data["rating"], note=data["note"]
-        ),
-    )
-    return redirect(m)
-
-
-@require_POST
-def mark_met(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    m, _ = own_mentorship(request, mentorship_id)
-    try:
-        lifecycle.mark_met(mentorship=m)
-        messages.success(request, "Marked as under way.")
-    except lifecycle.Refused as refused:
-        messages.error(request, str(refused))
-    return redirect(m)
-
-
-@require_POST
-def end(request: HttpRequest, mentorship_id: int) -> HttpResponse:
-    m, me = own_mentorship(request, mentorship_id)
-    act(
-        request,
-        EndForm(request.POST),
-        "The mentorship has ended. Thank you for the time you gave it.",
-        lambda data: lifecycle.end(mentorship=m, by=me, reason=data["reason"], note=data["note"]),
-    )
-    return redirect(m)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from config.cache import ResilientRedisCache
-from matching import services
+from matching import suggestions
 from matching.models import Suggestion
 from profiles.models import Program
 from tests.conftest import login, point_broker_at
@@ -66,7 +66,7 @@ def test_the_clock_rescores_a_mentee_whose_refresh_was_lost(
     MentorFactory(program=program, goals=["networking"])
     assert not Suggestion.objects.filter(mentee=mentee).exists()  # as if the refresh was lost
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.rescore_forgotten() == 1
+        assert suggestions.rescore_forgotten() == 1
     assert Suggestion.objects.for_mentee(mentee).listed().exists()
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import pytest
 from django.utils import timezone
 
-from matching import services, tasks
+from matching import rescoring, tasks
 from matching.models import MatchingChunk, MatchingRun, Suggestion
 from tests.conftest import wait_for
 from tests.matching.helpers import rows
@@ -40,7 +40,7 @@ def run_to_end(run: MatchingRun, timeout: float = 60, beat=None) -> MatchingRun:
 
 def undisturbed(program) -> list[tuple]:
     """What an undisturbed run writes; then a clean slate for the disturbed one."""
-    run = run_to_end(services.start_rescore(program=program, size=CHUNK))
+    run = run_to_end(rescoring.start_rescore(program=program, size=CHUNK))
     assert run.status == MatchingRun.Status.SUCCEEDED
     assert run.chunks_total == 10
     expected = rows(program)
@@ -99,7 +99,7 @@ class Beat:
     def __call__(self) -> None:
         if time.monotonic() - self.last >= self.every:
             self.last = time.monotonic()
-            self.requeued += services.requeue_stalled(older_than=self.older_than)
+            self.requeued += rescoring.requeue_stalled(older_than=self.older_than)
             if self.requeued and self.first_requeue is None:
                 self.first_requeue = self.last - self.started
 
@@ -107,7 +107,7 @@ class Beat:
 def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall):
     first = workers()
     expected = undisturbed(seeded_program)
-    run = services.start_rescore(program=seeded_program, size=CHUNK)
+    run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
     processes = first.processes()
@@ -120,7 +120,7 @@ def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall):
     # A starting worker resumes what has been running longer than
     # RESUME_AFTER_SECONDS (younger chunks may belong to a live worker).
     age = (timezone.now() - held.chunk.started_at).total_seconds()
-    time.sleep(max(0.0, services.RESUME_AFTER_SECONDS - age) + 0.5)
+    time.sleep(max(0.0, rescoring.RESUME_AFTER_SECONDS - age) + 0.5)
     held.assert_nothing_committed()
     workers()
     replaced = time.monotonic() - killed
@@ -137,7 +137,7 @@ def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall):
 def test_a_run_survives_a_redis_restart(seeded_program, workers, stall, redis_server):
     workers()
     expected = undisturbed(seeded_program)
-    run = services.start_rescore(program=seeded_program, size=CHUNK)
+    run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
     # No persistence: the chunks still queued are gone with the server.
@@ -159,7 +159,7 @@ def test_a_run_survives_a_redis_restart(seeded_program, workers, stall, redis_se
 def test_a_chunk_whose_database_connection_drops_is_retried(seeded_program, workers, stall):
     worker = workers()
     expected = undisturbed(seeded_program)
-    run = services.start_rescore(program=seeded_program, size=CHUNK)
+    run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
     stall.terminate(held.pid)
@@ -181,7 +181,7 @@ def test_a_profile_refresh_whose_database_connection_drops_is_retried(
     seeded_program, workers, stall
 ):
     worker = workers()
-    run_to_end(services.start_rescore(program=seeded_program, size=CHUNK))
+    run_to_end(rescoring.start_rescore(program=seeded_program, size=CHUNK))
     mentee_id = Suggestion.objects.filter(program=seeded_program).order_by("mentee_id")[0].mentee_id
     own = Suggestion.objects.filter(mentee_id=mentee_id).order_by("mentor_id")
 

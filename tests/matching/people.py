@@ -1,5 +1,5 @@
 """Plain-Python people for scoring tests, the arrays they turn into, a
-reference scorer that follows SPEC §4 word by word, one pair at a time, and
+reference scorer that follows docs/matching.md word by word, one pair at a time, and
 the vectorised scorer called on one pair."""
 
 from __future__ import annotations
@@ -65,7 +65,7 @@ class Program:
     k: int = 5
 
 
-# --- the reference: SPEC §4 read one line at a time ------------------------------
+# --- the reference: docs/matching.md read one line at a time ------------------------------
 
 
 def jaccard(a: set, b: set) -> float:

@@ -1,4 +1,4 @@
-"""Each component of the score and the weighted sum (SPEC §4): exact small
+"""Each component of the score and the weighted sum (docs/matching.md): exact small
 cases, then a property test holding every component equal to the pair-by-pair
 reference. Neither goes through ``top_k``, so unlike ``test_scoring.py`` these
 run once, not once per scoring path."""

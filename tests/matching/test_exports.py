@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from matching import exports
-from matching.models import Mentorship, Suggestion
+from matching.models import Suggestion
+from mentorships.models import Mentorship
 from profiles.models import Tag
 from tests.factories import MentorFactory, ProfileFactory, ProgramFactory, UserFactory
 

@@ -1,4 +1,4 @@
-"""Suggestions spread the load (SPEC §4, last paragraph; docs/matching.md)."""
+"""Suggestions spread the load (docs/matching.md, last paragraph; docs/matching.md)."""
 
 from collections import Counter
 

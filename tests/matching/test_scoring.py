@@ -1,4 +1,4 @@
-"""Suggestions from the vectorised scorer against SPEC §4: the hard filters and
+"""Suggestions from the vectorised scorer against docs/matching.md: the hard filters and
 top k in exact small cases, then property tests holding them equal to the
 pair-by-pair reference on random programs. Each runs both ways ``top_k`` can go
 (``scoring_path``). The components themselves are in ``test_components.py``."""

@@ -3,8 +3,9 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from matching import features, services
-from matching.models import MatchingRun, Mentorship, Suggestion
+from matching import features, rescoring, suggestions
+from matching.models import MatchingRun, Suggestion
+from mentorships.models import Mentorship
 from profiles.models import Profile
 from profiles.services import save_step
 from tests.factories import MentorFactory, ProfileFactory, tags
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def refresh(profile):
-    services.refresh_profile(profile_id=profile.pk)
+    suggestions.refresh_profile(profile_id=profile.pk)
 
 
 @pytest.fixture
@@ -23,7 +24,7 @@ def rescore(django_capture_on_commit_callbacks):
 
     def _rescore(program, **options):
         with django_capture_on_commit_callbacks(execute=True):
-            run = services.start_rescore(program=program, **options)
+            run = rescoring.start_rescore(program=program, **options)
         run.refresh_from_db()
         return run
 
@@ -58,7 +59,7 @@ def test_a_dismissed_mentor_is_never_suggested_again(
     refresh(mentees[0])
     first = Suggestion.objects.for_mentee(mentees[0]).listed().first()
     with django_capture_on_commit_callbacks(execute=True):
-        services.dismiss(suggestion=first, reason="know_them")
+        suggestions.dismiss(suggestion=first, reason="know_them")
     refresh(mentees[0])
     assert first.mentor_id not in listed(mentees[0])
     assert Suggestion.objects.get(pk=first.pk).status == "dismissed"
@@ -183,8 +184,8 @@ def test_a_chunk_already_done_is_not_redone(small_program, monkeypatch, rescore)
     program, _, _ = small_program
     run = rescore(program, size=4)
     calls = []
-    monkeypatch.setattr(services, "refresh_mentees", lambda **kw: calls.append(kw))
-    services.score_chunk(run_id=run.pk, index=0)
+    monkeypatch.setattr(suggestions, "refresh_mentees", lambda **kw: calls.append(kw))
+    rescoring.score_chunk(run_id=run.pk, index=0)
     assert calls == []
 
 
@@ -222,4 +223,4 @@ def test_one_person_on_both_sides_is_never_their_own_mentor(program):
     ],
 )
 def test_chunks_are_a_few_seconds_of_work_and_at_least_ten_per_large_run(mentors, mentees, size):
-    assert services.chunk_size(mentors, mentees) == size
+    assert rescoring.chunk_size(mentors, mentees) == size

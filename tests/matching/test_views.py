@@ -2,7 +2,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from matching import services
+from matching import suggestions
 from matching.models import Suggestion
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, tags
@@ -22,7 +22,7 @@ def suggested(program):
     mentor = MentorFactory(program=program, goals=["networking", "leadership"], values=["family"])
     for person in (mentee, mentor):
         person.background.set(tags("heritage", "filipino", "southeast-asian"))
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
@@ -50,7 +50,7 @@ def test_a_background_shared_with_the_program_is_named(client, suggested):
     mentee, mentor = suggested
     mentor.background_visibility = "program"
     mentor.save()
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     page = home_of(client, mentee).content.decode()
     assert "Shared background: Southeast Asian, Filipino" in page
 
@@ -71,7 +71,7 @@ def test_an_incomplete_mentee_is_told_what_to_finish(client, program):
 
 def test_a_mentee_being_scored_sees_progress_that_polls(client, program):
     mentee = ProfileFactory(program=program)
-    cache.set(services.refreshing_key(mentee.pk), "now")
+    cache.set(suggestions.refreshing_key(mentee.pk), "now")
     response = home_of(client, mentee)
     assert response.context["state"] == "scoring"
     assert b'hx-trigger="every 2s"' in response.content
@@ -80,7 +80,7 @@ def test_a_mentee_being_scored_sees_progress_that_polls(client, program):
 def test_a_mentee_with_no_fit_is_told_why(client, program):
     mentee = ProfileFactory(program=program, must_share=["language"], languages=["korean"])
     MentorFactory(program=program)  # speaks only English
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     response = home_of(client, mentee)
     assert response.context["state"] == "none"
     assert b"must-haves" in response.content
@@ -157,7 +157,7 @@ def test_a_mentor_has_no_suggestions_panel(client, suggested):
 def test_home_sends_a_single_profile_straight_to_it(client, suggested):
     mentee, _ = suggested
     login(client, mentee.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("matching:home"))
     assert response.url == reverse("matching:profile_home", args=[mentee.pk])
 
 
@@ -165,6 +165,6 @@ def test_home_lists_several_profiles(client, suggested):
     mentee, _ = suggested
     MentorFactory(program=mentee.program, user=mentee.user)
     login(client, mentee.user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("matching:home"))
     assert response.status_code == 200
     assert len(response.context["profiles"]) == 2

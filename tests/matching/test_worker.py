@@ -1,16 +1,15 @@
 """Matching through a real Celery worker on Redis and PostgreSQL, after commit."""
 
 import time
-from datetime import timedelta
 
 import pytest
 from django.core import mail
 from django.db import OperationalError
 from django.urls import reverse
-from django.utils import timezone
 
-from matching import services, tasks
-from matching.models import MatchingChunk, MatchingRun, Mentorship, Suggestion
+from matching import rescoring, suggestions, tasks
+from matching.models import MatchingChunk, MatchingRun, Suggestion
+from mentorships.models import Mentorship
 from profiles.models import Profile
 from tests.conftest import login, wait_for
 from tests.factories import MentorFactory, tags
@@ -55,7 +54,7 @@ def test_editing_goals_changes_the_suggestions(celery_worker, client, small_prog
 
 def test_a_mentor_who_pauses_drops_out_of_lists(celery_worker, client, small_program):
     program, _, mentors = small_program
-    finished(services.start_rescore(program=program))
+    finished(rescoring.start_rescore(program=program))
     mentor = max(mentors, key=lambda m: Suggestion.objects.filter(mentor=m).count())
     assert Suggestion.objects.filter(mentor=mentor).listed().exists()
     login(client, mentor.user)
@@ -69,10 +68,10 @@ def test_a_mentor_who_pauses_drops_out_of_lists(celery_worker, client, small_pro
 
 def test_a_full_rescore_through_workers_is_repeatable(celery_worker, small_program):
     program, _, _ = small_program
-    first = finished(services.start_rescore(program=program, size=4))
+    first = finished(rescoring.start_rescore(program=program, size=4))
     assert first.status == MatchingRun.Status.SUCCEEDED
     before = rows(program)
-    second = finished(services.start_rescore(program=program, size=4))
+    second = finished(rescoring.start_rescore(program=program, size=4))
     assert second.status == MatchingRun.Status.SUCCEEDED
     assert rows(program) == before
     assert len({(r[0], r[1]) for r in before}) == len(before)
@@ -80,11 +79,11 @@ def test_a_full_rescore_through_workers_is_repeatable(celery_worker, small_progr
 
 def test_a_chunk_that_raises_once_is_retried(celery_worker, small_program, monkeypatch):
     program, _, _ = small_program
-    finished(services.start_rescore(program=program, size=4))
+    finished(rescoring.start_rescore(program=program, size=4))
     undisturbed = rows(program)
     Suggestion.objects.all().delete()
 
-    real = services.refresh_mentees
+    real = suggestions.refresh_mentees
     failures = []
 
     def flaky(**kwargs):
@@ -93,8 +92,8 @@ def test_a_chunk_that_raises_once_is_retried(celery_worker, small_program, monke
             raise OperationalError("the database went away for a moment")
         return real(**kwargs)
 
-    monkeypatch.setattr(services, "refresh_mentees", flaky)
-    run = finished(services.start_rescore(program=program, size=4))
+    monkeypatch.setattr(suggestions, "refresh_mentees", flaky)
+    run = finished(rescoring.start_rescore(program=program, size=4))
     assert failures == [1]
     assert run.status == MatchingRun.Status.SUCCEEDED
     assert run.done == run.total and run.chunks_done == run.chunks_total == 3
@@ -112,8 +111,8 @@ def test_a_failed_run_records_its_error(celery_worker, client, small_program, mo
     def broken(**kwargs):
         raise ValueError("scoring broke")
 
-    monkeypatch.setattr(services, "refresh_mentees", broken)
-    run = finished(services.start_rescore(program=program, size=4))
+    monkeypatch.setattr(suggestions, "refresh_mentees", broken)
+    run = finished(rescoring.start_rescore(program=program, size=4))
     assert run.status == MatchingRun.Status.FAILED
     assert run.get_status_display() == "Failed"
     assert "ValueError: scoring broke" in run.error
@@ -126,10 +125,10 @@ def test_a_failed_run_records_its_error(celery_worker, client, small_program, mo
 def test_a_chunk_whose_message_was_lost_is_requeued(celery_worker, small_program, monkeypatch):
     program, _, _ = small_program
     monkeypatch.setattr(tasks.score_chunk, "delay_on_commit", lambda *args: None)
-    run = services.start_rescore(program=program, size=4)
+    run = rescoring.start_rescore(program=program, size=4)
     time.sleep(0.5)
     assert MatchingRun.objects.get(pk=run.pk).status == MatchingRun.Status.QUEUED
-    assert services.requeue_stalled(older_than=0) == 3
+    assert rescoring.requeue_stalled(older_than=0) == 3
     assert finished(run).status == MatchingRun.Status.SUCCEEDED
 
 
@@ -145,16 +144,3 @@ def test_a_request_reaches_the_mentor_by_email_through_the_worker(
     mentor = suggestion.mentor
     wait_for(lambda: [m for m in mail.outbox if m.to == [mentor.user.email]])
     assert Mentorship.objects.get(mentee=mentee, mentor=mentor).status == "requested"
-
-
-def test_the_hourly_clock_runs_on_the_worker(celery_worker, small_program):
-    program, mentees, mentors = small_program
-    m = Mentorship.objects.create(
-        program=program,
-        mentee=mentees[0],
-        mentor=mentors[0],
-        requested_at=timezone.now() - timedelta(days=15),
-    )
-    tasks.run_clock.delay()
-    wait_for(lambda: Mentorship.objects.get(pk=m.pk).status == "expired")
-    wait_for(lambda: [e for e in mail.outbox if e.to == [mentees[0].user.email]])

@@ -2,8 +2,9 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from matching import assigning, assignment, lifecycle
+from matching import assigning, assignment
 from matching.models import AssignmentPair, MatchingRun
+from mentorships.exceptions import Refused
 from profiles.models import Program
 
 
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         else:
             try:
                 committed = assigning.commit(run=run, user=None)
-            except lifecycle.Refused as refused:
+            except Refused as refused:
                 raise CommandError(str(refused)) from refused
         report = self.report(run, committed)
         if options["json"]:

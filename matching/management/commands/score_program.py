@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from matching import services
+from matching import rescoring
 from matching.models import MatchingRun
 from profiles.models import Program
 
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         program = Program.objects.filter(slug=slug).first()
         if program is None:
             raise CommandError(f"No program with the slug {slug!r}.")
-        run = services.start_rescore(program=program)
+        run = rescoring.start_rescore(program=program)
         self.stdout.write(
             f"Run #{run.pk}: {run.total} mentees in {run.chunks_total} chunk(s) of "
             f"{run.settings['chunk_size']} against {run.settings['mentors']} mentors."

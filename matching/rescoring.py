@@ -1,0 +1,304 @@
+"""Re-scoring a whole program: a run split into chunks that any number of
+workers share, each chunk rewriting the lists of a range of mentees; and
+comparing two runs, to see what a change of weights or settings moved
+(docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import zlib
+
+import numpy as np
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from profiles.models import Profile, Program, User
+
+from . import scoring, suggestions
+from .models import AssignmentPair, MatchingChunk, MatchingRun, Suggestion
+from .signals import program_moved
+
+log = logging.getLogger(__name__)
+
+# A chunk is sized to about this many pairs: a few seconds of work, so a lost
+# chunk costs little and many workers can share a run.
+CHUNK_PAIRS = 20_000_000
+MIN_CHUNK, MAX_CHUNK = 50, 5000
+# ...and a run has at least this many chunks when it has mentees enough, so its
+# progress moves in steps of a tenth and two workers finish close together
+# rather than one waiting on the other's last large chunk.
+MIN_CHUNKS = 10
+# A chunk running longer than this (or queued this long) is presumed lost;
+# a starting worker resumes sooner, since it may be replacing a killed one.
+STALL_AFTER_SECONDS = 90
+RESUME_AFTER_SECONDS = 10
+MAX_CHUNK_ATTEMPTS = 5
+
+
+def chunk_size(n_mentors: int, n_mentees: int) -> int:
+    by_pairs = CHUNK_PAIRS // max(n_mentors, 1)
+    by_count = math.ceil(n_mentees / MIN_CHUNKS)
+    return int(min(MAX_CHUNK, max(MIN_CHUNK, min(by_pairs, by_count))))
+
+
+@transaction.atomic
+def start_rescore(
+    *, program: Program, user: User | None = None, size: int | None = None
+) -> MatchingRun:
+    """Queue a re-score of every ready mentee, split into chunks."""
+    from .tasks import score_chunk
+
+    ids = list(
+        Profile.objects.filter(program=program)
+        .mentees()
+        .ready()
+        .order_by("id")
+        .values_list("id", flat=True)
+    )
+    mentors = Profile.objects.filter(program=program).mentors().ready().count()
+    size = size or chunk_size(mentors, len(ids))
+    bounds = [(start, min(start + size, len(ids))) for start in range(0, len(ids), size)]
+    weights, settings = suggestions.snapshot(program)
+    now = timezone.now()
+    run = MatchingRun.objects.create(
+        program=program,
+        kind=MatchingRun.Kind.SCORE,
+        total=len(ids),
+        chunks_total=len(bounds),
+        weights=weights,
+        settings={**settings, "chunk_size": size, "mentors": mentors},
+        created_by=user,
+    )
+    MatchingChunk.objects.bulk_create(
+        MatchingChunk(
+            run=run,
+            index=i,
+            first_mentee_id=ids[lo],
+            last_mentee_id=ids[hi - 1],
+            size=hi - lo,
+            queued_at=now,
+        )
+        for i, (lo, hi) in enumerate(bounds)
+    )
+    if not bounds:
+        MatchingRun.objects.filter(pk=run.pk).update(
+            status=MatchingRun.Status.SUCCEEDED,
+            started_at=now,
+            finished_at=now,
+            summary=summarise(run),
+        )
+    for i in range(len(bounds)):
+        score_chunk.delay_on_commit(run.pk, i)
+    return run
+
+
+class ChunkAlreadyDone(Exception):
+    """Another worker finished this chunk first; this attempt's writes roll back."""
+
+
+def score_chunk(*, run_id: int, index: int) -> None:
+    chunk = MatchingChunk.objects.select_related("run").filter(run_id=run_id, index=index).first()
+    if chunk is None or chunk.status == MatchingChunk.Status.DONE or chunk.run.is_finished:
+        return
+    run = chunk.run
+    if chunk.attempts >= MAX_CHUNK_ATTEMPTS:
+        fail_run(
+            run_id=run_id, error=f"Chunk {index} did not finish after {chunk.attempts} attempts."
+        )
+        return
+    now = timezone.now()
+    MatchingChunk.objects.filter(pk=chunk.pk).exclude(status=MatchingChunk.Status.DONE).update(
+        status=MatchingChunk.Status.RUNNING, attempts=F("attempts") + 1, started_at=now
+    )
+    MatchingRun.objects.filter(pk=run_id, status=MatchingRun.Status.QUEUED).update(
+        status=MatchingRun.Status.RUNNING, started_at=now
+    )
+    features = suggestions.prepared(run.program_id)
+    rules = suggestions.rules_from(run.weights, run.settings, features)
+    span = (chunk.first_mentee_id, chunk.last_mentee_id)
+    ids = [int(i) for i in features.mentees.ids if span[0] <= i <= span[1]]
+    try:
+        with transaction.atomic():
+            suggestions.refresh_mentees(
+                features=features,
+                rules=rules,
+                mentee_ids=ids,
+                run=run,
+                scope=Q(program_id=run.program_id, mentee_id__gte=span[0], mentee_id__lte=span[1]),
+                # A run ignores the lists it replaces: each chunk counts its own
+                # lists as standing for the whole program's, so results do not
+                # depend on which chunk ran first.
+                exposure=scoring.Exposure(
+                    shown=np.zeros(len(features.mentors)),
+                    scale=max(run.total, 1) / max(len(ids), 1),
+                ),
+            )
+            claimed = (
+                MatchingChunk.objects.filter(pk=chunk.pk)
+                .exclude(status=MatchingChunk.Status.DONE)
+                .update(status=MatchingChunk.Status.DONE, finished_at=timezone.now())
+            )
+            if not claimed:
+                raise ChunkAlreadyDone
+            MatchingRun.objects.filter(pk=run_id).update(
+                done=F("done") + chunk.size, chunks_done=F("chunks_done") + 1
+            )
+    except ChunkAlreadyDone:
+        return
+    finish_if_complete(run_id)
+
+
+def finish_if_complete(run_id: int) -> bool:
+    run = MatchingRun.objects.get(pk=run_id)
+    if run.is_finished or run.chunks_done < run.chunks_total:
+        return False
+    listed = listed_now(run.program_id)
+    finished = MatchingRun.objects.filter(
+        pk=run_id, status=MatchingRun.Status.RUNNING, chunks_done=F("chunks_total")
+    ).update(
+        status=MatchingRun.Status.SUCCEEDED,
+        finished_at=timezone.now(),
+        summary=summarise(run, listed),
+        snapshot=snapshot_lists(listed),
+    )
+    if finished:
+        program_moved.send(sender=MatchingRun, program_id=run.program_id)
+    return bool(finished)
+
+
+def summarise(run: MatchingRun, listed: np.ndarray | None = None) -> dict:
+    """The run's figures from the lists it left (``runs.listed_now`` rows)."""
+    listed = listed_now(run.program_id) if listed is None else listed
+    per_mentor = np.unique(listed[:, 1], return_counts=True)[1]
+    with_lists = len(np.unique(listed[:, 0]))
+    top = listed[listed[:, 2] == 1, 3]
+    return {
+        "mentees": run.total,
+        "mentors": run.settings.get("mentors", 0),
+        "pairs_scored": run.total * run.settings.get("mentors", 0),
+        "suggestions": len(listed),
+        "mentees_with_suggestions": with_lists,
+        "mentees_without_suggestions": max(run.total - with_lists, 0),
+        "mean_top_score": round(float(top.mean()), 1) if len(top) else 0,
+        "median_top_score": round(float(np.median(top)), 1) if len(top) else 0,
+        "mentors_suggested": len(per_mentor),
+        "busiest_mentor_lists": int(per_mentor.max(initial=0)),
+    }
+
+
+def fail_run(*, run_id: int, error: str) -> None:
+    MatchingRun.objects.filter(pk=run_id).exclude(
+        status__in=[MatchingRun.Status.SUCCEEDED, MatchingRun.Status.FAILED]
+    ).update(status=MatchingRun.Status.FAILED, error=error[:2000], finished_at=timezone.now())
+
+
+def requeue_stalled(*, older_than: int = STALL_AFTER_SECONDS) -> int:
+    """Queue again every unfinished chunk of a live run that has waited or run
+    too long: its worker was killed, or its message was lost with Redis."""
+    from .tasks import score_chunk
+
+    cutoff = timezone.now() - timezone.timedelta(seconds=older_than)
+    live = [MatchingRun.Status.QUEUED, MatchingRun.Status.RUNNING]
+    stalled = (
+        MatchingChunk.objects.filter(run__status__in=live)
+        .exclude(status=MatchingChunk.Status.DONE)
+        .filter(
+            Q(status=MatchingChunk.Status.QUEUED, queued_at__lt=cutoff)
+            | Q(status=MatchingChunk.Status.RUNNING, started_at__lt=cutoff)
+        )
+    )
+    count = 0
+    for chunk in stalled.select_related("run"):
+        if chunk.attempts >= MAX_CHUNK_ATTEMPTS:
+            fail_run(
+                run_id=chunk.run_id, error=f"Chunk {chunk.index} failed {chunk.attempts} times."
+            )
+            continue
+        MatchingChunk.objects.filter(pk=chunk.pk).update(
+            status=MatchingChunk.Status.QUEUED, queued_at=timezone.now()
+        )
+        score_chunk.delay(chunk.run_id, chunk.index)
+        count += 1
+    for run in MatchingRun.objects.filter(status=MatchingRun.Status.RUNNING):
+        finish_if_complete(run.pk)
+    if count:
+        log.warning("Re-queued %d stalled scoring chunk(s).", count)
+    return count
+
+
+# --- comparing runs ---------------------------------------------------------------------
+
+
+def listed_now(program_id: int) -> np.ndarray:
+    """Every listed suggestion of a program as (mentee, mentor, rank, score)
+    rows: what a finished re-score summarises and keeps for comparing."""
+    rows = (
+        Suggestion.objects.filter(program_id=program_id, status__in=Suggestion.LISTED)
+        .order_by()
+        .values_list("mentee_id", "mentor_id", "rank", "score")
+    )
+    return np.array(list(rows), dtype=float).reshape(-1, 4)
+
+
+def snapshot_lists(listed: np.ndarray) -> bytes:
+    """The lists as compressed (mentee, mentor, rank) triples."""
+    triples = listed[:, :3].astype(np.int64)
+    return zlib.compress(triples.tobytes(), level=6)
+
+
+def _pairs(run: MatchingRun) -> dict[int, list[int]]:
+    """Mentee id → mentor ids (best first) for a re-score, or the one mentor
+    an assignment proposed."""
+    if run.kind == MatchingRun.Kind.ASSIGN:
+        return {
+            mentee: [mentor]
+            for mentee, mentor in AssignmentPair.objects.filter(run=run).values_list(
+                "mentee_id", "mentor_id"
+            )
+        }
+    if not run.snapshot:
+        return {}
+    triples = np.frombuffer(zlib.decompress(bytes(run.snapshot)), dtype=np.int64).reshape(-1, 3)
+    triples = triples[np.lexsort((triples[:, 2], triples[:, 0]))]
+    out: dict[int, list[int]] = {}
+    for mentee, mentor, _ in triples.tolist():
+        out.setdefault(mentee, []).append(mentor)
+    return out
+
+
+def changed_settings(a: MatchingRun, b: MatchingRun) -> list[tuple[str, object, object]]:
+    keys = sorted({*a.weights, *b.weights})
+    out = [
+        (f"weight {k}", a.weights.get(k), b.weights.get(k))
+        for k in keys
+        if a.weights.get(k) != b.weights.get(k)
+    ]
+    for k in sorted({*a.settings, *b.settings} - {"chunk_size", "mentors"}):
+        if a.settings.get(k) != b.settings.get(k):
+            out.append((k.replace("_", " "), a.settings.get(k), b.settings.get(k)))
+    return out
+
+
+def compare(a: MatchingRun, b: MatchingRun, sample: int = 20) -> dict:
+    """How run ``b`` differs from run ``a`` (both re-scores, or both assignments)."""
+    before, after = _pairs(a), _pairs(b)
+    both = before.keys() & after.keys()
+    pairs_before = {(m, j) for m, js in before.items() for j in js}
+    pairs_after = {(m, j) for m, js in after.items() for j in js}
+    first_moved = sorted(m for m in both if before[m][:1] != after[m][:1])
+    return {
+        "available": bool(before) and bool(after),
+        "settings": changed_settings(a, b),
+        "mentees_before": len(before),
+        "mentees_after": len(after),
+        "lists_changed": sum(1 for m in both if set(before[m]) != set(after[m])),
+        "first_choice_moved": len(first_moved),
+        "pairs_added": len(pairs_after - pairs_before),
+        "pairs_removed": len(pairs_before - pairs_after),
+        "only_before": len(before.keys() - after.keys()),
+        "only_after": len(after.keys() - before.keys()),
+        "moved_sample": [(m, before[m][0], after[m][0]) for m in first_moved[:sample]],
+    }

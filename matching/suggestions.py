@@ -1,0 +1,359 @@
+"""Mentees' suggestion lists: where the ORM meets scoring for one person or a
+few lists (docs/matching.md).
+
+Every write here is recomputed from the database and upserted against the
+one-row-per-pair constraint, so a retried, duplicated or concurrent call
+leaves the same rows.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Count, Min, Q
+from django.utils import timezone
+
+from mentorships import lifecycle
+from mentorships.models import Mentorship
+from mentorships.signals import Event
+from mentorships.visibility import can_see_background
+from profiles.models import Profile, Program
+from profiles.taxonomy import COMPONENTS, Role
+
+from . import emails, lists, scoring
+from . import features as feature_cache
+from .models import Suggestion, component_bars
+from .reasons import Explainer
+
+EXCLUDING = (Suggestion.Status.DISMISSED, Suggestion.Status.REQUESTED)
+
+
+def refreshing_key(profile_id: int) -> str:
+    return f"matching:refreshing:{profile_id}"
+
+
+# --- settings --------------------------------------------------------------------
+
+
+def snapshot(program: Program) -> tuple[dict, dict]:
+    """The weights and settings a run records, so runs can be compared later."""
+    return program.weights(), {
+        "min_score": program.min_score,
+        "k": program.suggestions_per_mentee,
+        "require_common_language": program.require_common_language,
+        "load_spreading": True,
+    }
+
+
+def rules_from(weights: dict, settings: dict, features) -> scoring.Rules:
+    return scoring.Rules(
+        weights=tuple(float(weights[c]) for c in COMPONENTS),
+        min_score=float(settings["min_score"]),
+        require_common_language=bool(settings["require_common_language"]),
+        facet_columns=features.vocabulary.facet_columns,
+        k=int(settings["k"]),
+        spread=bool(settings.get("load_spreading", True)),
+    )
+
+
+# --- loading -----------------------------------------------------------------------
+
+
+def mentor_load(program_id: int) -> dict[int, tuple[int, int]]:
+    """``{mentor id: (mentorships taken, requests waiting)}`` for a program."""
+    return Mentorship.objects.load_by_mentor(program_id)
+
+
+def prepared(program_id: int):
+    """The program's cached arrays, with each mentor's current room applied."""
+    features = feature_cache.current(program_id)
+    features.apply_load(mentor_load(program_id))
+    return features
+
+
+def excluded_pairs(features, *, mentee_ids=None, mentor_id=None) -> tuple[np.ndarray, np.ndarray]:
+    """(mentee rows, mentor rows) never to suggest: dismissed or already requested
+    suggestions, and pairs whose mentorship was declined or is under way."""
+    pairs = Suggestion.objects.filter(program_id=features.program_id, status__in=EXCLUDING)
+    if mentee_ids is not None:
+        pairs = pairs.filter(mentee_id__in=mentee_ids)
+    if mentor_id is not None:
+        pairs = pairs.filter(mentor_id=mentor_id)
+    found = set(pairs.values_list("mentee_id", "mentor_id"))
+    found |= Mentorship.objects.blocked_pairs(
+        features.program_id, mentee_ids=mentee_ids, mentor_id=mentor_id
+    )
+    rows, cols = [], []
+    for mentee, mentor in found:
+        r, c = features.mentee_row.get(mentee), features.mentor_row.get(mentor)
+        if r is not None and c is not None:
+            rows.append(r)
+            cols.append(c)
+    return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
+# --- writing suggestions ---------------------------------------------------------------
+
+
+def _per_row(ids: np.ndarray, values: list[tuple], width: int) -> tuple[np.ndarray, np.ndarray]:
+    """For the (id, …) tuples of ``width`` items whose id is in ``ids``: their
+    row positions in ``ids``, and the rest of each tuple as an array row."""
+    table = np.array(values, dtype=float).reshape(-1, width)
+    if not len(ids):
+        return np.zeros(0, dtype=np.int64), table[:0, 1:]
+    order = np.argsort(ids)
+    rows = order[np.minimum(np.searchsorted(ids, table[:, 0], sorter=order), len(ids) - 1)]
+    known = ids[rows] == table[:, 0]
+    return rows[known], table[known, 1:]
+
+
+def exposure_elsewhere(features, mentee_ids) -> scoring.Exposure:
+    """How many lists, other than these mentees' own, show each mentor now:
+    every list of the program (counted from an index alone), less theirs."""
+    listed = Suggestion.objects.filter(status__in=Suggestion.LISTED).order_by()
+    shown = np.zeros(len(features.mentors))
+    for sign, lists_ in (
+        (1, listed.filter(program_id=features.program_id)),
+        (-1, listed.filter(mentee_id__in=mentee_ids)),
+    ):
+        counts = list(
+            lists_.values("mentor_id").annotate(n=Count("*")).values_list("mentor_id", "n")
+        )
+        rows, n = _per_row(features.mentors.ids, counts, width=2)
+        np.add.at(shown, rows, sign * n[:, 0])
+    return scoring.Exposure(shown=shown)
+
+
+def refresh_mentees(
+    *,
+    features,
+    rules,
+    mentee_ids: Iterable[int],
+    run=None,
+    scope: Q | None = None,
+    exposure: scoring.Exposure | None = None,
+):
+    """Recompute the lists of these mentees. Mentees not ready for matching, or
+    already paired with a mentor, are out of the pool: their lists empty."""
+    mentee_ids = sorted(set(mentee_ids))
+    paired = set(
+        Mentorship.objects.filter(
+            mentee_id__in=mentee_ids, status__in=Mentorship.PAIRED
+        ).values_list("mentee_id", flat=True)
+    )
+    rows = np.array(
+        [
+            features.mentee_row[i]
+            for i in mentee_ids
+            if i in features.mentee_row and i not in paired
+        ],
+        dtype=np.int64,
+    )
+    top = scoring.top_k(
+        features.mentees,
+        features.mentors,
+        rules,
+        rows=rows,
+        excluded=excluded_pairs(features, mentee_ids=mentee_ids),
+        exposure=exposure or exposure_elsewhere(features, mentee_ids),
+    )
+    found = lists.rows(features, top, features.explainer())
+    with transaction.atomic():
+        lists.replace(
+            scope if scope is not None else Q(mentee_id__in=mentee_ids),
+            found,
+            program_id=features.program_id,
+            run_id=run.pk if run is not None else None,
+        )
+    return top
+
+
+def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
+    """After a mentor changed: recompute the lists they are in, and those they now belong in."""
+    affected = set(
+        Suggestion.objects.filter(mentor_id=mentor_id, status__in=Suggestion.LISTED).values_list(
+            "mentee_id", flat=True
+        )
+    )
+    col = features.mentor_row.get(mentor_id)
+    if col is not None and len(features.mentees):
+        # Each mentee's list: how long, and its lowest key.
+        lists = list(
+            Suggestion.objects.filter(program_id=features.program_id, status__in=Suggestion.LISTED)
+            .order_by()  # the default ordering would join each mentee's profile
+            .values("mentee_id")
+            .annotate(n=Count("*"), low=Min("sort_key"))
+            .values_list("mentee_id", "n", "low")
+        )
+        length = np.zeros(len(features.mentees))
+        lowest = np.full(len(features.mentees), -np.inf)
+        rows, found = _per_row(features.mentees.ids, lists, width=3)
+        length[rows], lowest[rows] = found[:, 0], found[:, 1]
+        rows, cols = excluded_pairs(features, mentor_id=mentor_id)
+        one = scoring.top_k(
+            features.mentees,
+            features.mentors.take(np.array([col])),
+            rules,
+            excluded=(rows, np.zeros_like(cols)),
+            k=1,
+        )
+        hit = one.mentor_rows[:, 0] >= 0
+        rows, keys = one.mentee_rows[hit], one.keys[hit, 0]
+        belongs = (length[rows] < rules.k) | (keys > lowest[rows])
+        affected.update(features.mentees.ids[rows[belongs]].tolist())
+    if affected:
+        refresh_mentees(features=features, rules=rules, mentee_ids=affected)
+    return affected
+
+
+def refresh_profile(*, profile_id: int) -> None:
+    """Re-score one person against the other side after their profile changed."""
+    profile = Profile.objects.filter(pk=profile_id).select_related("program").first()
+    try:
+        if profile is None:
+            return
+        features = prepared(profile.program_id)
+        weights, settings = snapshot(profile.program)
+        rules = rules_from(weights, settings, features)
+        if profile.role == Role.MENTEE:
+            top = refresh_mentees(features=features, rules=rules, mentee_ids=[profile.pk])
+            if (top.mentor_rows >= 0).any():
+                emails.suggestions_ready.delay_on_commit(profile.pk)
+        else:
+            refresh_for_mentor(features=features, rules=rules, mentor_id=profile.pk)
+    finally:
+        cache.delete(refreshing_key(profile_id))
+
+
+# --- explaining one pair ----------------------------------------------------------------
+
+
+@dataclass
+class Explanation:
+    score: float
+    components: dict
+    reasons: list[str]
+
+    def bars(self):
+        return component_bars(self.components)
+
+
+def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explanation | None:
+    """Score and reasons for one pair, as ``viewer`` (one of the two) may read them."""
+    pair = feature_cache.for_pair(mentee.program_id, mentee.pk, mentor.pk)
+    if pair is None:
+        return None
+    mentees, mentors, vocab = pair
+    weights = mentee.program.weights()
+    scores, components = scoring.score_pairs(
+        mentees, [0], mentors, [0], [weights[c] for c in COMPONENTS]
+    )
+    other = mentor if viewer.pk == mentee.pk else mentee
+    reasons = Explainer(mentees, mentors, vocab.labels).explain(
+        0,
+        0,
+        components[0],
+        viewer=viewer.role,
+        reveal_background=can_see_background(other, viewer),
+    )
+    return Explanation(
+        score=round(float(scores[0]), 2),
+        components={
+            c: None if math.isnan(v) else round(float(v), 4)
+            for c, v in zip(COMPONENTS, components[0], strict=True)
+        },
+        reasons=reasons,
+    )
+
+
+# --- asking, dismissing and viewing ---------------------------------------------------------------
+
+
+def request_mentor(*, suggestion: Suggestion, message: str) -> Mentorship:
+    """The mentee asks the suggested mentor (the request keeps the pair's score)."""
+    return lifecycle.request_mentor(
+        mentee=suggestion.mentee, mentor=suggestion.mentor, message=message, score=suggestion.score
+    )
+
+
+@transaction.atomic
+def dismiss(*, suggestion: Suggestion, reason: str) -> None:
+    Suggestion.objects.filter(pk=suggestion.pk, status__in=Suggestion.LISTED).update(
+        status=Suggestion.Status.DISMISSED, dismiss_reason=reason, rank=None
+    )
+    queue_refresh(suggestion.mentee_id)
+
+
+def mark_seen(mentee: Profile) -> None:
+    Suggestion.objects.filter(mentee=mentee, status=Suggestion.Status.NEW).update(
+        status=Suggestion.Status.SEEN
+    )
+
+
+FORGOTTEN_WITHIN = timezone.timedelta(days=2)
+
+
+def rescore_forgotten(*, within: timezone.timedelta = FORGOTTEN_WITHIN, limit: int = 500) -> int:
+    """Queue a refresh for mentees who changed lately yet have no list and no
+    mentor: their refresh was lost (the broker was down, or restarted empty)."""
+    cutoff = timezone.now() - within
+    forgotten = (
+        Profile.objects.mentees()
+        .ready()
+        .filter(updated_at__gte=cutoff)
+        .exclude(suggestions__status__in=Suggestion.LISTED)
+        .exclude(mentorships_as_mentee__status__in=Mentorship.PAIRED)
+        .order_by("-updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    count = 0
+    for profile_id in forgotten:
+        queue_refresh(profile_id)
+        count += 1
+    return count
+
+
+def queue_refresh(profile_id: int) -> None:
+    """Re-score this person once the current transaction commits."""
+    from .tasks import refresh_profile_suggestions
+
+    cache.set(refreshing_key(profile_id), timezone.now().isoformat(), timeout=600)
+    refresh_profile_suggestions.delay_on_commit(profile_id)
+
+
+# --- a mentorship moved ---------------------------------------------------------------
+
+
+def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
+    """Keep the pair's suggestion in step with a lifecycle transition, inside its
+    transaction, and re-rank the lists the two are in once it commits."""
+    pair = Suggestion.objects.filter(mentee_id=m.mentee_id, mentor_id=m.mentor_id)
+    if event == Event.REQUESTED:
+        pair.update(status=Suggestion.Status.REQUESTED, rank=None)
+        queue_refresh(m.mentor_id)  # waiting requests move the mentor in lists
+    elif event in (Event.ACCEPTED, Event.MATCHED):
+        # A paired mentee leaves the pool; the lists the mentor is in re-rank for their room.
+        Suggestion.objects.filter(mentee_id=m.mentee_id, status__in=Suggestion.LISTED).delete()
+        if refresh:
+            queue_refresh(m.mentor_id)
+    else:
+        if event == Event.WITHDRAWN:
+            pair.filter(status=Suggestion.Status.REQUESTED).delete()
+        for profile_id in (m.mentee_id, m.mentor_id):
+            if profile_id is not None:
+                queue_refresh(profile_id)
+
+
+def score_of(*, mentee: Profile, mentor: Profile) -> float | None:
+    """The pair's score as the mentee's list has it, or worked out now; None
+    when the pair does not pass the program's filters."""
+    listed = Suggestion.objects.for_mentee(mentee).listed().filter(mentor=mentor).first()
+    if listed is not None:
+        return listed.score
+    explanation = explain_pair(mentee=mentee, mentor=mentor, viewer=mentee)
+    return explanation.score if explanation else None
