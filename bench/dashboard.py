@@ -8,7 +8,7 @@ suggestions per waiting mentee. Each page is requested in-process through
 Django's test client as a staff user, after a warm-up; the time is the whole
 request (queries and template), median and p95 of the repetitions.
 
-Each page is served from figures kept in the cache (dashboard/snapshots.py):
+Each page is served from figures kept as a JSON row (dashboard/snapshots.py):
 measured as served while they are under a minute old, and while they are out
 of date and the request asks the worker for new ones. The worker's job,
 working a page's figures out, is timed on its own.
@@ -31,7 +31,8 @@ from django.utils import timezone  # noqa: E402
 
 from config.celery import app  # noqa: E402
 from dashboard import snapshots  # noqa: E402
-from matching.models import Mentorship, Suggestion  # noqa: E402
+from matching.models import Suggestion  # noqa: E402
+from mentorships.models import Mentorship  # noqa: E402
 from profiles.models import Profile, Program, User  # noqa: E402
 
 SLUG = "bench-dash"

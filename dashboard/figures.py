@@ -1,14 +1,15 @@
 """A program's health and fairness in figures, aggregated in SQL.
 
 Every function here runs a bounded number of queries whatever the program's
-size; lists are cut to a page.
+size; lists are cut to a page. What they return is plain data (numbers,
+text, dates, lists and dicts of them), kept as JSON by dashboard/snapshots.py:
+a person appears as their id and name only.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -29,8 +30,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Floor, Greatest
 from django.utils import timezone
 
-from matching.lifecycle import REMIND_AFTER
-from matching.models import Mentorship, Suggestion
+from matching.models import Suggestion
+from mentorships.clock import REMIND_AFTER
+from mentorships.models import Mentorship
 from profiles.models import Profile, Program, Tag
 from profiles.taxonomy import TagKind
 
@@ -76,27 +78,37 @@ def wait_to_match():
     )
 
 
-@dataclass
-class Bar:
-    label: str
-    value: int
-    x: float
-    y: float
-    height: float
-
-
-def histogram(counts: dict[int, int], width: float = 300, height: float = 100) -> list[Bar]:
+def histogram(counts: dict[int, int], width: float = 300, height: float = 100) -> list[dict]:
     """Bars for scores bucketed by tens (0–9 … 90–100), as SVG coordinates."""
     top = max(counts.values(), default=0) or 1
     step = width / BUCKETS
     bars = []
     for b in range(BUCKETS):
         h = round(height * counts.get(b, 0) / top, 1)
-        label = f"{b * 10}–{b * 10 + 9 if b < BUCKETS - 1 else 100}"
         bars.append(
-            Bar(label, counts.get(b, 0), x=round(b * step, 1), y=round(height - h, 1), height=h)
+            {
+                "label": f"{b * 10}–{b * 10 + 9 if b < BUCKETS - 1 else 100}",
+                "value": counts.get(b, 0),
+                "x": round(b * step, 1),
+                "y": round(height - h, 1),
+                "height": h,
+            }
         )
     return bars
+
+
+def person(profile: Profile | None) -> dict:
+    return {"id": profile.pk, "name": profile.name} if profile else {"id": None, "name": "—"}
+
+
+def pair(m: Mentorship) -> dict:
+    return {
+        "id": m.pk,
+        "mentee": person(m.mentee),
+        "mentor": person(m.mentor),
+        "requested_at": m.requested_at,
+        "health": m.get_health_display(),
+    }
 
 
 def paired(program: Program):
@@ -129,15 +141,16 @@ def program_health(program: Program) -> dict:
         "idle_mentors": load["idle"],
         "full_count": load["full_count"],
         "idle_count": load["idle_count"],
-        "stalled": list(
-            Mentorship.objects.filter(
+        "stalled": [
+            pair(m)
+            for m in Mentorship.objects.filter(
                 program=program,
                 status=Mentorship.Status.REQUESTED,
                 requested_at__lte=now - REMIND_AFTER,
             )
             .select_related("mentee", "mentor")
             .order_by("requested_at")[:PAGE]
-        ),
+        ],
         "stalled_count": Mentorship.objects.filter(
             program=program,
             status=Mentorship.Status.REQUESTED,
@@ -145,12 +158,13 @@ def program_health(program: Program) -> dict:
         ).count(),
         "histogram": histogram(_top_score_buckets(program)),
         "unmet_goals": unmet_goals(program),
-        "flags": list(
-            paired(program)
+        "flags": [
+            pair(m)
+            for m in paired(program)
             .exclude(health="")
             .select_related("mentee", "mentor")
             .order_by("health_flagged_at")[:PAGE]
-        ),
+        ],
         "busiest_share": _busiest_share(program, counts["mentors"]),
     }
 
@@ -159,7 +173,7 @@ def _share(part: int, whole: int) -> int | None:
     return round(100 * part / whole) if whole else None
 
 
-def waiting_mentees(program: Program) -> list[Profile]:
+def waiting_mentees(program: Program) -> list[dict]:
     """Ready mentees without a mentor, the longest waiting first. Waiting starts
     when they joined or when their last request or mentorship closed.
 
@@ -183,8 +197,7 @@ def waiting_mentees(program: Program) -> list[Profile]:
     page = []
     for pk, since, open_requests in rows:
         if profile := found.get(pk):  # not deleted in between
-            profile.waiting_since, profile.open_requests = since, open_requests
-            page.append(profile)
+            page.append({**person(profile), "waiting_since": since, "open_requests": open_requests})
     return page
 
 
@@ -226,7 +239,7 @@ def _mentor_load(program: Program) -> dict:
             for name, (q, by) in MENTOR_LISTS.items()
         }
     found = Profile.objects.in_bulk([pk for page in ids.values() for pk in page])
-    named = {name: [found[pk] for pk in page if pk in found] for name, page in ids.items()}
+    named = {name: [person(found[pk]) for pk in page if pk in found] for name, page in ids.items()}
     return {**row, **named}
 
 
@@ -243,7 +256,7 @@ def _top_score_buckets(program: Program) -> dict[int, int]:
     return {min(int(b), BUCKETS - 1): n for b, n in rows}
 
 
-def unmet_goals(program: Program) -> list[tuple[str, int]]:
+def unmet_goals(program: Program) -> list[list]:
     """Goals wanted by waiting mentees that no mentor with room offers.
 
     The goals of every mentor with room, gathered in one pass: its cost is
@@ -273,7 +286,7 @@ def unmet_goals(program: Program) -> list[tuple[str, int]]:
         .annotate(n=Count("profile_id", distinct=True))
         .order_by("-n", "tag__name")
     )
-    return [(row["tag__name"], row["n"]) for row in wanted]
+    return [[row["tag__name"], row["n"]] for row in wanted]
 
 
 def _busiest_share(program: Program, mentors: int) -> int | None:
@@ -296,17 +309,6 @@ def _busiest_share(program: Program, mentors: int) -> int | None:
 
 
 # --- fairness -----------------------------------------------------------------------
-
-
-@dataclass
-class Group:
-    name: str
-    kind: str
-    people: int
-    matched_share: int | None
-    median_days: float | None
-    decline_rate: int | None
-    mean_score: float | None
 
 
 def fairness(program: Program) -> dict:
@@ -375,7 +377,7 @@ def _median_wait(mentorships) -> timedelta | None:
     return median(mentorships.filter(started_at__isnull=False), wait_to_match(), DurationField())
 
 
-def _group(program: Program, name: str, kind: str, members, people: int) -> Group:
+def _group(program: Program, name: str, kind: str, members, people: int) -> dict:
     in_group = Mentorship.objects.filter(program=program, mentee__in=members.values("pk"))
     outcome = in_group.aggregate(**_outcomes())
     if not GROUPED_MEDIAN:
@@ -383,11 +385,11 @@ def _group(program: Program, name: str, kind: str, members, people: int) -> Grou
     return _as_group(name, kind, people, outcome)
 
 
-def _as_group(name: str, kind: str, people: int, outcome: dict) -> Group:
+def _as_group(name: str, kind: str, people: int, outcome: dict) -> dict:
     score = outcome.get("score")
-    return Group(
+    return dict(
         name=name,
-        kind=kind,
+        kind=str(kind),
         people=people,
         matched_share=_share(outcome.get("matched", 0), people),
         median_days=days(outcome.get("wait")),

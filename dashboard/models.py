@@ -1,6 +1,11 @@
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.dateparse import parse_datetime
 
 from profiles.models import Program, User
 
@@ -39,3 +44,55 @@ class ImportJob(models.Model):
     @property
     def is_working(self) -> bool:
         return self.status in self.WORKING
+
+
+class FiguresEncoder(DjangoJSONEncoder):
+    """Dates and times in full, so that figures read back equal those written."""
+
+    def default(self, o):
+        if isinstance(o, datetime | date):
+            return o.isoformat()
+        return super().default(o)
+
+
+# Keys of kept figures whose values are times (figures.py names them so).
+TIME_KEYS = ("_at", "_since")
+
+
+class FiguresDecoder(json.JSONDecoder):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, object_hook=self.times, **kwargs)
+
+    @staticmethod
+    def times(obj: dict) -> dict:
+        for key, value in obj.items():
+            if key.endswith(TIME_KEYS) and isinstance(value, str):
+                obj[key] = parse_datetime(value) or value
+        return obj
+
+
+class KeptFigures(models.Model):
+    """One dashboard page's figures for a program as the worker last worked
+    them out (dashboard/snapshots.py). Plain data: counts, and people by id
+    and name; rows go when a person of the program is deleted."""
+
+    class Page(models.TextChoices):
+        HEALTH = "health", "Health"
+        FAIRNESS = "fairness", "Fairness"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    page = models.CharField(max_length=10, choices=Page.choices)
+    # The figures' layout; rows of another shape are not read (after a deploy
+    # that changed it, the next view works them out again).
+    shape = models.PositiveSmallIntegerField()
+    figures = models.JSONField(encoder=FiguresEncoder, decoder=FiguresDecoder)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "kept figures"
+        constraints = [
+            models.UniqueConstraint(fields=["program", "page"], name="kept_figures_one_per_page"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.page} figures of {self.program_id} at {self.computed_at:%H:%M:%S}"

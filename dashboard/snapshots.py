@@ -2,8 +2,8 @@
 
 Working out a large program's figures takes the database up to a second
 (docs/performance.md); a page should not. Each page's figures are therefore
-worked out by a Celery task and kept in the cache with the time they were
-taken, which the page shows. A page view always answers from the kept
+worked out by a Celery task and kept as a JSON row (:class:`KeptFigures`)
+with the time they were taken, which the page shows. A page view always answers from the kept
 figures. When they are out of date it asks the worker for new ones and says
 "updating"; the page then polls (:func:`is_newer`) and reloads when they are
 in. The figures are out of date:
@@ -15,7 +15,8 @@ in. The figures are out of date:
   "Refresh figures" button): :func:`changed`.
 
 Without kept figures (the program's first view, or a person of the program
-was deleted: :func:`forget`) the page says the figures are being worked out.
+was deleted: :func:`forget` drops every row that could name them) the page
+says the figures are being worked out.
 The task has a queue of its own (``KINDRED_FIGURES_QUEUE``), so it is not
 stuck behind a long run or a flood of emails. A task that moved the whole
 program works the figures out itself as it ends (:func:`refresh_on_commit`).
@@ -28,6 +29,7 @@ The task's only arguments are a program id and a page name.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -44,7 +46,7 @@ from matching.models import MatchingRun
 from profiles.models import Program
 
 from . import figures
-from .models import ImportJob
+from .models import FiguresDecoder, FiguresEncoder, ImportJob, KeptFigures
 
 log = logging.getLogger(__name__)
 
@@ -54,9 +56,9 @@ KEEP_FOR = timedelta(days=7)
 # A refresh asked for and not done within this was lost: the next view works
 # the figures out itself (and logs why).
 ASKED_FOR = timedelta(minutes=3)
-# Kept figures are pickled model instances and dataclasses: change this when
-# their shape changes, so a deploy never unpickles the old shape.
-SHAPE = 2
+# The layout of the figures kept: change it when figures.py changes what it
+# returns, so that a deploy never shows figures of the old layout.
+SHAPE = 3
 PAGES: dict[str, Callable[[Program], dict]] = {
     "health": figures.program_health,
     "fairness": figures.fairness,
@@ -82,10 +84,6 @@ class Shown:
         return _version(self.snapshot)
 
 
-def _key(page: str, program_id: int) -> str:
-    return f"dashboard:figures:v{SHAPE}:{page}:{program_id}"
-
-
 def _asked_key(page: str, program_id: int) -> str:
     return f"dashboard:figures-asked:{page}:{program_id}"
 
@@ -99,7 +97,17 @@ def _version(snapshot: Snapshot | None) -> int:
 
 
 def kept(program: Program, page: str) -> Snapshot | None:
-    return cache.get(_key(page, program.pk))
+    row = (
+        KeptFigures.objects.filter(
+            program=program,
+            page=page,
+            shape=SHAPE,
+            computed_at__gte=timezone.now() - KEEP_FOR,
+        )
+        .values_list("figures", "computed_at")
+        .first()
+    )
+    return None if row is None else Snapshot(*row)
 
 
 def current(program: Program, page: str) -> Shown:
@@ -130,13 +138,25 @@ def refresh(program: Program, page: str) -> Snapshot:
     """Work the page's figures out now and keep them (the worker's job)."""
     # Stamped when the work starts: whatever changes during it is newer.
     started = timezone.now()
-    snapshot = Snapshot(figures=PAGES[page](program), computed_at=started)
-    # Two refreshes can overlap (one asked again after ASKED_FOR): the one
-    # that started later must not be replaced by the other.
-    if _version(kept(program, page)) < _version(snapshot):
-        cache.set(_key(page, program.pk), snapshot, KEEP_FOR.total_seconds())
+    # As the row will read back: plain JSON.
+    figures = json.loads(json.dumps(PAGES[page](program), cls=FiguresEncoder), cls=FiguresDecoder)
+    _keep(program, page, figures, started)
     cache.delete(_asked_key(page, program.pk))
-    return snapshot
+    return Snapshot(figures=figures, computed_at=started)
+
+
+def _keep(program: Program, page: str, figures: dict, started) -> None:
+    """Keep these figures unless newer ones are kept: two refreshes can overlap
+    (one asked again after ASKED_FOR), and the one that started later stays."""
+    row = {"figures": figures, "computed_at": started, "shape": SHAPE}
+    older = Q(computed_at__lt=started) | ~Q(shape=SHAPE)
+    if KeptFigures.objects.filter(older, program=program, page=page).update(**row):
+        return
+    try:
+        with transaction.atomic():
+            KeptFigures.objects.get_or_create(program=program, page=page, defaults=row)
+    except IntegrityError:
+        pass  # another refresh kept its row first; it started no earlier than this one
 
 
 def refresh_on_commit(program_id: int) -> None:
@@ -178,7 +198,7 @@ def changed(program: Program) -> None:
 
 def forget(program_id: int) -> None:
     """Drop the kept figures, so none of them is shown again."""
-    cache.delete_many([_key(page, program_id) for page in PAGES])
+    KeptFigures.objects.filter(program_id=program_id).delete()
 
 
 def _ask_for_refresh(program: Program, page: str) -> bool:

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from dashboard import imports, snapshots
 from dashboard.models import ImportJob
-from matching import assigning, services
+from matching import assigning, rescoring
 from matching.models import MatchingRun
 from tests.dashboard.helpers import proposal
 
@@ -28,7 +28,7 @@ def test_a_committed_auto_assignment_leaves_its_figures_kept(
 ):
     run = proposal(program)
     # Not the re-score the commit starts: its own end would keep figures too.
-    monkeypatch.setattr(services, "start_rescore", lambda **kwargs: None)
+    monkeypatch.setattr(rescoring, "start_rescore", lambda **kwargs: None)
     before = kept_figures(program)
     with django_capture_on_commit_callbacks(execute=True):
         assigning.commit(run=run, user=None)
@@ -36,7 +36,7 @@ def test_a_committed_auto_assignment_leaves_its_figures_kept(
     after = kept_figures(program)
     assert before == {"health": None, "fairness": None}
     assert after["health"].figures["matched"] == 6
-    assert after["fairness"].figures["everyone"].matched_share == 100
+    assert after["fairness"].figures["everyone"]["matched_share"] == 100
     assert all(shot.computed_at > run.committed_at for shot in after.values())
     # …and a page view shows them as they are, without asking the worker again.
     assert not snapshots.current(program, "health").updating
@@ -46,12 +46,12 @@ def test_a_finished_rescore_leaves_its_figures_kept(
     program, cohort, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        run = services.start_rescore(program=program, user=None)
+        run = rescoring.start_rescore(program=program, user=None)
     run.refresh_from_db()
     assert run.status == MatchingRun.Status.SUCCEEDED
     kept = snapshots.kept(program, "health")
     assert kept.computed_at > run.finished_at
-    assert sum(bar.value for bar in kept.figures["histogram"]) == 6  # each mentee's best score
+    assert sum(bar["value"] for bar in kept.figures["histogram"]) == 6  # each mentee's best score
 
 
 def test_a_finished_import_leaves_its_figures_kept(program, django_capture_on_commit_callbacks):
@@ -79,7 +79,7 @@ def test_figures_that_fail_after_a_commit_leave_the_commit_alone(
     with django_capture_on_commit_callbacks(execute=True):
         assert assigning.commit(run=run, user=None) == {"created": 6, "skipped": 0}
     assert snapshots.kept(program, "health") is None
-    assert snapshots.kept(program, "fairness").figures["everyone"].matched_share == 100
+    assert snapshots.kept(program, "fairness").figures["everyone"]["matched_share"] == 100
     monkeypatch.undo()
     page = staff_client.get(reverse("dashboard:program", args=[program.slug]))
     assert page.context["health"]["matched"] == 6  # the next view asked again

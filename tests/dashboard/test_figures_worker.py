@@ -115,7 +115,7 @@ def test_when_the_worker_gives_up_the_poll_says_so_and_stops(staff_client, progr
     monkeypatch.setitem(snapshots.PAGES, "fairness", snapshots.figures.fairness)
     assert staff_client.get(url).context["shown"].updating
     wait_for(lambda: snapshots.kept(program, "fairness"))
-    assert staff_client.get(url).context["everyone"].people == 0
+    assert staff_client.get(url).context["everyone"]["people"] == 0
 
 
 def test_the_worker_that_commits_an_auto_assignment_keeps_the_new_figures(
