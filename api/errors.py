@@ -13,13 +13,13 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView, exception_handler
 
-from matching.lifecycle import MentorFull, Refused
+from mentorships.exceptions import MentorFull, Refused
 
 INVALID_MESSAGE = "Please correct the fields named below; nothing was saved."
 
 
 class Conflict(exceptions.APIException):
-    """A transition the rules refuse (matching.lifecycle.Refused)."""
+    """A transition the rules refuse (mentorships.exceptions.Refused)."""
 
     status_code = status.HTTP_409_CONFLICT
     default_code = "refused"
@@ -70,7 +70,8 @@ def handle(exc, context):
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied()
+        # Its message, where it has one, is for the person (SensitiveAccess.open_for).
+        exc = exceptions.PermissionDenied(*exc.args[:1])
     response = exception_handler(exc, context)
     if response is None:
         return None

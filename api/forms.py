@@ -69,3 +69,10 @@ def cleaned(serializer_class: type, data) -> dict:
     if not form.is_valid():
         raise serializers.ValidationError(form_errors(form))
     return form.cleaned_data
+
+
+def query(serializer_class: type, request) -> dict:
+    """Query parameters, checked (a bad one is a 400, not ignored)."""
+    params = serializer_class(data=request.query_params)
+    params.is_valid(raise_exception=True)
+    return params.validated_data

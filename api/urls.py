@@ -6,8 +6,9 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from . import staff, views
 from .errors import NotFoundView
+from .participant import views
+from .staff import views as staff
 
 app_name = "api"
 

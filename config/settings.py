@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "mentorships",
     "matching",
     "dashboard",
     "privacy",
@@ -160,7 +161,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "matching.tasks.requeue_stalled_chunks",
         "schedule": 60.0,
     },
-    "mentorship-clock": {"task": "matching.tasks.run_clock", "schedule": 3600.0},
+    "mentorship-clock": {"task": "mentorships.tasks.run_clock", "schedule": 3600.0},
+    "rescore-forgotten-profiles": {"task": "matching.tasks.rescore_forgotten", "schedule": 3600.0},
     "forget-stale-imports": {"task": "dashboard.tasks.forget_stale_imports", "schedule": 3600.0},
     "forget-old-data-exports": {"task": "privacy.tasks.forget_old_exports", "schedule": 86400.0},
 }
@@ -185,7 +187,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "matching:home"
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -243,7 +245,7 @@ SPECTACULAR_SETTINGS = {
         "RoleEnum": "profiles.taxonomy.Role",
         "FacetEnum": "profiles.taxonomy.Facet",
         "ImportanceEnum": "profiles.taxonomy.Importance",
-        "MentorshipStatusEnum": "matching.models.Mentorship.Status",
+        "MentorshipStatusEnum": "mentorships.models.Mentorship.Status",
         "SuggestionStatusEnum": "matching.models.Suggestion.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
     },

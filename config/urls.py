@@ -1,8 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from matching.views import home
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
@@ -10,7 +8,7 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("api/tokens/", include("api.token_urls")),
     path("api/v1/", include("api.urls")),
-    path("home/", home, name="home"),
     path("", include("profiles.urls")),
     path("", include("matching.urls")),
+    path("", include("mentorships.urls")),
 ]

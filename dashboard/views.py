@@ -10,10 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from matching import assigning, exports, lifecycle, runs, services
-from matching.models import AssignmentPair, MatchingRun, Mentorship, Suggestion
-from profiles.models import Profile, Program, SensitiveAccess
-from profiles.views import posted
+from config.forms import posted
+from matching import assigning, exports, rescoring, suggestions
+from matching.models import AssignmentPair, MatchingRun, Suggestion
+from mentorships import lifecycle
+from mentorships.exceptions import ReasonNeeded, Refused
+from mentorships.models import Mentorship
+from profiles.models import Profile, Program
 
 from . import imports, snapshots
 from .forms import (
@@ -121,7 +124,7 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @staff_required
 def rescore(request: HttpRequest, slug: str) -> HttpResponse:
-    run = services.start_rescore(program=program_of(slug), user=request.user)
+    run = rescoring.start_rescore(program=program_of(slug), user=request.user)
     return redirect("dashboard:run", slug=slug, run_id=run.pk)
 
 
@@ -175,7 +178,7 @@ def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     run = run_of(slug, run_id)
     try:
         assigning.request_commit(run=run, user=request.user)
-    except lifecycle.Refused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("dashboard:run", slug=slug, run_id=run_id)
 
@@ -186,7 +189,7 @@ def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     try:
         assigning.discard(run=run_of(slug, run_id))
         messages.success(request, "Proposal discarded; nothing was changed.")
-    except lifecycle.Refused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("dashboard:run", slug=slug, run_id=run_id)
 
@@ -195,7 +198,9 @@ def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
     form = CompareForm(request.GET or None, program=program)
-    comparison = form.is_valid() and runs.compare(form.cleaned_data["a"], form.cleaned_data["b"])
+    comparison = form.is_valid() and rescoring.compare(
+        form.cleaned_data["a"], form.cleaned_data["b"]
+    )
     if comparison:
         ids = {i for row in comparison["moved_sample"] for i in row}
         names = dict(Profile.objects.filter(pk__in=ids).values_list("pk", "display_name"))
@@ -227,32 +232,24 @@ def manual_match(request: HttpRequest, slug: str, mentee_id: int) -> HttpRespons
     form = ManualMatchForm(posted(request), mentors=mentors, labels=labels)
     if request.method == "POST" and form.is_valid():
         mentor = form.cleaned_data["mentor"]
-        reason = form.cleaned_data["override_reason"].strip()
-        explanation = services.explain_pair(mentee=mentee, mentor=mentor, viewer=mentee)
-        score = suggested.get(mentor.pk, explanation.score if explanation else None)
-        breaks = lifecycle.rule_breaks(mentee, mentor, score)
-        if breaks and not reason:
-            form.add_error(
-                "override_reason", "This match sets aside: " + "; ".join(breaks) + ". Say why."
+        try:
+            lifecycle.match_by_admin(
+                mentee=mentee,
+                mentor=mentor,
+                by=request.user,
+                score=suggestions.score_of(mentee=mentee, mentor=mentor),
+                reason=form.cleaned_data["override_reason"],
             )
+        except ReasonNeeded as needed:
+            form.add_error("override_reason", str(needed))
+        except Refused as refused:
+            form.add_error("mentor", str(refused))
         else:
-            try:
-                lifecycle.match(
-                    mentee=mentee,
-                    mentor=mentor,
-                    source=Mentorship.Source.ADMIN,
-                    by=request.user,
-                    score=score,
-                    override_reason=reason if breaks else "",
-                )
-            except lifecycle.Refused as refused:
-                form.add_error("mentor", str(refused))
-            else:
-                snapshots.changed(program)
-                messages.success(
-                    request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
-                )
-                return redirect("dashboard:program", slug=slug)
+            snapshots.changed(program)
+            messages.success(
+                request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
+            )
+            return redirect("dashboard:program", slug=slug)
     context = {"program": program, "mentee": mentee, "form": form, "suggested": suggested}
     return render(request, "dashboard/manual_match.html", context)
 
@@ -267,7 +264,7 @@ def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse
         messages.success(
             request, f"Ended; {m.mentee.name} is back in the pool with fresh suggestions."
         )
-    except lifecycle.Refused as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     return redirect("dashboard:program", slug=slug)
 
@@ -336,17 +333,9 @@ def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 @staff_required
 def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     """Matches or suggestions as CSV; background answers only with the permission."""
-    program = program_of(slug)
-    include_sensitive = request.GET.get("sensitive") == "1"
-    if include_sensitive and not request.user.has_perm("profiles.view_sensitive_answers"):
-        raise PermissionDenied
-    writer = {"matches": exports.write_matches, "suggestions": exports.write_suggestions}[what]
-    if include_sensitive:
-        SensitiveAccess.record(
-            viewer=request.user, what=f"CSV export of {what} with background, {program.slug}"
-        )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
-    response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
-    writer(program, response, include_sensitive=include_sensitive)
-    return response
+    return exports.csv_response(
+        program_of(slug),
+        what,
+        viewer=request.user,
+        include_sensitive=request.GET.get("sensitive") == "1",
+    )

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from matching import lifecycle
-from matching.models import CheckIn, Mentorship, SentEmail, Suggestion
-from profiles.models import Profile, User
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import CheckIn, Mentorship
+from profiles.models import Profile, SentEmail, User
 from profiles.taxonomy import COMPONENTS
 
 from .models import DataExport

@@ -85,6 +85,20 @@ def mentor(db, default_program):
     return MentorFactory(program=default_program)
 
 
+GOALS = ["networking", "leadership", "career-advancement", "sense-of-belonging"]
+
+
+@pytest.fixture
+def small_program(program):
+    """Twelve mentees and six mentors with overlapping goals, nothing sensitive."""
+    mentors = [
+        MentorFactory(program=program, goals=GOALS[i % 4 :] + GOALS[: i % 2], capacity=3)
+        for i in range(6)
+    ]
+    mentees = [ProfileFactory(program=program, goals=GOALS[i % 3 : i % 3 + 2]) for i in range(12)]
+    return program, mentees, mentors
+
+
 @pytest.fixture
 def mentee_client(mentee) -> Client:
     return login(Client(), mentee.user)
@@ -93,31 +107,31 @@ def mentee_client(mentee) -> Client:
 @pytest.fixture
 def people(program):
     """A mentee with one suggested mentor who can help with their goal."""
-    from matching import services
+    from matching import suggestions
 
     mentee = ProfileFactory(
         program=program, goals=["networking"], contact_details="Signal: +1 555 0100"
     )
     mentor = MentorFactory(program=program, goals=["networking"], contact_details="mentor@slack")
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
 @pytest.fixture
 def requested(people):
     """The mentee of ``people`` has asked their mentor."""
-    from matching import lifecycle
+    from matching import suggestions
     from matching.models import Suggestion
 
     mentee, mentor = people
     suggestion = Suggestion.objects.get(mentee=mentee, mentor=mentor)
-    return lifecycle.request_mentor(suggestion=suggestion, message="Hi there")
+    return suggestions.request_mentor(suggestion=suggestion, message="Hi there")
 
 
 @pytest.fixture
 def accepted(requested):
     """…and the mentor has said yes."""
-    from matching import lifecycle
+    from mentorships import lifecycle
 
     lifecycle.accept(mentorship=requested)
     requested.refresh_from_db()

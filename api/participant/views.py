@@ -1,10 +1,14 @@
 """A participant's endpoints: their profiles, suggestions and mentorships.
 
 Every queryset starts from the caller, so another person's object is a 404.
-Each action calls the service its page calls; a refusal is a 409.
+Each action calls the service its page calls; a refusal is a 409
+(api/errors.py). The views work out what the serializers show: whose
+background the caller may see, and why a pair was matched.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 from django.db.models import Prefetch, Q
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -14,13 +18,17 @@ from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
-from matching import lifecycle, pages, services
-from matching.models import CheckIn, Mentorship, Suggestion
-from profiles.models import Tag
+from matching import pages, suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import CheckIn, Mentorship
+from mentorships.visibility import can_see_background
+from profiles.models import Profile, Tag
 from profiles.taxonomy import Role
 
-from . import answers
-from .forms import cleaned
+from .. import answers
+from ..forms import cleaned, query
+from ..serializers import VocabularySerializer
 from .serializers import (
     AvailabilityInput,
     CheckInInput,
@@ -37,8 +45,6 @@ from .serializers import (
     SuggestionListSerializer,
     SuggestionSerializer,
     TagFilterSerializer,
-    VocabularySerializer,
-    side_of,
 )
 
 
@@ -47,11 +53,9 @@ def person_prefetch(side: str) -> list[str]:
     return [f"{side}__{name}" for name in ("languages", "goals", "values", "background")]
 
 
-def query(serializer_class, request) -> dict:
-    """Query parameters, checked (a bad one is a 400, not ignored)."""
-    params = serializer_class(data=request.query_params)
-    params.is_valid(raise_exception=True)
-    return params.validated_data
+def visible(pairs: Iterable[tuple[Profile | None, Profile]]) -> set[int]:
+    """Of these (person, viewer) pairs, the people whose background the viewer may see."""
+    return {person.pk for person, viewer in pairs if person and can_see_background(person, viewer)}
 
 
 @extend_schema(tags=["vocabulary"])
@@ -79,7 +83,8 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
 
     def get_queryset(self):
         return (
-            self.request.user.profiles.select_related("program", "industry")
+            Profile.objects.owned_by(self.request.user)
+            .select_related("industry")
             .prefetch_related("languages", "goals", "values", "background")
             .order_by("pk")
         )
@@ -120,9 +125,9 @@ class ProfileViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
                 "hints": panel["hints"],
                 "results": panel["suggestions"],
             },
-            context={"viewer": profile},
+            context={"visible": {s.mentor_id for s in panel["suggestions"] if s.show_background}},
         ).data
-        services.mark_seen(profile)
+        suggestions.mark_seen(profile)
         return Response(data)
 
     @extend_schema(
@@ -161,9 +166,8 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, GenericViewSet):
 
     def retrieve(self, request, pk=None):
         suggestion = self.get_object()
-        return Response(
-            SuggestionSerializer(suggestion, context={"viewer": suggestion.mentee}).data
-        )
+        context = {"visible": visible([(suggestion.mentor, suggestion.mentee)])}
+        return Response(SuggestionSerializer(suggestion, context=context).data)
 
     @extend_schema(
         request=RequestInput,
@@ -174,11 +178,10 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, GenericViewSet):
     def ask(self, request, pk=None):
         suggestion = self.get_object()
         data = cleaned(RequestInput, request.data)
-        m = lifecycle.request_mentor(suggestion=suggestion, message=data["message"])
+        m = suggestions.request_mentor(suggestion=suggestion, message=data["message"])
+        mine = mentorships_of(request.user).get(pk=m.pk)
         return Response(
-            MentorshipSerializer(
-                mentorships_of(request.user).get(pk=m.pk), context={"request": request}
-            ).data,
+            MentorshipSerializer(mine, context=mentorship_context(request, [mine])).data,
             status=status.HTTP_201_CREATED,
         )
 
@@ -191,18 +194,24 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, GenericViewSet):
     def dismiss(self, request, pk=None):
         suggestion = self.get_object()
         data = cleaned(DismissInput, request.data)
-        services.dismiss(suggestion=suggestion, reason=data["reason"])
+        suggestions.dismiss(suggestion=suggestion, reason=data["reason"])
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def mentorships_of(user):
     return (
-        Mentorship.objects.filter(Q(mentee__user=user) | Q(mentor__user=user))
+        Mentorship.objects.of_user(user)
         .select_related("program", "mentee__user", "mentor__user", "mentee__industry")
         .select_related("mentor__industry")
         .prefetch_related(*person_prefetch("mentee"), *person_prefetch("mentor"))
         .order_by("-requested_at", "-pk")
     )
+
+
+def mentorship_context(request, mentorships: Iterable[Mentorship]) -> dict:
+    """What a serializer of these mentorships shows that the caller may see."""
+    sides = [(m.other_side(me), me) for m in mentorships if (me := m.profile_of(request.user))]
+    return {"request": request, "visible": visible(sides)}
 
 
 @extend_schema(tags=["mentorships"])
@@ -216,10 +225,6 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
 
     def get_queryset(self):
         mine = mentorships_of(self.request.user)
-        if self.action == "retrieve":
-            return mine.prefetch_related(
-                Prefetch("check_ins", queryset=CheckIn.objects.select_related("author"))
-            )
         if self.action != "list":
             return mine
         params = query(MentorshipFilterSerializer, self.request)
@@ -231,25 +236,40 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
             mine = mine.filter(status=params["status"])
         return mine
 
-    def get_serializer_class(self):
-        if self.action == "retrieve":
-            return MentorshipDetailSerializer
-        return super().get_serializer_class()
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        context = mentorship_context(request, page)
+        return self.get_paginated_response(
+            MentorshipSerializer(page, many=True, context=context).data
+        )
+
+    def retrieve(self, request, pk=None):
+        return self.answer(self.get_object())
 
     def mine(self, only: str | None = None):
         """The mentorship and the caller's side of it; ``only`` that side may act."""
         m = self.get_object()
-        me = side_of(m, self.request.user)
+        me = m.profile_of(self.request.user)
         if only and me.role != only:
             raise PermissionDenied(f"Only the {only} can do this.")
         return m, me
 
     def answer(self, m: Mentorship) -> Response:
-        return Response(
-            MentorshipDetailSerializer(
-                self.get_queryset().get(pk=m.pk), context=self.get_serializer_context()
-            ).data
+        """The mentorship as it stands now, with why the two were matched."""
+        m = (
+            mentorships_of(self.request.user)
+            .prefetch_related(
+                Prefetch("check_ins", queryset=CheckIn.objects.select_related("author"))
+            )
+            .get(pk=m.pk)
         )
+        me = m.profile_of(self.request.user)
+        context = mentorship_context(self.request, [m])
+        if m.other_side(me) is not None:
+            context["explanation"] = suggestions.explain_pair(
+                mentee=m.mentee, mentor=m.mentor, viewer=me
+            )
+        return Response(MentorshipDetailSerializer(m, context=context).data)
 
     @extend_schema(
         request=None, responses=MentorshipDetailSerializer, summary="Withdraw my request"

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from api.models import Token
-from matching import lifecycle, services
+from matching import suggestions
 from matching.models import Suggestion
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
@@ -57,8 +57,8 @@ def world(program):
     mentee = ProfileFactory(program=program, goals=["networking"], bio="My own words")
     mentor = MentorFactory(program=program, goals=["networking"])
     spare = MentorFactory(program=program, goals=["networking"])
-    services.refresh_profile(profile_id=mentee.pk)
-    asked = lifecycle.request_mentor(
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    asked = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="Hello"
     )
     listed = Suggestion.objects.get(mentee=mentee, mentor=spare)
@@ -112,7 +112,8 @@ def staff_endpoints(w) -> list[tuple[str, str, dict | None]]:
 
 def state(w) -> tuple:
     """Everything an endpoint could change, to show that nothing did."""
-    from matching.models import CheckIn, MatchingRun
+    from matching.models import MatchingRun
+    from mentorships.models import CheckIn
 
     w.m.refresh_from_db()
     w.listed.refresh_from_db()

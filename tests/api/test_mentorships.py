@@ -3,8 +3,10 @@ as the pages, so the same rules; a refusal is a 409 that changes nothing."""
 
 import pytest
 
-from matching import lifecycle
-from matching.models import CheckIn, Mentorship, Suggestion
+from matching import suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import CheckIn, Mentorship
 from tests.api.conftest import bearer, call
 from tests.factories import MentorFactory, ProfileFactory
 
@@ -86,9 +88,8 @@ def test_a_fourth_open_request_is_refused(program):
     mentee = ProfileFactory(program=program, goals=["networking"])
     for _ in range(4):
         MentorFactory(program=program, goals=["networking"])
-    from matching import services
 
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     client = bearer(mentee.user)
     listed = list(Suggestion.objects.for_mentee(mentee).listed())
     for s in listed[:3]:

@@ -3,8 +3,9 @@ staff read them only with the permission, on request, and on record."""
 
 import pytest
 
-from matching import lifecycle, services
+from matching import suggestions
 from matching.models import Suggestion
+from mentorships import lifecycle
 from profiles.models import SensitiveAccess
 from tests.api.conftest import bearer, call
 from tests.factories import MentorFactory, ProfileFactory, tags
@@ -21,7 +22,7 @@ def pair(program):
     mentor = MentorFactory(program=program, goals=["networking"], heritage_note="Manila-born")
     for person in (mentee, mentor):
         person.background.set(tags("heritage", "filipino"))
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
@@ -50,7 +51,7 @@ def test_a_private_background_is_neither_shown_nor_named_in_reasons(pair):
 def test_a_background_shared_with_the_program_is_shown_and_named(pair):
     mentee, mentor = pair
     set_visibility(mentor, "program")
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     suggestion = suggested_mentor(mentee)
     assert suggestion["mentor"]["background"] == {
         "answers": [FILIPINO],
@@ -62,7 +63,7 @@ def test_a_background_shared_with_the_program_is_shown_and_named(pair):
 def test_a_mentees_matches_only_background_reaches_the_mentor_once_asked(pair):
     mentee, mentor = pair
     set_visibility(mentee, "matches")
-    m = lifecycle.request_mentor(
+    m = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message=""
     )
     assert mentorship_other(mentor.user, m)["background"]["answers"] == [FILIPINO]
@@ -74,7 +75,7 @@ def test_a_mentors_matches_only_background_reaches_the_mentee_once_paired(pair):
     mentee, mentor = pair
     set_visibility(mentor, "matches")
     assert suggested_mentor(mentee)["mentor"]["background"] is None
-    m = lifecycle.request_mentor(
+    m = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message=""
     )
     assert mentorship_other(mentee.user, m)["background"] is None
@@ -84,7 +85,7 @@ def test_a_mentors_matches_only_background_reaches_the_mentee_once_paired(pair):
 
 def test_matching_only_stays_hidden_even_from_the_paired_side(pair):
     mentee, mentor = pair
-    m = lifecycle.request_mentor(
+    m = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message=""
     )
     lifecycle.accept(mentorship=m)
@@ -121,7 +122,7 @@ def test_the_csv_export_has_background_columns_only_with_the_permission(
     pair, sensitive_staff, program
 ):
     mentee, mentor = pair
-    lifecycle.request_mentor(
+    suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message=""
     )
     url = f"/admin/programs/{program.slug}/matches.csv"

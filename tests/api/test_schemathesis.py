@@ -28,8 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from api.models import Token
-from matching import assigning, lifecycle, services
+from matching import assigning, suggestions
 from matching.models import Suggestion
+from mentorships import lifecycle
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -86,10 +87,10 @@ def world(settings, program):
     spares = [MentorFactory(program=program, goals=["networking"]) for _ in range(2)]
     others = [ProfileFactory(program=program, goals=["networking"]) for _ in range(4)]
     for person in (mentee, *others):
-        services.refresh_profile(profile_id=person.pk)
+        suggestions.refresh_profile(profile_id=person.pk)
 
     def ask(who, whom):
-        return lifecycle.request_mentor(
+        return suggestions.request_mentor(
             suggestion=Suggestion.objects.get(mentee=who, mentor=whom), message="Hello"
         )
 

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
-from matching import assigning, exports, services
-from matching.models import MatchingRun, Mentorship
+from matching import assigning, exports, rescoring
+from matching.models import MatchingRun
+from mentorships.models import Mentorship
 from tests.api.conftest import bearer, call
 from tests.factories import MentorFactory, ProfileFactory, ProgramFactory
 
@@ -123,7 +124,7 @@ def test_an_unfinished_or_scoring_run_has_nothing_to_commit(admin, cohort, progr
     queued = assigning.start(program=program, queue=False)
     response = call(admin, "post", url(program, f"runs/{queued.pk}/commit/"))
     assert "still working" in response.json()["error"]["message"]
-    rescore = services.start_rescore(program=program)
+    rescore = rescoring.start_rescore(program=program)
     response = call(admin, "post", url(program, f"runs/{rescore.pk}/commit/"))
     assert (
         response.status_code == 409

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dashboard.models import ImportJob
-from matching.models import Mentorship
+from mentorships.models import Mentorship
 from profiles.models import Profile
 from tests.conftest import login, wait_for
 from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags

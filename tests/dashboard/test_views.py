@@ -8,8 +8,11 @@ from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 
-from matching import assigning, lifecycle, services
-from matching.models import AssignmentPair, MatchingRun, Mentorship
+from matching import assigning, rescoring, suggestions
+from matching.models import AssignmentPair, MatchingRun
+from mentorships import lifecycle
+from mentorships.exceptions import Refused
+from mentorships.models import Mentorship
 from profiles.models import Program
 from tests.conftest import login
 from tests.dashboard.helpers import proposal
@@ -180,9 +183,9 @@ def test_commit_skips_a_pair_whose_mentor_filled_up_meanwhile(program, cohort):
 def test_a_proposal_commits_once(program, cohort):
     run = proposal(program)
     assigning.commit(run=run, user=None)
-    with pytest.raises(lifecycle.Refused):
+    with pytest.raises(Refused):
         assigning.commit(run=run, user=None)
-    with pytest.raises(lifecycle.Refused):
+    with pytest.raises(Refused):
         assigning.discard(run=run)
 
 
@@ -246,7 +249,7 @@ def test_a_commit_that_keeps_failing_leaves_the_proposal_as_it_was(program, coho
         return real_match(**kwargs)
 
     monkeypatch.setattr(lifecycle, "match", always_deadlocks_after_two)
-    with pytest.raises(lifecycle.Refused, match="nothing was changed"):
+    with pytest.raises(Refused, match="nothing was changed"):
         assigning.commit(run=run, user=None)
     run.refresh_from_db()
     assert run.committed_at is None
@@ -262,7 +265,7 @@ def test_a_background_commit_that_fails_says_why_and_can_be_tried_again(
     run = proposal(program)
 
     def refuse(**kwargs):
-        raise lifecycle.Refused("The database was too busy: nothing was changed.")
+        raise Refused("The database was too busy: nothing was changed.")
 
     monkeypatch.setattr(assigning, "commit", refuse)
     with django_capture_on_commit_callbacks(execute=True):
@@ -279,9 +282,9 @@ def test_a_background_commit_that_fails_says_why_and_can_be_tried_again(
 def test_a_proposal_being_committed_is_neither_committed_twice_nor_discarded(program, cohort):
     run = proposal(program)
     assigning.request_commit(run=run, user=None)  # its task waits for the test's commit
-    with pytest.raises(lifecycle.Refused, match="being committed"):
+    with pytest.raises(Refused, match="being committed"):
         assigning.request_commit(run=run, user=None)
-    with pytest.raises(lifecycle.Refused):
+    with pytest.raises(Refused):
         assigning.discard(run=run)
 
 
@@ -382,7 +385,7 @@ def test_bad_settings_save_nothing(staff_client, program, changes):
 
 def test_a_manual_match_pairs_them_and_tells_both(staff_client, program, cohort, mailoutbox):
     mentees, mentors = cohort
-    services.refresh_profile(profile_id=mentees[0].pk)
+    suggestions.refresh_profile(profile_id=mentees[0].pk)
     url = reverse("dashboard:manual_match", args=[program.slug, mentees[0].pk])
     staff_client.post(url, {"mentor": mentors[0].pk})
     m = Mentorship.objects.get(mentee=mentees[0])
@@ -434,11 +437,11 @@ def test_comparing_two_rescores_says_what_moved(
     staff_client, program, cohort, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.start_rescore(program=program)
+        first = rescoring.start_rescore(program=program)
     program.weight_goals, program.min_score = 0, 0
     program.save()
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.start_rescore(program=program)
+        second = rescoring.start_rescore(program=program)
     response = staff_client.get(
         reverse("dashboard:runs", args=[program.slug]), {"a": first.pk, "b": second.pk}
     )
@@ -453,7 +456,7 @@ def test_comparing_a_rescore_with_an_assignment_is_refused(
     staff_client, program, cohort, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        score = services.start_rescore(program=program)
+        score = rescoring.start_rescore(program=program)
     assign = proposal(program)
     response = staff_client.get(
         reverse("dashboard:runs", args=[program.slug]), {"a": score.pk, "b": assign.pk}
@@ -473,7 +476,7 @@ def test_rematch_ends_a_flagged_mentorship(
         staff_client.post(reverse("dashboard:rematch", args=[program.slug, m.pk]))
     m.refresh_from_db()
     assert (m.status, m.ended_by) == ("ended", "admin")
-    assert services.Suggestion.objects.for_mentee(mentees[0]).listed().exists()
+    assert suggestions.Suggestion.objects.for_mentee(mentees[0]).listed().exists()
 
 
 def test_the_histogram_axis_counts_in_tens_from_zero(staff_client, program):

@@ -13,8 +13,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from matching import assigning, lifecycle, services
-from matching.models import Mentorship, Suggestion
+from matching import assigning, rescoring, suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import Mentorship
 from profiles.models import Program
 from profiles.taxonomy import STEPS
 from tests.e2e.conftest import ROOT, axe_violations, describe
@@ -137,7 +139,7 @@ def test_public_and_account_pages(browsing):
     audit.check(visitor, "password changed after reset")
 
     signed_in = browsing.page(UserFactory())
-    audit.visit(signed_in, reverse("home"), "home with no program yet")
+    audit.visit(signed_in, reverse("matching:home"), "home with no program yet")
     audit.visit(signed_in, reverse("profiles:join", args=["mentor"]), "join as a mentor")
     audit.visit(signed_in, reverse("account_change_password"), "change password")
     audit.visit(signed_in, reverse("account_email"), "email addresses")
@@ -177,13 +179,13 @@ def participants(program: Program) -> dict:
         "alone": ProfileFactory(program=other, goals=GOALS),
     }
     MentorFactory(program=other, user=people["ready"].user)  # a second role: home lists both
-    services.start_rescore(program=program)
+    rescoring.start_rescore(program=program)
     for mentee in ("ready", "waiting", "paired", "parted"):
-        services.refresh_profile(profile_id=people[mentee].pk)
+        suggestions.refresh_profile(profile_id=people[mentee].pk)
 
     def ask(mentee: str, mentor: str) -> Mentorship:
         suggestion = Suggestion.objects.get(mentee=people[mentee], mentor=people[mentor])
-        return lifecycle.request_mentor(
+        return suggestions.request_mentor(
             suggestion=suggestion, message="Could we talk about leading?"
         )
 
@@ -228,14 +230,14 @@ def test_participant_pages(browsing, default_program):
         )
 
     ready = browsing.page(people["ready"].user)
-    audit.visit(ready, reverse("home"), "home with two roles")
+    audit.visit(ready, reverse("matching:home"), "home with two roles")
     audit.visit(ready, home(people["ready"]), "mentee home with suggestions")
     ready.get_by_text(re.compile("^Request ")).first.click()
     ready.get_by_text("Not for me").first.click()
     audit.check(ready, "mentee home, request and hide forms open")
     audit.visit(ready, reverse("profiles:profile", args=[people["ready"].pk]), "your answers")
 
-    cache.set(services.refreshing_key(people["scoring"].pk), True, 600)
+    cache.set(suggestions.refreshing_key(people["scoring"].pk), True, 600)
     scoring = browsing.page(people["scoring"].user)
     audit.visit(scoring, home(people["scoring"]), "mentee home while scoring")
     audit.visit(

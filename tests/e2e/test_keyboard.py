@@ -6,8 +6,10 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from matching import lifecycle, services
-from matching.models import Mentorship, Suggestion
+from matching import suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import Mentorship
 from profiles.models import Profile
 from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory
 
@@ -149,7 +151,7 @@ def suggested(default_program):
     mentor = MentorFactory(program=default_program, display_name="Kwame Mensah", goals=GOALS)
     MentorFactory(program=default_program, display_name="Sofia Rossi", goals=GOALS[:2])
     mentee = ProfileFactory(program=default_program, display_name="Amina Yusuf", goals=GOALS)
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
@@ -189,7 +191,7 @@ def test_hiding_a_suggestion_by_keyboard(browsing, suggested):
 def test_accepting_a_request_by_keyboard(browsing, suggested):
     mentee, mentor = suggested
     suggestion = Suggestion.objects.get(mentee=mentee, mentor=mentor)
-    lifecycle.request_mentor(suggestion=suggestion, message="Hello!")
+    suggestions.request_mentor(suggestion=suggestion, message="Hello!")
     page = browsing.page(mentor.user)
     page.goto(f"/p/{mentor.pk}/")
     tab_and_press(page, page.get_by_role("button", name="Accept Amina Yusuf"))
@@ -209,12 +211,12 @@ def test_starting_a_rescore_by_keyboard(browsing, suggested, default_program):
 
 def test_every_control_of_the_main_pages_is_reachable_by_tab(browsing, suggested, default_program):
     mentee, mentor = suggested
-    lifecycle.request_mentor(
+    suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="Hello!"
     )
     other = ProfileFactory(program=default_program, goals=GOALS)
-    services.refresh_profile(profile_id=other.pk)
-    paired = lifecycle.request_mentor(
+    suggestions.refresh_profile(profile_id=other.pk)
+    paired = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=other, mentor=mentor), message="Hi"
     )
     lifecycle.accept(mentorship=paired)

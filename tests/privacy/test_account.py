@@ -7,8 +7,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from matching import lifecycle, services
-from matching.models import Mentorship, Suggestion
+from matching import suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import Mentorship
 from privacy.models import DataExport
 from profiles.models import Profile, SensitiveAccess, User
 from tests.conftest import login
@@ -40,8 +42,8 @@ def test_the_privacy_page_is_public(client):
 def test_an_export_holds_everything_stored_about_me(
     client, mentee, mentor, django_capture_on_commit_callbacks
 ):
-    services.refresh_profile(profile_id=mentee.pk)
-    lifecycle.request_mentor(
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee), message="Hello Grace"
     )
     login(client, mentee.user)
@@ -98,8 +100,10 @@ def test_deleting_needs_the_password_and_the_word(client, mentee, data, error):
 
 
 def test_deleting_an_account(client, program, mentee, mentor, django_capture_on_commit_callbacks):
-    services.refresh_profile(profile_id=mentee.pk)
-    pair = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="Hi")
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    pair = suggestions.request_mentor(
+        suggestion=Suggestion.objects.get(mentee=mentee), message="Hi"
+    )
     lifecycle.accept(mentorship=pair)
     past = Mentorship.objects.create(
         program=program,
@@ -123,18 +127,20 @@ def test_deleting_an_account(client, program, mentee, mentor, django_capture_on_
     past.refresh_from_db()
     assert (pair.status, pair.mentee_id) == ("ended", None)  # ended, and anonymised
     assert past.mentee_id is None and past.mentor_id is not None
-    assert other_device.get(reverse("home")).status_code == 302  # signed out everywhere
+    assert other_device.get(reverse("matching:home")).status_code == 302  # signed out everywhere
     login(client, mentor.user)
-    assert client.get(reverse("matching:mentorship", args=[pair.pk])).status_code == 200
+    assert client.get(reverse("mentorships:detail", args=[pair.pk])).status_code == 200
     assert (
         b"a member who has left Kindred"
-        in client.get(reverse("matching:mentorship", args=[pair.pk])).content
+        in client.get(reverse("mentorships:detail", args=[pair.pk])).content
     )
 
 
 def test_a_waiting_request_is_withdrawn_when_the_mentee_leaves(client, mentee, mentor):
-    services.refresh_profile(profile_id=mentee.pk)
-    pair = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="Hi")
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    pair = suggestions.request_mentor(
+        suggestion=Suggestion.objects.get(mentee=mentee), message="Hi"
+    )
     login(client, mentee.user)
     client.post(reverse("privacy:delete_account"), {"password": PASSWORD, "confirm": "DELETE"})
     pair.refresh_from_db()
@@ -147,7 +153,7 @@ def test_withdrawing_consent_rescores_at_once(
     mentor.background.set(tags("heritage", "korean"))
     mentor.background_visibility = "program"
     mentor.save()
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     assert any("Korean" in r for r in Suggestion.objects.get(mentee=mentee).reasons)
     login(client, mentee.user)
     with django_capture_on_commit_callbacks(execute=True):

@@ -1,4 +1,4 @@
-"""Each sensitive answer is shown only where its owner allowed (SPEC §7).
+"""Each sensitive answer is shown only where its owner allowed (docs/security.md).
 
 One mentee and one mentor, each with a background answer and a note in their
 own words, are looked at from every place a profile appears, for each choice
@@ -12,8 +12,10 @@ from django.contrib.auth.models import Permission
 from django.core import mail
 from django.urls import reverse
 
-from matching import exports, lifecycle, services
-from matching.models import Mentorship, Suggestion
+from matching import exports, suggestions
+from matching.models import Suggestion
+from mentorships import lifecycle
+from mentorships.models import Mentorship
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
 
@@ -38,7 +40,7 @@ def people(program, mentee_visibility: str, mentor_visibility: str):
     )
     mentee.background.set(tags("heritage", "filipino"))
     mentor.background.set(tags("heritage", "vietnamese"))
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
@@ -68,7 +70,7 @@ def test_a_mentors_answers_on_a_mentees_suggestions(client, program, visibility)
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 def test_a_mentees_answers_on_the_request_the_mentor_reads(client, program, visibility):
     mentee, mentor = people(program, visibility, "matching")
-    lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
+    suggestions.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
     html = page(client, mentor.user, reverse("matching:profile_home", args=[mentor.pk]))
     # "my matches" includes the mentors a mentee asks
     assert shows(html, MENTEE_SECRET, MENTEE_NOTE) == (visibility in ("matches", "program"))
@@ -78,12 +80,12 @@ def test_a_mentees_answers_on_the_request_the_mentor_reads(client, program, visi
 @pytest.mark.parametrize("stage", ["requested", "accepted", "ended"])
 def test_each_sides_answers_on_the_mentorship_page(client, program, visibility, stage):
     mentee, mentor = people(program, visibility, visibility)
-    m = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
+    m = suggestions.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
     if stage != "requested":
         lifecycle.accept(mentorship=m)
     if stage == "ended":
         lifecycle.end(mentorship=m, by=mentee, reason="no_time")
-    url = reverse("matching:mentorship", args=[m.pk])
+    url = reverse("mentorships:detail", args=[m.pk])
     paired = stage == "accepted"
     mentee_seen_by_mentor = visibility == "program" or (
         visibility == "matches" and stage != "ended"
@@ -100,7 +102,7 @@ def test_each_sides_answers_on_the_mentorship_page(client, program, visibility, 
 @pytest.mark.parametrize("visibility", VISIBILITIES)
 def test_nobody_outside_the_pair_sees_them_on_a_page(client, program, visibility):
     mentee, _mentor = people(program, visibility, visibility)
-    m = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
+    m = suggestions.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
     lifecycle.accept(mentorship=m)
     for outsider in (
         ProfileFactory(program=program).user,
@@ -108,7 +110,7 @@ def test_nobody_outside_the_pair_sees_them_on_a_page(client, program, visibility
         UserFactory(is_staff=True),
     ):
         login(client, outsider)
-        for url in (reverse("matching:mentorship", args=[m.pk]), reverse("home")):
+        for url in (reverse("mentorships:detail", args=[m.pk]), reverse("matching:home")):
             html = client.get(url, follow=True).content.decode()
             assert (
                 MENTEE_SECRET not in html and MENTOR_SECRET not in html and MENTEE_NOTE not in html
@@ -123,7 +125,7 @@ def test_reasons_name_a_private_answer_only_when_shared_with_the_program(
     mentor = MentorFactory(program=program, goals=["networking"], background_visibility=visibility)
     for person in (mentee, mentor):
         person.background.set(tags("heritage", "korean"))
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     reasons = " ".join(Suggestion.objects.get(mentee=mentee).reasons)
     assert ("Korean" in reasons) == (visibility == "program")
 
@@ -159,7 +161,9 @@ def _export(program, include_sensitive: bool) -> str:
 def test_emails_never_carry_background_answers(client, program, django_capture_on_commit_callbacks):
     mentee, mentor = people(program, "program", "program")
     with django_capture_on_commit_callbacks(execute=True):
-        m = lifecycle.request_mentor(suggestion=Suggestion.objects.get(mentee=mentee), message="hi")
+        m = suggestions.request_mentor(
+            suggestion=Suggestion.objects.get(mentee=mentee), message="hi"
+        )
     with django_capture_on_commit_callbacks(execute=True):
         lifecycle.accept(mentorship=m)
     with django_capture_on_commit_callbacks(execute=True):

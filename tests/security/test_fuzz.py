@@ -6,8 +6,10 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching import lifecycle, services
-from matching.models import CheckIn, MatchingRun, Mentorship, Suggestion
+from matching import suggestions
+from matching.models import MatchingRun, Suggestion
+from mentorships import lifecycle
+from mentorships.models import CheckIn, Mentorship
 from profiles.forms import step_form
 from profiles.models import Profile, Program
 from profiles.taxonomy import STEPS
@@ -70,7 +72,7 @@ def snapshot(profile: Profile) -> tuple:
 def people(program, client):
     mentee = ProfileFactory(program=program, goals=["networking"])
     mentor = MentorFactory(program=program, goals=["networking"])
-    services.refresh_profile(profile_id=mentee.pk)
+    suggestions.refresh_profile(profile_id=mentee.pk)
     return mentee, mentor
 
 
@@ -135,7 +137,7 @@ def test_suggestion_actions_survive_hostile_input(client, people, name, fields):
 
 def test_mentor_actions_survive_hostile_input(client, people):
     mentee, mentor = people
-    m = lifecycle.request_mentor(
+    m = suggestions.request_mentor(
         suggestion=Suggestion.objects.for_mentee(mentee).first(), message=SCRIPT
     )
     login(client, mentor.user)
@@ -164,7 +166,7 @@ def test_mentor_actions_survive_hostile_input(client, people):
 
 def test_mentorship_actions_survive_hostile_input(client, people):
     mentee, _mentor = people
-    m = lifecycle.request_mentor(
+    m = suggestions.request_mentor(
         suggestion=Suggestion.objects.for_mentee(mentee).first(), message="hi"
     )
     lifecycle.accept(mentorship=m)
@@ -174,7 +176,7 @@ def test_mentorship_actions_survive_hostile_input(client, people):
     @given(form_data(["rating", "note"]))
     def check(data):
         count = CheckIn.objects.count()
-        assert client.post(reverse("matching:check_in", args=[m.pk]), data).status_code == 302
+        assert client.post(reverse("mentorships:check_in", args=[m.pk]), data).status_code == 302
         added = CheckIn.objects.count() - count
         assert added in (0, 1)
         if added:
@@ -182,7 +184,7 @@ def test_mentorship_actions_survive_hostile_input(client, people):
 
     check()
     CheckIn.objects.create(mentorship=m, author=mentee, rating=3, note=SCRIPT)
-    page = client.get(reverse("matching:mentorship", args=[m.pk]))
+    page = client.get(reverse("mentorships:detail", args=[m.pk]))
     assert page.status_code == 200 and SCRIPT.encode() not in page.content
 
 

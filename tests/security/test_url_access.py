@@ -8,7 +8,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from dashboard.models import ImportJob
-from matching import lifecycle, services
+from matching import suggestions
 from matching.models import MatchingRun, Suggestion
 from privacy.models import DataExport
 from tests.conftest import login
@@ -62,7 +62,7 @@ TABLE = {
     "account_change_password": ("get", {}, SIGNED_IN),
     "account_set_password": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
     "usersessions_list": ("get", {}, SIGNED_IN),
-    "home": (
+    "matching:home": (
         "get",
         {},
         {**ok("staff"), **dict.fromkeys(["mentee", "other_mentee", "mentor", "other_mentor"], 302)},
@@ -99,10 +99,18 @@ TABLE = {
         ok("mentor", code=302),
     ),
     "matching:availability": ("post", {"pk": "@mentor"}, ok("mentor", code=302)),
-    "matching:mentorship": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
-    "matching:check_in": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
-    "matching:mark_met": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
-    "matching:end": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
+    "mentorships:detail": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+    "mentorships:check_in": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:mark_met": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:end": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
     "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
@@ -221,8 +229,8 @@ def world(program):
         MentorFactory(program=program, goals=["networking"]) for _ in range(2)
     )
     other_mentor = MentorFactory(program=program, goals=["leadership"])
-    services.refresh_profile(profile_id=mentee.pk)
-    request = lifecycle.request_mentor(
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    request = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="hello"
     )
     ids = {

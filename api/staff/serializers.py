@@ -1,0 +1,206 @@
+"""What the staff endpoints read and write: programs with their figures,
+participants, runs and matches."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from dashboard.forms import AssignForm
+from matching.models import AssignmentPair, MatchingRun
+from mentorships.models import Mentorship
+from profiles.models import Profile, Program
+from profiles.taxonomy import Role
+
+from ..forms import form_serializer
+from ..serializers import DEPARTED, MATCH_FIELDS, PersonSerializer, SharedBackgroundSerializer
+
+AssignInput = form_serializer(AssignForm, "AssignInput", "How to choose the pairs.")
+
+
+class WeightsSerializer(serializers.Serializer):
+    goals = serializers.IntegerField()
+    background = serializers.IntegerField()
+    values = serializers.IntegerField()
+    experience = serializers.IntegerField()
+    logistics = serializers.IntegerField()
+
+
+class ProgramSerializer(serializers.ModelSerializer):
+    weights = serializers.SerializerMethodField()
+    mentors = serializers.IntegerField(help_text="Mentor profiles, finished or not.")
+    mentees = serializers.IntegerField(help_text="Mentee profiles, finished or not.")
+
+    class Meta:
+        model = Program
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "description",
+            "signup_open",
+            "require_common_language",
+            "default_capacity",
+            "suggestions_per_mentee",
+            "min_score",
+            "weights",
+            "mentors",
+            "mentees",
+            "created_at",
+        ]
+
+    @extend_schema_field(WeightsSerializer)
+    def get_weights(self, program: Program) -> dict:
+        return program.weights()
+
+
+class HealthSerializer(serializers.Serializer):
+    """The dashboard's headline figures."""
+
+    mentors = serializers.IntegerField(help_text="Ready mentors.")
+    mentees = serializers.IntegerField(help_text="Ready mentees.")
+    unfinished = serializers.IntegerField()
+    paused = serializers.IntegerField()
+    matched = serializers.IntegerField()
+    matched_share = serializers.IntegerField(allow_null=True)
+    median_days_to_match = serializers.FloatField(allow_null=True)
+    full_count = serializers.IntegerField()
+    idle_count = serializers.IntegerField()
+    stalled_count = serializers.IntegerField()
+    busiest_share = serializers.IntegerField(allow_null=True)
+
+
+class ProgramDetailSerializer(ProgramSerializer):
+    health = serializers.SerializerMethodField()
+
+    class Meta(ProgramSerializer.Meta):
+        fields = [*ProgramSerializer.Meta.fields, "health"]
+
+    @extend_schema_field(HealthSerializer(allow_null=True))
+    def get_health(self, program: Program) -> dict | None:
+        """The dashboard's kept figures (null while the first are worked out)."""
+        health = self.context.get("health")
+        return HealthSerializer(health).data if health is not None else None
+
+
+class ParticipantSerializer(PersonSerializer):
+    """A participant, for staff. ``background`` is null unless the caller holds
+    ``profiles.view_sensitive_answers`` and asked for it (``sensitive=true``)."""
+
+    email = serializers.EmailField(source="user.email")
+    places_taken = serializers.IntegerField(
+        help_text="Accepted or active mentorships (a mentor's capacity counts these)."
+    )
+
+    class Meta(PersonSerializer.Meta):
+        fields = [
+            *PersonSerializer.Meta.fields,
+            "email",
+            "display_name",
+            "is_ready",
+            "is_paused",
+            "capacity",
+            "places_taken",
+            "created_at",
+            "updated_at",
+        ]
+
+
+class SensitiveFilterSerializer(serializers.Serializer):
+    sensitive = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Include background answers; needs profiles.view_sensitive_answers.",
+    )
+
+
+class ParticipantFilterSerializer(SensitiveFilterSerializer):
+    role = serializers.ChoiceField(choices=Role.choices, required=False)
+    ready = serializers.BooleanField(required=False, allow_null=True, default=None)
+    paused = serializers.BooleanField(required=False, allow_null=True, default=None)
+
+
+class RunSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField()
+    seconds = serializers.FloatField(allow_null=True)
+    created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
+    weights = serializers.DictField(
+        child=serializers.IntegerField(), help_text="The weights it ran with, by component."
+    )
+    settings = serializers.DictField()
+    summary = serializers.DictField()
+
+    class Meta:
+        model = MatchingRun
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "total",
+            "done",
+            "percent",
+            "chunks_total",
+            "chunks_done",
+            "weights",
+            "settings",
+            "summary",
+            "error",
+            "created_by",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "seconds",
+            "committed_at",
+            "discarded_at",
+        ]
+
+
+class NamedSerializer(serializers.ModelSerializer):
+    name = serializers.CharField()
+
+    class Meta:
+        model = Profile
+        fields = ["id", "name"]
+
+
+class PairSerializer(serializers.ModelSerializer):
+    mentee = NamedSerializer()
+    mentor = NamedSerializer()
+    reasons = serializers.ListField(child=serializers.CharField())
+
+    class Meta:
+        model = AssignmentPair
+        fields = ["id", "mentee", "mentor", "score", "reasons", "outcome", "note"]
+
+
+class MatchSideSerializer(serializers.Serializer):
+    id = serializers.IntegerField(allow_null=True)
+    name = serializers.CharField()
+    email = serializers.EmailField(allow_blank=True)
+    background = SharedBackgroundSerializer(allow_null=True)
+
+    def to_representation(self, person: Profile | None) -> dict:
+        if person is None:
+            return {"id": None, "name": DEPARTED, "email": "", "background": None}
+        sensitive = self.context.get("sensitive", False)
+        return {
+            "id": person.pk,
+            "name": person.name,
+            "email": person.user.email,
+            "background": SharedBackgroundSerializer(person).data if sensitive else None,
+        }
+
+
+class MatchSerializer(serializers.ModelSerializer):
+    """A mentorship of the program, for staff (the CSV export's rows)."""
+
+    mentee = MatchSideSerializer()
+    mentor = MatchSideSerializer()
+
+    class Meta:
+        model = Mentorship
+        fields = ["id", "mentee", "mentor", *MATCH_FIELDS, "health"]
+
+
+class MatchFilterSerializer(SensitiveFilterSerializer):
+    status = serializers.ChoiceField(choices=Mentorship.Status.choices, required=False)
