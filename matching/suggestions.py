@@ -342,8 +342,11 @@ def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
         if refresh:
             queue_refresh(m.mentor_id)
     else:
-        if event == Event.WITHDRAWN:
-            pair.filter(status=Suggestion.Status.REQUESTED).delete()
+        # The request or mentorship closed, however it did: its suggestion row no
+        # longer stands for it. A decline or a past mentorship still keeps the two
+        # apart (Mentorship.objects.blocked_pairs); a request that closed unanswered,
+        # withdrawn or overtaken by another acceptance leaves them free.
+        pair.filter(status=Suggestion.Status.REQUESTED).delete()
         for profile_id in (m.mentee_id, m.mentor_id):
             if profile_id is not None:
                 queue_refresh(profile_id)

@@ -41,7 +41,8 @@ f = figures.fairness(program)
 print(json.dumps({
     "mentors": h["mentors"], "mentees": h["mentees"], "matched": h["matched"],
     "waiting": len(h["waiting"]), "full": len(h["full_mentors"]), "idle": len(h["idle_mentors"]),
-    "full_count": h["full_count"], "idle_count": h["idle_count"], "everyone": f["everyone"]["people"],
+    "full_count": h["full_count"], "idle_count": h["idle_count"],
+    "everyone": f["everyone"]["people"],
 }))
 """
 

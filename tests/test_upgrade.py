@@ -97,3 +97,30 @@ def migrator(migrator_factory):
     m = migrator_factory()
     yield m
     m.reset()
+
+
+def test_the_upgrade_frees_pairs_whose_request_closed(migrator):
+    migrator.apply_initial_migration(("matching", "0008_mentorships_and_emails_move_out"))
+    apps = migrator.apply_tested_migration(
+        ("matching", "0008_mentorships_and_emails_move_out")
+    ).apps
+    user = apps.get_model("profiles", "User")
+    program = apps.get_model("profiles", "Program").objects.get(slug="default")
+    profile = apps.get_model("profiles", "Profile")
+    mentorship = apps.get_model("mentorships", "Mentorship")
+    suggestion = apps.get_model("matching", "Suggestion")
+    people = [user.objects.create(email=f"q{i}@example.org") for i in range(3)]
+    mentee = profile.objects.create(user=people[0], program=program, role="mentee")
+    waiting, overtaken = (
+        profile.objects.create(user=u, program=program, role="mentor") for u in people[1:]
+    )
+    mentorship.objects.create(program=program, mentee=mentee, mentor=waiting)
+    mentorship.objects.create(program=program, mentee=mentee, mentor=overtaken, status="withdrawn")
+    for mentor in (waiting, overtaken):
+        suggestion.objects.create(
+            program=program, mentee=mentee, mentor=mentor, score=50, status="requested"
+        )
+
+    apps = migrator.apply_tested_migration(("matching", "0009_free_pairs_of_closed_requests")).apps
+    left = apps.get_model("matching", "Suggestion").objects.values_list("mentor_id", flat=True)
+    assert list(left) == [waiting.pk]
