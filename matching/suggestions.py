@@ -19,6 +19,7 @@ from django.db.models import Count, Min, Q
 from django.utils import timezone
 
 from mentorships import lifecycle
+from mentorships.exceptions import Refused
 from mentorships.models import Mentorship
 from mentorships.signals import Event
 from mentorships.visibility import can_see_background
@@ -275,7 +276,10 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
 
 
 def request_mentor(*, suggestion: Suggestion, message: str) -> Mentorship:
-    """The mentee asks the suggested mentor (the request keeps the pair's score)."""
+    """The mentee asks the suggested mentor (the request keeps the pair's score).
+    Asking again, from a second tab or a double click, is refused in words."""
+    if suggestion.status == Suggestion.Status.DISMISSED:
+        raise Refused(f"You hid {suggestion.mentor.name}: they are no longer suggested to you.")
     return lifecycle.request_mentor(
         mentee=suggestion.mentee, mentor=suggestion.mentor, message=message, score=suggestion.score
     )
@@ -283,9 +287,17 @@ def request_mentor(*, suggestion: Suggestion, message: str) -> Mentorship:
 
 @transaction.atomic
 def dismiss(*, suggestion: Suggestion, reason: str) -> None:
-    Suggestion.objects.filter(pk=suggestion.pk, status__in=Suggestion.LISTED).update(
-        status=Suggestion.Status.DISMISSED, dismiss_reason=reason, rank=None
-    )
+    """The mentee hides a suggested mentor for good."""
+    current = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    name = suggestion.mentor.name
+    if current is None or current.status == Suggestion.Status.DISMISSED:
+        raise Refused(f"{name} is already hidden.")
+    if current.status == Suggestion.Status.REQUESTED:
+        raise Refused(
+            f"You have asked {name} to mentor you: withdraw the request if you no longer want to."
+        )
+    current.status, current.dismiss_reason, current.rank = Suggestion.Status.DISMISSED, reason, None
+    current.save(update_fields=["status", "dismiss_reason", "rank", "updated_at"])
     queue_refresh(suggestion.mentee_id)
 
 

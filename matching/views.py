@@ -1,7 +1,8 @@
 """A person's home: a mentee's suggestions, a mentor's requests, and the
 actions taken from there."""
 
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -53,10 +54,28 @@ def suggestions_panel(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "matching/_suggestions.html", context)
 
 
+def _suggestion_of(profile: Profile, suggestion_id: int) -> Suggestion | None:
+    """One of the mentee's suggestions, in whatever state a second tab or a double
+    click finds it; None when a refresh has since replaced it. Another person's
+    suggestion is a 404."""
+    found = Suggestion.objects.select_related("mentee", "mentor").filter(pk=suggestion_id).first()
+    if found is not None and found.mentee_id != profile.pk:
+        raise Http404
+    return found
+
+
+def _replaced(request: HttpRequest, pk: int) -> HttpResponse:
+    messages.info(
+        request, "Your suggestions have changed since that page was opened: here they are."
+    )
+    return redirect("matching:profile_home", pk=pk)
+
+
 @require_POST
 def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     profile = own_profile(request, pk, role=Role.MENTEE)
-    suggestion = get_object_or_404(Suggestion.objects.listed(), pk=suggestion_id, mentee=profile)
+    if (suggestion := _suggestion_of(profile, suggestion_id)) is None:
+        return _replaced(request, pk)
     act(
         request,
         DismissForm(request.POST),
@@ -69,7 +88,8 @@ def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
 @require_POST
 def request_mentor(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     profile = own_profile(request, pk, role=Role.MENTEE)
-    suggestion = get_object_or_404(Suggestion.objects.listed(), pk=suggestion_id, mentee=profile)
+    if (suggestion := _suggestion_of(profile, suggestion_id)) is None:
+        return _replaced(request, pk)
     act(
         request,
         RequestForm(request.POST),

@@ -154,14 +154,16 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, GenericViewSet):
 
     lookup_value_converter = "int"
     serializer_class = SuggestionSerializer
-    refusable = {"ask"}
+    refusable = {"ask", "dismiss"}
 
     def get_queryset(self):
-        return (
-            Suggestion.objects.listed()
-            .filter(mentee__user=self.request.user)
-            .select_related("mentee", "mentor__industry")
-            .prefetch_related(*person_prefetch("mentor"))
+        mine = Suggestion.objects.filter(mentee__user=self.request.user)
+        if self.action == "retrieve":
+            mine = mine.listed()
+        # Asking or hiding again (a retry, a second client) finds the suggestion
+        # in its new state and is refused in words: a 409, not a 404.
+        return mine.select_related("mentee", "mentor__industry").prefetch_related(
+            *person_prefetch("mentor")
         )
 
     def retrieve(self, request, pk=None):
