@@ -231,9 +231,15 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
     if not claimed:
         raise Refused("This proposal was already committed or discarded.")
     created = skipped = 0
-    for pair in AssignmentPair.objects.filter(
-        run=run, outcome=AssignmentPair.Outcome.PROPOSED
-    ).select_related("mentee", "mentor", "mentee__program"):
+    proposed = list(
+        AssignmentPair.objects.filter(run=run, outcome=AssignmentPair.Outcome.PROPOSED)
+        .select_related("mentee", "mentor", "mentee__program")
+        .order_by("pk")
+    )
+    lifecycle.lock_for_pairing(
+        mentee_ids=[p.mentee_id for p in proposed], mentor_ids=[p.mentor_id for p in proposed]
+    )
+    for pair in proposed:
         try:
             # Lists are re-ranked once at the end, not once per mentor: a worker
             # rewriting lists while this transaction pairs their mentees would

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from profiles.models import Profile, Program, User
 
-from . import scoring, suggestions
+from . import suggestions
 from .models import AssignmentPair, MatchingChunk, MatchingRun, Suggestion
 from .signals import program_moved
 
@@ -117,24 +117,18 @@ def score_chunk(*, run_id: int, index: int) -> None:
         status=MatchingRun.Status.RUNNING, started_at=now
     )
     features = suggestions.prepared(run.program_id)
-    rules = suggestions.rules_from(run.weights, run.settings, features)
     span = (chunk.first_mentee_id, chunk.last_mentee_id)
     ids = [int(i) for i in features.mentees.ids if span[0] <= i <= span[1]]
     try:
         with transaction.atomic():
             suggestions.refresh_mentees(
-                features=features,
-                rules=rules,
+                program_id=run.program_id,
+                weights=run.weights,
+                settings=run.settings,
                 mentee_ids=ids,
                 run=run,
                 scope=Q(program_id=run.program_id, mentee_id__gte=span[0], mentee_id__lte=span[1]),
-                # A run ignores the lists it replaces: each chunk counts its own
-                # lists as standing for the whole program's, so results do not
-                # depend on which chunk ran first.
-                exposure=scoring.Exposure(
-                    shown=np.zeros(len(features.mentors)),
-                    scale=max(run.total, 1) / max(len(ids), 1),
-                ),
+                exposure_scale=max(run.total, 1) / max(len(ids), 1),
             )
             claimed = (
                 MatchingChunk.objects.filter(pk=chunk.pk)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 
@@ -130,45 +130,106 @@ def exposure_elsewhere(features, mentee_ids) -> scoring.Exposure:
     return scoring.Exposure(shown=shown)
 
 
+def lock_lists(mentee_ids: list[int]) -> None:
+    """Make rewriting these mentees' lists exclusive until the transaction ends.
+
+    Their profile rows are locked in id order, as every transition locks a
+    mentee before a mentor (docs/architecture.md): two refreshes of one list
+    take turns, each computing from what the other committed, and a request,
+    an acceptance or a dismissal waits for a refresh of its mentee's list.
+    ``FOR NO KEY UPDATE`` leaves rows referring to the profile free to be written.
+    """
+    list(
+        Profile.objects.filter(pk__in=mentee_ids)
+        .order_by("pk")
+        .select_for_update(no_key=True)
+        .values_list("pk", flat=True)
+    )
+
+
+def _hold_mentors(features, mentor_ids: list[int]) -> list[int]:
+    """Hold these mentors as they are until the transaction ends (``FOR SHARE``:
+    a pause, an edit or an accept of one of them waits for this commit, and the
+    refresh it then queues sees this list), and say which of them have become
+    unavailable (paused, or full) since the arrays were read."""
+    if not mentor_ids or connection.vendor != "postgresql":
+        return []  # SQLite, the no-setup default, writes one transaction at a time
+    table = connection.ops.quote_name(Profile._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # The table name comes from model meta; the ids are a parameter.
+            f"SELECT id, is_paused, capacity FROM {table} WHERE id = ANY(%s)"  # noqa: S608  # nosec B608
+            " ORDER BY id FOR SHARE",
+            [sorted(mentor_ids)],
+        )
+        held = cursor.fetchall()
+    load = mentor_load(features.program_id)
+    return [
+        pk for pk, paused, capacity in held if paused or capacity - load.get(pk, (0, 0))[0] <= 0
+    ]
+
+
 def refresh_mentees(
     *,
-    features,
-    rules,
+    program_id: int,
+    weights: dict,
+    settings: dict,
     mentee_ids: Iterable[int],
     run=None,
     scope: Q | None = None,
-    exposure: scoring.Exposure | None = None,
+    exposure_scale: float | None = None,
 ):
     """Recompute the lists of these mentees. Mentees not ready for matching, or
-    already paired with a mentor, are out of the pool: their lists empty."""
+    already paired with a mentor, are out of the pool: their lists empty.
+
+    The lists are locked first and everything is read after (:func:`lock_lists`);
+    the mentors chosen are held and checked once more before a row is written,
+    so no list ever gains a mentor paused or filled meanwhile. A run passes
+    ``exposure_scale``: it ignores the lists it replaces and counts each chunk's
+    own as standing for the whole program's, so results do not depend on which
+    chunk ran first."""
     mentee_ids = sorted(set(mentee_ids))
-    paired = set(
-        Mentorship.objects.filter(
-            mentee_id__in=mentee_ids, status__in=Mentorship.PAIRED
-        ).values_list("mentee_id", flat=True)
-    )
-    rows = np.array(
-        [
-            features.mentee_row[i]
-            for i in mentee_ids
-            if i in features.mentee_row and i not in paired
-        ],
-        dtype=np.int64,
-    )
-    top = scoring.top_k(
-        features.mentees,
-        features.mentors,
-        rules,
-        rows=rows,
-        excluded=excluded_pairs(features, mentee_ids=mentee_ids),
-        exposure=exposure or exposure_elsewhere(features, mentee_ids),
-    )
-    found = lists.rows(features, top, features.explainer())
     with transaction.atomic():
+        lock_lists(mentee_ids)
+        features = prepared(program_id)
+        rules = rules_from(weights, settings, features)
+        paired = set(
+            Mentorship.objects.filter(
+                mentee_id__in=mentee_ids, status__in=Mentorship.PAIRED
+            ).values_list("mentee_id", flat=True)
+        )
+        rows = np.array(
+            [
+                features.mentee_row[i]
+                for i in mentee_ids
+                if i in features.mentee_row and i not in paired
+            ],
+            dtype=np.int64,
+        )
+        excluded = excluded_pairs(features, mentee_ids=mentee_ids)
+        if exposure_scale is None:
+            exposure = exposure_elsewhere(features, mentee_ids)
+        else:
+            exposure = scoring.Exposure(shown=np.zeros(len(features.mentors)), scale=exposure_scale)
+        while True:
+            top = scoring.top_k(
+                features.mentees,
+                features.mentors,
+                rules,
+                rows=rows,
+                excluded=excluded,
+                exposure=exposure,
+            )
+            chosen = np.unique(top.mentor_rows[top.mentor_rows >= 0])
+            gone = _hold_mentors(features, features.mentors.ids[chosen].tolist())
+            if not gone:
+                break
+            # Each pass rules out at least one more mentor, and those held stay as they are.
+            features.mentors.available[[features.mentor_row[pk] for pk in gone]] = False
         lists.replace(
             scope if scope is not None else Q(mentee_id__in=mentee_ids),
-            found,
-            program_id=features.program_id,
+            lists.rows(features, top, features.explainer()),
+            program_id=program_id,
             run_id=run.pk if run is not None else None,
         )
     return top
@@ -208,7 +269,10 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
         belongs = (length[rows] < rules.k) | (keys > lowest[rows])
         affected.update(features.mentees.ids[rows[belongs]].tolist())
     if affected:
-        refresh_mentees(features=features, rules=rules, mentee_ids=affected)
+        weights, settings = snapshot(Program.objects.get(pk=features.program_id))
+        refresh_mentees(
+            program_id=features.program_id, weights=weights, settings=settings, mentee_ids=affected
+        )
     return affected
 
 
@@ -218,14 +282,19 @@ def refresh_profile(*, profile_id: int) -> None:
     try:
         if profile is None:
             return
-        features = prepared(profile.program_id)
         weights, settings = snapshot(profile.program)
-        rules = rules_from(weights, settings, features)
         if profile.role == Role.MENTEE:
-            top = refresh_mentees(features=features, rules=rules, mentee_ids=[profile.pk])
+            top = refresh_mentees(
+                program_id=profile.program_id,
+                weights=weights,
+                settings=settings,
+                mentee_ids=[profile.pk],
+            )
             if (top.mentor_rows >= 0).any():
                 emails.suggestions_ready.delay_on_commit(profile.pk)
         else:
+            features = prepared(profile.program_id)
+            rules = rules_from(weights, settings, features)
             refresh_for_mentor(features=features, rules=rules, mentor_id=profile.pk)
     finally:
         cache.delete(refreshing_key(profile_id))

@@ -80,11 +80,45 @@ def withdraw(*, mentorship: Mentorship) -> None:
     _close(m, Status.WITHDRAWN, Event.WITHDRAWN)
 
 
+def _lock_pair(mentee_id: int | None, mentor_id: int | None) -> tuple[Profile, Profile]:
+    """Lock the mentee's row, then the mentor's: every transaction that pairs
+    people takes them in this order, so two of them wait for each other rather
+    than deadlock. A side that has left Kindred ends the transition."""
+    mentee = Profile.objects.select_for_update().filter(pk=mentee_id).first()
+    mentor = Profile.objects.select_for_update().filter(pk=mentor_id).first()
+    if mentee is None or mentor is None:
+        raise Refused("One of the two has left Kindred: this can no longer go ahead.")
+    return mentee, mentor
+
+
+def lock_for_pairing(*, mentee_ids: list[int], mentor_ids: list[int]) -> None:
+    """For a transaction that pairs many people (an auto-assignment's commit):
+    every mentee, then every mentor, each in id order, before the first pair."""
+    for ids in (mentee_ids, mentor_ids):
+        list(
+            Profile.objects.filter(pk__in=ids)
+            .order_by("pk")
+            .select_for_update()
+            .values_list("pk", flat=True)
+        )
+
+
+def _paired_meanwhile(mentee: Profile) -> Refused | None:
+    if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
+        return Refused(
+            f"{mentee.name} has just been matched with another mentor, so this request is closed."
+        )
+    return None
+
+
 @transaction.atomic
 def accept(*, mentorship: Mentorship) -> Mentorship:
-    """The mentor says yes. The mentor's row is locked first, so accepts for one
-    mentor happen one at a time and capacity holds under any concurrency."""
-    mentor = Profile.objects.select_for_update().get(pk=mentorship.mentor_id)
+    """The mentor says yes. The mentee's row, then the mentor's, are locked
+    first: accepts of one mentee, or for one mentor, happen one at a time, so a
+    mentee gets one mentor and capacity holds under any concurrency."""
+    mentee, mentor = _lock_pair(mentorship.mentee_id, mentorship.mentor_id)
+    if refused := _paired_meanwhile(mentee):
+        raise refused
     taken = places_taken(mentor)
     if taken >= mentor.capacity:
         raise MentorFull(
@@ -94,8 +128,6 @@ def accept(*, mentorship: Mentorship) -> Mentorship:
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status != Status.REQUESTED:
         raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
-    if Mentorship.objects.filter(mentee_id=m.mentee_id, status__in=Mentorship.PAIRED).exists():
-        raise Refused("This mentee has just been paired with another mentor.")
     now = timezone.now()
     m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
     m.save(update_fields=["status", "decided_at", "started_at"])
@@ -207,11 +239,11 @@ def match(
     waiting request to this mentor becomes the accepted mentorship. Without
     ``refresh`` the caller re-scores the program itself once it is done.
     """
-    mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
-    if places_taken(mentor) >= mentor.capacity:
-        raise MentorFull(f"{mentor.name} is full: capacity {mentor.capacity} is taken.")
+    mentee, mentor = _lock_pair(mentee.pk, mentor.pk)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
         raise Refused(f"{mentee.name} already has a mentor.")
+    if places_taken(mentor) >= mentor.capacity:
+        raise MentorFull(f"{mentor.name} is full: capacity {mentor.capacity} is taken.")
     now = timezone.now()
     m = Mentorship.objects.select_for_update().filter(
         mentee=mentee, mentor=mentor, status=Status.REQUESTED

@@ -84,13 +84,14 @@ class Worker:
     """``celery -A config worker`` in its own process group, so SIGKILL to the
     group takes the parent and its pool child together."""
 
-    def __init__(self, name: str, env: dict, log: Path):
+    def __init__(self, name: str, env: dict, log: Path, concurrency: int = 1):
         self.name, self.env, self.log = name, env, log
+        self.concurrency = concurrency
         self.process: subprocess.Popen | None = None
 
     def start(self) -> Worker:
         args = (
-            f"-m celery -A config worker --pool prefork --concurrency 1"
+            f"-m celery -A config worker --pool prefork --concurrency {self.concurrency}"
             f" -Q {settings.CELERY_TASK_DEFAULT_QUEUE} -n {self.name}@%h --loglevel INFO"
             " --without-mingle --without-gossip --without-heartbeat"
         )
@@ -187,9 +188,9 @@ def workers(stall, redis_server, broker, tmp_path):
         "KINDRED_LOG_LEVEL": "INFO",
     }
 
-    def start() -> Worker:
+    def start(concurrency: int = 1) -> Worker:
         name = f"faults{len(started) + 1}"
-        worker = Worker(name, env, tmp_path / f"{name}.log")
+        worker = Worker(name, env, tmp_path / f"{name}.log", concurrency)
         started.append(worker)
         return worker.start()
 
