@@ -37,7 +37,8 @@ class ProgramRefSerializer(serializers.ModelSerializer):
 
 
 class ComponentsSerializer(serializers.Serializer):
-    """Each score component in [0, 1]; null where it was not counted."""
+    """Each score component in [0, 1]; null where it was not counted, or where
+    it is withheld from the caller (see ``withheld``)."""
 
     goals = serializers.FloatField(allow_null=True)
     background = serializers.FloatField(allow_null=True)
@@ -49,10 +50,19 @@ class ComponentsSerializer(serializers.Serializer):
         return {c: components.get(c) for c in COMPONENTS}
 
 
+def withheld_field() -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.ChoiceField(choices=list(COMPONENTS)),
+        help_text="Components left out (null in components) because the other person's "
+        "visibility choice keeps their background from you; the score still counts them.",
+    )
+
+
 class ExplanationSerializer(serializers.Serializer):
     score = serializers.FloatField()
     components = ComponentsSerializer()
     reasons = serializers.ListField(child=serializers.CharField())
+    withheld = withheld_field()
 
 
 class BackgroundAnswerSerializer(serializers.Serializer):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import F, Q
 
@@ -7,12 +9,34 @@ from profiles.models import Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
 
-def component_bars(components: dict) -> list[tuple[str, str, int | None]]:
-    """(key, label, percent or None when dropped) per component, for the page."""
+@dataclass(frozen=True)
+class Bar:
+    """One component of a score, as a page shows it: ``percent`` is None where
+    the component was not counted, and ``private`` where the other person's
+    visibility choice keeps it from the viewer (no value, however vague)."""
+
+    key: str
+    label: str
+    percent: int | None
+    private: bool = False
+
+
+def component_bars(components: dict, *, withheld: tuple[str, ...] = ()) -> list[Bar]:
     return [
-        (c, COMPONENT_LABELS[c], None if components.get(c) is None else round(100 * components[c]))
+        Bar(c, COMPONENT_LABELS[c], None, private=True)
+        if c in withheld
+        else Bar(
+            c,
+            COMPONENT_LABELS[c],
+            None if components.get(c) is None else round(100 * components[c]),
+        )
         for c in COMPONENTS
     ]
+
+
+# The components that describe the other person's background answers, and are
+# withheld from a viewer their owner does not let see them (docs/security.md).
+BACKGROUND_COMPONENTS = ("background",)
 
 
 class MatchingRun(models.Model):
@@ -208,8 +232,15 @@ class Suggestion(models.Model):
     def __str__(self) -> str:
         return f"{self.mentor_id} for {self.mentee_id}: {self.score:.0f}"
 
-    def bars(self) -> list[tuple[str, str, int | None]]:
-        return component_bars(self.components)
+    # Set by the page that shows a suggestion (mentorships.visibility); withheld until then.
+    show_background = False
+
+    @property
+    def withheld(self) -> tuple[str, ...]:
+        return () if self.show_background else BACKGROUND_COMPONENTS
+
+    def bars(self) -> list[Bar]:
+        return component_bars(self.components, withheld=self.withheld)
 
 
 class AssignmentPair(models.Model):

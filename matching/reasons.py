@@ -1,6 +1,7 @@
 """Plain-words reasons behind a score (docs/matching.md). Pure: numpy and the standard
-library. A reason never names a background detail the other person keeps
-private: it says "strong background fit" instead."""
+library. A reason never speaks of a background the other person keeps from the
+viewer: not its details, and not vaguely either ("some shared background"
+beside the viewer's own answers would tell what the other's are)."""
 
 from __future__ import annotations
 
@@ -163,13 +164,9 @@ class Explainer:
         return [f"Both speak {_join(languages)}"] if languages else []
 
     def _background(self, shared_bits: int, reveal: bool) -> list[str]:
-        if not shared_bits:
+        if not shared_bits or not reveal:
             return []
-        if reveal:
-            return ["Shared background: " + ", ".join(_names(shared_bits, self.labels.background))]
-        return [
-            "Strong background fit" if shared_bits.bit_count() >= 2 else "Some shared background"
-        ]
+        return ["Shared background: " + ", ".join(_names(shared_bits, self.labels.background))]
 
     def _experience(self, mine: tuple, theirs: tuple, viewer: str) -> list[str]:
         (si, industry, *_), (sj, their_industry, *_) = mine, theirs

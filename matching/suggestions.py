@@ -28,7 +28,7 @@ from profiles.taxonomy import COMPONENTS, Role
 
 from . import emails, lists, scoring
 from . import features as feature_cache
-from .models import Suggestion, component_bars
+from .models import BACKGROUND_COMPONENTS, Suggestion, component_bars
 from .reasons import Explainer
 
 EXCLUDING = (Suggestion.Status.DISMISSED, Suggestion.Status.REQUESTED)
@@ -308,9 +308,12 @@ class Explanation:
     score: float
     components: dict
     reasons: list[str]
+    # Components the viewer may not see (the other person's background), with
+    # their value left out of ``components`` too.
+    withheld: tuple[str, ...] = ()
 
     def bars(self):
-        return component_bars(self.components)
+        return component_bars(self.components, withheld=self.withheld)
 
 
 def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explanation | None:
@@ -324,20 +327,19 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
         mentees, [0], mentors, [0], [weights[c] for c in COMPONENTS]
     )
     other = mentor if viewer.pk == mentee.pk else mentee
+    reveal = can_see_background(other, viewer)
     reasons = Explainer(mentees, mentors, vocab.labels).explain(
-        0,
-        0,
-        components[0],
-        viewer=viewer.role,
-        reveal_background=can_see_background(other, viewer),
+        0, 0, components[0], viewer=viewer.role, reveal_background=reveal
     )
+    withheld = () if reveal else BACKGROUND_COMPONENTS
     return Explanation(
         score=round(float(scores[0]), 2),
         components={
-            c: None if math.isnan(v) else round(float(v), 4)
+            c: None if math.isnan(v) or c in withheld else round(float(v), 4)
             for c, v in zip(COMPONENTS, components[0], strict=True)
         },
         reasons=reasons,
+        withheld=withheld,
     )
 
 

@@ -124,3 +124,30 @@ def test_the_upgrade_frees_pairs_whose_request_closed(migrator):
     apps = migrator.apply_tested_migration(("matching", "0009_free_pairs_of_closed_requests")).apps
     left = apps.get_model("matching", "Suggestion").objects.values_list("mentor_id", flat=True)
     assert list(left) == [waiting.pk]
+
+
+def test_the_upgrade_forgets_the_vague_background_reasons(migrator):
+    before_ = ("matching", "0009_free_pairs_of_closed_requests")
+    migrator.apply_initial_migration(before_)
+    apps = migrator.apply_tested_migration(before_).apps
+    program = apps.get_model("profiles", "Program").objects.get(slug="default")
+    user = apps.get_model("profiles", "User")
+    profile = apps.get_model("profiles", "Profile")
+    mentee, mentor = (
+        profile.objects.create(
+            user=user.objects.create(email=f"v{role}@example.org"), program=program, role=role
+        )
+        for role in ("mentee", "mentor")
+    )
+    apps.get_model("matching", "Suggestion").objects.create(
+        program=program,
+        mentee=mentee,
+        mentor=mentor,
+        score=60,
+        reasons=["Shared values: family", "Strong background fit", "Same timezone"],
+    )
+    apps = migrator.apply_tested_migration(
+        ("matching", "0010_forget_vague_background_reasons")
+    ).apps
+    (reasons,) = apps.get_model("matching", "Suggestion").objects.values_list("reasons", flat=True)
+    assert reasons == ["Shared values: family", "Same timezone"]

@@ -32,6 +32,7 @@ from ..serializers import (
     PersonSerializer,
     ProgramRefSerializer,
     TagSerializer,
+    withheld_field,
 )
 
 # --- my profiles -----------------------------------------------------------------------
@@ -234,13 +235,32 @@ AvailabilityInput = form_serializer(
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
-    components = ComponentsSerializer()
+    """A suggested mentor; the view has said whether the mentee may see their
+    background (``Suggestion.show_background``)."""
+
+    components = serializers.SerializerMethodField()
+    withheld = withheld_field()
     reasons = serializers.ListField(child=serializers.CharField())
     mentor = PersonSerializer()
 
     class Meta:
         model = Suggestion
-        fields = ["id", "rank", "score", "status", "components", "reasons", "mentor", "updated_at"]
+        fields = [
+            "id",
+            "rank",
+            "score",
+            "status",
+            "components",
+            "withheld",
+            "reasons",
+            "mentor",
+            "updated_at",
+        ]
+
+    @extend_schema_field(ComponentsSerializer)
+    def get_components(self, suggestion: Suggestion) -> dict:
+        shown = {c: v for c, v in suggestion.components.items() if c not in suggestion.withheld}
+        return ComponentsSerializer(shown).data
 
 
 class SuggestionListSerializer(serializers.Serializer):

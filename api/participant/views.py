@@ -168,7 +168,8 @@ class SuggestionViewSet(mixins.RetrieveModelMixin, GenericViewSet):
 
     def retrieve(self, request, pk=None):
         suggestion = self.get_object()
-        context = {"visible": visible([(suggestion.mentor, suggestion.mentee)])}
+        suggestion.show_background = can_see_background(suggestion.mentor, suggestion.mentee)
+        context = {"visible": {suggestion.mentor_id} if suggestion.show_background else set()}
         return Response(SuggestionSerializer(suggestion, context=context).data)
 
     @extend_schema(

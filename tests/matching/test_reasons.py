@@ -67,14 +67,13 @@ def test_private_background_is_never_named():
     mentee = Person(1, background={("heritage", "korean"), ("generation", "second")})
     mentor = Person(2, background={("heritage", "korean"), ("generation", "second")})
     said = reasons(mentee, mentor, reveal=False)
-    assert "Strong background fit" in said
     assert not any("Korean" in r or "Second" in r for r in said)
 
 
-def test_one_shared_private_detail_is_some_background():
+def test_a_private_background_is_not_even_hinted_at():
     mentee = Person(1, background={("heritage", "korean"), ("lgbtq", "lgbtq")})
     mentor = Person(2, background={("heritage", "korean")})
-    assert "Some shared background" in reasons(mentee, mentor, reveal=False)
+    assert not any("background" in r.lower() for r in reasons(mentee, mentor, reveal=False))
 
 
 def test_background_is_named_when_its_owner_allows():

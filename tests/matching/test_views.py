@@ -34,15 +34,17 @@ def test_home_shows_scored_explained_suggestions(client, suggested):
     assert mentor.display_name in page
     suggestion = Suggestion.objects.get(mentee=mentee, mentor=mentor)
     assert f"{suggestion.score:.0f}</span>/100" in page
-    assert page.count("<meter") == 4  # the mentee chose no values: that bar is not counted
-    assert "not counted" in page
+    # The mentee chose no values: that bar is not counted. The mentor keeps their
+    # background private: no bar for it, however vague.
+    assert page.count("<meter") == 3
+    assert "not counted" in page and "not shown: their background is private" in page
     assert "Can help with 2 of your 2 goals: networking, leadership" in page
 
 
 def test_reasons_never_reveal_a_private_background(client, suggested):
     mentee, _mentor = suggested
     page = home_of(client, mentee).content.decode()
-    assert "Strong background fit" in page
+    assert "background fit" not in page and "Shared background:" not in page
     assert "Filipino" not in page and "Southeast Asian" not in page
 
 
