@@ -199,6 +199,22 @@ ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
+ACCOUNT_ADAPTER = "profiles.accounts.AccountAdapter"
+# An emailed code signs a person in whatever their password's failures; see
+# profiles/accounts.py for how failures are counted.
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_RATE_LIMITS = {
+    # Per address, and per account from one address (profiles/accounts.py).
+    "login_failed": "10/m/ip,5/5m/key",
+    # Per account across every address: high enough that no stranger reaches it
+    # by accident, and a code by email still gets the owner in.
+    "login_failed_account": "50/h/key",
+}
+# Behind a reverse proxy every request comes from the proxy's address: say how
+# many proxies to trust in X-Forwarded-For, or which header carries the
+# client's address, or rate limits would count every visitor as one.
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("KINDRED_TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("KINDRED_CLIENT_IP_HEADER") or None
 
 # --- JSON API (api/) -----------------------------------------------------------
 # docs/api.md explains tokens, throttling, errors and pagination.

@@ -1,0 +1,60 @@
+"""How Kindred tunes allauth's sign-in (docs/security.md, "Sign-in throttling").
+
+allauth locks an account after 5 failed passwords in 5 minutes from anywhere:
+anyone who knows an address could then keep its owner out. Here a failed
+password counts against the account *from that address* (the client's own
+address behind the trusted proxy, ``ALLAUTH_TRUSTED_PROXY_COUNT``), so a
+stranger's guesses never lock the owner out; across every address an account
+takes many more failures an hour before passwords are refused, and even then
+its owner signs in with a code sent to their email (login by code), which no
+failed password can block.
+"""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
+
+ACCOUNT_WIDE = "login_failed_account"
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = {
+        **DefaultAccountAdapter.error_messages,
+        "too_many_login_attempts_account": (
+            "Too many failed sign-ins for this account today. Use “Send me a sign-in code” "
+            "below: we will email you a code that signs you in."
+        ),
+    }
+
+    def _account_key(self, request, **credentials) -> str:
+        return super()._get_login_attempts_cache_key(request, **credentials)
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        return f"{self._account_key(request, **credentials)}:{ratelimit.get_ip(request)}"
+
+    def pre_authenticate(self, request, **credentials) -> None:
+        super().pre_authenticate(request, **credentials)
+        self._account_usage = ratelimit.consume(
+            request,
+            app="allauth.account",
+            action=ACCOUNT_WIDE,
+            key=self._account_key(request, **credentials),
+        )
+        if not self._account_usage:
+            self._rollback_login_failed_rl_usage()
+            raise self.validation_error("too_many_login_attempts_account")
+
+    def _rollback_login_failed_rl_usage(self) -> None:
+        # A right password gives back what this attempt took, as allauth does.
+        super()._rollback_login_failed_rl_usage()
+        if usage := getattr(self, "_account_usage", None):
+            usage.rollback()
+
+    def _delete_login_attempts_cached_email(self, request, **credentials) -> None:
+        # A password reset lifts both locks.
+        super()._delete_login_attempts_cached_email(request, **credentials)
+        ratelimit.clear(
+            request,
+            app="allauth.account",
+            action=ACCOUNT_WIDE,
+            key=self._account_key(request, **credentials),
+        )
