@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.urls import Resolver404, resolve
 from drf_spectacular.utils import extend_schema
@@ -25,11 +27,16 @@ class Conflict(exceptions.APIException):
     default_code = "refused"
 
 
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+
 class ErrorBodySerializer(serializers.Serializer):
     code = serializers.CharField(
         help_text="Stable, for programs: invalid, parse_error, not_authenticated, "
         "authentication_failed, permission_denied, not_found, method_not_allowed, "
-        "unsupported_media_type, not_acceptable, refused, mentor_full, throttled."
+        "unsupported_media_type, not_acceptable, refused, mentor_full, throttled, too_large."
     )
     message = serializers.CharField(help_text="For people: what went wrong, in plain words.")
     fields = serializers.DictField(
@@ -69,6 +76,9 @@ def handle(exc, context):
         exc = Conflict(str(exc), code=code)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 1024
+        exc = PayloadTooLarge(f"The body is larger than {limit} KB, the most a call may send.")
     elif isinstance(exc, DjangoPermissionDenied):
         # Its message, where it has one, is for the person (SensitiveAccess.open_for).
         exc = exceptions.PermissionDenied(*exc.args[:1])

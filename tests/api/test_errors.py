@@ -42,6 +42,23 @@ def test_malformed_json_is_a_400(mentee):
     error_of(response, 400, "parse_error")
 
 
+@pytest.mark.parametrize("body", ["[" * 1000 + "]" * 1000, '{"bio": ' * 1000 + "1" + "}" * 1000])
+def test_deeply_nested_json_is_a_400_in_the_api_shape(mentee, body):
+    response = bearer(mentee.user).generic(
+        "PATCH", f"{API}/profiles/{mentee.pk}/", body, content_type="application/json"
+    )
+    assert "too deeply" in error_of(response, 400, "parse_error")["message"]
+
+
+def test_a_body_over_the_limit_is_a_413_in_the_api_shape(mentee, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10_000
+    body = '{"bio": "' + "x" * 20_000 + '"}'
+    response = bearer(mentee.user).generic(
+        "PATCH", f"{API}/profiles/{mentee.pk}/", body, content_type="application/json"
+    )
+    assert "larger than 9 KB" in error_of(response, 413, "too_large")["message"]
+
+
 def test_a_form_body_is_refused_as_unsupported(mentee):
     response = bearer(mentee.user).patch(f"{API}/profiles/{mentee.pk}/", {"bio": "x"})
     error_of(response, 415, "unsupported_media_type")
