@@ -4,11 +4,13 @@ WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY config ./config
 COPY profiles ./profiles
+COPY mentorships ./mentorships
 COPY matching ./matching
 COPY dashboard ./dashboard
 COPY privacy ./privacy
 COPY api ./api
 RUN pip install --no-cache-dir .
+# .dockerignore keeps secrets (.env), .git, local databases and environments out.
 COPY . .
 RUN DJANGO_SECRET_KEY=build-only KINDRED_PRODUCTION=1 python manage.py collectstatic --noinput
 RUN useradd --create-home kindred
