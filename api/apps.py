@@ -6,4 +6,7 @@ class ApiConfig(AppConfig):
     verbose_name = "JSON API"
 
     def ready(self) -> None:
-        from . import auth  # noqa: F401  (registers the token scheme with the schema)
+        from . import (
+            auth,  # noqa: F401  (registers the token scheme with the schema)
+            receivers,  # noqa: F401
+        )

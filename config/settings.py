@@ -209,6 +209,8 @@ ACCOUNT_RATE_LIMITS = {
     # Per account across every address: high enough that no stranger reaches it
     # by accident, and a code by email still gets the owner in.
     "login_failed_account": "50/h/key",
+    # Passwords typed on the delete-account form (privacy/forms.py).
+    "delete_account": "5/15m/user",
 }
 # Behind a reverse proxy every request comes from the proxy's address: say how
 # many proxies to trust in X-Forwarded-For, or which header carries the

@@ -39,7 +39,7 @@ def export_download(request: HttpRequest, export_id: int) -> HttpResponse:
 
 
 def delete_account(request: HttpRequest) -> HttpResponse:
-    form = DeleteAccountForm(posted(request), user=request.user)
+    form = DeleteAccountForm(posted(request), request=request)
     if request.method == "POST" and form.is_valid():
         user = request.user
         logout(request)

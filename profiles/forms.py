@@ -1,3 +1,4 @@
+import unicodedata
 import zoneinfo
 from functools import cache
 
@@ -88,6 +89,23 @@ class AboutForm(forms.ModelForm):
         self.fields["career_stage"].required = True
         self.fields["industry"].queryset = Tag.objects.of_kind(TagKind.INDUSTRY)
         self.fields["industry"].empty_label = "Prefer not to say"
+
+    def clean_display_name(self) -> str:
+        return visible_name(self.cleaned_data["display_name"])
+
+
+# Characters that turn text around or hide in it: a name of nothing else
+# shows as blank, and direction overrides can make a name read as another.
+DIRECTION_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def visible_name(name: str) -> str:
+    """A name without direction controls, refused when nothing visible is left
+    (zero-width and format characters alone, or spaces)."""
+    name = "".join(ch for ch in name if ch not in DIRECTION_CONTROLS).strip()
+    if not any(unicodedata.category(ch)[0] not in "CZ" for ch in name):
+        raise forms.ValidationError("Please use a name with at least one visible letter.")
+    return name
 
 
 class BackgroundForm(forms.Form):
