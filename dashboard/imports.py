@@ -12,6 +12,10 @@ from .models import ImportJob
 
 # A checked file waits this long for the admin before its content is deleted.
 KEEP_FOR = timezone.timedelta(hours=24)
+# A report's list of people and problems (emails, names, values from the file)
+# is kept this long after the job ends; its counts stay.
+REPORT_KEPT_FOR = timezone.timedelta(days=30)
+COUNTS = ("ok", "mentors", "mentees", "new_users", "existing_users", "invited", "invite")
 
 
 def describe(summary: imports.ImportSummary) -> dict:
@@ -101,8 +105,36 @@ def fail(*, job_id: int) -> None:
 
 
 def forget_stale() -> int:
-    """Delete files left waiting longer than KEEP_FOR."""
-    stale = ImportJob.objects.filter(
-        content__isnull=False, created_at__lt=timezone.now() - KEEP_FOR
+    """Delete files left waiting longer than KEEP_FOR, and the people and
+    problems of reports older than REPORT_KEPT_FOR."""
+    now = timezone.now()
+    stale = ImportJob.objects.filter(content__isnull=False, created_at__lt=now - KEEP_FOR)
+    forgotten = stale.update(content=None, status=ImportJob.Status.DISCARDED)
+    old = ImportJob.objects.filter(finished_at__lt=now - REPORT_KEPT_FOR).exclude(
+        report__has_key="expired"
     )
-    return stale.update(content=None, status=ImportJob.Status.DISCARDED)
+    for job in old.exclude(status__in=ImportJob.WORKING).only("pk", "report"):
+        counts = {key: job.report[key] for key in COUNTS if key in job.report}
+        ImportJob.objects.filter(pk=job.pk).update(report={**counts, "expired": True})
+        forgotten += 1
+    return forgotten
+
+
+def forget_person(email: str) -> int:
+    """Someone left Kindred: their line leaves every import report (their
+    email, their name, and the problems found on their line)."""
+    email = email.lower()
+    scrubbed = 0
+    for job in ImportJob.objects.filter(report__icontains=email).only("pk", "report"):
+        people = job.report.get("people", [])
+        lines = {p[0] for p in people if str(p[1]).lower() == email}
+        if not lines:
+            continue
+        report = {
+            **job.report,
+            "people": [p for p in people if p[0] not in lines],
+            "issues": [i for i in job.report.get("issues", []) if i[0] not in lines],
+        }
+        ImportJob.objects.filter(pk=job.pk).update(report=report)
+        scrubbed += 1
+    return scrubbed

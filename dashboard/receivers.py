@@ -1,10 +1,10 @@
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from matching.signals import program_moved
-from profiles.models import Profile
+from profiles.models import Profile, User
 
-from . import snapshots
+from . import imports, snapshots
 
 
 @receiver(post_delete, sender=Profile, dispatch_uid="dashboard.forget_deleted_profile")
@@ -13,6 +13,11 @@ def drop_figures_naming_them(sender, instance: Profile, **kwargs) -> None:
     # mentors): someone who deleted their account must not stay in them, even
     # as figures shown while newer ones are worked out.
     snapshots.forget(instance.program_id)
+
+
+@receiver(pre_delete, sender=User, dispatch_uid="dashboard.forget_departed_in_import_reports")
+def forget_departed_in_import_reports(sender, instance: User, **kwargs) -> None:
+    imports.forget_person(instance.email)
 
 
 @receiver(program_moved, dispatch_uid="dashboard.refresh_after_a_run")

@@ -302,6 +302,7 @@ def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
             "program": job.program,
             "job": job,
             "confirm_form": ConfirmImportForm(),
+            "report_days": imports.REPORT_KEPT_FOR.days,
             "people": job.report.get("people", [])[:200],
         },
     )

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import Consent, Profile, Program, Tag, User
-from .signals import profile_changed
+from .signals import consent_withdrawn, profile_changed
 from .taxonomy import SENSITIVE_FACETS, Role
 
 # The role chosen on the landing page, remembered through sign-up and email
@@ -54,7 +54,8 @@ def set_background(
         update_fields=["heritage_note", "background_visibility", "must_share", "updated_at"]
     )
     now = timezone.now()
-    profile.consents.given().exclude(category__in=answered).update(withdrawn_at=now)
+    if profile.consents.given().exclude(category__in=answered).update(withdrawn_at=now):
+        _announce_withdrawal(profile)
     held = set(profile.consents.given().values_list("category", flat=True))
     Consent.objects.bulk_create(
         Consent.to_current_text(profile, category, now)
@@ -72,3 +73,8 @@ def withdraw_background_consent(*, profile: Profile) -> None:
     profile.save(update_fields=["heritage_note", "must_share", "updated_at"])
     profile.consents.given().update(withdrawn_at=timezone.now())
     announce_change(profile)
+    _announce_withdrawal(profile)
+
+
+def _announce_withdrawal(profile: Profile) -> None:
+    consent_withdrawn.send(sender=Profile, user_id=profile.user_id, profile_id=profile.pk)

@@ -81,5 +81,9 @@ def profile_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
 def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     profile = own_profile(request, pk)
     services.withdraw_background_consent(profile=profile)
-    messages.success(request, "Consent withdrawn: your background answers are deleted.")
+    messages.success(
+        request,
+        "Consent withdrawn: your background answers are deleted, and so are any data "
+        "downloads prepared before, which held them.",
+    )
     return redirect(reverse("profiles:edit", args=[pk, "background"]))
