@@ -56,6 +56,7 @@ TABLE = {
     "account_confirm_email": ("get", {"key": "not-a-key"}, PUBLIC),
     "account_inactive": ("get", {}, PUBLIC),
     "account_confirm_login_code": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
+    "account_request_login_code": ("get", {}, SIGNED_OUT_ONLY),
     "account_logout": ("get", {}, {**dict.fromkeys(ROLES, 200), "anonymous": 302}),
     "account_reauthenticate": ("get", {}, SIGNED_IN),
     "account_email": ("get", {}, SIGNED_IN),
