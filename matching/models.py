@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db import models
 from django.db.models import F, Q
 
 from profiles.models import Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
+
+from . import scoring
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,22 @@ def component_bars(components: dict, *, withheld: tuple[str, ...] = ()) -> list[
 # The components that describe the other person's background answers, and are
 # withheld from a viewer their owner does not let see them (docs/security.md).
 BACKGROUND_COMPONENTS = ("background",)
+
+
+def score_over(components: dict, *, importance: dict, weights: dict, left_out=()) -> float:
+    """The score of these components with ``left_out`` dropped as if missing:
+    what a viewer who may not see a component is shown, so that the total
+    cannot be worked back to it (docs/matching.md)."""
+    values = np.array(
+        [
+            [
+                np.nan if c in left_out or components.get(c) is None else components[c]
+                for c in COMPONENTS
+            ]
+        ]
+    )
+    rows = np.array([[importance[c] for c in COMPONENTS]])
+    return round(float(scoring.combine(values, rows, [weights[c] for c in COMPONENTS])[0]), 2)
 
 
 class MatchingRun(models.Model):
@@ -241,6 +260,18 @@ class Suggestion(models.Model):
 
     def bars(self) -> list[Bar]:
         return component_bars(self.components, withheld=self.withheld)
+
+    @property
+    def shown_score(self) -> float:
+        """The score as the mentee may see it (``score`` ranks the list)."""
+        if not self.withheld:
+            return self.score
+        return score_over(
+            self.components,
+            importance=self.mentee.importances(),
+            weights=self.mentee.program.weights(),
+            left_out=self.withheld,
+        )
 
 
 class AssignmentPair(models.Model):

@@ -24,6 +24,7 @@ def mentee_panel(profile: Profile) -> dict:
         .prefetch_related("mentor__languages", "mentor__background")
     )
     for suggestion in listed:
+        suggestion.mentee = profile  # for its shown score, without a query each
         suggestion.show_background = can_see_background(suggestion.mentor, profile)
     paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
     if listed:

@@ -332,8 +332,12 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
         0, 0, components[0], viewer=viewer.role, reveal_background=reveal
     )
     withheld = () if reveal else BACKGROUND_COMPONENTS
+    if withheld:
+        left_out = components[0].copy()
+        left_out[[COMPONENTS.index(c) for c in withheld]] = np.nan
+        scores = scoring.combine(left_out, mentees.importance[0], [weights[c] for c in COMPONENTS])
     return Explanation(
-        score=round(float(scores[0]), 2),
+        score=round(float(np.ravel(scores)[0]), 2),
         components={
             c: None if math.isnan(v) or c in withheld else round(float(v), 4)
             for c, v in zip(COMPONENTS, components[0], strict=True)

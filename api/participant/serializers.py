@@ -238,6 +238,10 @@ class SuggestionSerializer(serializers.ModelSerializer):
     """A suggested mentor; the view has said whether the mentee may see their
     background (``Suggestion.show_background``)."""
 
+    score = serializers.FloatField(
+        source="shown_score",
+        help_text="0-100, over what you may see: a withheld component is left out of it too.",
+    )
     components = serializers.SerializerMethodField()
     withheld = withheld_field()
     reasons = serializers.ListField(child=serializers.CharField())
@@ -297,6 +301,7 @@ class MentorshipSerializer(serializers.ModelSerializer):
     program = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     my_role = serializers.SerializerMethodField()
     my_profile = serializers.SerializerMethodField()
+    score = serializers.SerializerMethodField()
     other = serializers.SerializerMethodField()
     contact = serializers.SerializerMethodField()
 
@@ -332,6 +337,16 @@ class MentorshipSerializer(serializers.ModelSerializer):
         if other is None:
             return None
         return PersonSerializer(other, context=self.context).data
+
+    @extend_schema_field(serializers.FloatField(allow_null=True))
+    def get_score(self, m: Mentorship) -> float | None:
+        """The pair's score when they were paired or asked; null when the other
+        person keeps their background from you, which it counts (see
+        ``explanation``, which leaves it out)."""
+        other = m.other_side(self.me(m))
+        return (
+            m.score if other is not None and other.pk in self.context.get("visible", ()) else None
+        )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_contact(self, m: Mentorship) -> str | None:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from matching import suggestions
-from matching.models import Suggestion
+from matching.models import Suggestion, score_over
 from mentorships import lifecycle
 from tests.api.conftest import bearer, call
 from tests.conftest import login
@@ -18,7 +18,7 @@ from tests.factories import MentorFactory, ProfileFactory, tags
 
 pytestmark = pytest.mark.django_db
 
-PRIVATE = "not shown: their background is private"
+PRIVATE = "not shown, and left out of the score: their background is private"
 NAMED = "Shared background: Korean"
 VAGUE = ("background fit", "Some shared background")
 VISIBILITIES = ["matching", "matches", "program"]
@@ -102,3 +102,31 @@ def test_the_score_still_counts_what_is_withheld(client, program):
     mentee, _ = pair(program)
     private = Suggestion.objects.get(mentee=mentee)
     assert private.components["background"] > 0  # kept for the score and the admin's records
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_the_score_shown_leaves_out_what_is_withheld(client, program, visibility):
+    """Every shown bar at 100 % beside a score of 100 would say the private
+    background matched fully: the score shown counts only what is shown."""
+    mentee, _ = pair(program, mentor_visibility=visibility)
+    s = Suggestion.objects.get(mentee=mentee)
+
+    full = score_over(s.components, importance=mentee.importances(), weights=program.weights())
+    assert abs(full - s.score) < 0.05  # the stored score is the whole one
+    without = score_over(
+        s.components,
+        importance=mentee.importances(),
+        weights=program.weights(),
+        left_out=("background",),
+    )
+    shown = call(bearer(mentee.user), "get", f"/suggestions/{s.pk}/").json()["score"]
+    html = html_of(client, mentee.user, reverse("matching:profile_home", args=[mentee.pk]))
+    expected = s.score if visibility == "program" else without
+    assert shown == pytest.approx(expected, abs=0.01)
+    assert f"<span>{expected:.0f}</span>/100" in html
+    m = suggestions.request_mentor(suggestion=s, message="Hi")
+    lifecycle.accept(mentorship=m)
+    mine = call(bearer(mentee.user), "get", f"/mentorships/{m.pk}/").json()
+    assert (mine["score"] is None) == (visibility == "matching")
+    if visibility == "matching":
+        assert mine["explanation"]["score"] == pytest.approx(without, abs=0.01)
