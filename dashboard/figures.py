@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import statistics
+from collections import Counter
 from datetime import timedelta
 
 from django.contrib.postgres.aggregates import ArrayAgg
@@ -26,15 +27,19 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    Sum,
+    Value,
 )
-from django.db.models.functions import Coalesce, Floor, Greatest
+from django.db.models.functions import Coalesce, Floor, Greatest, Least
 from django.utils import timezone
 
 from matching.models import Suggestion
 from mentorships.clock import REMIND_AFTER
 from mentorships.models import Mentorship
 from profiles.models import Profile, Program, Tag
-from profiles.taxonomy import TagKind
+from profiles.taxonomy import HERITAGE_REGIONS, TagKind
+
+from .disclosure import WAIT_CAP, Counts, Relation
 
 # Groups smaller than this are never shown: a figure about four people says
 # too much about each of them.
@@ -141,6 +146,8 @@ def program_health(program: Program) -> dict:
         "idle_mentors": load["idle"],
         "full_count": load["full_count"],
         "idle_count": load["idle_count"],
+        "closed_mentors": load["closed"],
+        "closed_count": load["closed_count"],
         "stalled": [
             pair(m)
             for m in Mentorship.objects.filter(
@@ -158,13 +165,16 @@ def program_health(program: Program) -> dict:
         ).count(),
         "histogram": histogram(_top_score_buckets(program)),
         "unmet_goals": unmet_goals(program),
+        # Oldest flag first, then by id: many flags raised by one clock tick
+        # share a time, and the page must not pick an arbitrary twenty.
         "flags": [
             pair(m)
             for m in paired(program)
             .exclude(health="")
             .select_related("mentee", "mentor")
-            .order_by("health_flagged_at")[:PAGE]
+            .order_by("health_flagged_at", "pk")[:PAGE]
         ],
+        "flags_count": paired(program).exclude(health="").count(),
         "busiest_share": _busiest_share(program, counts["mentors"]),
     }
 
@@ -212,10 +222,17 @@ def mentors_with_load(program: Program):
     )
 
 
-FULL = Q(taken__gte=F("capacity"))
+# A mentor who set their capacity to 0 is not full: they take no mentees, and
+# are counted apart ("closed").
+FULL = Q(taken__gte=F("capacity"), capacity__gt=0)
 IDLE = Q(taken=0, pending=0, is_paused=False, capacity__gt=0)
+CLOSED = Q(capacity=0)
 # Each list of mentors the overview names: who is in it, and in what order.
-MENTOR_LISTS = {"full": (FULL, "display_name"), "idle": (IDLE, "created_at")}
+MENTOR_LISTS = {
+    "full": (FULL, "display_name"),
+    "idle": (IDLE, "created_at"),
+    "closed": (CLOSED, "display_name"),
+}
 # PostgreSQL gathers each list's ids, in order, in the same pass as the
 # counts (0.31 → 0.12 s at 30,000 mentors); SQLite, the no-setup development
 # default, has no array_agg and asks once per list.
@@ -244,16 +261,17 @@ def _mentor_load(program: Program) -> dict:
 
 
 def _top_score_buckets(program: Program) -> dict[int, int]:
-    """Each listed mentee's best score, counted per ten points."""
-    rows = (
-        Suggestion.objects.filter(program=program, status__in=Suggestion.LISTED, rank=1)
+    """Each listed mentee's best score, counted per ten points. The best, not
+    the first: spreading the load may put a lower score first in a list."""
+    best = (
+        Suggestion.objects.filter(program=program, status__in=Suggestion.LISTED)
         .order_by()  # not the model's ordering: it joins the mentee for nothing
-        .annotate(bucket=Floor(F("score") / 10))
-        .values("bucket")
-        .annotate(n=Count("*"))  # not the id: the top-score index covers the rest
-        .values_list("bucket", "n")
+        .values("mentee_id")
+        .annotate(best=Max("score"))
+        .annotate(bucket=Floor(F("best") / 10))
+        .values_list("bucket", flat=True)
     )
-    return {min(int(b), BUCKETS - 1): n for b, n in rows}
+    return dict(Counter(min(int(b), BUCKETS - 1) for b in best))
 
 
 def unmet_goals(program: Program) -> list[list]:
@@ -311,21 +329,17 @@ def _busiest_share(program: Program, mentors: int) -> int | None:
 # --- fairness -----------------------------------------------------------------------
 
 
-def fairness(program: Program) -> dict:
-    """Per self-identified group: matched share, days to match, decline rate and
-    mean score. Groups under MIN_GROUP people are hidden, and no person's own
-    answers appear: only counts over groups. A fixed number of queries however
-    many groups there are: the groups' outcomes come from one grouped query."""
+def _tallies(program: Program):
+    """Every background answer of the program's ready mentees, with its
+    mentees' outcomes; and the same for those who answered none, and for all.
+    A fixed number of queries however many groups there are: the groups'
+    outcomes come from one grouped query."""
     mentees = Profile.objects.filter(program=program, role="mentee", is_ready=True)
     through = Profile.background.through.objects.filter(profile__in=mentees.values("pk"))
     sizes = dict(
         through.values("tag_id").annotate(n=Count("profile_id")).values_list("tag_id", "n")
     )
-    shown = [
-        t
-        for t in Tag.objects.filter(pk__in=sizes).order_by("kind", "facet", "sort_order")
-        if sizes[t.pk] >= MIN_GROUP
-    ]
+    tags = list(Tag.objects.filter(pk__in=sizes).order_by("kind", "facet", "sort_order", "pk"))
     in_program = Mentorship.objects.filter(program=program, mentee__in=mentees.values("pk"))
     by_tag = {
         row.pop("tag"): row
@@ -333,16 +347,28 @@ def fairness(program: Program) -> dict:
         .values(tag=F("mentee__background"))
         .annotate(**_outcomes())
     }
-    groups = []
-    for t in shown:
-        outcome = by_tag.get(t.pk, {})
-        if outcome and not GROUPED_MEDIAN:
-            outcome["wait"] = _median_wait(in_program.filter(mentee__background=t))
-        groups.append(_as_group(t.name, t.get_facet_display(), sizes[t.pk], outcome))
     # An anti-join: ``background__isnull`` joined every mentee's tags first.
     undisclosed = mentees.exclude(
         Exists(Profile.background.through.objects.filter(profile=OuterRef("pk")))
     )
+    return mentees, tags, sizes, by_tag, in_program, undisclosed
+
+
+def fairness(program: Program) -> dict:
+    """Per self-identified group, exactly: matched share, days to match, the
+    mentors' own decline rate apart from requests closed for want of room, and
+    mean score. Groups under MIN_GROUP people are hidden, and no person's own
+    answers appear: only counts over groups. For viewers allowed to read
+    background answers; everyone else sees a release (dashboard/releases.py)."""
+    mentees, tags, sizes, by_tag, in_program, undisclosed = _tallies(program)
+    groups = []
+    for t in tags:
+        if sizes[t.pk] < MIN_GROUP:
+            continue
+        outcome = by_tag.get(t.pk, {})
+        if outcome and not GROUPED_MEDIAN:
+            outcome["wait"] = _median_wait(in_program.filter(mentee__background=t))
+        groups.append(_as_group(t.name, t.get_facet_display(), sizes[t.pk], outcome))
     undisclosed_count = undisclosed.count()
     if undisclosed_count >= MIN_GROUP:
         groups.append(_group(program, "Chose not to disclose", "—", undisclosed, undisclosed_count))
@@ -354,21 +380,89 @@ def fairness(program: Program) -> dict:
     }
 
 
+EVERYONE, UNDISCLOSED = "everyone", "undisclosed"
+
+
+def fairness_counts(program: Program) -> tuple[list[Counts], list[Relation]]:
+    """Every group's exact counts, small ones included, and how the groups
+    relate: what a release (dashboard/disclosure.py) is made from."""
+    mentees, tags, sizes, by_tag, _, undisclosed = _tallies(program)
+    slug_key = {t.slug: f"tag:{t.pk}" for t in tags if t.kind == TagKind.HERITAGE}
+    cells = [
+        _counts(f"tag:{t.pk}", t.name, t.get_facet_display(), sizes[t.pk], by_tag.get(t.pk, {}))
+        for t in tags
+    ]
+    for key, name, members in (
+        (UNDISCLOSED, "Chose not to disclose", undisclosed),
+        (EVERYONE, "All mentees", mentees),
+    ):
+        outcome = Mentorship.objects.filter(
+            program=program, mentee__in=members.values("pk")
+        ).aggregate(**_outcomes(medians=False))
+        cells.append(_counts(key, name, "—", members.count(), outcome))
+    relations = [
+        Relation(slug_key[region], tuple(slug_key[c] for c in children if c in slug_key))
+        for region, children in HERITAGE_REGIONS.items()
+        if region in slug_key
+    ]
+    within = {c for _, children in HERITAGE_REGIONS.items() for c in children}
+    for facet in {t.facet for t in tags}:
+        top = [
+            f"tag:{t.pk}"
+            for t in tags
+            if t.facet == facet and not (t.kind == TagKind.HERITAGE and t.slug in within)
+        ]
+        relations.append(Relation(EVERYONE, (*top, UNDISCLOSED)))
+    return cells, relations
+
+
+def _counts(key: str, name: str, kind: str, people: int, outcome: dict) -> Counts:
+    wait = outcome.get("wait_sum")
+    return Counts(
+        key=key,
+        name=name,
+        kind=str(kind),
+        people=people,
+        matched=outcome.get("matched", 0),
+        declined=outcome.get("declined", 0),
+        answered=outcome.get("answered", 0),
+        score_sum=float(outcome.get("score_sum") or 0.0),
+        scored=outcome.get("scored", 0),
+        wait_sum=0.0 if wait is None else wait.total_seconds() / 86400,
+        waited=outcome.get("waited", 0),
+    )
+
+
 # PostgreSQL takes a median per group in the same query; SQLite (the no-setup
 # development default) has no percentile_cont, so there it is taken per group.
 GROUPED_MEDIAN = connection.vendor == "postgresql"
 
 
-def _outcomes() -> dict:
-    """What each group's figures are made of, over its mentees' mentorships."""
+NO_ROOM = Q(status=Mentorship.Status.DECLINED, decline_reason=Mentorship.DeclineReason.NO_ROOM)
+
+
+def _outcomes(*, medians: bool = True) -> dict:
+    """What each group's figures are made of, over its mentees' mentorships.
+    A request declined automatically because its mentor filled up is not the
+    mentor's choice: it counts apart (``no_room``) and out of ``answered``."""
     started = Q(started_at__isnull=False)
     out = {
         "matched": Count("mentee_id", filter=Q(status__in=Mentorship.PAIRED), distinct=True),
-        "declined": Count("id", filter=Q(status=Mentorship.Status.DECLINED)),
-        "answered": Count("id", filter=Q(source="request", status__in=ANSWERED)),
-        "score": Avg("score", filter=started, output_field=FloatField()),
+        "declined": Count("id", filter=Q(status=Mentorship.Status.DECLINED) & ~NO_ROOM),
+        "no_room": Count("id", filter=NO_ROOM),
+        "requests": Count("id", filter=Q(source="request", status__in=ANSWERED)),
+        "answered": Count("id", filter=Q(source="request", status__in=ANSWERED) & ~NO_ROOM),
+        "mean_score": Avg("score", filter=started, output_field=FloatField()),
+        "score_sum": Sum("score", filter=started & Q(score__isnull=False)),
+        "scored": Count("id", filter=started & Q(score__isnull=False)),
+        "wait_sum": Sum(
+            Least(wait_to_match(), Value(timedelta(days=WAIT_CAP))),
+            filter=started,
+            output_field=DurationField(),
+        ),
+        "waited": Count("id", filter=started),
     }
-    if GROUPED_MEDIAN:
+    if GROUPED_MEDIAN and medians:
         out["wait"] = Median(wait_to_match(), filter=started, output_field=DurationField())
     return out
 
@@ -386,7 +480,7 @@ def _group(program: Program, name: str, kind: str, members, people: int) -> dict
 
 
 def _as_group(name: str, kind: str, people: int, outcome: dict) -> dict:
-    score = outcome.get("score")
+    score = outcome.get("mean_score")
     return dict(
         name=name,
         kind=str(kind),
@@ -394,5 +488,6 @@ def _as_group(name: str, kind: str, people: int, outcome: dict) -> dict:
         matched_share=_share(outcome.get("matched", 0), people),
         median_days=days(outcome.get("wait")),
         decline_rate=_share(outcome.get("declined", 0), outcome.get("answered", 0)),
+        no_room_rate=_share(outcome.get("no_room", 0), outcome.get("requests", 0)),
         mean_score=None if score is None else round(score, 1),
     )

@@ -96,3 +96,21 @@ class KeptFigures(models.Model):
 
     def __str__(self) -> str:
         return f"{self.page} figures of {self.program_id} at {self.computed_at:%H:%M:%S}"
+
+
+class FiguresRelease(models.Model):
+    """The fairness figures as released to admins without the permission to read
+    background answers: made at most once a week, only after enough has changed,
+    with noise and complementary suppression (dashboard/releases.py)."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
+    released_at = models.DateTimeField()
+    figures = models.JSONField(encoder=FiguresEncoder, decoder=FiguresDecoder)
+    changes = models.PositiveIntegerField(help_text="people and mentorships changed since the last")
+
+    class Meta:
+        ordering = ["-released_at"]
+        indexes = [models.Index(fields=["program", "-released_at"], name="release_program_latest")]
+
+    def __str__(self) -> str:
+        return f"fairness release of {self.program_id} on {self.released_at:%Y-%m-%d}"

@@ -45,7 +45,7 @@ from config.celery import BROKER_DOWN
 from matching.models import MatchingRun
 from profiles.models import Program
 
-from . import figures
+from . import figures, releases
 from .models import FiguresDecoder, FiguresEncoder, ImportJob, KeptFigures
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,7 @@ KEEP_FOR = timedelta(days=7)
 ASKED_FOR = timedelta(minutes=3)
 # The layout of the figures kept: change it when figures.py changes what it
 # returns, so that a deploy never shows figures of the old layout.
-SHAPE = 3
+SHAPE = 4
 PAGES: dict[str, Callable[[Program], dict]] = {
     "health": figures.program_health,
     "fairness": figures.fairness,
@@ -142,6 +142,8 @@ def refresh(program: Program, page: str) -> Snapshot:
     figures = json.loads(json.dumps(PAGES[page](program), cls=FiguresEncoder), cls=FiguresDecoder)
     _keep(program, page, figures, started)
     cache.delete(_asked_key(page, program.pk))
+    if page == "fairness":
+        releases.make_if_due(program)  # at most weekly: see dashboard/releases.py
     return Snapshot(figures=figures, computed_at=started)
 
 

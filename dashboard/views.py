@@ -16,9 +16,9 @@ from matching.models import AssignmentPair, MatchingRun, Suggestion
 from mentorships import lifecycle
 from mentorships.exceptions import ReasonNeeded, Refused
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program
+from profiles.models import Profile, Program, SensitiveAccess
 
-from . import imports, snapshots
+from . import imports, releases, snapshots
 from .forms import (
     AssignForm,
     CompareForm,
@@ -72,10 +72,22 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 
 @staff_required
 def fairness(request: HttpRequest, slug: str) -> HttpResponse:
+    """Exact figures, live and on the record, for an admin allowed to read
+    background answers; the latest release for anyone else (releases.py)."""
     program = program_of(slug)
-    shown = snapshots.current(program, "fairness")
-    figures = shown.snapshot.figures if shown.snapshot else {}
-    context = {"program": program, "shown": shown, **figures}
+    shown = snapshots.current(program, "fairness")  # the worker makes releases from these
+    if request.user.has_perm(SensitiveAccess.PERMISSION):
+        SensitiveAccess.record(viewer=request.user, what=f"exact fairness figures, {slug}")
+        figures = shown.snapshot.figures if shown.snapshot else {}
+        context = {"program": program, "shown": shown, "exact": True, **figures}
+    else:
+        release = releases.latest(program)
+        context = {
+            "program": program,
+            "release": release,
+            "next_release": releases.next_release(release),
+            **(release.figures if release else {}),
+        }
     return render(request, "dashboard/fairness.html", context)
 
 

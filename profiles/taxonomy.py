@@ -28,6 +28,15 @@ class Facet(models.TextChoices):
 
 
 SENSITIVE_FACETS = tuple(f for f in Facet if f != Facet.LANGUAGE)
+
+# Heritage answers that gather others (by tag slug): whoever shares a heritage
+# within a region may tick the region too, so a region's figures sum over its
+# sub-groups' (dashboard/disclosure.py hides enough that no subtraction isolates one).
+HERITAGE_REGIONS = {
+    "east-asian": ("chinese", "korean", "japanese", "taiwanese"),
+    "south-asian": ("indian", "pakistani", "bangladeshi", "sri-lankan"),
+    "southeast-asian": ("filipino", "vietnamese", "thai", "indonesian", "malaysian"),
+}
 # Facets answered with one choice at most; the others take several.
 SINGLE_CHOICE_FACETS = (Facet.GENERATION, Facet.SOCIOECONOMIC, Facet.OUTLOOK, Facet.FAITH)
 

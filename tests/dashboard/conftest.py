@@ -10,6 +10,16 @@ def staff_client(client):
 
 
 @pytest.fixture
+def exact_client(client):
+    """A staff member allowed to read background answers: exact fairness figures."""
+    from django.contrib.auth.models import Permission
+
+    user = UserFactory(is_staff=True)
+    user.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    return login(client, user)
+
+
+@pytest.fixture
 def cohort(program):
     """Six unmatched mentees and three mentors with two places each."""
     goals = ["networking", "leadership"]
