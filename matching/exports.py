@@ -20,7 +20,7 @@ from mentorships.models import Mentorship
 from profiles.models import Profile, Program, SensitiveAccess, Tag, User
 from profiles.taxonomy import COMPONENTS, SENSITIVE_FACETS
 
-from .models import Suggestion
+from .models import BACKGROUND_COMPONENTS, Suggestion
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_JOIN = "; "
@@ -100,7 +100,12 @@ def _person_cells(pair: Mentorship | Suggestion) -> list[object]:
 
 
 def _write(
-    out: IO[str], header: Iterable[str], pairs: QuerySet, row, include_sensitive: bool
+    out: IO[str],
+    header: Iterable[str],
+    pairs: QuerySet,
+    row,
+    include_sensitive: bool,
+    exact_times: bool = True,
 ) -> int:
     writer = csv.writer(out)
     writer.writerow([*header, *_background_header(include_sensitive)])
@@ -109,9 +114,17 @@ def _write(
         values = [*_person_cells(pair), *row(pair)]
         if include_sensitive:
             values += [*_background(pair.mentee), *_background(pair.mentor)]
+        if not exact_times:
+            values = [_day(v) for v in values]
         writer.writerow([cell(v) for v in values])
         written += 1
     return written
+
+
+def _day(value: object) -> object:
+    """A time as its day: for a reader without the sensitive-answers
+    permission, exact times could pick one person's change out of two exports."""
+    return timezone.localtime(value).date().isoformat() if isinstance(value, datetime) else value
 
 
 def _match_row(m: Mentorship) -> list[object]:
@@ -130,10 +143,12 @@ def _match_row(m: Mentorship) -> list[object]:
     ]
 
 
-def write_matches(program: Program, out: IO[str], *, include_sensitive: bool) -> int:
+def write_matches(
+    program: Program, out: IO[str], *, include_sensitive: bool, exact_times: bool = True
+) -> int:
     """One row per mentorship of ``program``, oldest request first; the rows written."""
     pairs = Mentorship.objects.filter(program=program).order_by("requested_at", "pk")
-    return _write(out, MATCH_COLUMNS, pairs, _match_row, include_sensitive)
+    return _write(out, MATCH_COLUMNS, pairs, _match_row, include_sensitive, exact_times)
 
 
 def _reasons(reasons: list[str], include_sensitive: bool) -> str:
@@ -144,19 +159,25 @@ def _reasons(reasons: list[str], include_sensitive: bool) -> str:
     return LIST_JOIN.join(reasons)
 
 
-def write_suggestions(program: Program, out: IO[str], *, include_sensitive: bool) -> int:
+def write_suggestions(
+    program: Program, out: IO[str], *, include_sensitive: bool, exact_times: bool = True
+) -> int:
     """One row per suggestion listed to a mentee of ``program``, by mentee and rank."""
     pairs = Suggestion.objects.filter(program=program).listed().order_by("mentee_id", "rank", "pk")
+
+    # How much two people's backgrounds overlap is about their answers: only
+    # with the permission (the score beside it still counts it).
+    withheld = () if include_sensitive else BACKGROUND_COMPONENTS
 
     def row(s: Suggestion) -> list[object]:
         return [
             s.rank,
             _number(s.score, 1),
-            *(_number(s.components.get(c), 3) for c in COMPONENTS),
+            *("" if c in withheld else _number(s.components.get(c), 3) for c in COMPONENTS),
             _reasons(s.reasons, include_sensitive),
         ]
 
-    return _write(out, SUGGESTION_COLUMNS, pairs, row, include_sensitive)
+    return _write(out, SUGGESTION_COLUMNS, pairs, row, include_sensitive, exact_times)
 
 
 WRITERS = {"matches": write_matches, "suggestions": write_suggestions}
@@ -172,5 +193,10 @@ def csv_response(program: Program, what: str, *, viewer: User, include_sensitive
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
-    WRITERS[what](program, response, include_sensitive=include_sensitive)
+    WRITERS[what](
+        program,
+        response,
+        include_sensitive=include_sensitive,
+        exact_times=viewer.has_perm(SensitiveAccess.PERMISSION),
+    )
     return response

@@ -83,9 +83,34 @@ class ProgramDetailSerializer(ProgramSerializer):
         return HealthSerializer(health).data if health is not None else None
 
 
-class ParticipantSerializer(PersonSerializer):
+class CoarseTimes:
+    """For a caller without ``profiles.view_sensitive_answers``, times only as
+    their day (midnight UTC) and ``unstamped`` fields null: exact times let
+    one person's change be picked out between two looks (docs/security.md)."""
+
+    to_day: tuple[str, ...] = ()
+    unstamped: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        if not self.context.get("exact_times"):
+            for name in self.to_day:
+                if data.get(name):
+                    data[name] = data[name][:10] + "T00:00:00Z"
+            for name in self.unstamped:
+                data[name] = None
+        return data
+
+
+class ParticipantSerializer(CoarseTimes, PersonSerializer):
     """A participant, for staff. ``background`` is null unless the caller holds
-    ``profiles.view_sensitive_answers`` and asked for it (``sensitive=true``)."""
+    ``profiles.view_sensitive_answers`` and asked for it (``sensitive=true``).
+    Without that permission ``created_at`` is given as its day and
+    ``updated_at`` is null."""
+
+    to_day = ("created_at",)
+    unstamped = ("updated_at",)
+    updated_at = serializers.DateTimeField(allow_null=True)
 
     email = serializers.EmailField(source="user.email")
     places_taken = serializers.IntegerField(
@@ -191,8 +216,11 @@ class MatchSideSerializer(serializers.Serializer):
         }
 
 
-class MatchSerializer(serializers.ModelSerializer):
-    """A mentorship of the program, for staff (the CSV export's rows)."""
+class MatchSerializer(CoarseTimes, serializers.ModelSerializer):
+    """A mentorship of the program, for staff (the CSV export's rows). Without
+    ``profiles.view_sensitive_answers`` its times are given as their days."""
+
+    to_day = ("requested_at", "decided_at", "started_at", "ended_at")
 
     mentee = MatchSideSerializer()
     mentor = MatchSideSerializer()

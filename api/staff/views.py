@@ -47,6 +47,10 @@ def sensitive_allowed(request, asked: bool, what: str) -> bool:
     return asked
 
 
+def exact_times(request) -> bool:
+    return request.user.has_perm(SensitiveAccess.PERMISSION)
+
+
 def with_background(queryset, *paths: str):
     tags = Tag.objects.order_by("kind", "sort_order", "name")
     return queryset.prefetch_related(*(Prefetch(path, queryset=tags) for path in paths))
@@ -111,7 +115,8 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
         if sensitive:
             people = with_background(people, "background")
         page = self.paginate_queryset(people)
-        data = ParticipantSerializer(page, many=True, context={"sensitive": sensitive}).data
+        context = {"sensitive": sensitive, "exact_times": exact_times(request)}
+        data = ParticipantSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
     @extend_schema(request=None, responses={202: RunSerializer}, summary="Start a re-score")
@@ -159,7 +164,8 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
         if sensitive:
             pairs = with_background(pairs, "mentee__background", "mentor__background")
         page = self.paginate_queryset(pairs)
-        data = MatchSerializer(page, many=True, context={"sensitive": sensitive}).data
+        context = {"sensitive": sensitive, "exact_times": exact_times(request)}
+        data = MatchSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
 
