@@ -143,13 +143,10 @@ class Noise:
         return 1 / self.epsilon
 
     def typical_count_error(self) -> float:
-        """The median absolute noise on a count, in people."""
-        alpha = math.exp(-self.epsilon)
-        # Two-sided geometric: P(|X| >= k) = 2·alpha^k / (1 + alpha) for k >= 1.
-        k = 0
-        while 2 * alpha ** (k + 1) / (1 + alpha) > 0.5:
-            k += 1
-        return float(k)
+        """The mean absolute noise on a count, in people: 2a / (1 - a²) for the
+        two-sided geometric with a = exp(-epsilon) (about 1.7 at epsilon 0.5)."""
+        a = math.exp(-self.epsilon)
+        return 2 * a / (1 - a * a)
 
 
 def _count(rng: np.random.Generator, value: int, noise: Noise) -> int:

@@ -108,6 +108,6 @@ def test_the_noise_is_centred_and_about_as_large_as_said():
     sizes = [release(table, [], threshold=T, seed=s, noise=noise)[0][0].people for s in range(2000)]
     errors = [n - 60 for n in sizes]
     assert abs(sum(errors) / len(errors)) < 0.3
-    median_abs = sorted(abs(e) for e in errors)[len(errors) // 2]
-    assert median_abs == noise.typical_count_error()
+    mean_abs = sum(abs(e) for e in errors) / len(errors)
+    assert abs(mean_abs - noise.typical_count_error()) < 0.15
     assert Counter(errors).most_common(1)[0][0] == 0

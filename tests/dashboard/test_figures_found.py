@@ -68,3 +68,32 @@ def test_declines_for_want_of_room_count_apart_from_the_mentors_own(program):
     (korean,) = [g for g in figures.fairness(program)["groups"] if g["name"] == "Korean"]
     assert korean["decline_rate"] == 100  # 1 of the 1 the mentor answered themselves
     assert korean["no_room_rate"] == 75  # 3 of the 4 requests answered at all
+
+
+def test_the_flag_list_links_to_every_flagged_mentorship(program, client):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    from tests.conftest import login
+    from tests.factories import UserFactory
+
+    when = timezone.now() - timedelta(weeks=4)
+    for _ in range(figures.PAGE + 2):
+        Mentorship.objects.create(
+            program=program,
+            mentee=ProfileFactory(program=program),
+            mentor=MentorFactory(program=program),
+            status="active",
+            started_at=when,
+            health="low_rating",
+            health_flagged_at=when,
+        )
+    admin = UserFactory(is_staff=True)
+    admin.user_permissions.add(Permission.objects.get(codename="view_mentorship"))
+    login(client, admin)
+    page = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+    assert f"The 20 flagged longest ago of {figures.PAGE + 2}." in page
+    link = reverse("admin:mentorships_mentorship_changelist")
+    listed = client.get(f"{link}?program__id__exact={program.pk}&flagged=yes")
+    assert listed.status_code == 200
+    assert f"{figures.PAGE + 2} mentorships" in listed.content.decode()
