@@ -11,7 +11,10 @@ request (queries and template), median and p95 of the repetitions.
 Each page is served from figures kept as a JSON row (dashboard/snapshots.py):
 measured as served while they are under a minute old, and while they are out
 of date and the request asks the worker for new ones. The worker's job,
-working a page's figures out, is timed on its own.
+working a page's figures out, is timed on its own. These are measured for an
+admin allowed to read background answers (exact figures); the fairness page as
+any other admin sees it (the latest release) and the worker's job of making a
+release are measured apart.
 """
 
 import argparse
@@ -23,6 +26,7 @@ import common
 
 common.setup_django()
 
+from django.contrib.auth.models import Permission  # noqa: E402
 from django.core.cache import cache  # noqa: E402
 from django.db import connection, reset_queries  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -30,7 +34,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from config.celery import app  # noqa: E402
-from dashboard import snapshots  # noqa: E402
+from dashboard import disclosure, figures, releases, snapshots  # noqa: E402
 from matching.models import Suggestion  # noqa: E402
 from mentorships.models import Mentorship  # noqa: E402
 from profiles.models import Profile, Program, User  # noqa: E402
@@ -135,6 +139,33 @@ def fill(prog: Program) -> None:
 # queued on every request here: the "asked" mark is cleared before each); and
 # the worker's own job of working the figures out (no request).
 MODES = ("kept", "out of date", "worked out")
+# The fairness page as an admin without the sensitive-answers permission sees
+# it (the latest release), and the worker's job of making a release.
+RELEASE_MODES = ("release", "release made")
+
+
+def measure_release(client: Client, prog: Program, repeats: int, *, mode: str) -> dict:
+    url = f"/programs/{SLUG}/fairness/"
+    snapshots.refresh(prog, "fairness")  # makes the first release if there is none
+    times, queries = [], 0
+    for _ in range(repeats):
+        common.wait_for_quiet()
+        with CaptureQueriesContext(connection) as captured:
+            if mode == "release made":
+                seconds, _ = common.timed(_make_release, prog)
+            else:
+                seconds, response = common.timed(client.get, url)
+                assert b"Why these figures are approximate" in response.content, url
+        queries = len(captured)
+        times.append(seconds)
+    p95 = statistics.quantiles(times, n=20)[-1] if len(times) > 1 else times[0]
+    return {"page": "fairness", "how": mode, "queries": queries, "p95": p95, **common.spread(times)}
+
+
+def _make_release(prog: Program) -> None:
+    """What the worker does when a release is due (without keeping it)."""
+    cells, relations = figures.fairness_counts(prog)
+    disclosure.release(cells, relations, threshold=figures.MIN_GROUP, seed=1, noise=releases.NOISE)
 
 
 def measure(client: Client, prog: Program, page: str, repeats: int, *, mode: str) -> dict:
@@ -177,17 +208,24 @@ def main() -> None:
         "mentorships": Mentorship.objects.filter(program=prog).count(),
         "suggestions": Suggestion.objects.filter(program=prog).count(),
     }
+    # Allowed to read background answers: the exact, live figures.
     staff, _ = User.objects.get_or_create(
         email="bench-staff@bench.kindred.test", defaults={"is_staff": True}
     )
+    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    insider, _ = User.objects.get_or_create(
+        email="bench-insider@bench.kindred.test", defaults={"is_staff": True}
+    )
     client = Client(HTTP_HOST="localhost")  # in ALLOWED_HOSTS, as a browser would send
     client.force_login(staff)
+    released = Client(HTTP_HOST="localhost")
+    released.force_login(insider)
     try:
         results = [
             measure(client, prog, page, args.repeats, mode=mode)
             for page in snapshots.PAGES
             for mode in MODES
-        ]
+        ] + [measure_release(released, prog, args.repeats, mode=mode) for mode in RELEASE_MODES]
     finally:
         app.control.purge()  # the refreshes asked for: no worker runs here
     common.print_table(results)
