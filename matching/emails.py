@@ -1,24 +1,125 @@
-"""Matching's one email: a mentee's suggestions are ready (profiles/outbox.py)."""
+"""Matching's emails to a mentee about their suggestions (profiles/outbox.py).
 
+A mentee hears once each time they go back to the pool through no doing of
+their own (a decline, a request left unanswered, a mentorship ended by the
+other side or the program, a mentor who left), and that one email says why
+and what is new: their fresh suggestions, or honestly that none fit yet. What
+they did themselves (withdrawing, ending) sends nothing. "Suggestions ready"
+is for the rest: their first suggestions, and suggestions that appear after
+an email that said none fitted yet. Both are keyed by the mentee's entry into
+the pool, so however many events and refreshes arrive at once, one email goes.
+"""
+
+from datetime import timedelta
+
+from django.db.models import Max, Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorships.models import Mentorship
 from profiles import outbox
-from profiles.models import Profile
+from profiles.models import Profile, SentEmail
 
 from .models import Suggestion
+
+Status = Mentorship.Status
+# Closes that send a mentee back to the pool without their doing.
+RETURNED = (
+    Q(status__in=[Status.DECLINED, Status.EXPIRED])
+    | Q(status__in=[Status.ENDED, Status.COMPLETED], ended_by__in=["mentor", "admin"])
+    | Q(status=Status.WITHDRAWN, ended_by="mentor")  # their mentor left Kindred
+)
+SHOWN = 3
+
+
+def entries(mentee: Profile) -> int:
+    """How many times the mentee has entered the pool: once, plus each return."""
+    return 1 + Mentorship.objects.filter(RETURNED, mentee=mentee).count()
+
+
+def _mentee(mentee_id: int) -> Profile | None:
+    return Profile.objects.select_related("user", "program").filter(pk=mentee_id).first()
+
+
+def _listed(mentee: Profile) -> list[Suggestion]:
+    return list(Suggestion.objects.for_mentee(mentee).listed().select_related("mentor"))
+
+
+def _home(mentee: Profile) -> str:
+    return reverse("matching:profile_home", args=[mentee.pk])
+
+
+# A return whose own email has not gone this long after it is presumed lost (its
+# task with the broker): "suggestions ready" then speaks instead.
+RETURN_TOLD_WITHIN = timedelta(hours=1)
+
+
+def _return_untold(mentee: Profile, entry: int) -> bool:
+    """Whether this entry came from a return whose email is still to come."""
+    if entry == 1 or SentEmail.objects.filter(key=f"returned:{mentee.pk}:{entry}").exists():
+        return False
+    latest = Mentorship.objects.filter(RETURNED, mentee=mentee).aggregate(
+        last=Max(Coalesce("ended_at", "decided_at"))
+    )["last"]
+    return latest is not None and timezone.now() - latest < RETURN_TOLD_WITHIN
 
 
 @outbox.email
 def suggestions_ready(mentee_id: int) -> bool:
-    """Once when a mentee first has suggestions, and once per return to the pool."""
-    mentee = Profile.objects.select_related("user", "program").filter(pk=mentee_id).first()
-    if mentee is None or not Suggestion.objects.for_mentee(mentee).listed().exists():
+    """Once per entry into the pool, when suggestions are there and no other
+    email of this entry has shown them yet (nor is about to)."""
+    mentee = _mentee(mentee_id)
+    if mentee is None or not (listed := _listed(mentee)):
         return False
-    returns = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.CLOSED).count()
+    entry = entries(mentee)
+    if _return_untold(mentee, entry):
+        return False
     return outbox.send_once(
-        key=f"suggestions-ready:{mentee_id}:{returns}",
+        key=f"suggestions-ready:{mentee_id}:{entry}",
         to=mentee.user,
         template="matching/email/suggestions_ready",
-        context={"mentee": mentee, "link": reverse("matching:profile_home", args=[mentee.pk])},
+        context={"mentee": mentee, "shown": listed[:SHOWN], "link": _home(mentee)},
+        tz=mentee.timezone,
     )
+
+
+@outbox.email
+def returned(mentee_id: int) -> bool:
+    """Back in the pool: why (every close since the last such email, so three
+    requests expiring together are one email) and what is new. Sent by
+    ``tasks.back_in_pool`` once the mentee's list is refreshed."""
+    mentee = _mentee(mentee_id)
+    if mentee is None:
+        return False
+    entry = entries(mentee)
+    last = (
+        SentEmail.objects.filter(key__startswith=f"returned:{mentee_id}:")
+        .order_by("-sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    closed = Mentorship.objects.filter(RETURNED, mentee=mentee).select_related("mentor")
+    if last is not None:
+        closed = closed.filter(Q(decided_at__gt=last) | Q(ended_at__gt=last))
+    why = list(closed.order_by("pk"))
+    if not why:
+        return False
+    listed = _listed(mentee)
+    sent = outbox.send_once(
+        key=f"returned:{mentee_id}:{entry}",
+        to=mentee.user,
+        template="matching/email/returned",
+        context={
+            "mentee": mentee,
+            "why": why,
+            "shown": listed[:SHOWN],
+            "count": len(listed),
+            "link": _home(mentee),
+        },
+        tz=mentee.timezone,
+    )
+    if sent and listed:
+        # This email showed them: no separate "suggestions ready" for this entry.
+        outbox.claim(key=f"suggestions-ready:{mentee_id}:{entry}", to=mentee.user)
+    return sent

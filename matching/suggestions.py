@@ -276,8 +276,10 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
     return affected
 
 
-def refresh_profile(*, profile_id: int) -> None:
-    """Re-score one person against the other side after their profile changed."""
+def refresh_profile(*, profile_id: int, announce: bool = True) -> None:
+    """Re-score one person against the other side after their profile changed.
+    A mentee who now has suggestions is told (``emails.suggestions_ready``,
+    once per entry into the pool) unless ``announce`` is off."""
     profile = Profile.objects.filter(pk=profile_id).select_related("program").first()
     try:
         if profile is None:
@@ -290,7 +292,7 @@ def refresh_profile(*, profile_id: int) -> None:
                 settings=settings,
                 mentee_ids=[profile.pk],
             )
-            if (top.mentor_rows >= 0).any():
+            if announce and (top.mentor_rows >= 0).any():
                 emails.suggestions_ready.delay_on_commit(profile.pk)
         else:
             features = prepared(profile.program_id)
@@ -405,6 +407,13 @@ def rescore_forgotten(*, within: timezone.timedelta = FORGOTTEN_WITHIN, limit: i
     return count
 
 
+def _tell_back_in_pool(mentee_id: int) -> None:
+    from .tasks import back_in_pool
+
+    cache.set(refreshing_key(mentee_id), timezone.now().isoformat(), timeout=600)
+    back_in_pool.delay_on_commit(mentee_id)
+
+
 def queue_refresh(profile_id: int) -> None:
     """Re-score this person once the current transaction commits."""
     from .tasks import refresh_profile_suggestions
@@ -434,9 +443,14 @@ def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
         # apart (Mentorship.objects.blocked_pairs); a request that closed unanswered,
         # withdrawn or overtaken by another acceptance leaves them free.
         pair.filter(status=Suggestion.Status.REQUESTED).delete()
-        for profile_id in (m.mentee_id, m.mentor_id):
-            if profile_id is not None:
-                queue_refresh(profile_id)
+        if m.mentor_id is not None:
+            queue_refresh(m.mentor_id)
+        if m.mentee_id is None:
+            return
+        if Mentorship.objects.filter(emails.RETURNED, pk=m.pk).exists():
+            _tell_back_in_pool(m.mentee_id)  # refreshes their list, then tells them
+        else:
+            queue_refresh(m.mentee_id)
 
 
 def score_of(*, mentee: Profile, mentor: Profile) -> float | None:

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from config.celery import RETRY, Task, describe
 
-from . import assigning, rescoring, suggestions
+from . import assigning, emails, rescoring, suggestions
 
 
 class RunTask(Task):
@@ -49,6 +49,14 @@ def commit_assignment(run_id: int, user_id: int | None) -> None:
 @shared_task(acks_late=True)
 def requeue_stalled_chunks() -> int:
     return rescoring.requeue_stalled()
+
+
+@shared_task(soft_time_limit=60, time_limit=90, **RETRY)
+def back_in_pool(mentee_id: int) -> None:
+    """A mentee is back in the pool: their list first, then the one email that
+    says why and what is new (emails.returned)."""
+    suggestions.refresh_profile(profile_id=mentee_id, announce=False)
+    emails.returned(mentee_id)
 
 
 @shared_task(**RETRY)

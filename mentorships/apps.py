@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class MentorshipsConfig(AppConfig):
     name = "mentorships"
     verbose_name = "Mentorships"
+
+    def ready(self) -> None:
+        from . import receivers  # noqa: F401

@@ -1,12 +1,13 @@
 """The emails of requests and mentorships, each a task of its own (profiles/outbox.py),
 keyed by the event it reports so that each goes out once."""
 
+from django.db.models import Q
 from django.urls import reverse
 
 from profiles import outbox
 from profiles.models import Profile
 
-from .models import Mentorship
+from .models import EXPIRE_AFTER, REMIND_AFTER, Mentorship
 
 TEMPLATES = "mentorships/email"
 
@@ -26,8 +27,22 @@ def _home(profile: Profile) -> str:
 
 
 def _send(*, key: str, to: Profile, template: str, context: dict) -> bool:
+    """Send once, the dates in the recipient's own time zone."""
     return outbox.send_once(
-        key=key, to=to.user, template=f"{TEMPLATES}/{template}", context=context
+        key=key,
+        to=to.user,
+        template=f"{TEMPLATES}/{template}",
+        context=context,
+        tz=to.timezone,
+    )
+
+
+def _to_the_mentor(m: Mentorship, key: str, template: str, **context) -> bool:
+    return _send(
+        key=key,
+        to=m.mentor,
+        template=template,
+        context={"m": m, "link": _home(m.mentor), **context},
     )
 
 
@@ -36,51 +51,61 @@ def request_received(pk: int) -> bool:
     m = _mentorship(pk)
     if m is None:
         return False
-    return _send(
-        key=f"request-received:{pk}",
-        to=m.mentor,
-        template="request_received",
-        context={"m": m, "link": _home(m.mentor)},
-    )
+    return _to_the_mentor(m, f"request-received:{pk}", "request_received")
 
 
 @outbox.email
 def request_answered(pk: int) -> bool:
+    """The mentee hears their request was accepted. (A decline sends them back to
+    their suggestions: matching's email says so, with what is new.)"""
     m = _mentorship(pk)
-    if m is None or m.status not in (Mentorship.Status.ACCEPTED, Mentorship.Status.DECLINED):
+    if m is None or m.status != Mentorship.Status.ACCEPTED:
         return False
-    accepted = m.status == Mentorship.Status.ACCEPTED
     return _send(
         key=f"request-answered:{pk}",
         to=m.mentee,
-        template="request_accepted" if accepted else "request_declined",
-        context={"m": m, "link": m.get_absolute_url() if accepted else _home(m.mentee)},
+        template="request_accepted",
+        context={"m": m, "link": m.get_absolute_url()},
     )
 
 
 @outbox.email
-def reminder(pk: int) -> bool:
-    m = _mentorship(pk)
-    if m is None or m.status != Mentorship.Status.REQUESTED:
+def from_the_clock(profile_id: int, reminded: list[int], prompted: list[list[int]]) -> bool:
+    """One clock run's news for one person, in one email: the requests waiting
+    a week for their answer (``reminded``, mentorship ids) and the check-ins
+    due (``prompted``, [mentorship id, week] pairs). Each item is claimed by
+    the clock once, so the first item names the email."""
+    me = Profile.objects.select_related("user", "program").filter(pk=profile_id).first()
+    if me is None:
         return False
-    return _send(
-        key=f"reminder:{pk}",
-        to=m.mentor,
-        template="reminder",
-        context={"m": m, "link": _home(m.mentor)},
+    waiting = list(
+        Mentorship.objects.filter(pk__in=reminded, mentor=me, status=Mentorship.Status.REQUESTED)
+        .select_related("mentee")
+        .order_by("requested_at")
     )
-
-
-@outbox.email
-def expired(pk: int) -> bool:
-    m = _mentorship(pk)
-    if m is None or m.status != Mentorship.Status.EXPIRED:
+    weeks = dict(map(tuple, prompted))
+    check_ins = [
+        {"m": m, "other": m.other_side(me), "week": weeks[m.pk], "link": m.get_absolute_url()}
+        for m in Mentorship.objects.filter(pk__in=weeks, status__in=Mentorship.PAIRED)
+        .filter(Q(mentee=me) | Q(mentor=me))
+        .select_related("mentee", "mentor")
+        .order_by("started_at")
+        if m.mentee and m.mentor
+    ]
+    if not waiting and not check_ins:
         return False
+    first = f"r{reminded[0]}" if reminded else "p{}-{}".format(*prompted[0])
     return _send(
-        key=f"expired:{pk}",
-        to=m.mentee,
-        template="expired",
-        context={"m": m, "link": _home(m.mentee)},
+        key=f"clock:{profile_id}:{first}",
+        to=me,
+        template="from_the_clock",
+        context={
+            "me": me,
+            "waiting": waiting,
+            "check_ins": check_ins,
+            "expires": EXPIRE_AFTER - REMIND_AFTER,
+            "link": _home(me),
+        },
     )
 
 
@@ -101,11 +126,6 @@ def _to_the_pair(pk: int, key: str, template: str, **context) -> bool:
 
 
 @outbox.email
-def check_in_prompt(pk: int, week: int) -> bool:
-    return _to_the_pair(pk, f"check-in:{pk}:{week}", "check_in_prompt", week=week)
-
-
-@outbox.email
 def matched(pk: int) -> bool:
     """An admin's match or an auto-assignment: both sides hear."""
     return _to_the_pair(pk, f"matched:{pk}", "matched")
@@ -113,22 +133,40 @@ def matched(pk: int) -> bool:
 
 @outbox.email
 def ended(pk: int) -> bool:
-    """The other side hears; after an admin's re-match, both do."""
+    """The mentor hears when their mentee, or the program team, ended it. (A
+    mentee whose mentorship ended is sent back to their suggestions: matching's
+    email says so.)"""
     m = _mentorship(pk)
-    if m is None or not m.ended_by:
+    if m is None or m.ended_by not in ("mentee", "admin"):
         return False
-    sides = {"mentee": [m.mentor], "mentor": [m.mentee], "admin": [m.mentee, m.mentor]}[m.ended_by]
-    sent = False
-    for other in sides:
-        sent |= _send(
-            key=f"ended:{pk}:{other.pk}",
-            to=other,
-            template="ended",
-            context={
-                "m": m,
-                "by_admin": m.ended_by == "admin",
-                "partner": m.other_side(other),
-                "link": _home(other),
-            },
-        )
-    return sent
+    return _to_the_mentor(
+        m, f"ended:{pk}:{m.mentor.pk}", "ended", by_admin=m.ended_by == "admin", partner=m.mentee
+    )
+
+
+@outbox.email
+def partner_left(pk: int) -> bool:
+    """A mentee who asked them, or was their mentee, left Kindred: the mentor
+    hears, without a name or a reason. (A mentee whose mentor left hears it in
+    matching's email that sends them back to their suggestions.)"""
+    m = Mentorship.objects.select_related("mentor__user", "program").filter(pk=pk).first()
+    if m is None or m.ended_by != "mentee" or m.mentor is None:
+        return False
+    return _to_the_mentor(
+        m, f"left:{pk}", "partner_left", was_request=m.status == Mentorship.Status.WITHDRAWN
+    )
+
+
+@outbox.email
+def mentor_paused(pk: int) -> bool:
+    """The mentor a mentee asked has paused: the request stays open until it
+    expires, and the mentee may keep waiting or ask someone else."""
+    m = _mentorship(pk)
+    if m is None or m.status != Mentorship.Status.REQUESTED or not m.mentor.is_paused:
+        return False
+    return _send(
+        key=f"paused:{pk}",
+        to=m.mentee,
+        template="mentor_paused",
+        context={"m": m, "until": m.requested_at + EXPIRE_AFTER, "link": _home(m.mentee)},
+    )

@@ -48,7 +48,7 @@ def request_mentor(
     pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
         raise Refused("You already have a mentor in this program.")
-    if pair.filter(status=Status.DECLINED).exists():
+    if pair.filter(status=Status.DECLINED).exclude(Mentorship.NO_ROOM).exists():
         raise Refused(f"{mentor.name} declined an earlier request.")
     if pair.open().exists():
         raise Refused(f"You have already asked {mentor.name}.")
@@ -154,8 +154,7 @@ def decline(*, mentorship: Mentorship, reason: str, note: str = "") -> None:
     if m.status != Status.REQUESTED:
         raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
     m.decline_reason, m.decline_note = reason, note
-    _close(m, Status.DECLINED, Event.DECLINED)
-    emails.request_answered.delay_on_commit(m.pk)
+    _close(m, Status.DECLINED, Event.DECLINED)  # matching tells the mentee, with what is new
 
 
 @transaction.atomic
@@ -165,7 +164,6 @@ def expire(*, mentorship_id: int) -> bool:
     if m.status != Status.REQUESTED:
         return False
     _close(m, Status.EXPIRED, Event.EXPIRED)
-    emails.expired.delay_on_commit(m.pk)
     return True
 
 
@@ -200,7 +198,6 @@ def answer_waiting_requests(*, mentor_id: int) -> int:
         for m in waiting.select_for_update():
             m.decline_reason = Mentorship.DeclineReason.NO_ROOM
             _close(m, Status.DECLINED, Event.DECLINED)
-            emails.request_answered.delay_on_commit(m.pk)
             count += 1
     return count
 
@@ -212,11 +209,19 @@ def set_availability(
     mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
     if capacity < places_taken(mentor):
         raise Refused("Your capacity cannot be lower than the number of mentees you have now.")
+    pausing = paused and not mentor.is_paused
     mentor.capacity, mentor.is_paused = capacity, paused
     mentor.save(update_fields=["capacity", "is_paused", "updated_at"])
     announce_change(mentor)
     if paused and decline_waiting:
         _answer_waiting_requests_later(mentor.pk)
+    elif pausing:
+        # Their requests stay open (and expire as any other); each mentee hears
+        # at once, and may keep waiting or ask someone else. A paused mentor gets
+        # no reminders (clock.send_reminders).
+        waiting = Mentorship.objects.filter(mentor=mentor, status=Status.REQUESTED)
+        for pk in waiting.values_list("pk", flat=True):
+            emails.mentor_paused.delay_on_commit(pk)
 
 
 # --- pairs made by the program -------------------------------------------------------
@@ -265,8 +270,10 @@ def rule_breaks(mentee: Profile, mentor: Profile, score: float | None) -> list[s
     breaks = []
     if mentor.is_paused:
         breaks.append(f"{mentor.name} is paused")
-    past = Mentorship.objects.filter(mentee=mentee, mentor=mentor).exclude(status=Status.WITHDRAWN)
-    if past.exists():
+    past = Mentorship.objects.blocked_pairs(
+        mentee.program_id, mentee_ids=[mentee.pk], mentor_id=mentor.pk
+    )
+    if past:
         breaks.append("these two have been paired or declined before")
     if score is None:
         breaks.append("they do not pass the program's filters (language, must-haves)")
@@ -314,29 +321,29 @@ def rematch(*, mentorship: Mentorship, by) -> None:
 
 
 @transaction.atomic
-def close_for_departure(profile: Profile) -> int:
-    """Someone is deleting their account: everything open with them closes, and
-    the other side is re-scored (no email: the person is gone by the time it
-    would be sent)."""
+def depart(*, profile: Profile) -> int:
+    """Someone leaves Kindred, however (their account deleted on the privacy page
+    or in the Django admin, one or many; later, deactivated by SCIM): everything
+    open with them closes, their places free up, and the other side is told that
+    they left, without a name or a reason. The one path for every departure:
+    ``receivers.depart`` runs it before a profile row is deleted."""
     side = "mentee" if profile.is_mentee else "mentor"
     count = 0
     for m in Mentorship.objects.select_for_update().filter(
         **{side: profile}, status__in=Mentorship.OPEN
     ):
-        if m.status == Status.REQUESTED and side == "mentee":
-            _close(m, Status.WITHDRAWN, Event.WITHDRAWN)
-        elif m.status == Status.REQUESTED:
-            m.decline_reason = Mentorship.DeclineReason.OTHER
-            m.decline_note = "The mentor has left the program."
-            _close(m, Status.DECLINED, Event.DECLINED)
+        if m.status == Status.REQUESTED:
+            # Not a decline: nobody chose it, and the pair can never meet again anyway.
+            _close(m, Status.WITHDRAWN, Event.LEFT, ended_by=side)
         else:
             _close(
                 m,
                 Status.ENDED,
-                Event.ENDED,
+                Event.LEFT,
                 end_reason=Mentorship.EndReason.MOVED_ON,
                 ended_by=side,
             )
+        emails.partner_left.delay_on_commit(m.pk)
         count += 1
     return count
 

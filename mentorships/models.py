@@ -17,6 +17,9 @@ from profiles.models import Profile, Program, User
 # whose latest check-in is rated this low or lower, is flagged.
 HEALTH_AFTER = timedelta(weeks=3)
 LOW_RATING = 2
+# A request unanswered this long brings the mentor a reminder; this long, it expires.
+REMIND_AFTER = timedelta(days=7)
+EXPIRE_AFTER = timedelta(days=14)
 
 
 class MentorshipQuerySet(models.QuerySet):
@@ -47,9 +50,25 @@ class MentorshipQuerySet(models.QuerySet):
     def blocked_pairs(
         self, program_id: int, *, mentee_ids=None, mentor_id=None
     ) -> set[tuple[int, int]]:
-        """Pairs never to suggest: under way, or tried before (declined, expired,
-        ended). Only a withdrawn request leaves the pair free to meet again."""
-        pairs = self.filter(program_id=program_id).exclude(status=Mentorship.Status.WITHDRAWN)
+        """Pairs never to suggest: under way, or tried before and set aside by a
+        choice (declined by the mentor, ended), or a request left unanswered
+        within the program's cooling-off time. A withdrawn request, and a request
+        closed because the mentor had no room, leave the pair free to meet again."""
+        cooldown = (
+            Program.objects.filter(pk=program_id)
+            .values_list("expired_pair_cooldown_days", flat=True)
+            .first()
+            or 0
+        )
+        pairs = (
+            self.filter(program_id=program_id)
+            .exclude(status=Mentorship.Status.WITHDRAWN)
+            .exclude(Mentorship.NO_ROOM)
+            .exclude(
+                status=Mentorship.Status.EXPIRED,
+                decided_at__lt=timezone.now() - timedelta(days=cooldown),
+            )
+        )
         if mentee_ids is not None:
             pairs = pairs.filter(mentee_id__in=mentee_ids)
         if mentor_id is not None:
@@ -96,6 +115,9 @@ class Mentorship(models.Model):
         LOW_RATING = "low_rating", "A check-in rated 2 or lower"
 
     OPEN = (Status.REQUESTED, Status.ACCEPTED, Status.ACTIVE)
+    # Closed because the mentor had no room (filled up, or paused and declined
+    # what was waiting): not a choice about this mentee.
+    NO_ROOM = Q(status=Status.DECLINED, decline_reason=DeclineReason.NO_ROOM)
     TAKING_ROOM = (Status.ACCEPTED, Status.ACTIVE)
     PAIRED = (Status.ACCEPTED, Status.ACTIVE)
     CLOSED = (Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED, Status.COMPLETED, Status.ENDED)
@@ -187,10 +209,17 @@ class Mentorship(models.Model):
         return self.mentor if profile.pk == self.mentee_id else self.mentee
 
     def record_health(self, now: datetime | None = None) -> str:
-        """Flag this mentorship if it has no check-in by week 3, or its latest rating is low."""
+        """Flag this mentorship if it has no check-in by week 3, or if either
+        side's latest rating is low."""
         now = now or timezone.now()
-        latest = self.check_ins.order_by("-created_at").first()
-        if latest and latest.rating <= LOW_RATING:
+        # Each side's latest rating: a good one from one side does not hide a
+        # poor one from the other.
+        latest: dict[int | None, int] = {}
+        for author_id, rating in self.check_ins.order_by("-created_at", "-pk").values_list(
+            "author_id", "rating"
+        ):
+            latest.setdefault(author_id, rating)
+        if any(rating <= LOW_RATING for rating in latest.values()):
             health = self.Health.LOW_RATING
         elif not latest and self.started_at and self.started_at <= now - HEALTH_AFTER:
             health = self.Health.NO_CHECK_IN

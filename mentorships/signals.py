@@ -13,7 +13,8 @@ class Event(StrEnum):
     MATCHED = "matched"  # an admin or an auto-assignment paired them
     DECLINED = "declined"  # by the mentor, or for want of room
     EXPIRED = "expired"  # unanswered for 14 days
-    ENDED = "ended"  # a mentorship under way ended, or a side left
+    ENDED = "ended"  # a mentorship under way ended
+    LEFT = "left"  # one side left Kindred: their request or mentorship closed
 
 
 # Sent inside the transaction of every lifecycle transition, with

@@ -13,7 +13,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from matching.models import Suggestion
-from mentorships import lifecycle
 from mentorships.models import CheckIn, Mentorship
 from profiles.models import Profile, SentEmail, User
 from profiles.taxonomy import COMPONENTS
@@ -145,8 +144,8 @@ def delete_account(*, user: User) -> None:
     """Profiles gone (their suggestions and answers with them), mentorships
     kept anonymised for the program's figures, every session ended."""
     with transaction.atomic():
-        for profile in user.profiles.all():
-            lifecycle.close_for_departure(profile)
+        # Their open requests and mentorships close as the profiles go
+        # (mentorships.receivers.depart, whatever deletes them).
         for session in UserSession.objects.purge_and_list(user):
             session.end()
         user.delete()

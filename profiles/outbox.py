@@ -6,7 +6,7 @@ An email is a function of ids that checks its event still stands and calls
 sends one copy; a send that fails releases the claim for the retry.
 
 Each email is a Celery task of its own (:func:`email`), queued by ids once
-the transaction commits, ``emails.reminder.delay_on_commit(mentorship.pk)``:
+the transaction commits, ``emails.request_received.delay_on_commit(mentorship.pk)``:
 an email that does not exist fails where it is queued, not in the worker.
 Every body is a template: ``<template>_subject.txt`` and ``_body.txt``, and
 the HTML part is the same text with its links made clickable.
@@ -22,9 +22,11 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from config.celery import RETRY, TRANSIENT
 
+from . import zones
 from .models import SentEmail, User
 
 # An SMTP server that blinked is worth another try, as the database is.
@@ -36,25 +38,36 @@ def email(send: Callable[..., bool]):
     return shared_task(name=f"{send.__module__}.{send.__name__}", **EMAIL_RETRY)(send)
 
 
-def render(*, template: str, to: str, context: dict) -> EmailMultiAlternatives:
+def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMultiAlternatives:
+    """The email, its dates and times in the recipient's time zone (``tz``)."""
     context = {"site_url": settings.SITE_URL, **context}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
+    with timezone.override(zones.zone(tz)):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
     html = render_to_string("email/base_body.html", {"body": body})
     message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     message.attach_alternative(html, "text/html")
     return message
 
 
-def send_once(*, key: str, to: User, template: str, context: dict) -> bool:
-    """Send ``template`` to ``to`` unless an email under ``key`` was sent; False then."""
+def claim(*, key: str, to: User) -> bool:
+    """Mark the email under ``key`` as sent without sending it (another email
+    said the same); False if it was sent already."""
     try:
         with transaction.atomic():
             SentEmail.objects.create(key=key, to=to)
     except IntegrityError:
         return False
+    return True
+
+
+def send_once(*, key: str, to: User, template: str, context: dict, tz: str = "") -> bool:
+    """Send ``template`` to ``to`` unless an email under ``key`` was sent; False
+    then. ``tz``: the recipient's time zone, for the dates the email shows."""
+    if not claim(key=key, to=to):
+        return False
     try:
-        render(template=template, to=to.email, context=context).send()
+        render(template=template, to=to.email, context=context, tz=tz).send()
     except Exception:
         SentEmail.objects.filter(key=key).delete()
         raise

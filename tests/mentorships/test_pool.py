@@ -72,7 +72,7 @@ def test_no_transition_leaves_a_suggestion_requested_without_an_open_request(
             mentor=m4, capacity=3, paused=True, decline_waiting=True
         ),
         lambda: ask(cy, m1),
-        lambda: lifecycle.close_for_departure(m1),
+        lambda: lifecycle.depart(profile=m1),
     ]
     for step in steps:
         # Each step commits on its own: the lists it re-ranks are there for the next.
