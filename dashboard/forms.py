@@ -23,6 +23,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "min_score",
             "suggestions_per_mentee",
             "default_capacity",
+            "expired_pair_cooldown_days",
             *(f"weight_{c}" for c in COMPONENTS),
         ]
         labels = {
@@ -31,6 +32,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "min_score": "Minimum score to suggest (0–100)",
             "suggestions_per_mentee": "Suggestions per mentee (1–50)",
             "default_capacity": "Default mentor capacity (0–50)",
+            "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered "
+            "is suggested to that mentee again (0–365)",
             **{
                 f"weight_{c}": f"Weight of {COMPONENT_LABELS[c].lower()} (0–100)"
                 for c in COMPONENTS
@@ -44,6 +47,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "min_score": (0, 100),
             "suggestions_per_mentee": (1, 50),
             "default_capacity": (0, 50),
+            "expired_pair_cooldown_days": (0, 365),
         }
         bounds |= {f"weight_{c}": (0, 100) for c in COMPONENTS}
         for name, (low, high) in bounds.items():

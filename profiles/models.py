@@ -89,6 +89,12 @@ class Program(models.Model):
     weight_values = models.PositiveSmallIntegerField(default=20)
     weight_experience = models.PositiveSmallIntegerField(default=10)
     weight_logistics = models.PositiveSmallIntegerField(default=5)
+    expired_pair_cooldown_days = models.PositiveSmallIntegerField(
+        "days before an unanswered mentor is suggested again",
+        default=30,
+        help_text="A request left unanswered keeps that mentor out of the mentee's "
+        "suggestions for this many days; then the two may be suggested again.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -105,6 +111,10 @@ class Program(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(default_capacity__lte=50), name="program_default_capacity_le_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(expired_pair_cooldown_days__lte=365),
+                name="program_expired_pair_cooldown_le_365",
             ),
             *(
                 models.CheckConstraint(

@@ -332,6 +332,7 @@ def settings_data(program, **changes):
         "min_score": "30",
         "suggestions_per_mentee": "5",
         "default_capacity": "3",
+        "expired_pair_cooldown_days": "30",
         "weight_goals": "40",
         "weight_background": "25",
         "weight_values": "20",
@@ -344,9 +345,11 @@ def settings_data(program, **changes):
 
 def test_saving_settings_offers_a_rescore(staff_client, program):
     url = reverse("dashboard:settings", args=[program.slug])
-    response = staff_client.post(url, settings_data(program, weight_values="35", min_score="40"))
+    data = settings_data(program, weight_values="35", min_score="40")
+    response = staff_client.post(url, {**data, "expired_pair_cooldown_days": "60"})
     program.refresh_from_db()
     assert (program.weight_values, program.min_score) == (35, 40)
+    assert program.expired_pair_cooldown_days == 60
     assert b"Re-score now" in response.content
 
 
@@ -356,6 +359,7 @@ def test_saving_settings_offers_a_rescore(staff_client, program):
         {"min_score": "101"},
         {"suggestions_per_mentee": "0"},
         {"default_capacity": "-1"},
+        {"expired_pair_cooldown_days": "366"},
         {"weight_goals": "500"},
         {
             "weight_goals": "0",
