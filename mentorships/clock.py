@@ -1,68 +1,122 @@
 """The mentorship clock, run hourly by Celery beat (docs/mentorships.md):
 reminders at 7 days, expiry at 14, check-in prompts at weeks 2 and 8, and
 match-health flags. Each step is idempotent, so a missed or doubled hour
-changes nothing; each takes ``now`` so that tests can move the clock."""
+changes nothing; each takes ``now`` so that tests can move the clock.
+
+What one run has to say to one person is one email: a mentor with two
+requests waiting and a check-in due hears once (``emails.from_the_clock``),
+and a mentee whose three requests expire together goes back to the pool
+once (their expiries share one transaction, so matching sends one email)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from datetime import datetime, timedelta
+from functools import wraps
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import emails, lifecycle
-from .models import HEALTH_AFTER, CheckIn, Mentorship
+from .models import EXPIRE_AFTER, HEALTH_AFTER, REMIND_AFTER, CheckIn, Mentorship
 
-REMIND_AFTER = timedelta(days=7)
-EXPIRE_AFTER = timedelta(days=14)
 CHECK_IN_WEEKS = (2, 8)
 
 Status = Mentorship.Status
 
 
-def send_reminders(now: datetime | None = None) -> int:
+class Outgoing:
+    """What one run has to tell each person, queued as one email each."""
+
+    def __init__(self) -> None:
+        self.reminded: dict[int, list[int]] = defaultdict(list)
+        self.prompted: dict[int, list[list[int]]] = defaultdict(list)
+
+    def send(self) -> None:
+        for profile_id in sorted(self.reminded.keys() | self.prompted.keys()):
+            emails.from_the_clock.delay_on_commit(
+                profile_id, self.reminded.get(profile_id, []), self.prompted.get(profile_id, [])
+            )
+
+
+def _claim(pk: int, column: str, now: datetime) -> bool:
+    """Mark mentorship ``pk``'s ``column``; False if a run before this one did."""
+    return bool(
+        Mentorship.objects.filter(pk=pk, **{f"{column}__isnull": True}).update(**{column: now})
+    )
+
+
+def _each_run_tells_once(step):
+    """A step called alone sends its own emails; ``run`` gathers all steps'."""
+
+    @wraps(step)
+    def wrapped(now: datetime | None = None, outgoing: Outgoing | None = None) -> int:
+        mine = outgoing or Outgoing()
+        count = step(now or timezone.now(), mine)
+        if outgoing is None:
+            mine.send()
+        return count
+
+    return wrapped
+
+
+@_each_run_tells_once
+def send_reminders(now: datetime, outgoing: Outgoing) -> int:
     """Remind mentors of requests waiting 7 days (each reminder is sent once)."""
-    now = now or timezone.now()
     due = Mentorship.objects.filter(
         status=Status.REQUESTED,
         reminded_at__isnull=True,
         requested_at__lte=now - REMIND_AFTER,
         requested_at__gt=now - EXPIRE_AFTER,
+        mentor__is_paused=False,  # a paused mentor's mentees were told instead
     )
-    return sum(
-        _queue_once(pk, "reminded_at", now, emails.reminder)
-        for pk in due.values_list("pk", flat=True)
-    )
-
-
-def _queue_once(pk: int, column: str, now: datetime, email, *extra: int) -> int:
-    """Queue ``email`` for mentorship ``pk`` unless ``column`` says it was queued."""
-    if not Mentorship.objects.filter(pk=pk, **{f"{column}__isnull": True}).update(**{column: now}):
-        return 0
-    email.delay_on_commit(pk, *extra)
-    return 1
+    count = 0
+    for pk, mentor_id in due.order_by("pk").values_list("pk", "mentor_id"):
+        if _claim(pk, "reminded_at", now):
+            outgoing.reminded[mentor_id].append(pk)
+            count += 1
+    return count
 
 
 def expire_requests(now: datetime | None = None) -> int:
-    """Requests unanswered for 14 days expire; the mentee gets fresh suggestions."""
+    """Requests unanswered for 14 days expire; the mentee gets fresh suggestions.
+    One mentee's expiries share a transaction: one return to the pool."""
     now = now or timezone.now()
     due = Mentorship.objects.filter(status=Status.REQUESTED, requested_at__lte=now - EXPIRE_AFTER)
-    return sum(lifecycle.expire(mentorship_id=pk) for pk in due.values_list("pk", flat=True))
+    by_mentee: dict[int, list[int]] = defaultdict(list)
+    for pk, mentee_id in due.order_by("pk").values_list("pk", "mentee_id"):
+        by_mentee[mentee_id].append(pk)
+    count = 0
+    for pks in by_mentee.values():
+        with transaction.atomic():
+            count += sum(lifecycle.expire(mentorship_id=pk) for pk in pks)
+    return count
 
 
-def prompt_check_ins(now: datetime | None = None) -> int:
-    """Ask both sides for a check-in 2 and 8 weeks after a mentorship starts."""
-    now = now or timezone.now()
+@_each_run_tells_once
+def prompt_check_ins(now: datetime, outgoing: Outgoing) -> int:
+    """Ask both sides for a check-in 2 and 8 weeks after a mentorship starts.
+    After the clock was down, a mentorship due both prompts gets only week 8's."""
+    paired = Mentorship.objects.filter(status__in=Mentorship.PAIRED)
+    paired.filter(
+        started_at__lte=now - timedelta(weeks=max(CHECK_IN_WEEKS)),
+        prompted_week_2_at__isnull=True,
+        prompted_week_8_at__isnull=True,
+    ).update(prompted_week_2_at=now)
     count = 0
     for week in CHECK_IN_WEEKS:
         column = f"prompted_week_{week}_at"
-        due = Mentorship.objects.filter(
-            status__in=Mentorship.PAIRED,
-            started_at__lte=now - timedelta(weeks=week),
-            **{f"{column}__isnull": True},
+        due = paired.filter(
+            started_at__lte=now - timedelta(weeks=week), **{f"{column}__isnull": True}
         )
-        for pk in due.values_list("pk", flat=True):
-            count += _queue_once(pk, column, now, emails.check_in_prompt, week)
+        for pk, mentee_id, mentor_id in due.order_by("pk").values_list(
+            "pk", "mentee_id", "mentor_id"
+        ):
+            if _claim(pk, column, now):
+                for side in (mentee_id, mentor_id):
+                    outgoing.prompted[side].append([pk, week])
+                count += 1
     return count
 
 
@@ -77,9 +131,12 @@ def flag_unhealthy(now: datetime | None = None) -> int:
 
 def run(now: datetime | None = None) -> dict[str, int]:
     """One tick of the clock: what each step did."""
-    return {
-        "reminded": send_reminders(now),
+    outgoing = Outgoing()
+    done = {
+        "reminded": send_reminders(now, outgoing),
         "expired": expire_requests(now),
-        "prompted": prompt_check_ins(now),
+        "prompted": prompt_check_ins(now, outgoing),
         "flagged": flag_unhealthy(now),
     }
+    outgoing.send()
+    return done

@@ -181,6 +181,23 @@ def wait_for(condition, timeout: float = 20.0):
     return result
 
 
+def drained(redis_url: str):
+    """A condition for ``wait_for``: no task waits in any queue nor runs (tasks
+    ack late, so a running task is still "unacked"), three polls in a row."""
+    import redis
+
+    broker = redis.Redis.from_url(redis_url)
+    calm = []
+
+    def idle() -> bool:
+        queues = [key for key in broker.scan_iter() if broker.type(key) == b"list"]
+        quiet = not broker.hlen("unacked") and not any(broker.llen(q) for q in queues)
+        calm[:] = [*calm, True] if quiet else []
+        return len(calm) >= 3
+
+    return idle
+
+
 def point_broker_at(app, url: str) -> None:
     """Use another broker from now on: Celery keeps a pool of producers bound to
     the old address, which must go too."""
