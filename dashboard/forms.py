@@ -5,6 +5,8 @@ from matching.models import MatchingRun
 from profiles.models import Profile, Program
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
+from .models import DigestChoice
+
 POLICY_CHOICES = [
     ("optimal", "Optimal — most mentees matched, then the highest total score"),
     ("balanced", "Balanced — as many matched, spread over more mentors for a sliver of score"),
@@ -125,3 +127,13 @@ class ConfirmImportForm(forms.Form):
     invite = forms.BooleanField(
         required=False, initial=True, label="Email each new person a link to choose their password"
     )
+
+
+class DigestChoiceForm(forms.ModelForm):
+    class Meta:
+        model = DigestChoice
+        fields = ["weekly"]
+        help_texts = {
+            "weekly": "On Mondays: mentorships flagged for their health, and mentors whose "
+            "requests keep expiring, in every program. Nothing is sent in a quiet week."
+        }

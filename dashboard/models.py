@@ -114,3 +114,16 @@ class FiguresRelease(models.Model):
 
     def __str__(self) -> str:
         return f"fairness release of {self.program_id} on {self.released_at:%Y-%m-%d}"
+
+
+class DigestChoice(models.Model):
+    """An admin's answer to "email me the weekly digest" (yes unless they said no)."""
+
+    user = models.OneToOneField(
+        User, primary_key=True, on_delete=models.CASCADE, related_name="digest_choice"
+    )
+    weekly = models.BooleanField("Email me the weekly digest", default=True)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {'weekly' if self.weekly else 'no digest'}"

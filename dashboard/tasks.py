@@ -3,7 +3,7 @@ from celery import shared_task
 from config.celery import RETRY, Task
 from profiles.models import Program
 
-from . import imports, snapshots
+from . import digest, emails, imports, snapshots
 
 
 class ImportTask(Task):
@@ -43,3 +43,12 @@ def refresh_figures(program_id: int, page: str) -> None:
         snapshots.gave_up(program_id, page)
         return
     snapshots.refresh(program, page)
+
+
+@shared_task(**RETRY)
+def queue_weekly_digests() -> int:
+    """Hourly: from Monday 08:00 UTC, each admin's digest for the week, once."""
+    week, admins = digest.due()
+    for user_id in admins:
+        emails.weekly_digest.delay_on_commit(user_id, week)
+    return len(admins)

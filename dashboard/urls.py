@@ -6,6 +6,7 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.programs, name="programs"),
+    path("me/digest/", views.digest_choice, name="digest"),
     path("<slug:slug>/", views.dashboard, name="program"),
     path("<slug:slug>/fairness/", views.fairness, name="fairness"),
     re_path(

@@ -23,11 +23,12 @@ from .forms import (
     AssignForm,
     CompareForm,
     ConfirmImportForm,
+    DigestChoiceForm,
     ImportForm,
     ManualMatchForm,
     ProgramSettingsForm,
 )
-from .models import ImportJob
+from .models import DigestChoice, ImportJob
 
 # Where each page of figures is shown (the URLs allow these names only).
 SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
@@ -54,6 +55,21 @@ def programs(request: HttpRequest) -> HttpResponse:
         mentees=Count("profiles", filter=Q(profiles__role="mentee")),
     )
     return render(request, "dashboard/programs.html", {"programs": listed})
+
+
+@staff_required
+def digest_choice(request: HttpRequest) -> HttpResponse:
+    """An admin turns their weekly digest off, or on again."""
+    choice = DigestChoice.objects.filter(user=request.user).first() or DigestChoice(
+        user=request.user
+    )
+    form = DigestChoiceForm(posted(request), instance=choice)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        said = "You will get" if choice.weekly else "You will no longer get"
+        messages.success(request, f"{said} the weekly digest.")
+        return redirect("dashboard:digest")
+    return render(request, "dashboard/digest_choice.html", {"form": form})
 
 
 @staff_required
