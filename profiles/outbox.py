@@ -45,7 +45,14 @@ def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMulti
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
     html = render_to_string("email/base_body.html", {"body": body})
-    message = EmailMultiAlternatives(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMultiAlternatives(
+        subject,
+        body,
+        settings.DEFAULT_FROM_EMAIL,
+        [to],
+        # Which email this is, for mail filters and for counting (bench/clock_simulation.py).
+        headers={"X-Kindred-Email": template.rsplit("/", 1)[-1]},
+    )
     message.attach_alternative(html, "text/html")
     return message
 
