@@ -113,6 +113,7 @@ def returned(mentee_id: int) -> bool:
         context={
             "mentee": mentee,
             "why": why,
+            "turned_down": any(m.status in (Status.DECLINED, Status.EXPIRED) for m in why),
             "shown": listed[:SHOWN],
             "count": len(listed),
             "link": _home(mentee),

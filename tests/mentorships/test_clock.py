@@ -82,6 +82,8 @@ def test_suggestions_ready_is_emailed_once_per_entry_to_the_pool(pool, on_commit
     assert back == [
         f"{mentors[0].name} cannot mentor you right now: 3 mentors suggested for you now"
     ]
+    body = next(e.body for e in mail.outbox if e.subject == back[0])
+    assert "This is about fit and timing, not about you." in body
     on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
     assert len(sent_to(mentee)) == 2
 

@@ -105,6 +105,7 @@ def test_a_mentor_who_leaves_sends_their_mentees_back_to_their_suggestions(
     ]
     for body in (m.body for m in mail.outbox):
         assert "Grace Lee" not in body  # no name, no reason
+        assert "not about you" not in body  # a departure is not a verdict on them
     for mentee in (world["current"], world["waiting"]):
         login(client, mentee.user)
         page = client.get(reverse("matching:profile_home", args=[mentee.pk]))
