@@ -235,8 +235,11 @@ def refresh_mentees(
     return top
 
 
-def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
-    """After a mentor changed: recompute the lists they are in, and those they now belong in."""
+def refresh_for_mentor(*, features, rules, mentor_id: int, announce: bool = False) -> set[int]:
+    """After a mentor changed: recompute the lists they are in, and those they now belong in.
+    With ``announce``, a mentee whose list was empty and now is not hears so: the
+    back-in-the-pool email that said "no suggestions yet" promised it."""
+    first_lists: list[int] = []
     affected = set(
         Suggestion.objects.filter(mentor_id=mentor_id, status__in=Suggestion.LISTED).values_list(
             "mentee_id", flat=True
@@ -268,18 +271,23 @@ def refresh_for_mentor(*, features, rules, mentor_id: int) -> set[int]:
         rows, keys = one.mentee_rows[hit], one.keys[hit, 0]
         belongs = (length[rows] < rules.k) | (keys > lowest[rows])
         affected.update(features.mentees.ids[rows[belongs]].tolist())
+        first_lists = features.mentees.ids[rows[belongs & (length[rows] == 0)]].tolist()
     if affected:
         weights, settings = snapshot(Program.objects.get(pk=features.program_id))
         refresh_mentees(
             program_id=features.program_id, weights=weights, settings=settings, mentee_ids=affected
         )
+    if announce:
+        for mentee_id in first_lists:
+            emails.suggestions_ready.delay_on_commit(mentee_id)
     return affected
 
 
 def refresh_profile(*, profile_id: int, announce: bool = True) -> None:
     """Re-score one person against the other side after their profile changed.
     A mentee who now has suggestions is told (``emails.suggestions_ready``,
-    once per entry into the pool) unless ``announce`` is off."""
+    once per entry into the pool), and so is one whose empty list a changed
+    mentor now fills, unless ``announce`` is off."""
     profile = Profile.objects.filter(pk=profile_id).select_related("program").first()
     try:
         if profile is None:
@@ -297,7 +305,9 @@ def refresh_profile(*, profile_id: int, announce: bool = True) -> None:
         else:
             features = prepared(profile.program_id)
             rules = rules_from(weights, settings, features)
-            refresh_for_mentor(features=features, rules=rules, mentor_id=profile.pk)
+            refresh_for_mentor(
+                features=features, rules=rules, mentor_id=profile.pk, announce=announce
+            )
     finally:
         cache.delete(refreshing_key(profile_id))
 

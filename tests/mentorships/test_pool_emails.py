@@ -1,0 +1,63 @@
+"""What a mentee hears as they go back to the pool (issue 16): nothing for
+what they did themselves; one email when someone else sent them back, with
+why and what is new; an honest "no suggestions yet", and then one email when
+a mentor who fits arrives."""
+
+import pytest
+from django.core import mail
+
+from matching import suggestions
+from mentorships import lifecycle
+from tests.factories import MentorFactory, ProfileFactory
+from tests.mentorships.helpers import ask, sent_to
+
+pytestmark = pytest.mark.django_db
+
+GOALS = ["networking", "leadership"]
+
+
+@pytest.fixture
+def one_mentor(program, on_commit):
+    """A mentee whose list holds one mentor."""
+    mentor = MentorFactory(program=program, goals=GOALS, capacity=2, display_name="Ada Obi")
+    mentee = ProfileFactory(program=program, goals=GOALS)
+    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
+    assert sent_to(mentee) == ["Mentors suggested for you"]
+    mail.outbox.clear()
+    return mentee, mentor
+
+
+def test_withdrawing_sends_the_mentee_nothing(one_mentor, on_commit):
+    mentee, mentor = one_mentor
+    on_commit(lifecycle.withdraw, mentorship=ask(mentee, mentor))
+    assert sent_to(mentee) == []
+
+
+def test_ending_ones_own_mentorship_sends_the_mentee_nothing(one_mentor, on_commit):
+    mentee, mentor = one_mentor
+    m = ask(mentee, mentor)
+    on_commit(lifecycle.accept, mentorship=m)
+    mail.outbox.clear()
+    on_commit(lifecycle.end, mentorship=m, by=mentee, reason="goals_met")
+    assert sent_to(mentee) == []
+    assert sent_to(mentor) == [f"Your mentorship with {mentee.name} has ended"]
+
+
+def test_with_nothing_left_the_email_says_so_then_a_new_mentor_is_announced_once(
+    one_mentor, program, on_commit
+):
+    mentee, mentor = one_mentor
+    m = ask(mentee, mentor)
+    on_commit(lifecycle.decline, mentorship=m, reason="timing", note="My diary is full until May.")
+    (email,) = mail.outbox
+    assert email.subject == "Ada Obi cannot mentor you right now"  # no count: none left
+    assert "No mentor fits well enough just yet. We will email you" in email.body
+    assert 'In their words: "My diary is full until May."' in email.body
+    assert "We have refreshed" not in email.body
+    mail.outbox.clear()
+    # The promise kept: a mentor who fits joins, and the mentee hears once.
+    newcomer = MentorFactory(program=program, goals=GOALS, display_name="Bo Lin")
+    for _ in range(2):
+        on_commit(suggestions.refresh_profile, profile_id=newcomer.pk)
+    (email,) = mail.outbox
+    assert email.subject == "Mentors suggested for you" and "Bo Lin" in email.body
