@@ -272,6 +272,13 @@ def test_admin_pages(browsing, default_program, tmp_path):
     staff = browsing.page(UserFactory(is_staff=True))
 
     audit.visit(staff, reverse("dashboard:programs"), "programs")
+    staff.get_by_role("link", name="your weekly digest").click()
+    audit.check(staff, "weekly digest choice")
+    staff.get_by_label("Email me the weekly digest").press("Space")  # by keyboard
+    staff.get_by_role("button", name="Save", exact=True).press("Enter")
+    expect(staff.get_by_text("You will no longer get the weekly digest.")).to_be_visible()
+    expect(staff.get_by_label("Email me the weekly digest")).not_to_be_checked()
+    audit.check(staff, "weekly digest turned off")
     audit.visit(staff, reverse("dashboard:program", args=[slug]), "program dashboard")
     audit.visit(staff, reverse("dashboard:fairness", args=[slug]), "fairness")
     audit.visit(staff, reverse("dashboard:settings", args=[slug]), "program settings")

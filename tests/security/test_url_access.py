@@ -116,6 +116,7 @@ TABLE = {
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
     "dashboard:programs": ("get", {}, STAFF),
+    "dashboard:digest": ("get", {}, STAFF),
     "dashboard:program": ("get", {"slug": "@program"}, STAFF),
     "dashboard:fairness": ("get", {"slug": "@program"}, STAFF),
     "dashboard:settings": ("get", {"slug": "@program"}, STAFF),
