@@ -47,7 +47,8 @@ def due(now: datetime | None = None) -> tuple[str, list[int]]:
     """This week, and the admins who have not had its digest; nobody before
     Monday 08:00 UTC. The week's key stops a second digest."""
     now = now or timezone.now()
-    monday = (now - timedelta(days=now.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = midnight - timedelta(days=now.weekday())
     week = week_of(now)
     if now < monday + SENT_FROM:
         return week, []
