@@ -93,6 +93,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Emails' subjects and plain-text bodies: text, not HTML, so nothing is
+        # escaped (profiles/outbox.py escapes the body once, for its HTML part).
+        "NAME": "plain_text",
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {"autoescape": False},
+    },
 ]
 
 # Checkboxes render before their label; everything else as Django does.

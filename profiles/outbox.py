@@ -23,11 +23,14 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import escape
 
 from config.celery import RETRY, TRANSIENT
 
 from . import zones
 from .models import SentEmail, User
+
+TEXT = "plain_text"  # the template engine that escapes nothing (config/settings.py)
 
 # An SMTP server that blinked is worth another try, as the database is.
 EMAIL_RETRY = {**RETRY, "autoretry_for": (*TRANSIENT, OSError, smtplib.SMTPException)}
@@ -42,9 +45,11 @@ def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMulti
     """The email, its dates and times in the recipient's time zone (``tz``)."""
     context = {"site_url": settings.SITE_URL, **context}
     with timezone.override(zones.zone(tz)):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        body = render_to_string(f"{template}_body.txt", context)
-    html = render_to_string("email/base_body.html", {"body": body})
+        subject = render_to_string(f"{template}_subject.txt", context, using=TEXT)
+        body = render_to_string(f"{template}_body.txt", context, using=TEXT)
+    # What people typed (a decline note, a name) is text: escaped once, for the HTML part.
+    html = render_to_string("email/base_body.html", {"body": escape(body)})
+    subject = " ".join(subject.split())
     message = EmailMultiAlternatives(
         subject,
         body,

@@ -61,3 +61,20 @@ def test_with_nothing_left_the_email_says_so_then_a_new_mentor_is_announced_once
         on_commit(suggestions.refresh_profile, profile_id=newcomer.pk)
     (email,) = mail.outbox
     assert email.subject == "Mentors suggested for you" and "Bo Lin" in email.body
+
+
+def test_what_people_type_is_text_in_both_parts_of_an_email(program, on_commit):
+    """A name or a note with markup is shown as typed, never as live HTML."""
+    mentor = MentorFactory(program=program, goals=GOALS, display_name="Siobhán O'Brien")
+    mentee = ProfileFactory(program=program, goals=GOALS)
+    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
+    note = "Sorry & good luck! <a href='http://evil.example'>click</a>"
+    on_commit(lifecycle.decline, mentorship=ask(mentee, mentor), reason="other", note=note)
+    email = mail.outbox[-1]
+    assert email.subject.startswith("Siobhán O'Brien cannot mentor you right now")
+    assert note in email.body  # the plain text is the text as typed
+    (html, kind) = email.alternatives[0]
+    assert kind == "text/html"
+    assert "<a href='http://evil.example'>" not in html
+    assert "&lt;a href=" in html and "Siobhán O&#x27;Brien" in html
+
