@@ -277,8 +277,10 @@ def refresh_for_mentor(*, features, rules, mentor_id: int, announce: bool = Fals
         refresh_mentees(
             program_id=features.program_id, weights=weights, settings=settings, mentee_ids=affected
         )
-    if announce:
-        for mentee_id in first_lists:
+    if announce and first_lists:
+        # A paired mentee's list is empty too, and stays so: not theirs to hear.
+        paired = Mentorship.objects.filter(mentee_id__in=first_lists, status__in=Mentorship.PAIRED)
+        for mentee_id in set(first_lists) - set(paired.values_list("mentee_id", flat=True)):
             emails.suggestions_ready.delay_on_commit(mentee_id)
     return affected
 

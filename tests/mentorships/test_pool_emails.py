@@ -6,6 +6,7 @@ a mentor who fits arrives."""
 import pytest
 from django.core import mail
 
+from matching import emails as matching_emails
 from matching import suggestions
 from mentorships import lifecycle
 from tests.factories import MentorFactory, ProfileFactory
@@ -78,3 +79,19 @@ def test_what_people_type_is_text_in_both_parts_of_an_email(program, on_commit):
     assert "<a href='http://evil.example'>" not in html
     assert "&lt;a href=" in html and "Siobhán O&#x27;Brien" in html
 
+
+def test_a_new_mentor_announces_itself_only_to_mentees_waiting_with_an_empty_list(
+    one_mentor, program, on_commit, monkeypatch
+):
+    mentee, mentor = one_mentor
+    on_commit(lifecycle.accept, mentorship=ask(mentee, mentor))  # paired: their list empties
+    waiting = ProfileFactory(program=program, goals=GOALS)
+    on_commit(lifecycle.set_availability, mentor=mentor, capacity=1, paused=False)  # full now
+    on_commit(suggestions.refresh_profile, profile_id=waiting.pk)  # nobody fits: empty
+    queued = []
+    monkeypatch.setattr(
+        matching_emails.suggestions_ready, "delay_on_commit", lambda pk: queued.append(pk)
+    )
+    newcomer = MentorFactory(program=program, goals=GOALS)
+    on_commit(suggestions.refresh_profile, profile_id=newcomer.pk)
+    assert queued == [waiting.pk]
