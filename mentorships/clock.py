@@ -53,10 +53,11 @@ def _each_run_tells_once(step):
     @wraps(step)
     def wrapped(now: datetime | None = None, outgoing: Outgoing | None = None) -> int:
         mine = outgoing or Outgoing()
-        count = step(now or timezone.now(), mine)
-        if outgoing is None:
-            mine.send()
-        return count
+        try:
+            return step(now or timezone.now(), mine)
+        finally:
+            if outgoing is None:
+                mine.send()  # what was claimed is told, even if the step then failed
 
     return wrapped
 
@@ -88,8 +89,11 @@ def expire_requests(now: datetime | None = None) -> int:
     for pk, mentee_id in due.order_by("pk").values_list("pk", "mentee_id"):
         by_mentee[mentee_id].append(pk)
     count = 0
-    for pks in by_mentee.values():
+    for mentee_id, pks in by_mentee.items():
         with transaction.atomic():
+            # The mentee's row first, as an accept of one of their requests locks
+            # it first: the two wait for each other instead of deadlocking.
+            lifecycle.lock_for_pairing(mentee_ids=[mentee_id], mentor_ids=[])
             count += sum(lifecycle.expire(mentorship_id=pk) for pk in pks)
     return count
 
@@ -132,11 +136,14 @@ def flag_unhealthy(now: datetime | None = None) -> int:
 def run(now: datetime | None = None) -> dict[str, int]:
     """One tick of the clock: what each step did."""
     outgoing = Outgoing()
-    done = {
-        "reminded": send_reminders(now, outgoing),
-        "expired": expire_requests(now),
-        "prompted": prompt_check_ins(now, outgoing),
-        "flagged": flag_unhealthy(now),
-    }
-    outgoing.send()
-    return done
+    try:
+        return {
+            "reminded": send_reminders(now, outgoing),
+            "expired": expire_requests(now),
+            "prompted": prompt_check_ins(now, outgoing),
+            "flagged": flag_unhealthy(now),
+        }
+    finally:
+        # Reminders and prompts are marked as claimed: whatever fails after the
+        # claim, their emails still go (the run is retried for the rest).
+        outgoing.send()

@@ -145,3 +145,16 @@ def test_three_requests_expiring_together_are_one_email(program, on_commit):
     assert email.subject == "3 of your requests have closed: 2 mentors suggested for you now"
     for mentor in mentors[:3]:
         assert mentor.name in email.body
+
+
+def test_a_run_that_fails_midway_still_sends_what_it_claimed(pool, on_commit, monkeypatch):
+    mentee, mentors = pool
+    aged(ask(mentee, mentors[0]), timedelta(days=7, hours=1))
+
+    def broken(now=None):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(clock, "flag_unhealthy", broken)
+    with pytest.raises(RuntimeError):
+        on_commit(clock.run)
+    assert sent_to(mentors[0]) == [f"{mentee.name} is still waiting for your answer"]
