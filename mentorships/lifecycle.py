@@ -160,8 +160,8 @@ def decline(*, mentorship: Mentorship, reason: str, note: str = "") -> None:
 @transaction.atomic
 def expire(*, mentorship_id: int) -> bool:
     """A request unanswered for too long closes; False if it was answered meanwhile."""
-    m = Mentorship.objects.select_for_update().get(pk=mentorship_id)
-    if m.status != Status.REQUESTED:
+    m = Mentorship.objects.select_for_update().filter(pk=mentorship_id).first()
+    if m is None or m.status != Status.REQUESTED:  # answered, or gone with its people
         return False
     _close(m, Status.EXPIRED, Event.EXPIRED)
     return True
@@ -328,6 +328,9 @@ def depart(*, profile: Profile) -> int:
     they left, without a name or a reason. The one path for every departure:
     ``receivers.depart`` runs it before a profile row is deleted."""
     side = "mentee" if profile.is_mentee else "mentor"
+    # Their row first, as every pairing locks it first: an accept racing the
+    # departure waits for it, rather than deadlocking on the mentorship rows.
+    lock_for_pairing(mentee_ids=[profile.pk], mentor_ids=[])
     count = 0
     for m in Mentorship.objects.select_for_update().filter(
         **{side: profile}, status__in=Mentorship.OPEN
