@@ -56,7 +56,8 @@ def back_in_pool(mentee_id: int) -> None:
     """A mentee is back in the pool: their list first, then the one email that
     says why and what is new (emails.returned)."""
     suggestions.refresh_profile(profile_id=mentee_id, announce=False)
-    emails.returned(mentee_id)
+    # A task of its own, so that a mail server that blinked is retried as any email is.
+    emails.returned.delay(mentee_id)
 
 
 @shared_task(**RETRY)
