@@ -12,7 +12,7 @@ the pool, so however many events and refreshes arrive at once, one email goes.
 
 from datetime import timedelta
 
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -53,16 +53,32 @@ def _home(mentee: Profile) -> str:
 # A return whose own email has not gone this long after it is presumed lost (its
 # task with the broker): "suggestions ready" then speaks instead.
 RETURN_TOLD_WITHIN = timedelta(hours=1)
+# A close is news for a week: older ones are never told (after an upgrade, say,
+# the first email does not recount a mentee's whole history).
+RETURN_NEWS_FOR = timedelta(days=7)
 
 
-def _return_untold(mentee: Profile, entry: int) -> bool:
-    """Whether this entry came from a return whose email is still to come."""
-    if entry == 1 or SentEmail.objects.filter(key=f"returned:{mentee.pk}:{entry}").exists():
-        return False
-    latest = Mentorship.objects.filter(RETURNED, mentee=mentee).aggregate(
-        last=Max(Coalesce("ended_at", "decided_at"))
-    )["last"]
-    return latest is not None and timezone.now() - latest < RETURN_TOLD_WITHIN
+def _told(pk: int) -> str:
+    """The key that marks one close as told to its mentee."""
+    return f"told:{pk}"
+
+
+def _untold(mentee: Profile, within: timedelta) -> list[Mentorship]:
+    """Closes that sent the mentee back to the pool in the last ``within``, not yet told."""
+    recent = (
+        Mentorship.objects.filter(RETURNED, mentee=mentee)
+        .annotate(closed_at=Coalesce("ended_at", "decided_at"))
+        .filter(closed_at__gte=timezone.now() - within)
+        .select_related("mentor")
+        .order_by("pk")
+    )
+    closes = list(recent)
+    told = set(
+        SentEmail.objects.filter(key__in=[_told(m.pk) for m in closes]).values_list(
+            "key", flat=True
+        )
+    )
+    return [m for m in closes if _told(m.pk) not in told]
 
 
 @outbox.email
@@ -72,9 +88,9 @@ def suggestions_ready(mentee_id: int) -> bool:
     mentee = _mentee(mentee_id)
     if mentee is None or not (listed := _listed(mentee)):
         return False
+    if _untold(mentee, RETURN_TOLD_WITHIN):
+        return False  # the return's own email is on its way, and shows them
     entry = entries(mentee)
-    if _return_untold(mentee, entry):
-        return False
     return outbox.send_once(
         key=f"suggestions-ready:{mentee_id}:{entry}",
         to=mentee.user,
@@ -86,41 +102,42 @@ def suggestions_ready(mentee_id: int) -> bool:
 
 @outbox.email
 def returned(mentee_id: int) -> bool:
-    """Back in the pool: why (every close since the last such email, so three
-    requests expiring together are one email) and what is new. Sent by
-    ``tasks.back_in_pool`` once the mentee's list is refreshed."""
+    """Back in the pool: why (every close not yet told, so three requests
+    expiring together are one email) and what is new. Sent by
+    ``tasks.back_in_pool`` once the mentee's list is refreshed. Each close is
+    claimed before the email goes, so two runs never tell it twice; a mentee
+    matched meanwhile is told nothing (the news is old)."""
     mentee = _mentee(mentee_id)
     if mentee is None:
         return False
-    entry = entries(mentee)
-    last = (
-        SentEmail.objects.filter(key__startswith=f"returned:{mentee_id}:")
-        .order_by("-sent_at")
-        .values_list("sent_at", flat=True)
-        .first()
-    )
-    closed = Mentorship.objects.filter(RETURNED, mentee=mentee).select_related("mentor")
-    if last is not None:
-        closed = closed.filter(Q(decided_at__gt=last) | Q(ended_at__gt=last))
-    why = list(closed.order_by("pk"))
+    why = [
+        m for m in _untold(mentee, RETURN_NEWS_FOR) if outbox.claim(key=_told(m.pk), to=mentee.user)
+    ]
     if not why:
         return False
-    listed = _listed(mentee)
-    sent = outbox.send_once(
-        key=f"returned:{mentee_id}:{entry}",
-        to=mentee.user,
-        template="matching/email/returned",
-        context={
-            "mentee": mentee,
-            "why": why,
-            "turned_down": any(m.status in (Status.DECLINED, Status.EXPIRED) for m in why),
-            "shown": listed[:SHOWN],
-            "count": len(listed),
-            "link": _home(mentee),
-        },
-        tz=mentee.timezone,
-    )
+    try:
+        if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
+            return False
+        listed = _listed(mentee)
+        sent = outbox.send_once(
+            key=f"returned:{mentee_id}:{why[0].pk}",
+            to=mentee.user,
+            template="matching/email/returned",
+            context={
+                "mentee": mentee,
+                "why": why,
+                "turned_down": any(m.status in (Status.DECLINED, Status.EXPIRED) for m in why),
+                "shown": listed[:SHOWN],
+                "count": len(listed),
+                "link": _home(mentee),
+            },
+            tz=mentee.timezone,
+        )
+    except Exception:
+        # Not told after all: the retry claims them again.
+        SentEmail.objects.filter(key__in=[_told(m.pk) for m in why]).delete()
+        raise
     if sent and listed:
         # This email showed them: no separate "suggestions ready" for this entry.
-        outbox.claim(key=f"suggestions-ready:{mentee_id}:{entry}", to=mentee.user)
+        outbox.claim(key=f"suggestions-ready:{mentee_id}:{entries(mentee)}", to=mentee.user)
     return sent

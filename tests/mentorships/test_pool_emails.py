@@ -3,12 +3,20 @@ what they did themselves; one email when someone else sent them back, with
 why and what is new; an honest "no suggestions yet", and then one email when
 a mentor who fits arrives."""
 
+import smtplib
+from datetime import timedelta
+from unittest.mock import Mock
+
 import pytest
 from django.core import mail
+from django.core.mail import EmailMultiAlternatives
+from django.utils import timezone
 
 from matching import emails as matching_emails
 from matching import suggestions
 from mentorships import lifecycle
+from mentorships.models import Mentorship
+from profiles.models import SentEmail
 from tests.factories import MentorFactory, ProfileFactory
 from tests.mentorships.helpers import ask, sent_to
 
@@ -95,3 +103,65 @@ def test_a_new_mentor_announces_itself_only_to_mentees_waiting_with_an_empty_lis
     newcomer = MentorFactory(program=program, goals=GOALS)
     on_commit(suggestions.refresh_profile, profile_id=newcomer.pk)
     assert queued == [waiting.pk]
+
+
+@pytest.fixture
+def two_mentors(program, on_commit):
+    """A mentee whose list holds two mentors."""
+    first = MentorFactory(program=program, goals=GOALS, capacity=2, display_name="Ada Obi")
+    second = MentorFactory(program=program, goals=GOALS, capacity=2, display_name="Bo Lin")
+    mentee = ProfileFactory(program=program, goals=GOALS)
+    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
+    mail.outbox.clear()
+    return mentee, first, second
+
+
+def test_each_close_is_told_once_however_often_the_email_runs(two_mentors, on_commit):
+    mentee, first, second = two_mentors
+    on_commit(lifecycle.decline, mentorship=ask(mentee, first), reason="timing")
+    assert sent_to(mentee) == [
+        "Ada Obi cannot mentor you right now: 1 mentor suggested for you now"
+    ]
+    assert matching_emails.returned(mentee.pk) is False  # a second run: nothing new
+    on_commit(lifecycle.decline, mentorship=ask(mentee, second), reason="timing")
+    (later,) = mail.outbox[1:]
+    assert later.subject.startswith("Bo Lin cannot mentor you")
+    assert "Ada Obi" not in later.body  # told already
+
+
+def test_a_close_older_than_a_week_is_not_news(two_mentors, on_commit):
+    """After an upgrade, say, the first email does not recount a mentee's history."""
+    mentee, first, second = two_mentors
+    old = ask(mentee, first)
+    lifecycle.decline(mentorship=old, reason="timing")  # its email never ran
+    Mentorship.objects.filter(pk=old.pk).update(decided_at=timezone.now() - timedelta(days=8))
+    on_commit(lifecycle.decline, mentorship=ask(mentee, second), reason="timing")
+    (email,) = mail.outbox
+    assert "Bo Lin" in email.subject and "Ada Obi" not in email.body
+
+
+def test_a_mentee_matched_before_the_email_goes_hears_nothing_of_the_old_close(
+    two_mentors, on_commit
+):
+    mentee, first, second = two_mentors
+    lifecycle.decline(mentorship=ask(mentee, first), reason="timing")  # its email not yet run
+    lifecycle.match(mentee=mentee, mentor=second, source=Mentorship.Source.ADMIN)
+    assert matching_emails.returned(mentee.pk) is False
+    assert mail.outbox == []
+    lifecycle.end(mentorship=Mentorship.objects.get(mentor=second), by=mentee, reason="other")
+    assert matching_emails.returned(mentee.pk) is False  # the old close stays told
+
+
+def test_a_mail_server_that_fails_leaves_the_close_to_be_told_on_retry(
+    two_mentors, on_commit, monkeypatch
+):
+    mentee, first, _ = two_mentors
+    lifecycle.decline(mentorship=ask(mentee, first), reason="timing")
+    with monkeypatch.context() as patched:
+        patched.setattr(EmailMultiAlternatives, "send", Mock(side_effect=smtplib.SMTPException))
+        with pytest.raises(smtplib.SMTPException):
+            matching_emails.returned(mentee.pk)
+    assert SentEmail.objects.filter(to=mentee.user).count() == 1  # only their welcome
+    assert matching_emails.returned(mentee.pk) is True
+    (email,) = mail.outbox
+    assert "Ada Obi" in email.subject
