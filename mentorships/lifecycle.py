@@ -216,12 +216,18 @@ def set_availability(
     if paused and decline_waiting:
         _answer_waiting_requests_later(mentor.pk)
     elif pausing:
-        # Their requests stay open (and expire as any other); each mentee hears
-        # at once, and may keep waiting or ask someone else. A paused mentor gets
-        # no reminders (clock.send_reminders).
-        waiting = Mentorship.objects.filter(mentor=mentor, status=Status.REQUESTED)
-        for pk in waiting.values_list("pk", flat=True):
-            emails.mentor_paused.delay_on_commit(pk)
+        tell_waiting_of_pause(mentor_id=mentor.pk)
+
+
+def tell_waiting_of_pause(*, mentor_id: int) -> None:
+    """A paused mentor's requests stay open (and expire as any other); each
+    mentee waiting on them hears once, at once, and may keep waiting or ask
+    someone else. A paused mentor gets no reminders (clock.send_reminders)."""
+    waiting = Mentorship.objects.filter(
+        mentor_id=mentor_id, mentor__is_paused=True, status=Status.REQUESTED
+    )
+    for pk in waiting.values_list("pk", flat=True):
+        emails.mentor_paused.delay_on_commit(pk)  # keyed by the request: once
 
 
 # --- pairs made by the program -------------------------------------------------------

@@ -7,11 +7,13 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from django.utils import timezone
 
 from matching import suggestions
 from mentorships import clock, lifecycle
 from mentorships.models import Mentorship
+from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory
 from tests.matching.helpers import listed
 from tests.mentorships.helpers import aged, ask, sent_to
@@ -75,6 +77,29 @@ def test_pausing_alone_tells_the_waiting_mentees_once_and_stops_the_reminders(po
     aged(m, timedelta(days=14, hours=1))
     assert on_commit(clock.expire_requests) == 1
     assert on_commit(clock.expire_requests) == 0
+
+
+def test_a_pause_saved_with_the_questionnaire_tells_the_waiting_mentees_once(
+    pool, on_commit, client
+):
+    mentee, mentors = pool
+    mentor = mentors[0]
+    ask(mentee, mentor)
+    logistics = {
+        "timezone": "Europe/London",
+        "meeting_format": "either",
+        "contact_details": "ada@example.org",
+        "capacity": "2",
+        "is_paused": "on",
+    }
+    login(client, mentor.user)
+    url = reverse("profiles:edit", args=[mentor.pk, "logistics"])
+    for _ in range(2):  # saved twice: still one email
+        response = on_commit(client.post, url, logistics)
+        assert response.status_code == 302
+    mentor.refresh_from_db()
+    assert mentor.is_paused
+    assert sent_to(mentee) == [f"{mentor.name} has paused new mentoring for now"]
 
 
 def test_an_unanswered_mentor_returns_after_the_programs_cooling_off(pool, on_commit, program):
