@@ -34,8 +34,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "min_score": "Minimum score to suggest (0–100)",
             "suggestions_per_mentee": "Suggestions per mentee (1–50)",
             "default_capacity": "Default mentor capacity (0–50)",
-            "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered "
-            "is suggested to that mentee again (0–365)",
+            "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered, "
+            "or declined it for want of room, is suggested to that mentee again (0–365)",
             **{
                 f"weight_{c}": f"Weight of {COMPONENT_LABELS[c].lower()} (0–100)"
                 for c in COMPONENTS

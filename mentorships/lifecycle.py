@@ -10,6 +10,8 @@ the lists it touches.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +50,9 @@ def request_mentor(
     pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
         raise Refused("You already have a mentor in this program.")
-    if pair.filter(status=Status.DECLINED).exclude(Mentorship.NO_ROOM).exists():
+    rested = timezone.now() - timedelta(days=mentee.program.expired_pair_cooldown_days)
+    declined = pair.filter(status=Status.DECLINED).exclude(Mentorship.ROOM_RAN_OUT)
+    if declined.exclude(Mentorship.SAID_NO_ROOM, decided_at__lt=rested).exists():
         raise Refused(f"{mentor.name} declined an earlier request.")
     if pair.open().exists():
         raise Refused(f"You have already asked {mentor.name}.")
@@ -154,7 +158,9 @@ def decline(*, mentorship: Mentorship, reason: str, note: str = "") -> None:
     if m.status != Status.REQUESTED:
         raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
     m.decline_reason, m.decline_note = reason, note
-    _close(m, Status.DECLINED, Event.DECLINED)  # matching tells the mentee, with what is new
+    # ended_by: the mentor chose this (Kindred's own "no room" closes leave it
+    # blank). Matching tells the mentee, with what is new.
+    _close(m, Status.DECLINED, Event.DECLINED, ended_by="mentor")
 
 
 @transaction.atomic

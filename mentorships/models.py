@@ -51,9 +51,10 @@ class MentorshipQuerySet(models.QuerySet):
         self, program_id: int, *, mentee_ids=None, mentor_id=None
     ) -> set[tuple[int, int]]:
         """Pairs never to suggest: under way, or tried before and set aside by a
-        choice (declined by the mentor, ended), or a request left unanswered
-        within the program's cooling-off time. A withdrawn request, and a request
-        closed because the mentor had no room, leave the pair free to meet again."""
+        choice (declined by the mentor, ended), or, within the program's
+        cooling-off time, a request left unanswered or declined by the mentor for
+        want of room. A withdrawn request, and a request Kindred closed because
+        the mentor filled up or paused, leave the pair free to meet again."""
         cooldown = (
             Program.objects.filter(pk=program_id)
             .values_list("expired_pair_cooldown_days", flat=True)
@@ -63,9 +64,9 @@ class MentorshipQuerySet(models.QuerySet):
         pairs = (
             self.filter(program_id=program_id)
             .exclude(status=Mentorship.Status.WITHDRAWN)
-            .exclude(Mentorship.NO_ROOM)
+            .exclude(Mentorship.ROOM_RAN_OUT)
             .exclude(
-                status=Mentorship.Status.EXPIRED,
+                Q(status=Mentorship.Status.EXPIRED) | Mentorship.SAID_NO_ROOM,
                 decided_at__lt=timezone.now() - timedelta(days=cooldown),
             )
         )
@@ -115,9 +116,14 @@ class Mentorship(models.Model):
         LOW_RATING = "low_rating", "A check-in rated 2 or lower"
 
     OPEN = (Status.REQUESTED, Status.ACCEPTED, Status.ACTIVE)
-    # Closed because the mentor had no room (filled up, or paused and declined
-    # what was waiting): not a choice about this mentee.
+    # Declined for want of room, by Kindred or by the mentor: not about this mentee.
     NO_ROOM = Q(status=Status.DECLINED, decline_reason=DeclineReason.NO_ROOM)
+    # Kindred closed it as the mentor filled up, or paused and declined what was
+    # waiting (no ``ended_by``): the pair is free as soon as the mentor has room.
+    ROOM_RAN_OUT = NO_ROOM & Q(ended_by="")
+    # The mentor chose "no room right now" while places were free: the pair rests
+    # for the program's cooling-off time, as an unanswered request does.
+    SAID_NO_ROOM = NO_ROOM & Q(ended_by="mentor")
     TAKING_ROOM = (Status.ACCEPTED, Status.ACTIVE)
     PAIRED = (Status.ACCEPTED, Status.ACTIVE)
     CLOSED = (Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED, Status.COMPLETED, Status.ENDED)

@@ -115,3 +115,22 @@ def test_an_unanswered_mentor_returns_after_the_programs_cooling_off(pool, on_co
     )
     on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
     assert mentors[0].pk in listed(mentee)
+
+
+def test_a_mentor_who_says_no_room_while_places_are_free_rests_the_pair_for_the_cooling_off(
+    pool, on_commit, program
+):
+    """Not at once (the mentee would see them again the minute they said no),
+    not for good (it was not about this mentee)."""
+    mentee, mentors = pool
+    m = ask(mentee, mentors[0])
+    on_commit(lifecycle.decline, mentorship=m, reason="no_room")
+    assert mentors[0].pk not in listed(mentee)
+    (told,) = [e.body for e in mail.outbox if "has no room" in e.subject]
+    assert f"will not be suggested to you for {program.expired_pair_cooldown_days} days" in told
+    Mentorship.objects.filter(pk=m.pk).update(
+        decided_at=timezone.now() - timedelta(days=program.expired_pair_cooldown_days, hours=1)
+    )
+    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
+    assert mentors[0].pk in listed(mentee)
+    assert ask(mentee, mentors[0]).status == Status.REQUESTED  # and may be asked again
