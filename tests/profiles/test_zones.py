@@ -11,6 +11,7 @@ from django.urls import reverse
 from matching import suggestions
 from mentorships import emails
 from mentorships.models import Mentorship
+from profiles import zones
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory
 
@@ -51,6 +52,18 @@ def test_a_changed_zone_shows_on_the_next_page(client, waiting):
     assert "waiting since 5 December" in home(client, mentee)
     mentee.timezone = "America/Los_Angeles"
     mentee.save()
+    assert "waiting since 4 December" in home(client, mentee)
+
+
+def test_a_page_read_before_the_change_commits_does_not_keep_the_old_zone(
+    client, waiting, django_capture_on_commit_callbacks
+):
+    _, made = waiting
+    mentee = made["Asia/Seoul"].mentee
+    with django_capture_on_commit_callbacks(execute=True):
+        mentee.timezone = "America/Los_Angeles"
+        mentee.save()
+        zones.cache.set(zones._key(mentee.user_id), "Asia/Seoul")  # a page read meanwhile
     assert "waiting since 4 December" in home(client, mentee)
 
 
