@@ -7,7 +7,7 @@ from django.urls import reverse
 from profiles import outbox
 from profiles.models import Profile
 
-from .models import EXPIRE_AFTER, REMIND_AFTER, Mentorship
+from .models import Mentorship
 
 TEMPLATES = "mentorships/email"
 
@@ -103,7 +103,6 @@ def from_the_clock(profile_id: int, reminded: list[int], prompted: list[list[int
             "me": me,
             "waiting": waiting,
             "check_ins": check_ins,
-            "expires": EXPIRE_AFTER - REMIND_AFTER,
             "link": _home(me),
         },
     )
@@ -168,5 +167,5 @@ def mentor_paused(pk: int) -> bool:
         key=f"paused:{pk}",
         to=m.mentee,
         template="mentor_paused",
-        context={"m": m, "until": m.requested_at + EXPIRE_AFTER, "link": _home(m.mentee)},
+        context={"m": m, "until": m.expires_at, "link": _home(m.mentee)},
     )

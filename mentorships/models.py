@@ -208,6 +208,11 @@ class Mentorship(models.Model):
             (side for side in (self.mentee, self.mentor) if side and side.user_id == user.pk), None
         )
 
+    @property
+    def expires_at(self) -> datetime:
+        """When a request still unanswered closes (``clock.expire_requests``)."""
+        return self.requested_at + EXPIRE_AFTER
+
     def side_of(self, profile: Profile) -> str:
         return "mentee" if profile.pk == self.mentee_id else "mentor"
 

@@ -83,4 +83,7 @@ def test_emails_give_dates_in_the_recipients_zone(waiting):
     (email,) = mail.outbox
     assert email.subject == "2 mentees are still waiting for your answer"
     for m in made.values():
-        assert f"{m.mentee.name}, on 5 December" in email.body  # Seoul's day, not UTC's
+        # Seoul's days, not UTC's: asked on the 5th, closing on the 19th.
+        assert f"{m.mentee.name}, on 5 December (left unanswered, it closes on 19 December)" in (
+            email.body
+        )
