@@ -1,6 +1,7 @@
 """The emails of requests and mentorships, each a task of its own (profiles/outbox.py),
 keyed by the event it reports so that each goes out once."""
 
+from celery import current_app
 from django.db.models import Q
 from django.urls import reverse
 
@@ -169,3 +170,40 @@ def mentor_paused(pk: int) -> bool:
         template="mentor_paused",
         context={"m": m, "until": m.expires_at, "link": _home(m.mentee)},
     )
+
+
+# --- names of the previous release --------------------------------------------------
+# Emails queued under these names before the upgrade that merged the clock's
+# emails (a worker that was down, a backlog) still go out, as the email that now
+# says the same (docs/operations.md, Upgrading). Remove in the release after.
+
+
+@outbox.email
+def reminder(pk: int) -> bool:
+    """Was: one reminder per request. Now in the mentor's clock email."""
+    m = _mentorship(pk)
+    if m is None or m.status != Mentorship.Status.REQUESTED:
+        return False
+    return from_the_clock(m.mentor.pk, [pk], [])
+
+
+@outbox.email
+def check_in_prompt(pk: int, week: int) -> bool:
+    """Was: one prompt per mentorship and week. Now in each side's clock email."""
+    m = _mentorship(pk)
+    if m is None:
+        return False
+    told = [from_the_clock(side.pk, [], [[pk, week]]) for side in (m.mentee, m.mentor)]
+    return any(told)
+
+
+@outbox.email
+def expired(pk: int) -> bool:
+    """Was: 'your request went unanswered'. Now matching's 'back in the pool'
+    email says it, with what is new; queued by name, as mentorships does not
+    import matching."""
+    m = Mentorship.objects.filter(pk=pk, status=Mentorship.Status.EXPIRED).first()
+    if m is None or m.mentee_id is None:
+        return False
+    current_app.tasks["matching.emails.returned"].delay(m.mentee_id)
+    return True
