@@ -158,3 +158,20 @@ def test_an_orphan_left_by_an_older_version_is_closed_by_the_upgrade(world):
     request.refresh_from_db()
     assert (request.status, request.ended_by) == (Status.WITHDRAWN, "mentee")
     assert User.objects.exists()
+
+
+
+def test_deleting_a_program_with_mentorships_open_removes_it_whole(
+    client, world, program, django_capture_on_commit_callbacks
+):
+    """Everyone in it leaves at once (from a shell or a script: the Django admin
+    keeps mentorship records, and refuses), nothing fails, nothing is left behind,
+    and nobody is emailed about people who are gone with them."""
+    url = reverse("admin:profiles_program_delete", args=[program.pk])
+    refused = superuser_client(client).get(url)
+    assert refused.status_code == 200 and b"Cannot delete program" in refused.content
+    with django_capture_on_commit_callbacks(execute=True):
+        program.delete()
+    assert not Profile.objects.filter(program_id=program.pk).exists()
+    assert not Mentorship.objects.filter(program_id=program.pk).exists()
+    assert mail.outbox == []
