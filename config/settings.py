@@ -173,6 +173,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "mentorship-clock": {"task": "mentorships.tasks.run_clock", "schedule": 3600.0},
     "rescore-forgotten-profiles": {"task": "matching.tasks.rescore_forgotten", "schedule": 3600.0},
+    "refresh-rested-pairs": {"task": "matching.tasks.refresh_rested_pairs", "schedule": 3600.0},
     "weekly-admin-digest": {"task": "dashboard.tasks.queue_weekly_digests", "schedule": 3600.0},
     "forget-stale-imports": {"task": "dashboard.tasks.forget_stale_imports", "schedule": 3600.0},
     "forget-old-data-exports": {"task": "privacy.tasks.forget_old_exports", "schedule": 86400.0},

@@ -129,6 +129,7 @@ def score_chunk(*, run_id: int, index: int) -> None:
                 run=run,
                 scope=Q(program_id=run.program_id, mentee_id__gte=span[0], mentee_id__lte=span[1]),
                 exposure_scale=max(run.total, 1) / max(len(ids), 1),
+                announce=True,
             )
             claimed = (
                 MatchingChunk.objects.filter(pk=chunk.pk)

@@ -178,9 +178,12 @@ def refresh_mentees(
     run=None,
     scope: Q | None = None,
     exposure_scale: float | None = None,
+    announce: bool = False,
 ):
     """Recompute the lists of these mentees. Mentees not ready for matching, or
-    already paired with a mentor, are out of the pool: their lists empty.
+    already paired with a mentor, are out of the pool: their lists empty. With
+    ``announce``, a mentee whose list was empty and now is not hears so (a
+    re-score keeps the promise of the email that said "no suggestions yet").
 
     The lists are locked first and everything is read after (:func:`lock_lists`);
     the mentors chosen are held and checked once more before a row is written,
@@ -226,12 +229,24 @@ def refresh_mentees(
                 break
             # Each pass rules out at least one more mentor, and those held stay as they are.
             features.mentors.available[[features.mentor_row[pk] for pk in gone]] = False
+        scope = scope if scope is not None else Q(mentee_id__in=mentee_ids)
+        if announce:
+            had_lists = set(
+                Suggestion.objects.filter(scope, status__in=Suggestion.LISTED)
+                .order_by()
+                .values_list("mentee_id", flat=True)
+                .distinct()
+            )
         lists.replace(
-            scope if scope is not None else Q(mentee_id__in=mentee_ids),
+            scope,
             lists.rows(features, top, features.explainer()),
             program_id=program_id,
             run_id=run.pk if run is not None else None,
         )
+        if announce:
+            listed = top.mentee_rows[(top.mentor_rows >= 0).any(axis=1)]
+            for mentee_id in set(features.mentees.ids[listed].tolist()) - had_lists:
+                emails.suggestions_ready.delay_on_commit(mentee_id)
     return top
 
 
@@ -416,6 +431,32 @@ def rescore_forgotten(*, within: timezone.timedelta = FORGOTTEN_WITHIN, limit: i
     for profile_id in forgotten:
         queue_refresh(profile_id)
         count += 1
+    return count
+
+
+RESTED_WITHIN = timezone.timedelta(hours=2)  # the hourly sweep's window, with an hour to spare
+
+
+def refresh_rested_pairs(*, within: timezone.timedelta = RESTED_WITHIN) -> int:
+    """Queue a refresh for mentees a cooling-off kept from a mentor (a request
+    left unanswered, or declined for want of room) that ended lately: nothing
+    else happens at that moment, and the mentor may now fit their list."""
+    now = timezone.now()
+    rested = Q(status=Mentorship.Status.EXPIRED) | Mentorship.SAID_NO_ROOM
+    count = 0
+    for program_id, days in Program.objects.values_list("pk", "expired_pair_cooldown_days"):
+        ended = now - timezone.timedelta(days=days)
+        mentee_ids = (
+            Mentorship.objects.filter(rested, program_id=program_id)
+            .filter(decided_at__gt=ended - within, decided_at__lte=ended, mentee__isnull=False)
+            .exclude(mentee__mentorships_as_mentee__status__in=Mentorship.PAIRED)
+            .order_by()
+            .values_list("mentee_id", flat=True)
+            .distinct()
+        )
+        for mentee_id in mentee_ids:
+            queue_refresh(mentee_id)
+            count += 1
     return count
 
 

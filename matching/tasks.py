@@ -64,3 +64,9 @@ def back_in_pool(mentee_id: int) -> None:
 def rescore_forgotten() -> int:
     """Hourly: queue again the refreshes the broker lost (see suggestions.rescore_forgotten)."""
     return suggestions.rescore_forgotten()
+
+
+@shared_task(**RETRY)
+def refresh_rested_pairs() -> int:
+    """Hourly: mentees whose cooling-off from a mentor just ended get a fresh list."""
+    return suggestions.refresh_rested_pairs()

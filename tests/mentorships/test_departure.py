@@ -160,7 +160,6 @@ def test_an_orphan_left_by_an_older_version_is_closed_by_the_upgrade(world):
     assert User.objects.exists()
 
 
-
 def test_deleting_a_program_with_mentorships_open_removes_it_whole(
     client, world, program, django_capture_on_commit_callbacks
 ):

@@ -13,11 +13,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from matching import emails as matching_emails
-from matching import suggestions
-from mentorships import lifecycle
+from matching import rescoring, suggestions
+from mentorships import clock, lifecycle
 from mentorships.models import Mentorship
 from profiles.models import SentEmail
 from tests.factories import MentorFactory, ProfileFactory
+from tests.matching.helpers import listed
 from tests.mentorships.helpers import ask, sent_to
 
 pytestmark = pytest.mark.django_db
@@ -165,3 +166,41 @@ def test_a_mail_server_that_fails_leaves_the_close_to_be_told_on_retry(
     assert matching_emails.returned(mentee.pk) is True
     (email,) = mail.outbox
     assert "Ada Obi" in email.subject
+
+
+def test_a_full_rescore_keeps_the_promise_of_no_suggestions_yet(one_mentor, program, on_commit):
+    """The program lowers its bar and re-scores: a mentee told "none fits yet"
+    hears once that one does now."""
+    mentee, mentor = one_mentor
+    on_commit(lifecycle.decline, mentorship=ask(mentee, mentor), reason="timing")
+    assert "No mentor fits well enough just yet" in mail.outbox[-1].body
+    MentorFactory(program=program, goals=["emotional-support"], display_name="Bo Lin")  # no refresh yet
+    mail.outbox.clear()
+    program.min_score = 0
+    program.save()
+    for _ in range(2):
+        on_commit(rescoring.start_rescore, program=program)
+    assert sent_to(mentee) == ["Mentors suggested for you"]
+
+
+def test_when_a_cooling_off_ends_the_mentor_returns_to_an_empty_list_once(
+    one_mentor, program, on_commit, time_machine
+):
+    mentee, mentor = one_mentor
+    time_machine.move_to(timezone.now(), tick=False)
+    m = ask(mentee, mentor)
+    time_machine.shift(clock.EXPIRE_AFTER + timedelta(hours=1))
+    on_commit(clock.expire_requests)
+    assert "No mentor fits well enough just yet" in mail.outbox[-1].body
+    mail.outbox.clear()
+    # The moving clock, an hour at a time: the sweep finds the pair the hour the
+    # cooling-off ends, and twice over sends one email.
+    ends = Mentorship.objects.get(pk=m.pk).decided_at + timedelta(
+        days=program.expired_pair_cooldown_days
+    )
+    time_machine.move_to(ends - timedelta(hours=2), tick=False)
+    for _ in range(5):
+        on_commit(suggestions.refresh_rested_pairs)
+        time_machine.shift(timedelta(hours=1))
+    assert sent_to(mentee) == ["Mentors suggested for you"]
+    assert mentor.pk in listed(mentee)
