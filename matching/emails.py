@@ -101,6 +101,13 @@ def suggestions_ready(mentee_id: int) -> bool:
 
 
 @outbox.email
+def suggestions_ready_for(mentee_ids: list[int]) -> bool:
+    """``suggestions_ready`` for each of these mentees: a re-score's chunk queues
+    one task for its lists that were empty, not one per mentee."""
+    return any([suggestions_ready(mentee_id) for mentee_id in mentee_ids])
+
+
+@outbox.email
 def returned(mentee_id: int) -> bool:
     """Back in the pool: why (every close not yet told, so three requests
     expiring together are one email) and what is new. Sent by

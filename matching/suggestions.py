@@ -245,8 +245,8 @@ def refresh_mentees(
         )
         if announce:
             listed = top.mentee_rows[(top.mentor_rows >= 0).any(axis=1)]
-            for mentee_id in set(features.mentees.ids[listed].tolist()) - had_lists:
-                emails.suggestions_ready.delay_on_commit(mentee_id)
+            if first := sorted(set(features.mentees.ids[listed].tolist()) - had_lists):
+                emails.suggestions_ready_for.delay_on_commit(first)
     return top
 
 

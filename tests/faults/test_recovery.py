@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from matching import rescoring, tasks
 from matching.models import MatchingChunk, MatchingRun, Suggestion
-from tests.conftest import wait_for
+from tests.conftest import drained, wait_for
 from tests.matching.helpers import rows
 
 pytestmark = [
@@ -178,10 +178,12 @@ def test_a_chunk_whose_database_connection_drops_is_retried(seeded_program, work
 
 
 def test_a_profile_refresh_whose_database_connection_drops_is_retried(
-    seeded_program, workers, stall
+    seeded_program, workers, stall, redis_server
 ):
     worker = workers()
     run_to_end(rescoring.start_rescore(program=seeded_program, size=CHUNK))
+    # The run's first lists are announced, 2,000 emails: let them go first.
+    wait_for(drained(redis_server.url), timeout=120)
     mentee_id = Suggestion.objects.filter(program=seeded_program).order_by("mentee_id")[0].mentee_id
     own = Suggestion.objects.filter(mentee_id=mentee_id).order_by("mentor_id")
 

@@ -174,7 +174,9 @@ def test_a_full_rescore_keeps_the_promise_of_no_suggestions_yet(one_mentor, prog
     mentee, mentor = one_mentor
     on_commit(lifecycle.decline, mentorship=ask(mentee, mentor), reason="timing")
     assert "No mentor fits well enough just yet" in mail.outbox[-1].body
-    MentorFactory(program=program, goals=["emotional-support"], display_name="Bo Lin")  # no refresh yet
+    MentorFactory(
+        program=program, goals=["emotional-support"], display_name="Bo Lin"
+    )  # no refresh yet
     mail.outbox.clear()
     program.min_score = 0
     program.save()

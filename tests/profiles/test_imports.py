@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import CommandError, call_command
 
+from matching import tasks
 from matching.models import Suggestion
 from profiles import emails, imports
 from profiles.models import Consent, Profile, User
@@ -122,12 +123,19 @@ def test_imported_profiles_are_ready_for_matching(default_program):
 
 
 def test_committing_queues_a_rescore_of_each_new_profile(
-    default_program, django_capture_on_commit_callbacks
+    default_program, django_capture_on_commit_callbacks, monkeypatch
 ):
+    queued = []
+    task = tasks.refresh_profile_suggestions._get_current_object()
+    monkeypatch.setattr(type(task), "apply_async", lambda self, args, kwargs: queued.extend(args))
     with django_capture_on_commit_callbacks() as callbacks:
         imported(FIXTURE.read_bytes(), default_program)
+        assert queued == []  # not before the commit
+    for callback in callbacks:
+        callback()
 
-    assert len(callbacks) == 4
+    new = Profile.objects.filter(program=default_program).values_list("pk", flat=True)
+    assert sorted(queued) == sorted(new) and len(queued) == 4
 
 
 def test_imported_mentees_see_suggestions_once_the_import_commits(
