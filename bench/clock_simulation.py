@@ -57,6 +57,10 @@ try:  # the admins' digest (issue 16); older checkouts have none
     from dashboard.tasks import queue_weekly_digests
 except ImportError:
     queue_weekly_digests = None
+try:  # the cooling-off sweep (issue 16); older checkouts have none
+    from matching.suggestions import refresh_rested_pairs
+except ImportError:
+    refresh_rested_pairs = None
 
 SLUG = "bench-clock"
 START = datetime(2027, 1, 4, 0, 0, tzinfo=UTC)  # a Monday
@@ -188,6 +192,8 @@ class Program60:
         clock.run()
         if queue_weekly_digests is not None:
             queue_weekly_digests()
+        if refresh_rested_pairs is not None:
+            refresh_rested_pairs()
         for email in mail.outbox[self.seen :]:
             self.sent.append((email.to[0], hour, kind(email)))
         self.seen = len(mail.outbox)
