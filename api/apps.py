@@ -6,7 +6,4 @@ class ApiConfig(AppConfig):
     verbose_name = "JSON API"
 
     def ready(self) -> None:
-        from . import (
-            auth,  # noqa: F401  (registers the token scheme with the schema)
-            receivers,  # noqa: F401
-        )
+        from . import receivers  # noqa: F401

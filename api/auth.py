@@ -3,7 +3,6 @@ site's own session; and how often they may call."""
 
 from __future__ import annotations
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.settings import api_settings
@@ -36,19 +35,6 @@ class BearerTokenAuthentication(BaseAuthentication):
     def authenticate_header(self, request) -> str:
         # Makes an unauthenticated call a 401 (with this challenge), not a 403.
         return 'Bearer realm="api"'
-
-
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = BearerTokenAuthentication
-    name = "tokenAuth"
-
-    def get_security_definition(self, auto_schema):
-        return {
-            "type": "http",
-            "scheme": "bearer",
-            "description": "A personal token from /api/tokens/, sent as "
-            "`Authorization: Bearer <token>`.",
-        }
 
 
 class CallerRateThrottle(SimpleRateThrottle):

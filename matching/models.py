@@ -2,14 +2,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from django.db import models
 from django.db.models import F, Q
 
 from profiles.models import Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
-
-from . import scoring
 
 
 @dataclass(frozen=True)
@@ -46,6 +43,12 @@ def score_over(components: dict, *, importance: dict, weights: dict, left_out=()
     """The score of these components with ``left_out`` dropped as if missing:
     what a viewer who may not see a component is shown, so that the total
     cannot be worked back to it (docs/matching.md)."""
+    # Here, not at the top: models load in every process, most of which never
+    # score (docs/performance.md, start-up).
+    import numpy as np
+
+    from . import scoring
+
     values = np.array(
         [
             [

@@ -8,21 +8,29 @@ from mentorships.signals import mentorship_changed, mentorship_page
 from profiles.models import Profile, Program, Tag
 from profiles.signals import profile_changed
 
-from . import features, rescoring, suggestions
+# The scoring modules (numpy and the rest) are imported by each receiver when it
+# runs, not here: every process loads this module at start, and most (a web
+# request, a management command) never score (docs/performance.md, start-up).
 
 
 @receiver(profile_changed, dispatch_uid="matching.rescore_changed_profile")
 def rescore_changed_profile(sender, profile_id: int, program_id: int, **kwargs) -> None:
+    from . import suggestions
+
     suggestions.queue_refresh(profile_id)
 
 
 @receiver(mentorship_changed, dispatch_uid="matching.follow_the_mentorship")
 def follow_the_mentorship(sender, mentorship, event, refresh: bool = True, **kwargs) -> None:
+    from . import suggestions
+
     suggestions.follow(mentorship, event, refresh=refresh)
 
 
 @receiver(mentorship_page, dispatch_uid="matching.explain_the_pair")
 def explain_the_pair(sender, mentorship, viewer: Profile, **kwargs) -> str | None:
+    from . import suggestions
+
     explanation = suggestions.explain_pair(
         mentee=mentorship.mentee, mentor=mentorship.mentor, viewer=viewer
     )
@@ -33,6 +41,8 @@ def explain_the_pair(sender, mentorship, viewer: Profile, **kwargs) -> str | Non
 
 @receiver(post_delete, sender=Profile, dispatch_uid="matching.forget_deleted_profile")
 def forget_deleted_profile(sender, instance: Profile, **kwargs) -> None:
+    from . import features
+
     # At once, not on commit: the refreshes that the same transaction queued
     # must find the cache already stale, or they would write for a profile
     # that no longer exists. A rolled-back delete costs one needless reload.
@@ -42,6 +52,8 @@ def forget_deleted_profile(sender, instance: Profile, **kwargs) -> None:
 @receiver(post_save, sender=Tag, dispatch_uid="matching.tag_saved")
 @receiver(post_delete, sender=Tag, dispatch_uid="matching.tag_deleted")
 def reload_vocabulary(sender, **kwargs) -> None:
+    from . import features
+
     def invalidate_all():
         for program_id in Program.objects.values_list("id", flat=True):
             features.invalidate(program_id)
@@ -52,4 +64,6 @@ def reload_vocabulary(sender, **kwargs) -> None:
 @worker_ready.connect(dispatch_uid="matching.resume_runs")
 def resume_runs(sender=None, **kwargs) -> None:
     """A worker starting may be the one replacing a killed worker: resume its chunks."""
+    from . import rescoring
+
     rescoring.requeue_stalled(older_than=rescoring.RESUME_AFTER_SECONDS)
