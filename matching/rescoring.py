@@ -23,14 +23,21 @@ from .signals import program_moved
 
 log = logging.getLogger(__name__)
 
-# A chunk is sized to about this many pairs: a few seconds of work, so a lost
-# chunk costs little and many workers can share a run.
+# Chunks follow the work (docs/performance.md, "Chunks follow the work"). A run
+# of up to ONE_CHUNK_PAIRS pairs (2,000 × 2,000: a few tenths of a second of a
+# worker) is one chunk: splitting it would only add each chunk's fixed costs.
+ONE_CHUNK_PAIRS = 4_000_000
+# Up to PROGRESS_PAIRS (about two seconds of work), an even number of chunks of
+# about HALF_RUN_PAIRS each, so that two worker processes share it evenly.
+PROGRESS_PAIRS = 50_000_000
+HALF_RUN_PAIRS = 12_500_000
+# Past that a progress bar matters: at least MIN_CHUNKS chunks when there are
+# mentees enough, so progress moves in tenths and two workers finish close
+# together, each chunk about CHUNK_PAIRS pairs at most, so a lost chunk costs
+# a few seconds and many workers can share a run.
+MIN_CHUNKS = 10
 CHUNK_PAIRS = 20_000_000
 MIN_CHUNK, MAX_CHUNK = 50, 5000
-# ...and a run has at least this many chunks when it has mentees enough, so its
-# progress moves in steps of a tenth and two workers finish close together
-# rather than one waiting on the other's last large chunk.
-MIN_CHUNKS = 10
 # A chunk running longer than this (or queued this long) is presumed lost;
 # a starting worker resumes sooner, since it may be replacing a killed one.
 STALL_AFTER_SECONDS = 90
@@ -39,9 +46,17 @@ MAX_CHUNK_ATTEMPTS = 5
 
 
 def chunk_size(n_mentors: int, n_mentees: int) -> int:
-    by_pairs = CHUNK_PAIRS // max(n_mentors, 1)
-    by_count = math.ceil(n_mentees / MIN_CHUNKS)
-    return int(min(MAX_CHUNK, max(MIN_CHUNK, min(by_pairs, by_count))))
+    """Mentees per chunk of a run of ``n_mentees`` against ``n_mentors``."""
+    pairs = n_mentors * n_mentees
+    if pairs <= ONE_CHUNK_PAIRS:
+        size = n_mentees
+    elif pairs <= PROGRESS_PAIRS:
+        size = math.ceil(n_mentees / (2 * math.ceil(pairs / (2 * HALF_RUN_PAIRS))))
+    else:
+        by_pairs = CHUNK_PAIRS // max(n_mentors, 1)
+        by_count = math.ceil(n_mentees / MIN_CHUNKS)
+        size = max(MIN_CHUNK, min(by_pairs, by_count))
+    return int(min(MAX_CHUNK, max(size, 1)))
 
 
 @transaction.atomic

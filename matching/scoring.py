@@ -56,8 +56,11 @@ SCREEN_MARGIN = 0.01
 # Without load spreading, the screen passes k + SCREEN_SLACK candidates per row,
 # so that float32 rounding cannot push one of the k best out.
 SCREEN_SLACK = 16
-# Up to this many pairs in one call (one new person, a few lists) are scored
-# exactly, pair by pair, without a screen.
+# A call for a few rows (one new person, a few lists) scores every pair exactly,
+# without a screen: up to DIRECT_ROWS rows and DIRECT_PAIRS pairs. From about ten
+# rows on the screen is faster, 3-10x at 100-1,000 rows against 1,000-2,000
+# mentors, with the same lists (docs/performance.md, "Which path").
+DIRECT_ROWS = 4
 DIRECT_PAIRS = 500_000
 # The screen folds a row's columns into groups of this many by their maximum
 # to find, cheaply, a floor that at least ``width`` candidates reach.
@@ -732,7 +735,7 @@ def top_k(
     demand = mentors.pending + (0 if shown is None else shown / kk)
     factor = load_factor(mentors.room, demand) if rules.spread else np.ones(n)
     width = min(n, max(CANDIDATES, 4 * kk) if spreading else kk + SCREEN_SLACK)
-    direct = len(rows) * n <= DIRECT_PAIRS
+    direct = len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
     step = len(rows) if direct else min(block_rows(n), len(rows))
     if not direct:
         screen = _held(

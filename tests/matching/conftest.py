@@ -8,7 +8,10 @@ def scoring_path(request):
     first (what a re-score does), whatever the size of the test program."""
     from matching import scoring
 
-    original = scoring.DIRECT_PAIRS
-    scoring.DIRECT_PAIRS = 10**12 if request.param == "direct" else 0
+    original = scoring.DIRECT_ROWS, scoring.DIRECT_PAIRS
+    if request.param == "direct":
+        scoring.DIRECT_ROWS = scoring.DIRECT_PAIRS = 10**12
+    else:
+        scoring.DIRECT_PAIRS = 0
     yield request.param
-    scoring.DIRECT_PAIRS = original
+    scoring.DIRECT_ROWS, scoring.DIRECT_PAIRS = original

@@ -201,14 +201,14 @@ def test_the_screen_finds_the_best_scores_that_scoring_every_pair_finds(k, sprea
     program = Program(k=k, min_score=20)
     ms, js, rules = build(mentees, mentors, program)
     rules = dataclasses.replace(rules, spread=spread)
-    original = scoring.DIRECT_PAIRS
+    original = scoring.DIRECT_ROWS, scoring.DIRECT_PAIRS
     try:
-        scoring.DIRECT_PAIRS = 10**12
+        scoring.DIRECT_ROWS = scoring.DIRECT_PAIRS = 10**12
         exact = scoring.top_k(ms, js, rules)
         scoring.DIRECT_PAIRS = 0
         screened = scoring.top_k(ms, js, rules)
     finally:
-        scoring.DIRECT_PAIRS = original
+        scoring.DIRECT_ROWS, scoring.DIRECT_PAIRS = original
     assert (exact.mentor_rows[:, 0] >= 0).sum() > 50  # most rows have a list
     np.testing.assert_array_equal(screened.keys, exact.keys)
     for r, cols, scores in zip(

@@ -216,11 +216,17 @@ def test_one_person_on_both_sides_is_never_their_own_mentor(program):
 @pytest.mark.parametrize(
     ("mentors", "mentees", "size"),
     [
-        (3_000, 10_000, 1_000),  # a tenth of the mentees: the progress bar moves in tenths
+        (250, 250, 250),  # a small program is one chunk
+        (2_000, 2_000, 2_000),  # up to 4 million pairs: still one
+        (10, 30, 30),  # however few
+        (5_000, 5_000, 2_500),  # 25 million pairs: two, one per worker process
+        (7_000, 7_000, 1_750),  # 49 million: four
+        (10_000, 10_000, 1_000),  # a tenth of the mentees: the progress bar moves in tenths
+        (3_000, 20_000, 2_000),  # 60 million: the same
         (100_000, 100_000, 200),  # 20 million pairs per chunk
-        (10, 30, 50),  # never below 50 mentees
         (100, 200_000, 5_000),  # never above 5,000
+        (2_000_000, 400, 50),  # nor, past the progress bar's threshold, below 50
     ],
 )
-def test_chunks_are_a_few_seconds_of_work_and_at_least_ten_per_large_run(mentors, mentees, size):
+def test_chunks_follow_the_work(mentors, mentees, size):
     assert rescoring.chunk_size(mentors, mentees) == size
