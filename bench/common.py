@@ -93,7 +93,11 @@ def vacuum() -> None:
 
 
 def program_slug(size: int) -> str:
-    return f"bench-{size // 1000}k"
+    return f"bench-{size // 1000}k" if size >= 10_000 else f"bench-small-{size}"
+
+
+def program_seed(size: int) -> int:
+    return size // 1000 if size >= 10_000 else size
 
 
 def seeded_program(size: int):
@@ -107,7 +111,7 @@ def seeded_program(size: int):
         "seed_demo",
         mentors=size,
         mentees=size,
-        seed=max(size // 1000, 1),
+        seed=program_seed(size),
         program=slug,
         no_logins=True,
         stdout=sys.stderr,

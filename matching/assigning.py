@@ -97,19 +97,21 @@ def propose(*, run_id: int) -> None:
     results["greedy"] = assignment.greedy(c, capacity, rules.min_score)
     chosen = results[run.settings["policy"]]
     explainer = features.explainer()
-    pairs = []
-    for i, j, score in chosen.pairs():
-        row, col = features.mentee_row[mentee_ids[i]], j
-        components = scoring.pair_components(features.mentees, [row], features.mentors, [col])[0]
-        pairs.append(
-            AssignmentPair(
-                run=run,
-                mentee_id=mentee_ids[i],
-                mentor_id=int(features.mentors.ids[col]),
-                score=round(float(score), 2),
-                reasons=explainer.explain(row, col, components),
-            )
+    chosen_pairs = list(chosen.pairs())
+    rows = [features.mentee_row[mentee_ids[i]] for i, _, _ in chosen_pairs]
+    cols = [j for _, j, _ in chosen_pairs]
+    # Every chosen pair's components in one call, not one call per pair.
+    components = scoring.pair_components(features.mentees, rows, features.mentors, cols)
+    pairs = [
+        AssignmentPair(
+            run=run,
+            mentee_id=mentee_ids[i],
+            mentor_id=int(features.mentors.ids[col]),
+            score=round(float(score), 2),
+            reasons=explainer.explain(row, col, parts),
         )
+        for (i, _, score), row, col, parts in zip(chosen_pairs, rows, cols, components, strict=True)
+    ]
     with transaction.atomic():
         AssignmentPair.objects.filter(run=run).delete()
         AssignmentPair.objects.bulk_create(pairs, batch_size=2000)

@@ -186,9 +186,10 @@ class _Tags:
 def pack_bits(tags: np.ndarray) -> np.ndarray:
     """Each row's non-zero columns as a bit set: uint64 words, low bit first."""
     packed = np.packbits(tags > 0, axis=1, bitorder="little")
-    pad = -packed.shape[1] % 8 or (8 if packed.shape[1] == 0 else 0)
-    packed = np.pad(packed, ((0, 0), (0, pad)))
-    return np.ascontiguousarray(packed).view(np.uint64)
+    width = max(-(-packed.shape[1] // 8) * 8, 8)  # whole uint64 words, at least one
+    words = np.zeros((packed.shape[0], width), dtype=np.uint8)
+    words[:, : packed.shape[1]] = packed
+    return words.view(np.uint64)
 
 
 def _shared(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -1,14 +1,15 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from matching import assigning, assignment
+from matching.management.operator import OperatorCommand
 from matching.models import AssignmentPair, MatchingRun
 from mentorships.exceptions import Refused
 from profiles.models import Program
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Propose (and unless --dry-run, commit) an auto-assignment of every unmatched mentee."
 
     def add_arguments(self, parser):

@@ -1,10 +1,11 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from matching import exports
+from matching.management.operator import OperatorCommand
 from profiles.models import Program
 
 
-class Command(BaseCommand):
+class Command(OperatorCommand):
     help = "Write a program's mentorships (or, with --suggestions, its listed suggestions) as CSV."
 
     def add_arguments(self, parser):

@@ -1,14 +1,18 @@
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from tqdm import tqdm
 
 from matching import rescoring
+from matching.management.operator import OperatorCommand
 from matching.models import MatchingRun
 from profiles.models import Program
 
+# How often --wait looks at the run: a small program's run takes tenths of a second.
+POLL_SECONDS = 0.05
 
-class Command(BaseCommand):
+
+class Command(OperatorCommand):
     help = "Re-score a whole program as a chunked run that every worker shares."
 
     def add_arguments(self, parser):
@@ -47,4 +51,4 @@ class Command(BaseCommand):
                 bar.update(run.done - bar.n)
                 if run.is_finished or time.monotonic() > deadline:
                     return run
-                time.sleep(0.2)
+                time.sleep(POLL_SECONDS)
