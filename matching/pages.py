@@ -1,6 +1,10 @@
 """What a person's home shows, gathered for templates."""
 
+import time
+from datetime import datetime, timedelta
+
 from django.core.cache import cache
+from django.utils import timezone
 
 from mentorships import lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
@@ -13,10 +17,30 @@ from .forms import DismissForm, RequestForm
 from .models import MatchingRun, Suggestion
 
 RECENT = 5
+# A mentee who has just saved their last step is redirected here while a worker
+# works their list out (tens of milliseconds: docs/performance.md). A refresh
+# queued this recently is waited for, so that the page shows the list rather
+# than "working it out"; an older one (a busy or stopped worker) is not.
+FRESH_REFRESH = timedelta(seconds=2)
+POLL = 0.02
+
+
+def _await_fresh_refresh(profile_id: int) -> None:
+    """Wait, at most until FRESH_REFRESH after it was queued, for this person's refresh."""
+    while queued := cache.get(suggestions.refreshing_key(profile_id)):
+        try:
+            left = datetime.fromisoformat(queued) + FRESH_REFRESH - timezone.now()
+        except (TypeError, ValueError):
+            return
+        if left <= timedelta(0):
+            return
+        time.sleep(min(POLL, left.total_seconds()))
 
 
 def mentee_panel(profile: Profile) -> dict:
     """A mentee's suggestions, or the reason there are none yet."""
+    if profile.is_ready:
+        _await_fresh_refresh(profile.pk)
     listed = list(
         Suggestion.objects.for_mentee(profile)
         .listed()

@@ -144,3 +144,20 @@ def test_a_request_reaches_the_mentor_by_email_through_the_worker(
     mentor = suggestion.mentor
     wait_for(lambda: [m for m in mail.outbox if m.to == [mentor.user.email]])
     assert Mentorship.objects.get(mentee=mentee, mentor=mentor).status == "requested"
+
+
+def test_a_mentee_sees_suggestions_on_the_page_after_their_last_step(
+    celery_worker, client, small_program
+):
+    """No waiting page: the home page the last step redirects to shows the list
+    the worker has just stored."""
+    _, mentees, _ = small_program
+    mentee = mentees[0]
+    login(client, mentee.user)
+    for _ in range(5):
+        Suggestion.objects.filter(mentee=mentee).delete()
+        url = reverse("profiles:edit", args=[mentee.pk, "logistics"])
+        page = client.post(url, LOGISTICS, follow=True).content.decode()
+        assert "We are finding mentors for you" not in page
+        first = Suggestion.objects.for_mentee(mentee).listed().select_related("mentor").first()
+        assert first is not None and first.mentor.name in page
