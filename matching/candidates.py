@@ -34,7 +34,13 @@ def _pass(mentees, mentors, rules, rows, excluded, k, on_block=None):
     out_rows, out_cols, out_scores = [], [], []
     for start in range(0, len(rows), BLOCK):
         top = scoring.top_k(
-            mentees, mentors, rules, rows=rows[start : start + BLOCK], excluded=excluded, k=k
+            mentees,
+            mentors,
+            rules,
+            rows=rows[start : start + BLOCK],
+            excluded=excluded,
+            k=k,
+            components=False,
         )
         hit = top.mentor_rows >= 0
         out_rows.append(np.repeat(top.mentee_rows, hit.sum(axis=1)))

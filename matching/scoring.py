@@ -587,13 +587,15 @@ class _Candidates:
     components: np.ndarray  # (b, width, 5)
 
 
-def _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded) -> _Candidates:
+def _exact(
+    mentees, block, mentors, cols, mine, theirs, rules, excluded, keep_components=True
+) -> _Candidates:
     """Exact float64 scores of the screened candidates, every hard filter
     applied again exactly: the screen only proposes.
     ``mine`` is (mentee tags, each block row's place in them); ``theirs`` the
     mentor tags."""
     scores = np.full(cols.shape, -np.inf)
-    components = np.full((*cols.shape, 5), np.nan)
+    components = np.full((*cols.shape, 5), np.nan) if keep_components else None
     r, c = np.nonzero(cols >= 0)
     if len(r):
         j = cols[r, c]
@@ -602,7 +604,8 @@ def _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded) -> _Can
         exact = combine(parts, mentees.importance[block[r]], rules.weights)
         ok = _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, exact)
         scores[r, c] = np.where(ok, exact, -np.inf)
-        components[r, c] = parts
+        if keep_components:
+            components[r, c] = parts
     cols = np.where(np.isfinite(scores), cols, -1)
     return _Candidates(cols, scores, components)
 
@@ -699,6 +702,7 @@ def top_k(
     excluded: tuple[np.ndarray, np.ndarray] | None = None,
     k: int | None = None,
     exposure: Exposure | None = None,
+    components: bool = True,
 ) -> TopK:
     """The ``k`` best mentors for each mentee in ``rows`` (all by default).
 
@@ -724,7 +728,9 @@ def top_k(
         np.full((len(rows), k), -1, dtype=np.int64),
         np.full((len(rows), k), np.nan),
         np.full((len(rows), k), np.nan),
-        np.full((len(rows), k, 5), np.nan),
+        # Without ``components`` (auto-assignment's candidates need scores only),
+        # none are gathered: at a k of hundreds they were most of the time.
+        np.full((len(rows), k, 5), np.nan) if components else None,
     )
     if not (n and len(rows) and kk):
         return result
@@ -758,7 +764,7 @@ def top_k(
             found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
         else:
             cols = screened.candidates(mentees, block, rules, excluded, width, spreading)
-            found = _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded)
+            found = _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded, components)
         if spreading:
             best, best_keys = _rank_spreading(
                 found, mentees.ids[block], mentors, kk, exposure, shown
@@ -771,9 +777,10 @@ def top_k(
         result.mentor_rows[sl, :kk] = np.where(ok, np.take_along_axis(found.cols, at, axis=1), -1)
         result.keys[sl, :kk] = np.where(ok, best_keys, np.nan)
         result.scores[sl, :kk] = np.where(ok, np.take_along_axis(found.scores, at, axis=1), np.nan)
-        result.components[sl, :kk] = np.where(
-            ok[..., None], np.take_along_axis(found.components, at[..., None], axis=1), np.nan
-        )
+        if components:
+            result.components[sl, :kk] = np.where(
+                ok[..., None], np.take_along_axis(found.components, at[..., None], axis=1), np.nan
+            )
     return result
 
 
