@@ -48,3 +48,8 @@ class Person(FastHttpUser):
     def mentorship(self) -> None:
         if self.me["mentorship"]:
             self.page(self.me["mentorship"], "mentorship page")
+
+    # Planned with the mentorship workspace (issue 20): once its pages exist,
+    # "messages" (weight 3: the page people will return to most, with its
+    # polling) and "meetings" (weight 1) join here, as the signed-in person's
+    # own pages from bench/load_test.py, and the 100 ms p95 holds for them too.
