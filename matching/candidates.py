@@ -80,14 +80,11 @@ def build(
 
 def _widen(mentees, mentors, rules, rows, excluded, capacity, thin, found):
     """Add each thin mentor's best PER_PLACE × places mentees to the lists."""
-    position = np.full(len(mentors), -1, dtype=np.int64)
-    position[thin] = np.arange(len(thin))
-    sub_excluded = None
-    if excluded is not None:
-        keep = position[excluded[1]] >= 0
-        sub_excluded = (excluded[0][keep], position[excluded[1][keep]])
-    r, c, s = _pass(mentees, mentors.take(thin), rules, rows, sub_excluded, len(thin))
-    c = thin[c]
+    # Column-wise: each thin mentor's best rows from the screen, then exact
+    # scores for those only (scoring.best_mentees), not every pair exactly.
+    r, c, s = scoring.best_mentees(
+        mentees, mentors, rules, rows, thin, PER_PLACE * capacity[thin], excluded
+    )
     # Per mentor, its best mentees: sort by (mentor, -score, row) and cut each run.
     order = np.lexsort((r, -s, c))
     r, c, s = r[order], c[order], s[order]

@@ -784,6 +784,84 @@ def top_k(
     return result
 
 
+def best_mentees(
+    mentees: Side,
+    mentors: Side,
+    rules: Rules,
+    rows: np.ndarray,
+    cols: np.ndarray,
+    counts: np.ndarray,
+    excluded: tuple[np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(mentee row, mentor row, exact score) of every allowed pair that may be
+    among the ``counts[i]`` best mentees (of ``rows``) of mentor ``cols[i]``:
+    a superset of each mentor's best, ties at the edge included, every hard
+    filter applied exactly. The column-wise counterpart of ``top_k``: the
+    float32 screen proposes, per mentor, the rows at most ``2 × SCREEN_MARGIN``
+    under its ``counts[i]``-th best screened score (the screen errs by far
+    less than the margin either way), and only those are scored exactly."""
+    rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    empty = np.zeros(0, dtype=np.int64)
+    if not (len(rows) and len(cols)):
+        return empty, empty, np.zeros(0)
+    if excluded is not None:
+        sort = np.argsort(excluded[0], kind="stable")
+        excluded = (np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort])
+    screen = _held(
+        mentors, "_screen", (mentees, rules.facet_columns), lambda: _Screen(mentees, mentors, rules)
+    )
+    at = screen.position[cols]
+    available = mentors.available[screen.order]
+    need = np.maximum(np.asarray(counts, dtype=np.int64), 1)
+    tolerance = 2 * SCREEN_MARGIN
+    step = block_rows(len(mentors))
+    buffers = [np.empty((min(step, len(rows)), len(mentors)), dtype=SCREEN) for _ in range(3)]
+    found_rows, found_cols, found_values = [], [], []
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        out, shared, union = (b[: len(block)] for b in buffers)
+        scores = screen.scores(mentees, block, rules, out, (shared, union))
+        mask = screen.allowed(mentees, block, rules, excluded, scores, available)
+        values = np.where(mask[:, at], scores[:, at], -np.inf)
+        # Within the block, each column's rows near its need-th best: a superset
+        # of what the program-wide threshold below keeps from this block.
+        floor = _nth_best(values, need) - tolerance
+        r, c = np.nonzero((values >= floor[None, :]) & np.isfinite(values))
+        found_rows.append(block[r])
+        found_cols.append(c)
+        found_values.append(values[r, c])
+    r, c, v = (np.concatenate(a) for a in (found_rows, found_cols, found_values))
+    # Program-wide: each column's need-th best screened score among what the
+    # blocks kept (their union holds every block's best), less the tolerance.
+    floor = np.full(len(cols), -np.inf)
+    order = np.lexsort((-v, c))
+    c_sorted, v_sorted = c[order], v[order]
+    first = np.searchsorted(c_sorted, np.arange(len(cols)), side="left")
+    last = np.searchsorted(c_sorted, np.arange(len(cols)), side="right")
+    has = last - first >= need
+    floor[has] = v_sorted[first[has] + need[has] - 1] - tolerance
+    keep = v >= floor[c]
+    r, j = r[keep], cols[c[keep]]
+    # Exact scores and filters for the proposed pairs only.
+    mine = (_held(mentees, "_tags", (), lambda: _Tags.of(mentees, np.arange(len(mentees)))), r)
+    theirs = _held(mentors, "_tags", (), lambda: _Tags.of(mentors, np.arange(len(mentors))))
+    parts = _components(mentees, r, mentors, j, mine, (theirs, j))
+    exact = combine(parts, mentees.importance[r], rules.weights)
+    index = np.arange(len(r))
+    ok = _allowed(mentees, r, index, mentors, j, rules, excluded, mine, theirs, exact)
+    return r[ok], j[ok], exact[ok]
+
+
+def _nth_best(values: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Each column's n-th highest value (``n`` per column), -inf where fewer rows."""
+    b = values.shape[0]
+    ranked = -np.sort(-values, axis=0)
+    out = np.full(values.shape[1], -np.inf)
+    fits = n <= b
+    out[fits] = ranked[n[fits] - 1, np.flatnonzero(fits)]
+    return out
+
+
 def score_pairs(mentees: Side, rows, mentors: Side, cols, weights) -> tuple[np.ndarray, np.ndarray]:
     """(scores, components) for explicit pairs, without filters."""
     components = pair_components(mentees, rows, mentors, cols)

@@ -220,3 +220,39 @@ def test_the_screen_finds_the_best_scores_that_scoring_every_pair_finds(k, sprea
                 assert value == pytest.approx(
                     reference_score(mentees[r], mentors[c], program), abs=1e-9
                 )
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_each_mentors_best_mentees_from_the_screen_hold_the_exact_best(seed):
+    """best_mentees (auto-assignment's widening) against the reference, pair by
+    pair: every mentor's best ``count`` allowed mentees, ties at the edge
+    included, are among what it returns, each with its exact score."""
+    rng = random.Random(seed)
+    mentees, mentors = random_people(rng, 1, 150), random_people(rng, 1000, 90)
+    program = Program(min_score=20)
+    ms, js, rules = build(mentees, mentors, program)
+    excluded_pairs = {(rng.randrange(150), rng.randrange(90)) for _ in range(40)}
+    excluded = tuple(np.array(a) for a in zip(*sorted(excluded_pairs), strict=True))
+    rows = np.array(sorted(rng.sample(range(150), 120)))
+    cols = np.arange(90)
+    counts = np.array([rng.randint(1, 12) for _ in cols])
+    r, j, s = scoring.best_mentees(ms, js, rules, rows, cols, counts, excluded)
+    got = {(int(a), int(b)): float(v) for a, b, v in zip(r, j, s, strict=True)}
+    named = frozenset((mentees[a].id, mentors[b].id) for a, b in excluded_pairs)
+    for (a, b), value in got.items():
+        assert reference_allowed(mentees[a], mentors[b], program, named)
+        assert value == pytest.approx(reference_score(mentees[a], mentors[b], program), abs=1e-9)
+    found = 0
+    for b in cols:
+        ranked = sorted(
+            (-reference_score(mentees[a], mentors[b], program), a)
+            for a in rows
+            if reference_allowed(mentees[a], mentors[b], program, named)
+        )
+        if not ranked:
+            continue
+        edge = ranked[: counts[b]][-1][0]
+        best = {a for minus, a in ranked if minus <= edge + 1e-9}
+        assert best <= {a for (a, c) in got if c == b}
+        found += len(best)
+    assert found > 200  # the programs are not trivially empty
