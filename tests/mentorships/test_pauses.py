@@ -102,19 +102,26 @@ def test_a_pause_saved_with_the_questionnaire_tells_the_waiting_mentees_once(
     assert sent_to(mentee) == [f"{mentor.name} has paused new mentoring for now"]
 
 
-def test_an_unanswered_mentor_returns_after_the_programs_cooling_off(pool, on_commit, program):
-    mentee, mentors = pool
-    m = aged(ask(mentee, mentors[0]), clock.EXPIRE_AFTER + timedelta(hours=1))
-    on_commit(clock.expire_requests)
-    assert mentors[0].pk not in listed(mentee)
-    (told,) = [e.body for e in mail.outbox if "went unanswered" in e.subject]
+def rests_for_the_cooling_off(m: Mentorship, subject: str, program, on_commit) -> None:
+    """The closed pair is kept apart, the mentee's email says for how long, and
+    once the program's cooling-off is over (30 days by default) the mentor is
+    suggested to them again."""
+    mentee, mentor = m.mentee, m.mentor
+    assert mentor.pk not in listed(mentee)
+    (told,) = [e.body for e in mail.outbox if subject in e.subject]
     assert f"will not be suggested to you for {program.expired_pair_cooldown_days} days" in told
-    # Thirty days on (the default), the pair may meet again.
     Mentorship.objects.filter(pk=m.pk).update(
         decided_at=timezone.now() - timedelta(days=program.expired_pair_cooldown_days, hours=1)
     )
     on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
-    assert mentors[0].pk in listed(mentee)
+    assert mentor.pk in listed(mentee)
+
+
+def test_an_unanswered_mentor_returns_after_the_programs_cooling_off(pool, on_commit, program):
+    mentee, mentors = pool
+    m = aged(ask(mentee, mentors[0]), clock.EXPIRE_AFTER + timedelta(hours=1))
+    on_commit(clock.expire_requests)
+    rests_for_the_cooling_off(m, "went unanswered", program, on_commit)
 
 
 def test_a_mentor_who_says_no_room_while_places_are_free_rests_the_pair_for_the_cooling_off(
@@ -125,12 +132,5 @@ def test_a_mentor_who_says_no_room_while_places_are_free_rests_the_pair_for_the_
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
     on_commit(lifecycle.decline, mentorship=m, reason="no_room")
-    assert mentors[0].pk not in listed(mentee)
-    (told,) = [e.body for e in mail.outbox if "has no room" in e.subject]
-    assert f"will not be suggested to you for {program.expired_pair_cooldown_days} days" in told
-    Mentorship.objects.filter(pk=m.pk).update(
-        decided_at=timezone.now() - timedelta(days=program.expired_pair_cooldown_days, hours=1)
-    )
-    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
-    assert mentors[0].pk in listed(mentee)
+    rests_for_the_cooling_off(m, "has no room", program, on_commit)
     assert ask(mentee, mentors[0]).status == Status.REQUESTED  # and may be asked again
