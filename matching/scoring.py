@@ -494,6 +494,26 @@ def _held(side: Side, name: str, key: tuple, build):
     return value
 
 
+def _all_tags(side: Side) -> _Tags:
+    """Every row's tags of ``side``, packed once and kept on it."""
+    return _held(side, "_tags", (), lambda: _Tags.of(side, np.arange(len(side))))
+
+
+def _screen_of(mentees: Side, mentors: Side, rules: Rules) -> _Screen:
+    """The float32 screen of these mentees against these mentors, kept on the mentors."""
+    return _held(
+        mentors, "_screen", (mentees, rules.facet_columns), lambda: _Screen(mentees, mentors, rules)
+    )
+
+
+def _by_mentee_row(excluded):
+    """(mentee rows, mentor rows) never to suggest, sorted by mentee row; or None."""
+    if excluded is None:
+        return None
+    sort = np.argsort(excluded[0], kind="stable")
+    return np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort]
+
+
 def _columns(rules: Rules, facet: str) -> np.ndarray:
     return np.asarray(rules.facet_columns.get(facet, ()), dtype=np.int64)
 
@@ -718,10 +738,8 @@ def top_k(
     k = rules.k if k is None else k
     rows = np.arange(len(mentees)) if rows is None else np.asarray(rows, dtype=np.int64)
     rows = rows[np.argsort(mentees.ids[rows], kind="stable")] if len(rows) else rows
-    if excluded is not None:
-        sort = np.argsort(excluded[0], kind="stable")
-        excluded = (np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort])
-    n, m = len(mentors), len(mentees)
+    excluded = _by_mentee_row(excluded)
+    n = len(mentors)
     kk = min(k, n)
     result = TopK(
         rows,
@@ -734,7 +752,7 @@ def top_k(
     )
     if not (n and len(rows) and kk):
         return result
-    theirs = _held(mentors, "_tags", (), lambda: _Tags.of(mentors, np.arange(n)))
+    theirs = _all_tags(mentors)
     spreading = rules.spread and exposure is not None
     shown = None if exposure is None else np.asarray(exposure.shown, dtype=float).copy()
     # Candidates are chosen against the demand at the start, so the result
@@ -745,18 +763,13 @@ def top_k(
     direct = len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
     step = len(rows) if direct else min(block_rows(n), len(rows))
     if not direct:
-        screen = _held(
-            mentors,
-            "_screen",
-            (mentees, rules.facet_columns),
-            lambda: _Screen(mentees, mentors, rules),
-        )
+        screen = _screen_of(mentees, mentors, rules)
         screened = _Screened(screen, factor[screen.order], mentors.available[screen.order], step)
     for start in range(0, len(rows), step):
         block = rows[start : start + step]
         # Tags of a few rows are packed afresh; of most of the side, kept.
         if len(block) * 4 > len(mentees):
-            mine = (_held(mentees, "_tags", (), lambda: _Tags.of(mentees, np.arange(m))), block)
+            mine = (_all_tags(mentees), block)
         else:
             mine = (_Tags.of(mentees, block), np.arange(len(block)))
         if direct:
@@ -804,12 +817,8 @@ def best_mentees(
     empty = np.zeros(0, dtype=np.int64)
     if not (len(rows) and len(cols)):
         return empty, empty, np.zeros(0)
-    if excluded is not None:
-        sort = np.argsort(excluded[0], kind="stable")
-        excluded = (np.asarray(excluded[0])[sort], np.asarray(excluded[1])[sort])
-    screen = _held(
-        mentors, "_screen", (mentees, rules.facet_columns), lambda: _Screen(mentees, mentors, rules)
-    )
+    excluded = _by_mentee_row(excluded)
+    screen = _screen_of(mentees, mentors, rules)
     at = screen.position[cols]
     available = mentors.available[screen.order]
     need = np.maximum(np.asarray(counts, dtype=np.int64), 1)
@@ -843,8 +852,7 @@ def best_mentees(
     keep = v >= floor[c]
     r, j = r[keep], cols[c[keep]]
     # Exact scores and filters for the proposed pairs only.
-    mine = (_held(mentees, "_tags", (), lambda: _Tags.of(mentees, np.arange(len(mentees)))), r)
-    theirs = _held(mentors, "_tags", (), lambda: _Tags.of(mentors, np.arange(len(mentors))))
+    mine, theirs = (_all_tags(mentees), r), _all_tags(mentors)
     parts = _components(mentees, r, mentors, j, mine, (theirs, j))
     exact = combine(parts, mentees.importance[r], rules.weights)
     index = np.arange(len(r))
