@@ -138,7 +138,10 @@ def reference_allowed(
         return False
     if (mentee.id, mentor.id) in excluded:
         return False
-    return reference_score(mentee, mentor, program) >= program.min_score
+    # "Below the minimum" is about the true score, a sum of fractions: float
+    # arithmetic can land it a hair under (29.999999999999996 for an exact 30),
+    # which the product's EPS (matching/scoring.py) counts as reaching it.
+    return reference_score(mentee, mentor, program) >= program.min_score - 1e-9
 
 
 # --- people → arrays, as the loader does for profiles -------------------------------
