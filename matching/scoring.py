@@ -825,6 +825,12 @@ def best_mentees(
     tolerance = 2 * SCREEN_MARGIN
     step = block_rows(len(mentors))
     buffers = [np.empty((min(step, len(rows)), len(mentors)), dtype=SCREEN) for _ in range(3)]
+    # Each column's best ``need.max()`` screened scores so far, best first: its
+    # need-th best is a floor that only rises as blocks come in, and at the end
+    # it is the program-wide one.
+    best = np.full((int(need.max()), len(cols)), -np.inf, dtype=SCREEN)
+    place = np.minimum(need, len(best)) - 1
+    columns = np.arange(len(cols))
     found_rows, found_cols, found_values = [], [], []
     for start in range(0, len(rows), step):
         block = rows[start : start + step]
@@ -832,24 +838,16 @@ def best_mentees(
         scores = screen.scores(mentees, block, rules, out, (shared, union))
         mask = screen.allowed(mentees, block, rules, excluded, scores, available)
         values = np.where(mask[:, at], scores[:, at], -np.inf)
-        # Within the block, each column's rows near its need-th best: a superset
-        # of what the program-wide threshold below keeps from this block.
-        floor = _nth_best(values, need) - tolerance
+        merged = np.concatenate([best, np.sort(values, axis=0)[::-1][: len(best)]])
+        best = np.sort(merged, axis=0)[::-1][: len(best)]
+        floor = best[place, columns] - tolerance
         r, c = np.nonzero((values >= floor[None, :]) & np.isfinite(values))
         found_rows.append(block[r])
         found_cols.append(c)
         found_values.append(values[r, c])
     r, c, v = (np.concatenate(a) for a in (found_rows, found_cols, found_values))
-    # Program-wide: each column's need-th best screened score among what the
-    # blocks kept (their union holds every block's best), less the tolerance.
-    floor = np.full(len(cols), -np.inf)
-    order = np.lexsort((-v, c))
-    c_sorted, v_sorted = c[order], v[order]
-    first = np.searchsorted(c_sorted, np.arange(len(cols)), side="left")
-    last = np.searchsorted(c_sorted, np.arange(len(cols)), side="right")
-    has = last - first >= need
-    floor[has] = v_sorted[first[has] + need[has] - 1] - tolerance
-    keep = v >= floor[c]
+    # Program-wide: each column's need-th best screened score, less the tolerance.
+    keep = v >= (best[place, columns] - tolerance)[c]
     r, j = r[keep], cols[c[keep]]
     # Exact scores and filters for the proposed pairs only.
     mine, theirs = (_all_tags(mentees), r), _all_tags(mentors)
@@ -858,16 +856,6 @@ def best_mentees(
     index = np.arange(len(r))
     ok = _allowed(mentees, r, index, mentors, j, rules, excluded, mine, theirs, exact)
     return r[ok], j[ok], exact[ok]
-
-
-def _nth_best(values: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Each column's n-th highest value (``n`` per column), -inf where fewer rows."""
-    b = values.shape[0]
-    ranked = -np.sort(-values, axis=0)
-    out = np.full(values.shape[1], -np.inf)
-    fits = n <= b
-    out[fits] = ranked[n[fits] - 1, np.flatnonzero(fits)]
-    return out
 
 
 def score_pairs(mentees: Side, rows, mentors: Side, cols, weights) -> tuple[np.ndarray, np.ndarray]:
