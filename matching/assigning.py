@@ -7,7 +7,9 @@ admin then commits it (mentorships created, both sides told) or discards it.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -20,6 +22,7 @@ from mentorships.models import Mentorship
 from profiles.models import Profile, Program, User
 
 from . import assignment, candidates, rescoring, scoring, suggestions
+from .features import ProgramFeatures
 from .models import AssignmentPair, MatchingRun
 from .signals import program_moved
 
@@ -67,20 +70,32 @@ def start(
     return run
 
 
-def propose(*, run_id: int) -> None:
-    run = MatchingRun.objects.select_related("program").get(pk=run_id)
-    if run.is_finished:
-        return
-    now = timezone.now()
-    MatchingRun.objects.filter(pk=run_id).update(
-        status=MatchingRun.Status.RUNNING, started_at=now, done=0
-    )
-    features = suggestions.prepared(run.program_id)
-    rules = suggestions.rules_from(run.weights, run.settings, features)
+@dataclasses.dataclass
+class Proposal:
+    """One policy's assignment of the unmatched mentees, worked out in memory."""
+
+    policy: str
+    mentee_ids: list[int]
+    # (mentee id, mentor id, score, mentee row, mentor row) of each chosen pair.
+    pairs: list[tuple[int, int, float, int, int]]
+    summary: dict
+    features: ProgramFeatures
+
+
+def work_out(
+    *,
+    program_id: int,
+    weights: dict,
+    settings: dict,
+    policy: str,
+    on_block: Callable[[int], None] | None = None,
+) -> Proposal:
+    """Every policy's assignment over the unmatched mentees' candidate lists,
+    ``policy``'s pairs kept; nothing is read but the program, nothing written."""
+    features = suggestions.prepared(program_id)
+    rules = suggestions.rules_from(weights, settings, features)
     # Longest waiting first: the order greedy serves them in.
-    mentee_ids = [i for i in unmatched_mentee_ids(run.program_id) if i in features.mentee_row]
-    run.total = len(mentee_ids)
-    MatchingRun.objects.filter(pk=run_id).update(total=run.total)
+    mentee_ids = [i for i in unmatched_mentee_ids(program_id) if i in features.mentee_row]
     capacity = np.where(features.mentors.available, features.mentors.room, 0)
     c = candidates.build(
         features.mentees,
@@ -89,28 +104,66 @@ def propose(*, run_id: int) -> None:
         rows=np.array([features.mentee_row[i] for i in mentee_ids], dtype=np.int64),
         capacity=capacity,
         excluded=suggestions.excluded_pairs(features, mentee_ids=mentee_ids),
-        on_block=lambda done: MatchingRun.objects.filter(pk=run_id).update(done=done),
+        on_block=on_block,
     )
     results = {
         name: solver(c, capacity, rules.min_score) for name, solver in assignment.POLICIES.items()
     }
     results["greedy"] = assignment.greedy(c, capacity, rules.min_score)
-    chosen = results[run.settings["policy"]]
+    pairs = [
+        (
+            mentee_ids[i],
+            int(features.mentors.ids[j]),
+            round(float(score), 2),
+            features.mentee_row[mentee_ids[i]],
+            j,
+        )
+        for i, j, score in results[policy].pairs()
+    ]
+    summary = {
+        "policy": policy,
+        "mentees": len(mentee_ids),
+        "with_candidates": int(np.count_nonzero(np.diff(c.indptr))),
+        "mentors_with_room": int((capacity > 0).sum()),
+        "free_places": int(capacity.sum()),
+        "figures": {name: result.figures() for name, result in results.items()},
+    }
+    return Proposal(policy, mentee_ids, pairs, summary, features)
+
+
+def propose(*, run_id: int) -> None:
+    """Work the run's proposal out and keep it, each pair with its reasons."""
+    run = MatchingRun.objects.select_related("program").get(pk=run_id)
+    if run.is_finished:
+        return
+    MatchingRun.objects.filter(pk=run_id).update(
+        status=MatchingRun.Status.RUNNING, started_at=timezone.now(), done=0
+    )
+    proposal = work_out(
+        program_id=run.program_id,
+        weights=run.weights,
+        settings=run.settings,
+        policy=run.settings["policy"],
+        on_block=lambda done: MatchingRun.objects.filter(pk=run_id).update(done=done),
+    )
+    total = len(proposal.mentee_ids)
+    features = proposal.features
     explainer = features.explainer()
-    chosen_pairs = list(chosen.pairs())
-    rows = [features.mentee_row[mentee_ids[i]] for i, _, _ in chosen_pairs]
-    cols = [j for _, j, _ in chosen_pairs]
+    rows = [row for *_, row, _ in proposal.pairs]
+    cols = [col for *_, col in proposal.pairs]
     # Every chosen pair's components in one call, not one call per pair.
     components = scoring.pair_components(features.mentees, rows, features.mentors, cols)
     pairs = [
         AssignmentPair(
             run=run,
-            mentee_id=mentee_ids[i],
-            mentor_id=int(features.mentors.ids[col]),
-            score=round(float(score), 2),
+            mentee_id=mentee_id,
+            mentor_id=mentor_id,
+            score=score,
             reasons=explainer.explain(row, col, parts),
         )
-        for (i, _, score), row, col, parts in zip(chosen_pairs, rows, cols, components, strict=True)
+        for (mentee_id, mentor_id, score, row, col), parts in zip(
+            proposal.pairs, components, strict=True
+        )
     ]
     with transaction.atomic():
         AssignmentPair.objects.filter(run=run).delete()
@@ -118,17 +171,9 @@ def propose(*, run_id: int) -> None:
         MatchingRun.objects.filter(pk=run_id).update(
             status=MatchingRun.Status.SUCCEEDED,
             finished_at=timezone.now(),
-            done=run.total,
-            summary={
-                "policy": run.settings["policy"],
-                "mentees": len(mentee_ids),
-                "with_candidates": int(
-                    sum(1 for k in range(c.n_mentees) if c.indptr[k + 1] > c.indptr[k])
-                ),
-                "mentors_with_room": int((capacity > 0).sum()),
-                "free_places": int(capacity.sum()),
-                "figures": {name: result.figures() for name, result in results.items()},
-            },
+            total=total,
+            done=total,
+            summary=proposal.summary,
         )
 
 

@@ -317,7 +317,21 @@ def test_assign_command_prints_the_proposal_as_json(program, cohort, capsys):
     assert report["total_score"] == pytest.approx(sum(p[2] for p in report["pairs"]), abs=0.05)
     assert report["min_score"] == min(p[2] for p in report["pairs"])
     assert set(report["greedy"]) >= {"matched", "total_score", "min_score"}
+    # A dry run is worked out in memory: no mentorship, and no run recorded either.
+    assert report["run"] is None
     assert not Mentorship.objects.exists()
+    assert not MatchingRun.objects.filter(kind="assign").exists()
+
+
+def test_assign_command_without_dry_run_commits_the_same_proposal(program, cohort, capsys):
+    call_command("assign", program.slug, "--dry-run", "--json")
+    dry = json.loads(capsys.readouterr().out)
+    call_command("assign", program.slug, "--json")
+    report = json.loads(capsys.readouterr().out)
+    assert report["pairs"] == dry["pairs"]
+    assert report["committed"]["created"] == 6
+    made = Mentorship.objects.filter(source="auto").values_list("mentee_id", "mentor_id")
+    assert sorted(made) == sorted((mentee, mentor) for mentee, mentor, _ in dry["pairs"])
 
 
 # --- settings -------------------------------------------------------------------------

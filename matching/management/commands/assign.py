@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from matching import assigning, assignment
+from matching import assigning, assignment, suggestions
 from matching.management.operator import OperatorCommand
 from matching.models import AssignmentPair, MatchingRun
 from mentorships.exceptions import Refused
@@ -22,36 +22,49 @@ class Command(OperatorCommand):
         program = Program.objects.filter(slug=slug).first()
         if program is None:
             raise CommandError(f"No program with the slug {slug!r}.")
-        run = assigning.start(program=program, policy=policy, queue=False)
-        assigning.propose(run_id=run.pk)
-        run.refresh_from_db()
-        if run.status != MatchingRun.Status.SUCCEEDED:
-            raise CommandError(f"Run #{run.pk} failed: {run.error}")
-        committed = None
-        if dry_run:
-            assigning.discard(run=run)
-        else:
-            try:
-                committed = assigning.commit(run=run, user=None)
-            except Refused as refused:
-                raise CommandError(str(refused)) from refused
-        report = self.report(run, committed)
+        report = self.dry_run_report(program, policy) if dry_run else self.commit(program, policy)
         if options["json"]:
             self.stdout.write(json.dumps(report, indent=2))
         else:
             self.print_table(report, dry_run)
 
     @staticmethod
-    def report(run: MatchingRun, committed: dict | None) -> dict:
-        figures = run.summary["figures"]
-        chosen = figures[run.summary["policy"]]
+    def dry_run_report(program: Program, policy: str) -> dict:
+        """Worked out in memory: no run is recorded, nothing is written."""
+        weights, settings = suggestions.snapshot(program)
+        proposal = assigning.work_out(
+            program_id=program.pk, weights=weights, settings=settings, policy=policy
+        )
+        pairs = sorted([mentee, mentor, score] for mentee, mentor, score, *_ in proposal.pairs)
+        return Command.report(None, program, proposal.summary, pairs, committed=None)
+
+    @staticmethod
+    def commit(program: Program, policy: str) -> dict:
+        run = assigning.start(program=program, policy=policy, queue=False)
+        assigning.propose(run_id=run.pk)
+        run.refresh_from_db()
+        if run.status != MatchingRun.Status.SUCCEEDED:
+            raise CommandError(f"Run #{run.pk} failed: {run.error}")
+        try:
+            committed = assigning.commit(run=run, user=None)
+        except Refused as refused:
+            raise CommandError(str(refused)) from refused
         pairs = AssignmentPair.objects.filter(run=run).order_by("mentee_id")
+        pairs = [list(p) for p in pairs.values_list("mentee_id", "mentor_id", "score")]
+        return Command.report(run.pk, program, run.summary, pairs, committed)
+
+    @staticmethod
+    def report(
+        run_id: int | None, program: Program, summary: dict, pairs: list, committed: dict | None
+    ) -> dict:
+        figures = summary["figures"]
+        chosen = figures[summary["policy"]]
         return {
-            "run": run.pk,
-            "program": run.program.slug,
-            "policy": run.summary["policy"],
-            "mentees": run.summary["mentees"],
-            "pairs": [list(p) for p in pairs.values_list("mentee_id", "mentor_id", "score")],
+            "run": run_id,
+            "program": program.slug,
+            "policy": summary["policy"],
+            "mentees": summary["mentees"],
+            "pairs": pairs,
             **{
                 k: chosen[k]
                 for k in ("matched", "total_score", "min_score", "median_score", "mentors_used")
@@ -63,7 +76,8 @@ class Command(OperatorCommand):
 
     def print_table(self, report: dict, dry_run: bool) -> None:
         run, mentees, policy = report["run"], report["mentees"], report["policy"]
-        self.stdout.write(f"Run #{run}: {mentees} unmatched mentees, policy {policy}.")
+        name = f"Run #{run}" if run else "Dry run"
+        self.stdout.write(f"{name}: {mentees} unmatched mentees, policy {policy}.")
         header = ("policy", "matched", "total", "lowest", "median", "mentors")
         self.stdout.write("{:<10} {:>8} {:>10} {:>7} {:>7} {:>8}".format(*header))
         for name, f in {**report["policies"], "greedy": report["greedy"]}.items():
@@ -72,7 +86,7 @@ class Command(OperatorCommand):
                 f"{f['median_score'] or '-':>7} {f['mentors_used']:>8}"
             )
         if dry_run:
-            self.stdout.write("Dry run: nothing was changed.")
+            self.stdout.write("Dry run: nothing was changed or recorded.")
         else:
             c = report["committed"]
             self.stdout.write(
