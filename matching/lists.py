@@ -12,12 +12,11 @@ databases (SQLite for ``make run``) use ``bulk_create``.
 
 from __future__ import annotations
 
-import csv
 import io
-import json
 from typing import NamedTuple
 
 import numpy as np
+import orjson
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -105,12 +104,29 @@ def replace(scope: Q, found: list[Row], *, program_id: int, run_id: int | None) 
         )
 
 
+def _copy_text(found: list[Row]) -> io.BytesIO:
+    """The rows in COPY's text format: tab-separated, one row per line. orjson
+    writes no raw tab or newline (they are escaped in JSON strings), so only
+    its backslashes need escaping for COPY; numbers are Python's own repr."""
+    return io.BytesIO(
+        b"".join(
+            b"%d\t%d\t%r\t%d\t%r\t%s\t%s\n"
+            % (
+                r.mentee_id,
+                r.mentor_id,
+                r.score,
+                r.rank,
+                r.sort_key,
+                orjson.dumps(r.components).replace(b"\\", b"\\\\"),
+                orjson.dumps(r.reasons).replace(b"\\", b"\\\\"),
+            )
+            for r in found
+        )
+    )
+
+
 def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for r in found:
-        writer.writerow((*r[:5], json.dumps(r.components), json.dumps(r.reasons)))
-    buffer.seek(0)
+    buffer = _copy_text(found)
     now = timezone.now()
     # Each column of a new row: from the staged rows, or a parameter.
     values = {
@@ -137,8 +153,6 @@ def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> No
             " score double precision, rank smallint, sort_key double precision,"
             " components jsonb, reasons jsonb) ON COMMIT DROP"
         )
-        cursor.copy_expert(
-            f"COPY suggestion_stage ({', '.join(STAGED)}) FROM STDIN WITH (FORMAT csv)", buffer
-        )
+        cursor.copy_expert(f"COPY suggestion_stage ({', '.join(STAGED)}) FROM STDIN", buffer)
         cursor.execute(insert, params)
         cursor.execute("DROP TABLE suggestion_stage")

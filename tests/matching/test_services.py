@@ -230,3 +230,32 @@ def test_one_person_on_both_sides_is_never_their_own_mentor(program):
 )
 def test_chunks_follow_the_work(mentors, mentees, size):
     assert rescoring.chunk_size(mentors, mentees) == size
+
+
+def test_stored_lists_keep_every_character_of_their_reasons(small_program):
+    """Rows reach PostgreSQL through COPY's text format: backslashes, tabs,
+    newlines, quotes and non-Latin text in a reason come back as written."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from matching import lists
+
+    program, mentees, mentors = small_program
+    awkward = 'C:\\path\\n\t"quoted"\nnew line — 中文 हिन्दी Tiếng Việt \\\\ end'
+    found = [
+        lists.Row(
+            mentees[0].pk,
+            mentors[0].pk,
+            71.25,
+            1,
+            0.123456,
+            {"goals": 0.5, "values": None},
+            [{"kind": "goals", "text": awkward}],
+        )
+    ]
+    with transaction.atomic():
+        lists.replace(Q(mentee_id=mentees[0].pk), found, program_id=program.pk, run_id=None)
+    stored = Suggestion.objects.get(mentee=mentees[0], mentor=mentors[0])
+    assert stored.reasons == [{"kind": "goals", "text": awkward}]
+    assert stored.components == {"goals": 0.5, "values": None}
+    assert (stored.score, stored.rank, stored.sort_key) == (71.25, 1, 0.123456)
