@@ -77,25 +77,45 @@ def prepared(program_id: int):
     return features
 
 
+# Past this many mentees, their pairs are read by the range of their ids and
+# kept in Python: an IN list of thousands costs Django more to build (and
+# PostgreSQL more to plan) than the rows it would leave out.
+IN_LIST_LIMIT = 64
+
+
 def excluded_pairs(features, *, mentee_ids=None, mentor_id=None) -> tuple[np.ndarray, np.ndarray]:
     """(mentee rows, mentor rows) never to suggest: dismissed or already requested
     suggestions, and pairs whose mentorship was declined or is under way."""
+    wanted = None if mentee_ids is None else {int(i) for i in mentee_ids}
+    read = wanted
+    if wanted and len(wanted) > IN_LIST_LIMIT:
+        read = range(min(wanted), max(wanted) + 1)
     pairs = Suggestion.objects.filter(program_id=features.program_id, status__in=EXCLUDING)
-    if mentee_ids is not None:
-        pairs = pairs.filter(mentee_id__in=mentee_ids)
+    if read is not None:
+        pairs = pairs.filter(_mentees_in(read))
     if mentor_id is not None:
         pairs = pairs.filter(mentor_id=mentor_id)
     found = set(pairs.values_list("mentee_id", "mentor_id"))
     found |= Mentorship.objects.blocked_pairs(
-        features.program_id, mentee_ids=mentee_ids, mentor_id=mentor_id
+        features.program_id,
+        mentees=None if read is None else _mentees_in(read),
+        mentor_id=mentor_id,
     )
     rows, cols = [], []
     for mentee, mentor in found:
+        if wanted is not None and mentee not in wanted:
+            continue
         r, c = features.mentee_row.get(mentee), features.mentor_row.get(mentor)
         if r is not None and c is not None:
             rows.append(r)
             cols.append(c)
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
+
+
+def _mentees_in(ids: set[int] | range) -> Q:
+    if isinstance(ids, range):
+        return Q(mentee_id__gte=ids.start, mentee_id__lt=ids.stop)
+    return Q(mentee_id__in=ids)
 
 
 # --- writing suggestions ---------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from profiles.models import Profile
@@ -283,7 +284,7 @@ def rule_breaks(mentee: Profile, mentor: Profile, score: float | None) -> list[s
     if mentor.is_paused:
         breaks.append(f"{mentor.name} is paused")
     past = Mentorship.objects.blocked_pairs(
-        mentee.program_id, mentee_ids=[mentee.pk], mentor_id=mentor.pk
+        mentee.program_id, mentees=Q(mentee_id=mentee.pk), mentor_id=mentor.pk
     )
     if past:
         breaks.append("these two have been paired or declined before")

@@ -48,13 +48,14 @@ class MentorshipQuerySet(models.QuerySet):
         return {mentor: (taken, waiting) for mentor, taken, waiting in rows}
 
     def blocked_pairs(
-        self, program_id: int, *, mentee_ids=None, mentor_id=None
+        self, program_id: int, *, mentees: Q | None = None, mentor_id=None
     ) -> set[tuple[int, int]]:
         """Pairs never to suggest: under way, or tried before and set aside by a
         choice (declined by the mentor, ended), or, within the program's
         cooling-off time, a request left unanswered or declined by the mentor for
         want of room. A withdrawn request, and a request Kindred closed because
-        the mentor filled up or paused, leave the pair free to meet again."""
+        the mentor filled up or paused, leave the pair free to meet again.
+        ``mentees`` narrows them (a ``Q`` on ``mentee_id``)."""
         cooldown = (
             Program.objects.filter(pk=program_id)
             .values_list("expired_pair_cooldown_days", flat=True)
@@ -70,8 +71,8 @@ class MentorshipQuerySet(models.QuerySet):
                 decided_at__lt=timezone.now() - timedelta(days=cooldown),
             )
         )
-        if mentee_ids is not None:
-            pairs = pairs.filter(mentee_id__in=mentee_ids)
+        if mentees is not None:
+            pairs = pairs.filter(mentees)
         if mentor_id is not None:
             pairs = pairs.filter(mentor_id=mentor_id)
         return set(pairs.values_list("mentee_id", "mentor_id"))

@@ -259,3 +259,34 @@ def test_stored_lists_keep_every_character_of_their_reasons(small_program):
     assert stored.reasons == [{"kind": "goals", "text": awkward}]
     assert stored.components == {"goals": 0.5, "values": None}
     assert (stored.score, stored.rank, stored.sort_key) == (71.25, 1, 0.123456)
+
+
+@pytest.mark.parametrize("in_list_limit", [64, 1])
+def test_excluded_pairs_are_those_of_the_mentees_asked_for(
+    small_program, in_list_limit, monkeypatch
+):
+    """Read by IN list or (past the limit) by id range and kept in Python: the
+    same pairs, and none of a mentee between the ones asked for."""
+    from mentorships import lifecycle
+
+    monkeypatch.setattr(suggestions, "IN_LIST_LIMIT", in_list_limit)
+    program, mentees, mentors = small_program
+    a, b, c = mentees[0], mentees[1], mentees[2]
+    for mentee in (a, b, c):
+        refresh(mentee)
+        first = Suggestion.objects.for_mentee(mentee).listed().first()
+        suggestions.dismiss(suggestion=first, reason="know_them")
+    lifecycle.request_mentor(mentee=b, mentor=mentors[5], message="Hello")
+    features.forget()
+    prepared = suggestions.prepared(program.pk)
+    rows, cols = suggestions.excluded_pairs(prepared, mentee_ids=[a.pk, c.pk])
+    ids = zip(prepared.mentees.ids[rows].tolist(), prepared.mentors.ids[cols].tolist(), strict=True)
+    got = set(ids)
+    dismissed = set(
+        Suggestion.objects.filter(status="dismissed", mentee__in=[a, c]).values_list(
+            "mentee_id", "mentor_id"
+        )
+    )
+    assert got == dismissed and len(got) == 2
+    rows, _ = suggestions.excluded_pairs(prepared, mentee_ids=[b.pk])
+    assert len(rows) == 2  # b's dismissal and b's request
