@@ -77,7 +77,11 @@ def invalidate(program_id: int) -> None:
     """Make every process reload this program's arrays on its next use."""
     key = generation_key(program_id)
     cache.add(key, 0, timeout=None)
-    cache.incr(key)
+    generation = cache.incr(key)
+    if generation is not None:
+        # The copy kept for other processes goes too: it may hold answers of
+        # someone who just deleted their account.
+        cache.delete(shared_key(program_id, generation - 1))
 
 
 @dataclass
@@ -284,7 +288,7 @@ def load(program_id: int, generation: int = 0) -> ProgramFeatures:
     vocab = Vocabulary.load()
     rows, links = _read(program_id)
     mentees, mentors = _split(rows, links, vocab)
-    return ProgramFeatures(
+    features = ProgramFeatures(
         program_id=program_id,
         generation=generation,
         vocabulary=vocab,
@@ -295,6 +299,86 @@ def load(program_id: int, generation: int = 0) -> ProgramFeatures:
         stamps={r[0]: r[FIELD["updated_at"]] for r in rows},
         watermark=max((r[FIELD["updated_at"]] for r in rows), default=None),
     )
+    _share(features)
+    return features
+
+
+# --- shared between processes ----------------------------------------------------------
+#
+# Reading a program from the database costs 0.1 s at 1,000 people and 0.3 s at
+# 5,000; every new process (a command, a restarted worker or web process) paid
+# it. A whole load is therefore also kept in the cache for the others, its 0/1
+# tag matrices packed to bits; a process that picks it up brings it up to date
+# with :func:`update` like its own copy. Past SHARED_MAX_PROFILES the copy
+# would be too big a cache value to be worth it. It holds background answers
+# (as bits), so it is dropped when the program's generation moves (a deleted
+# profile, a tag change) and kept an hour at most (docs/operations.md).
+SHARED_MAX_PROFILES = 30_000
+SHARED_TIMEOUT = 3600
+TAG_MATRICES = ("goals", "values", "background")
+SHARED_SHAPE = 1  # raise when what is kept changes shape
+
+
+def shared_key(program_id: int, generation: int) -> str:
+    return f"matching:features:{SHARED_SHAPE}:{program_id}:{generation}"
+
+
+def _packed(side: Side) -> dict:
+    return {
+        name: (np.packbits(value > 0, axis=1), value.shape[1]) if name in TAG_MATRICES else value
+        for name, value in side.arrays().items()
+    }
+
+
+def _unpacked(arrays: dict) -> Side:
+    return Side(
+        **{
+            name: (
+                np.unpackbits(value[0], axis=1, count=value[1]).astype(float)
+                if name in TAG_MATRICES
+                else value
+            )
+            for name, value in arrays.items()
+        }
+    )
+
+
+def _share(features: ProgramFeatures) -> None:
+    if len(features.stamps) > SHARED_MAX_PROFILES:
+        return
+    kept = {
+        "mentees": _packed(features.mentees),
+        "mentors": _packed(features.mentors),
+        "vocabulary": features.vocabulary,
+        "capacity": features.capacity,
+        "paused": features.paused,
+        "stamps": features.stamps,
+        "watermark": features.watermark,
+    }
+    cache.set(shared_key(features.program_id, features.generation), kept, SHARED_TIMEOUT)
+
+
+def _from_shared(program_id: int, generation: int) -> ProgramFeatures | None:
+    """The kept copy brought up to date, or None: none kept, or a profile it
+    holds is gone (a deletion the generation did not catch, a database reset)."""
+    kept = cache.get(shared_key(program_id, generation))
+    if kept is None:
+        return None
+    features = ProgramFeatures(
+        program_id=program_id,
+        generation=generation,
+        vocabulary=kept["vocabulary"],
+        mentees=_unpacked(kept["mentees"]),
+        mentors=_unpacked(kept["mentors"]),
+        capacity=kept["capacity"],
+        paused=kept["paused"],
+        stamps=kept["stamps"],
+        watermark=kept["watermark"],
+    )
+    features = update(features)
+    if Profile.objects.filter(program_id=program_id).count() != len(features.stamps):
+        return None
+    return features
 
 
 def for_pair(program_id: int, mentee_id: int, mentor_id: int):
@@ -354,7 +438,7 @@ def current(program_id: int) -> ProgramFeatures:
     with _lock:
         features = _cache.get(program_id)
         if features is None or features.generation != generation:
-            features = load(program_id, generation)
+            features = _from_shared(program_id, generation) or load(program_id, generation)
         else:
             features = update(features)
         _cache[program_id] = features

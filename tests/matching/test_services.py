@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -146,6 +147,47 @@ def test_the_feature_cache_reads_only_changed_profiles(small_program, monkeypatc
     assert len(queries) < 10
 
 
+def _no_whole_load(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("read the whole program again")
+
+    monkeypatch.setattr(features, "load", refuse)
+
+
+def test_a_new_process_picks_up_the_copy_another_kept(small_program, monkeypatch):
+    program, _mentees, mentors = small_program
+    first = features.current(program.pk)
+    load = features.load
+    features.forget()  # as a process that never read the program
+    _no_whole_load(monkeypatch)
+    mentor = mentors[0]
+    mentor.goals.set(tags("goal", "emotional-support"))
+    mentor.save()
+    again = features.current(program.pk)
+    assert again is not first
+    # Brought up to date: the same arrays as reading the whole program now.
+    fresh = load(program.pk)
+    for side in ("mentees", "mentors"):
+        mine, theirs = getattr(again, side), getattr(fresh, side)
+        order = np.argsort(mine.ids)
+        for name, value in theirs.arrays().items():
+            np.testing.assert_array_equal(mine.arrays()[name][order], value)
+    row = again.mentor_row[mentor.pk]
+    goal_col = again.vocabulary.goal_column[tags("goal", "emotional-support")[0].pk]
+    assert again.mentors.goals[row].sum() == 1 and again.mentors.goals[row, goal_col] == 1
+
+
+def test_a_kept_copy_holding_a_profile_now_gone_is_not_used(small_program, monkeypatch):
+    program, mentees, _ = small_program
+    gone = mentees[0].pk
+    assert gone in features.current(program.pk).mentee_row
+    features.forget()
+    # Gone without telling the cache (as after a database restore).
+    monkeypatch.setattr(features, "invalidate", lambda program_id: None)
+    mentees[0].delete()
+    assert gone not in features.current(program.pk).mentee_row
+
+
 def test_deleting_a_profile_reloads_the_program(small_program, django_capture_on_commit_callbacks):
     program, mentees, _ = small_program
     assert mentees[0].pk in features.current(program.pk).mentee_row
@@ -290,3 +332,13 @@ def test_excluded_pairs_are_those_of_the_mentees_asked_for(
     assert got == dismissed and len(got) == 2
     rows, _ = suggestions.excluded_pairs(prepared, mentee_ids=[b.pk])
     assert len(rows) == 2  # b's dismissal and b's request
+
+
+def test_the_kept_copy_goes_when_the_program_is_invalidated(small_program):
+    from django.core.cache import cache
+
+    program, _, _ = small_program
+    first = features.current(program.pk)
+    assert cache.get(features.shared_key(program.pk, first.generation)) is not None
+    features.invalidate(program.pk)
+    assert cache.get(features.shared_key(program.pk, first.generation)) is None
