@@ -23,7 +23,6 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import min_cost_flow
 
 # Scores this close under the minimum still count as reaching it, as in
 # scoring.py: float sums of the same fractions may differ in the last bits.
@@ -221,6 +220,10 @@ def _flow(policy, c: Candidates, capacity, min_score: float, slot_cost: float | 
 
     # OR-Tools' cost scaling is deterministic for a given graph, and the graph
     # is built in input order, so the same input always resolves ties the same way.
+    # Imported here: every process that queues or reads a run loads this module,
+    # and only a proposal's solver needs OR-Tools (35 ms to import).
+    from ortools.graph.python import min_cost_flow
+
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps, costs
