@@ -134,8 +134,28 @@ class Explainer:
         reasons.extend(
             self._remembered(("background", shared & ~self.language_mask, reveal_background))
         )
-        reasons.extend(self._experience(mentee[3:], mentor[3:], viewer))
-        reasons.append(self._logistics(mentee[3:], mentor[3:], components[LOGISTICS]))
+        # Career stage, industry, meeting format, city and time zone take few
+        # values in a program: their phrases are remembered too.
+        (si, industry, fi, city, a), (sj, their_industry, fj, _, b) = (
+            mentee[3:],
+            mentor[3:],
+        )
+        reasons.extend(self._remembered(("experience", si, industry, sj, their_industry, viewer)))
+        in_person = IN_PERSON in (fi, fj)
+        reasons.extend(
+            self._remembered(
+                (
+                    "logistics",
+                    fi,
+                    fj,
+                    city if in_person else -1,
+                    in_person and components[LOGISTICS] == 0,
+                    # NaN is no dictionary key: it equals nothing, itself included.
+                    None if math.isnan(a) else a,
+                    None if math.isnan(b) else b,
+                )
+            )
+        )
         return reasons
 
     def _remembered(self, key: tuple) -> list[str]:
@@ -168,8 +188,7 @@ class Explainer:
             return []
         return ["Shared background: " + ", ".join(_names(shared_bits, self.labels.background))]
 
-    def _experience(self, mine: tuple, theirs: tuple, viewer: str) -> list[str]:
-        (si, industry, *_), (sj, their_industry, *_) = mine, theirs
+    def _experience(self, si: int, industry: int, sj: int, their_industry: int, viewer: str):
         out = []
         if si >= 0 and sj >= 0:
             if viewer == "mentee":
@@ -183,20 +202,21 @@ class Explainer:
             out.append(f"Both work in {self.labels.industries[industry].lower()}")
         return out
 
-    def _logistics(self, mine: tuple, theirs: tuple, value: float) -> str:
-        (*_, fi, city, a), (*_, fj, _, b) = mine, theirs
+    def _logistics(
+        self, fi: int, fj: int, city: int, apart_cities: bool, a: float | None, b: float | None
+    ) -> list[str]:
         if {fi, fj} == {ONLINE, IN_PERSON}:
-            return "Meeting formats do not line up (online only and in person only)"
+            return ["Meeting formats do not line up (online only and in person only)"]
         if IN_PERSON in (fi, fj):
-            if value == 0:
-                return "Cannot meet in person: different cities"
-            return f"Can meet in person in {self.labels.cities[city]}"
-        if math.isnan(a) or math.isnan(b):
-            return "Timezone unknown"
+            if apart_cities:
+                return ["Cannot meet in person: different cities"]
+            return [f"Can meet in person in {self.labels.cities[city]}"]
+        if a is None or b is None:
+            return ["Timezone unknown"]
         apart = abs(a - b) % 24
         apart = min(apart, 24 - apart)
         if apart < 0.5:
-            return "Same timezone"
+            return ["Same timezone"]
         if apart <= 3:
-            return f"Within {_hours(apart)} of each other"
-        return f"Timezones {_hours(apart)} apart"
+            return [f"Within {_hours(apart)} of each other"]
+        return [f"Timezones {_hours(apart)} apart"]
