@@ -80,6 +80,9 @@ def rows(features, top: scoring.TopK, explainer: Explainer) -> list[Row]:
 def replace(scope: Q, found: list[Row], *, program_id: int, run_id: int | None) -> None:
     """Make the listed suggestions of the mentees in ``scope`` exactly ``found``.
     Call inside a transaction."""
+    if found and connection.vendor == "postgresql":
+        _copy_upsert(scope, found, program_id=program_id, run_id=run_id)
+        return
     wanted = {(r.mentee_id, r.mentor_id) for r in found}
     stale = [
         pk
@@ -90,11 +93,7 @@ def replace(scope: Q, found: list[Row], *, program_id: int, run_id: int | None) 
     ]
     if stale:
         Suggestion.objects.filter(pk__in=stale).delete()
-    if not found:
-        return
-    if connection.vendor == "postgresql":
-        _copy_upsert(found, program_id=program_id, run_id=run_id)
-    else:
+    if found:
         Suggestion.objects.bulk_create(
             [Suggestion(program_id=program_id, run_id=run_id, **r._asdict()) for r in found],
             batch_size=2000,
@@ -125,8 +124,20 @@ def _copy_text(found: list[Row]) -> io.BytesIO:
     )
 
 
-def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> None:
+def _copy_upsert(scope: Q, found: list[Row], *, program_id: int, run_id: int | None) -> None:
+    """``replace`` on PostgreSQL: the rows staged by COPY; the listed rows in
+    ``scope`` that are not among them deleted in the database (no Python round
+    trip of every current row); the staged rows upserted."""
     buffer = _copy_text(found)
+    listed = Suggestion.objects.filter(scope, status__in=Suggestion.LISTED).order_by().values("pk")
+    in_scope, scope_params = listed.query.sql_with_params()
+    table = Suggestion._meta.db_table
+    # The table name comes from model meta, the scope's SQL from the ORM with its parameters.
+    delete_stale = (
+        f"DELETE FROM {table} d WHERE d.id IN ({in_scope}) AND NOT EXISTS"  # noqa: S608  # nosec B608
+        " (SELECT 1 FROM suggestion_stage t"
+        " WHERE t.mentee_id = d.mentee_id AND t.mentor_id = d.mentor_id)"
+    )
     now = timezone.now()
     # Each column of a new row: from the staged rows, or a parameter.
     values = {
@@ -142,7 +153,7 @@ def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> No
     updates = ", ".join(f"{c} = EXCLUDED.{c}" for c in UPDATED)
     # Identifiers are this module's constants; every value is a parameter or staged by COPY.
     insert = (
-        f"INSERT INTO {Suggestion._meta.db_table} ({', '.join(values)})"  # noqa: S608  # nosec B608
+        f"INSERT INTO {table} ({', '.join(values)})"  # noqa: S608  # nosec B608
         f" SELECT {', '.join(values.values())} FROM suggestion_stage"
         " ORDER BY mentee_id, mentor_id"
         f" ON CONFLICT (mentee_id, mentor_id) DO UPDATE SET {updates}"
@@ -154,5 +165,6 @@ def _copy_upsert(found: list[Row], *, program_id: int, run_id: int | None) -> No
             " components jsonb, reasons jsonb) ON COMMIT DROP"
         )
         cursor.copy_expert(f"COPY suggestion_stage ({', '.join(STAGED)}) FROM STDIN", buffer)
+        cursor.execute(delete_stale, scope_params)
         cursor.execute(insert, params)
         cursor.execute("DROP TABLE suggestion_stage")

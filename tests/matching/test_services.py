@@ -314,11 +314,12 @@ def test_excluded_pairs_are_those_of_the_mentees_asked_for(
     monkeypatch.setattr(suggestions, "IN_LIST_LIMIT", in_list_limit)
     program, mentees, mentors = small_program
     a, b, c = mentees[0], mentees[1], mentees[2]
-    for mentee in (a, b, c):
+    for mentee in (c, a, b):
         refresh(mentee)
         first = Suggestion.objects.for_mentee(mentee).listed().first()
         suggestions.dismiss(suggestion=first, reason="know_them")
-    lifecycle.request_mentor(mentee=b, mentor=mentors[5], message="Hello")
+    asked = next(m for m in mentors if m.pk != first.mentor_id)  # not b's dismissed one
+    lifecycle.request_mentor(mentee=b, mentor=asked, message="Hello")
     features.forget()
     prepared = suggestions.prepared(program.pk)
     rows, cols = suggestions.excluded_pairs(prepared, mentee_ids=[a.pk, c.pk])
