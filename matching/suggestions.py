@@ -87,18 +87,15 @@ def excluded_pairs(features, *, mentee_ids=None, mentor_id=None) -> tuple[np.nda
     """(mentee rows, mentor rows) never to suggest: dismissed or already requested
     suggestions, and pairs whose mentorship was declined or is under way."""
     wanted = None if mentee_ids is None else {int(i) for i in mentee_ids}
-    read = wanted
-    if wanted and len(wanted) > IN_LIST_LIMIT:
-        read = range(min(wanted), max(wanted) + 1)
     pairs = Suggestion.objects.filter(program_id=features.program_id, status__in=EXCLUDING)
-    if read is not None:
-        pairs = pairs.filter(_mentees_in(read))
+    if wanted is not None:
+        pairs = pairs.filter(mentees_around(wanted))
     if mentor_id is not None:
         pairs = pairs.filter(mentor_id=mentor_id)
     found = set(pairs.values_list("mentee_id", "mentor_id"))
     found |= Mentorship.objects.blocked_pairs(
         features.program_id,
-        mentees=None if read is None else _mentees_in(read),
+        mentees=None if wanted is None else mentees_around(wanted),
         mentor_id=mentor_id,
     )
     rows, cols = [], []
@@ -112,9 +109,11 @@ def excluded_pairs(features, *, mentee_ids=None, mentor_id=None) -> tuple[np.nda
     return np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)
 
 
-def _mentees_in(ids: set[int] | range) -> Q:
-    if isinstance(ids, range):
-        return Q(mentee_id__gte=ids.start, mentee_id__lt=ids.stop)
+def mentees_around(ids: set[int]) -> Q:
+    """Rows of these mentees (``mentee_id``), and past IN_LIST_LIMIT of others
+    whose ids lie between theirs: the caller keeps the ones it asked for."""
+    if len(ids) > IN_LIST_LIMIT:
+        return Q(mentee_id__gte=min(ids), mentee_id__lte=max(ids))
     return Q(mentee_id__in=ids)
 
 
@@ -216,9 +215,10 @@ def refresh_mentees(
         lock_lists(mentee_ids)
         features = prepared(program_id)
         rules = rules_from(weights, settings, features)
+        # Others' ids in the range are harmless here: only these mentees' rows are scored.
         paired = set(
             Mentorship.objects.filter(
-                mentee_id__in=mentee_ids, status__in=Mentorship.PAIRED
+                mentees_around(set(mentee_ids)), status__in=Mentorship.PAIRED
             ).values_list("mentee_id", flat=True)
         )
         rows = np.array(
