@@ -153,7 +153,18 @@ def _eligible(c: Candidates, capacity: np.ndarray, min_score: float):
 
 def _preferences(c: Candidates, capacity: np.ndarray, min_score: float):
     """Eligible pairs grouped by mentee, each mentee's best first (ties: lower
-    mentor index), as Python lists for the loops, plus each mentee's slice."""
+    mentor index), as Python lists for the loops, plus each mentee's slice.
+    Kept on ``c`` for the same capacity and minimum: stable and greedy, run
+    side by side on one proposal, share them. Callers only read them."""
+    key = (capacity.tobytes(), float(min_score))
+    kept = c.__dict__.get("_preferences")
+    if kept is None or kept[0] != key:
+        kept = (key, _sorted_preferences(c, capacity, min_score))
+        object.__setattr__(c, "_preferences", kept)
+    return kept[1]
+
+
+def _sorted_preferences(c: Candidates, capacity: np.ndarray, min_score: float):
     rows, cols, scores = _eligible(c, capacity, min_score)
     distinct, rank = np.unique(-scores, return_inverse=True)
     if c.n_mentees * len(distinct) * c.n_mentors < 2**63:

@@ -603,3 +603,17 @@ def test_greedy_gives_each_mentee_in_turn_their_best_mentor_with_room(program, m
         _, minus_j = max(options)
         assert a.mentor_of[i] == -minus_j
         room[-minus_j] -= 1
+
+
+def test_one_proposals_policies_share_preferences_only_for_the_same_capacity_and_minimum():
+    """stable and greedy keep their sorted preferences on the candidates; a
+    second call with another capacity or minimum must not reuse them."""
+    rng = np.random.default_rng(7)
+    matrix = rng.uniform(0, 100, (30, 8)).round(2)
+    matrix[rng.uniform(size=matrix.shape) < 0.3] = np.nan
+    shared = Candidates.from_dense(matrix)
+    for capacity, min_score in [(np.full(8, 4), 0), (np.full(8, 1), 0), (np.full(8, 4), 60)]:
+        fresh = Candidates.from_dense(matrix)
+        for policy in (stable, greedy):
+            mine, theirs = policy(shared, capacity, min_score), policy(fresh, capacity, min_score)
+            np.testing.assert_array_equal(mine.mentor_of, theirs.mentor_of)
