@@ -580,9 +580,17 @@ def _best(keys: np.ndarray, mentor_ids: np.ndarray, k: int) -> np.ndarray:
 class _Screened:
     """A screen with the buffers and per-call figures one ``top_k`` call uses."""
 
-    def __init__(self, screen: _Screen, factor: np.ndarray, available: np.ndarray, step: int):
+    def __init__(
+        self,
+        screen: _Screen,
+        factor: np.ndarray,
+        available: np.ndarray,
+        step: int,
+        keep: list | None = None,
+    ):
         n = len(factor)
         self.screen, self.factor, self.available = screen, factor.astype(SCREEN), available
+        self.keep = keep
         self.buffers = [np.empty((step, n), dtype=SCREEN) for _ in range(3)]
         self.keys = np.zeros((step, -(-n // GROUPS) * GROUPS), dtype=SCREEN)
 
@@ -591,6 +599,9 @@ class _Screened:
         out, shared, union = (b[: len(block)] for b in self.buffers)
         scores = self.screen.scores(mentees, block, rules, out, (shared, union))
         mask = self.screen.allowed(mentees, block, rules, excluded, scores, self.available)
+        if self.keep is not None:
+            # For a column-wise pass over the same rows (best_mentees): no second screen.
+            self.keep.append((block, np.where(mask, scores, -np.inf)))
         keys = self.keys[: len(block)]
         np.multiply(scores, self.factor[None, :], out=keys[:, :n])
         if rules.spread and not spreading:
@@ -723,6 +734,7 @@ def top_k(
     k: int | None = None,
     exposure: Exposure | None = None,
     components: bool = True,
+    keep_screened: list | None = None,
 ) -> TopK:
     """The ``k`` best mentors for each mentee in ``rows`` (all by default).
 
@@ -734,6 +746,10 @@ def top_k(
     Each block is screened in float32 for its rows' candidates (the best
     ``CANDIDATES`` by fit and room when lists spread the load, else the best
     k + ``SCREEN_SLACK``); only the candidates are scored exactly and ranked.
+    With ``keep_screened`` (a list), every block's screened scores, -inf
+    where a hard filter rules the pair out, are appended to it as (rows,
+    scores) for :func:`best_mentees` to reuse; no block then takes the
+    exact path.
     """
     k = rules.k if k is None else k
     rows = np.arange(len(mentees)) if rows is None else np.asarray(rows, dtype=np.int64)
@@ -760,11 +776,13 @@ def top_k(
     demand = mentors.pending + (0 if shown is None else shown / kk)
     factor = load_factor(mentors.room, demand) if rules.spread else np.ones(n)
     width = min(n, max(CANDIDATES, 4 * kk) if spreading else kk + SCREEN_SLACK)
-    direct = len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
+    direct = keep_screened is None and len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
     step = len(rows) if direct else min(block_rows(n), len(rows))
     if not direct:
         screen = _screen_of(mentees, mentors, rules)
-        screened = _Screened(screen, factor[screen.order], mentors.available[screen.order], step)
+        screened = _Screened(
+            screen, factor[screen.order], mentors.available[screen.order], step, keep_screened
+        )
     for start in range(0, len(rows), step):
         block = rows[start : start + step]
         # Tags of a few rows are packed afresh; of most of the side, kept.
@@ -805,6 +823,7 @@ def best_mentees(
     cols: np.ndarray,
     counts: np.ndarray,
     excluded: tuple[np.ndarray, np.ndarray] | None = None,
+    screened: list | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(mentee row, mentor row, exact score) of every allowed pair that may be
     among the ``counts[i]`` best mentees (of ``rows``) of mentor ``cols[i]``:
@@ -812,7 +831,9 @@ def best_mentees(
     filter applied exactly. The column-wise counterpart of ``top_k``: the
     float32 screen proposes, per mentor, the rows at most ``2 × SCREEN_MARGIN``
     under its ``counts[i]``-th best screened score (the screen errs by far
-    less than the margin either way), and only those are scored exactly."""
+    less than the margin either way), and only those are scored exactly.
+    ``screened``: the blocks a ``top_k(keep_screened=…)`` over exactly these
+    rows kept, used instead of screening them again."""
     rows, cols = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     empty = np.zeros(0, dtype=np.int64)
     if not (len(rows) and len(cols)):
@@ -823,8 +844,6 @@ def best_mentees(
     available = mentors.available[screen.order]
     need = np.maximum(np.asarray(counts, dtype=np.int64), 1)
     tolerance = 2 * SCREEN_MARGIN
-    step = block_rows(len(mentors))
-    buffers = [np.empty((min(step, len(rows)), len(mentors)), dtype=SCREEN) for _ in range(3)]
     # Each column's best ``need.max()`` screened scores so far, best first: its
     # need-th best is a floor that only rises as blocks come in, and at the end
     # it is the program-wide one.
@@ -832,12 +851,9 @@ def best_mentees(
     place = np.minimum(need, len(best)) - 1
     columns = np.arange(len(cols))
     found_rows, found_cols, found_values = [], [], []
-    for start in range(0, len(rows), step):
-        block = rows[start : start + step]
-        out, shared, union = (b[: len(block)] for b in buffers)
-        scores = screen.scores(mentees, block, rules, out, (shared, union))
-        mask = screen.allowed(mentees, block, rules, excluded, scores, available)
-        values = np.where(mask[:, at], scores[:, at], -np.inf)
+    blocks = _screened_blocks(screened, mentees, rows, rules, excluded, screen, available)
+    for block, values in blocks:
+        values = values[:, at]
         merged = np.concatenate([best, np.sort(values, axis=0)[::-1][: len(best)]])
         best = np.sort(merged, axis=0)[::-1][: len(best)]
         floor = best[place, columns] - tolerance
@@ -856,6 +872,22 @@ def best_mentees(
     index = np.arange(len(r))
     ok = _allowed(mentees, r, index, mentors, j, rules, excluded, mine, theirs, exact)
     return r[ok], j[ok], exact[ok]
+
+
+def _screened_blocks(kept, mentees, rows, rules, excluded, screen, available):
+    """(rows, screened scores with -inf where not allowed) block by block:
+    those kept by ``top_k``, or screened here."""
+    if kept is not None:
+        yield from kept
+        return
+    step = block_rows(len(screen.ids))
+    buffers = [np.empty((min(step, len(rows)), len(screen.ids)), dtype=SCREEN) for _ in range(3)]
+    for start in range(0, len(rows), step):
+        block = rows[start : start + step]
+        out, shared, union = (b[: len(block)] for b in buffers)
+        scores = screen.scores(mentees, block, rules, out, (shared, union))
+        mask = screen.allowed(mentees, block, rules, excluded, scores, available)
+        yield block, np.where(mask, scores, -np.inf)
 
 
 def score_pairs(mentees: Side, rows, mentors: Side, cols, weights) -> tuple[np.ndarray, np.ndarray]:

@@ -82,3 +82,27 @@ def test_widening_only_adds_pairs_and_never_lowers_the_optimum(narrow, seed):
     before = assignment.optimal(plain, capacity, 0).figures()
     after = assignment.optimal(widened, capacity, 0).figures()
     assert (after["matched"], after["total_score"]) >= (before["matched"], before["total_score"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_widening_finds_the_same_pairs_with_or_without_the_kept_screen(
+    narrow, seed, monkeypatch
+):
+    """The row-wise pass keeps its screen for the widening up to
+    KEEP_SCREEN_PAIRS; past it the widening screens again. Same lists."""
+    rng = np.random.default_rng(seed)
+    mentees = [
+        Person(i, goals=set(rng.choice(GOALS, 2, replace=False)), stage=int(rng.integers(0, 5)))
+        for i in range(60)
+    ]
+    mentors = [Person(100 + j, goals=set(rng.choice(GOALS, 3, replace=False))) for j in range(15)]
+    ms, js, rules = build(mentees, mentors, Program(min_score=0))
+    capacity = rng.integers(0, 4, size=len(mentors))
+    rows = rng.permutation(60)[:50]
+    excluded = (rng.integers(0, 60, 20), rng.integers(0, 15, 20))
+    kept = candidates.build(ms, js, rules, rows, capacity, excluded=excluded)
+    monkeypatch.setattr(candidates, "KEEP_SCREEN_PAIRS", 0)
+    again = candidates.build(ms, js, rules, rows, capacity, excluded=excluded)
+    for name in ("indptr", "cols", "scores"):
+        np.testing.assert_array_equal(getattr(kept, name), getattr(again, name))
+    assert len(kept.cols) > 2 * len(rows)  # the widening did add pairs
