@@ -213,37 +213,32 @@ def _flow(policy, c: Candidates, capacity, min_score: float, slot_cost: float | 
         slot_price = s * round(slot_cost * SCALE)
         slot_cap = np.ones(len(slot_mentor), dtype=np.int64)
 
-    # Cardinality first: every matched mentee earns BIG, more than any total
-    # of (score − slot price) can swing between two matchings, so one more
-    # match always beats any gain in score.
-    hi = max(int(points.max()), 0)
-    lo = min(int(points.min()), 0)
-    big = (n + 1) * (hi - lo + int(slot_price.max(initial=0))) + 1
-
-    # Nodes: mentees 0..n-1, mentors n..n+m-1, sink n+m. A supply of 1 on each
-    # mentee stands for a source → mentee arc of capacity 1.
-    sink = n + m
+    # Cardinality first, then score: OR-Tools finds a maximum flow (as many
+    # mentees matched as possible) of minimum cost (the highest total of
+    # score − slot price) among maximum flows. The costs stay small (no big
+    # constant to make cardinality win), so cost scaling takes fewer phases.
+    # Nodes: mentees 0..n-1, mentors n..n+m-1, source n+m, sink n+m+1.
+    source, sink = n + m, n + m + 1
     mentees = np.arange(n, dtype=np.int64)
-    tails = np.concatenate([rows, mentees, n + slot_mentor])
-    heads = np.concatenate([n + cols, np.full(n, sink), np.full(len(slot_mentor), sink)])
+    tails = np.concatenate([rows, np.full(n, source), n + slot_mentor])
+    heads = np.concatenate([n + cols, mentees, np.full(len(slot_mentor), sink)])
     caps = np.concatenate([np.ones(len(rows) + n, dtype=np.int64), slot_cap])
-    costs = np.concatenate([-(big + points), np.zeros(n, dtype=np.int64), slot_price])
+    costs = np.concatenate([-points, np.zeros(n, dtype=np.int64), slot_price])
 
-    # OR-Tools' cost scaling is deterministic for a given graph, and the graph
-    # is built in input order, so the same input always resolves ties the same way.
     # Imported here: every process that queues or reads a run loads this module,
     # and only a proposal's solver needs OR-Tools (35 ms to import).
     from ortools.graph.python import min_cost_flow
 
+    # OR-Tools' algorithms are deterministic for a given graph, and the graph
+    # is built in input order, so the same input always resolves ties the same way.
     smcf = min_cost_flow.SimpleMinCostFlow()
     smcf.add_arcs_with_capacity_and_unit_cost(
         tails.astype(np.int32), heads.astype(np.int32), caps, costs
     )
-    supplies = np.ones(n + m + 1, dtype=np.int64)
-    supplies[n:] = 0
-    supplies[sink] = -n
-    smcf.set_nodes_supplies(np.arange(n + m + 1, dtype=np.int32), supplies)
-    status = smcf.solve()
+    supplies = np.zeros(n + m + 2, dtype=np.int64)
+    supplies[source], supplies[sink] = n, -n
+    smcf.set_nodes_supplies(np.arange(n + m + 2, dtype=np.int32), supplies)
+    status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow ended with status {status}")
     chosen = smcf.flows(np.arange(len(rows), dtype=np.int32)) > 0
