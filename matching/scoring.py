@@ -594,14 +594,19 @@ class _Screened:
         self.buffers = [np.empty((step, n), dtype=SCREEN) for _ in range(3)]
         self.keys = np.zeros((step, -(-n // GROUPS) * GROUPS), dtype=SCREEN)
 
-    def candidates(self, mentees, block, rules, excluded, width, spreading) -> np.ndarray:
-        n = len(self.factor)
+    def screened(self, mentees, block, rules, excluded) -> tuple[np.ndarray, np.ndarray]:
+        """The block's float32 scores and hard-filter mask; kept when asked
+        (for a column-wise pass over the same rows, best_mentees: no second screen)."""
         out, shared, union = (b[: len(block)] for b in self.buffers)
         scores = self.screen.scores(mentees, block, rules, out, (shared, union))
         mask = self.screen.allowed(mentees, block, rules, excluded, scores, self.available)
         if self.keep is not None:
-            # For a column-wise pass over the same rows (best_mentees): no second screen.
             self.keep.append((block, np.where(mask, scores, -np.inf)))
+        return scores, mask
+
+    def candidates(self, mentees, block, rules, excluded, width, spreading) -> np.ndarray:
+        n = len(self.factor)
+        scores, mask = self.screened(mentees, block, rules, excluded)
         keys = self.keys[: len(block)]
         np.multiply(scores, self.factor[None, :], out=keys[:, :n])
         if rules.spread and not spreading:
@@ -748,8 +753,8 @@ def top_k(
     k + ``SCREEN_SLACK``); only the candidates are scored exactly and ranked.
     With ``keep_screened`` (a list), every block's screened scores, -inf
     where a hard filter rules the pair out, are appended to it as (rows,
-    scores) for :func:`best_mentees` to reuse; no block then takes the
-    exact path.
+    scores) for :func:`best_mentees` to reuse (a block on the exact path is
+    screened for that alone).
     """
     k = rules.k if k is None else k
     rows = np.arange(len(mentees)) if rows is None else np.asarray(rows, dtype=np.int64)
@@ -776,9 +781,9 @@ def top_k(
     demand = mentors.pending + (0 if shown is None else shown / kk)
     factor = load_factor(mentors.room, demand) if rules.spread else np.ones(n)
     width = min(n, max(CANDIDATES, 4 * kk) if spreading else kk + SCREEN_SLACK)
-    direct = keep_screened is None and len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
+    direct = len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
     step = len(rows) if direct else min(block_rows(n), len(rows))
-    if not direct:
+    if not direct or keep_screened is not None:
         screen = _screen_of(mentees, mentors, rules)
         screened = _Screened(
             screen, factor[screen.order], mentors.available[screen.order], step, keep_screened
@@ -793,6 +798,8 @@ def top_k(
         if direct:
             width_ = width if spreading else None
             found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
+            if keep_screened is not None:
+                screened.screened(mentees, block, rules, excluded)  # kept, not used here
         else:
             cols = screened.candidates(mentees, block, rules, excluded, width, spreading)
             found = _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded, components)

@@ -106,3 +106,18 @@ def test_the_widening_finds_the_same_pairs_with_or_without_the_kept_screen(
     for name in ("indptr", "cols", "scores"):
         np.testing.assert_array_equal(getattr(kept, name), getattr(again, name))
     assert len(kept.cols) > 2 * len(rows)  # the widening did add pairs
+
+
+def test_a_few_rows_stay_on_the_exact_path_while_the_screen_is_kept(narrow, monkeypatch):
+    """Four rows or fewer are scored exactly against every mentor (no float32
+    screen choosing among ties at its edge), kept screen or not: 100 mentors,
+    most of them tied, more than the screen's candidate width."""
+    mentees = [Person(i, goals={"networking", "leadership"}) for i in range(3)]
+    mentors = [Person(100 + j, goals={"networking"}, stage=3) for j in range(100)]
+    ms, js, rules = build(mentees, mentors, Program(min_score=0))
+    capacity = np.zeros(len(mentors), dtype=np.int64)  # no widening: the row-wise pass alone
+    kept = candidates.build(ms, js, rules, np.arange(3), capacity)
+    monkeypatch.setattr(candidates, "KEEP_SCREEN_PAIRS", 0)
+    again = candidates.build(ms, js, rules, np.arange(3), capacity)
+    for name in ("indptr", "cols", "scores"):
+        np.testing.assert_array_equal(getattr(kept, name), getattr(again, name))
