@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 
 from profiles.models import Profile, Tag
 from profiles.taxonomy import COMPONENTS, Role, TagKind
@@ -320,7 +320,9 @@ SHARED_SHAPE = 1  # raise when what is kept changes shape
 
 
 def shared_key(program_id: int, generation: int) -> str:
-    return f"matching:features:{SHARED_SHAPE}:{program_id}:{generation}"
+    # The database's name too: two databases may share one Redis and prefix.
+    database = connection.settings_dict["NAME"]
+    return f"matching:features:{SHARED_SHAPE}:{database}:{program_id}:{generation}"
 
 
 def _packed(side: Side) -> dict:
@@ -344,7 +346,16 @@ def _unpacked(arrays: dict) -> Side:
 
 
 def _share(features: ProgramFeatures) -> None:
+    """Keep a whole load for the other processes, once what it read is
+    committed (a load inside a transaction that rolls back is never shared),
+    and only if the program's generation has not moved meanwhile."""
     if len(features.stamps) > SHARED_MAX_PROFILES:
+        return
+    transaction.on_commit(lambda: _keep_shared(features))
+
+
+def _keep_shared(features: ProgramFeatures) -> None:
+    if cache.get(generation_key(features.program_id), 0) != features.generation:
         return
     kept = {
         "mentees": _packed(features.mentees),

@@ -46,7 +46,10 @@ def forget_deleted_profile(sender, instance: Profile, **kwargs) -> None:
     # At once, not on commit: the refreshes that the same transaction queued
     # must find the cache already stale, or they would write for a profile
     # that no longer exists. A rolled-back delete costs one needless reload.
+    # Once more on commit: a process that read the program in between (the
+    # profile still there) may have kept a copy under the new generation.
     features.invalidate(instance.program_id)
+    transaction.on_commit(lambda: features.invalidate(instance.program_id))
 
 
 @receiver(post_save, sender=Tag, dispatch_uid="matching.tag_saved")

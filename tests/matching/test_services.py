@@ -154,9 +154,12 @@ def _no_whole_load(monkeypatch):
     monkeypatch.setattr(features, "load", refuse)
 
 
-def test_a_new_process_picks_up_the_copy_another_kept(small_program, monkeypatch):
+def test_a_new_process_picks_up_the_copy_another_kept(
+    small_program, monkeypatch, django_capture_on_commit_callbacks
+):
     program, _mentees, mentors = small_program
-    first = features.current(program.pk)
+    with django_capture_on_commit_callbacks(execute=True):  # kept once the load commits
+        first = features.current(program.pk)
     load = features.load
     features.forget()  # as a process that never read the program
     _no_whole_load(monkeypatch)
@@ -177,10 +180,13 @@ def test_a_new_process_picks_up_the_copy_another_kept(small_program, monkeypatch
     assert again.mentors.goals[row].sum() == 1 and again.mentors.goals[row, goal_col] == 1
 
 
-def test_a_kept_copy_holding_a_profile_now_gone_is_not_used(small_program, monkeypatch):
+def test_a_kept_copy_holding_a_profile_now_gone_is_not_used(
+    small_program, monkeypatch, django_capture_on_commit_callbacks
+):
     program, mentees, _ = small_program
     gone = mentees[0].pk
-    assert gone in features.current(program.pk).mentee_row
+    with django_capture_on_commit_callbacks(execute=True):
+        assert gone in features.current(program.pk).mentee_row
     features.forget()
     # Gone without telling the cache (as after a database restore).
     monkeypatch.setattr(features, "invalidate", lambda program_id: None)
@@ -335,11 +341,60 @@ def test_excluded_pairs_are_those_of_the_mentees_asked_for(
     assert len(rows) == 2  # b's dismissal and b's request
 
 
-def test_the_kept_copy_goes_when_the_program_is_invalidated(small_program):
+def test_the_kept_copy_goes_when_the_program_is_invalidated(
+    small_program, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
 
     program, _, _ = small_program
-    first = features.current(program.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = features.current(program.pk)
     assert cache.get(features.shared_key(program.pk, first.generation)) is not None
     features.invalidate(program.pk)
     assert cache.get(features.shared_key(program.pk, first.generation)) is None
+
+
+def test_a_load_is_kept_for_others_only_once_its_transaction_commits(
+    small_program, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    program, _, _ = small_program
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        first = features.current(program.pk)
+    # Not kept while the transaction that read it is open (it may roll back).
+    assert cache.get(features.shared_key(program.pk, first.generation)) is None
+    features.invalidate(program.pk)  # the program moved before the commit
+    for callback in callbacks:
+        callback()
+    assert cache.get(features.shared_key(program.pk, first.generation)) is None
+    assert cache.get(features.shared_key(program.pk, first.generation + 1)) is None
+
+
+def test_replacing_a_list_deletes_only_the_listed_rows_it_no_longer_wants(small_program):
+    """On PostgreSQL the rows no longer wanted go in one DELETE against the
+    staged rows: a dismissed row and another mentee's list stay."""
+    from django.db import transaction
+    from django.db.models import Q
+
+    from matching import lists
+
+    program, mentees, _ = small_program
+    mine, other = mentees[0], mentees[1]
+    refresh(mine)
+    refresh(other)
+    listed = list(Suggestion.objects.for_mentee(mine).listed())
+    assert len(listed) >= 3
+    suggestions.dismiss(suggestion=listed[0], reason="know_them")
+    kept = listed[1]
+    others_before = set(Suggestion.objects.for_mentee(other).values_list("pk", flat=True))
+    row = lists.Row(mine.pk, kept.mentor_id, 50.0, 1, 0.5, {}, [])
+    with transaction.atomic():
+        lists.replace(Q(mentee_id=mine.pk), [row], program_id=program.pk, run_id=None)
+    left = Suggestion.objects.filter(mentee=mine)
+    assert set(left.values_list("mentor_id", "status")) == {
+        (listed[0].mentor_id, "dismissed"),
+        (kept.mentor_id, kept.status),
+    }
+    assert left.get(mentor_id=kept.mentor_id).pk == kept.pk  # updated in place
+    assert set(Suggestion.objects.for_mentee(other).values_list("pk", flat=True)) == others_before
