@@ -89,6 +89,7 @@ def work_out(
     settings: dict,
     policy: str,
     on_block: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
 ) -> Proposal:
     """Every policy's assignment over the unmatched mentees' candidate lists,
     ``policy``'s pairs kept; nothing is read but the program, nothing written."""
@@ -96,6 +97,8 @@ def work_out(
     rules = suggestions.rules_from(weights, settings, features)
     # Longest waiting first: the order greedy serves them in.
     mentee_ids = [i for i in unmatched_mentee_ids(program_id) if i in features.mentee_row]
+    if on_total:
+        on_total(len(mentee_ids))
     capacity = np.where(features.mentors.available, features.mentors.room, 0)
     c = candidates.build(
         features.mentees,
@@ -145,6 +148,8 @@ def propose(*, run_id: int) -> None:
         settings=run.settings,
         policy=run.settings["policy"],
         on_block=lambda done: MatchingRun.objects.filter(pk=run_id).update(done=done),
+        # The progress bar counts against the mentees actually proposed for.
+        on_total=lambda total: MatchingRun.objects.filter(pk=run_id).update(total=total),
     )
     total = len(proposal.mentee_ids)
     features = proposal.features

@@ -111,11 +111,11 @@ def _copy_text(found: list[Row]) -> io.BytesIO:
         b"".join(
             b"%d\t%d\t%r\t%d\t%r\t%s\t%s\n"
             % (
-                r.mentee_id,
-                r.mentor_id,
-                r.score,
-                r.rank,
-                r.sort_key,
+                int(r.mentee_id),
+                int(r.mentor_id),
+                float(r.score),  # a numpy scalar's repr is not a number
+                int(r.rank),
+                float(r.sort_key),
                 orjson.dumps(r.components).replace(b"\\", b"\\\\"),
                 orjson.dumps(r.reasons).replace(b"\\", b"\\\\"),
             )

@@ -150,9 +150,10 @@ class Explainer:
                     fj,
                     city if in_person else -1,
                     in_person and components[LOGISTICS] == 0,
-                    # NaN is no dictionary key: it equals nothing, itself included.
-                    None if math.isnan(a) else a,
-                    None if math.isnan(b) else b,
+                    # Time zones matter only online; NaN is no dictionary key
+                    # (it equals nothing, itself included).
+                    None if in_person or math.isnan(a) else a,
+                    None if in_person or math.isnan(b) else b,
                 )
             )
         )

@@ -218,7 +218,9 @@ def refresh_mentees(
         # Others' ids in the range are harmless here: only these mentees' rows are scored.
         paired = set(
             Mentorship.objects.filter(
-                mentees_around(set(mentee_ids)), status__in=Mentorship.PAIRED
+                mentees_around(set(mentee_ids)),
+                program_id=program_id,
+                status__in=Mentorship.PAIRED,
             ).values_list("mentee_id", flat=True)
         )
         rows = np.array(
