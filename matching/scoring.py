@@ -883,18 +883,15 @@ def best_mentees(
 
 def _screened_blocks(kept, mentees, rows, rules, excluded, screen, available):
     """(rows, screened scores with -inf where not allowed) block by block:
-    those kept by ``top_k``, or screened here."""
+    those kept by ``top_k``, or screened here the same way."""
     if kept is not None:
         yield from kept
         return
-    step = block_rows(len(screen.ids))
-    buffers = [np.empty((min(step, len(rows)), len(screen.ids)), dtype=SCREEN) for _ in range(3)]
+    step = min(block_rows(len(screen.ids)), len(rows))
+    own = _Screened(screen, np.ones(len(screen.ids)), available, step, keep=[])
     for start in range(0, len(rows), step):
-        block = rows[start : start + step]
-        out, shared, union = (b[: len(block)] for b in buffers)
-        scores = screen.scores(mentees, block, rules, out, (shared, union))
-        mask = screen.allowed(mentees, block, rules, excluded, scores, available)
-        yield block, np.where(mask, scores, -np.inf)
+        own.screened(mentees, rows[start : start + step], rules, excluded)
+        yield own.keep.pop()
 
 
 def score_pairs(mentees: Side, rows, mentors: Side, cols, weights) -> tuple[np.ndarray, np.ndarray]:
