@@ -24,6 +24,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "require_common_language",
             "min_score",
             "suggestions_per_mentee",
+            "suggestion_gap",
             "default_capacity",
             "expired_pair_cooldown_days",
             *(f"weight_{c}" for c in COMPONENTS),
@@ -33,6 +34,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "require_common_language": "Only suggest pairs who share a language",
             "min_score": "Minimum score to suggest (0–100)",
             "suggestions_per_mentee": "Suggestions per mentee (1–50)",
+            "suggestion_gap": "Spreading gap: points below a mentee's best match a suggested "
+            "mentor may be (0–100)",
             "default_capacity": "Default mentor capacity (0–50)",
             "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered, "
             "or declined it for want of room, is suggested to that mentee again (0–365)",
@@ -48,6 +51,7 @@ class ProgramSettingsForm(forms.ModelForm):
         bounds = {
             "min_score": (0, 100),
             "suggestions_per_mentee": (1, 50),
+            "suggestion_gap": (0, 100),
             "default_capacity": (0, 50),
             "expired_pair_cooldown_days": (0, 365),
         }

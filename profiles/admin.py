@@ -57,6 +57,7 @@ class ProgramAdmin(admin.ModelAdmin):
                     "require_common_language",
                     "min_score",
                     "suggestions_per_mentee",
+                    "suggestion_gap",
                     "default_capacity",
                 ]
             },

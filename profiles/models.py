@@ -84,6 +84,12 @@ class Program(models.Model):
     min_score = models.PositiveSmallIntegerField(
         "minimum score", default=30, help_text="Pairs scoring below this are not suggested."
     )
+    suggestion_gap = models.PositiveSmallIntegerField(
+        "spreading gap",
+        default=10,
+        help_text="How many points below a mentee's best available score a mentor may be "
+        "and still be chosen for their list to spread mentees across mentors.",
+    )
     weight_goals = models.PositiveSmallIntegerField(default=40)
     weight_background = models.PositiveSmallIntegerField(default=25)
     weight_values = models.PositiveSmallIntegerField(default=20)
@@ -111,6 +117,9 @@ class Program(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(default_capacity__lte=50), name="program_default_capacity_le_50"
+            ),
+            models.CheckConstraint(
+                condition=Q(suggestion_gap__lte=100), name="program_suggestion_gap_le_100"
             ),
             models.CheckConstraint(
                 condition=Q(expired_pair_cooldown_days__lte=365),

@@ -42,6 +42,7 @@ class ProgramSerializer(serializers.ModelSerializer):
             "require_common_language",
             "default_capacity",
             "suggestions_per_mentee",
+            "suggestion_gap",
             "min_score",
             "weights",
             "mentors",

@@ -345,6 +345,7 @@ def settings_data(program, **changes):
         "require_common_language": "on",
         "min_score": "30",
         "suggestions_per_mentee": "5",
+        "suggestion_gap": "10",
         "default_capacity": "3",
         "expired_pair_cooldown_days": "30",
         "weight_goals": "40",
