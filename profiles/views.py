@@ -15,7 +15,10 @@ from .taxonomy import STEP_TITLES, STEPS, Role
 
 @login_not_required
 def landing(request: HttpRequest) -> HttpResponse:
-    return render(request, "profiles/landing.html", {"programs": Program.objects.open()})
+    programs = list(Program.objects.open().order_by("name"))
+    # Most installs run one program: the page then speaks of it by name.
+    program = programs[0] if len(programs) == 1 else None
+    return render(request, "profiles/landing.html", {"programs": programs, "program": program})
 
 
 @login_not_required
