@@ -70,6 +70,9 @@ GROUPS = 16
 JITTER = 4.0
 # Mentors per mentee considered when lists are built one at a time.
 CANDIDATES = 50
+# Spreading decides who is in a list only among mentors within this many points
+# of the mentee's best available score (a program's ``suggestion_gap``).
+GAP = 10.0
 
 
 @dataclass
@@ -127,6 +130,7 @@ class Rules:
     facet_columns: dict[str, np.ndarray]
     k: int = 5
     spread: bool = True
+    gap: float = GAP
 
 
 @dataclass
@@ -604,14 +608,27 @@ class _Screened:
             self.keep.append((block, np.where(mask, scores, -np.inf)))
         return scores, mask
 
-    def candidates(self, mentees, block, rules, excluded, width, spreading) -> np.ndarray:
+    def candidates(self, mentees, block, rules, excluded, width, spreading, raw=0) -> np.ndarray:
+        """Each row's best ``width`` mentors by fit and room, and with ``raw``
+        its best ``raw`` by score as well (the spreading rule's best and fill)."""
         n = len(self.factor)
         scores, mask = self.screened(mentees, block, rules, excluded)
         keys = self.keys[: len(block)]
         np.multiply(scores, self.factor[None, :], out=keys[:, :n])
         if rules.spread and not spreading:
             keys[:, :n] += JITTER * _shuffle(mentees.ids[block], self.screen.ids)
-        return self.screen.candidates(keys, mask, width)
+        cols = self.screen.candidates(keys, mask, width)
+        if not raw:
+            return cols
+        np.copyto(keys[:, :n], scores)  # the first pass overwrote them
+        return _distinct(np.concatenate([cols, self.screen.candidates(keys, mask, raw)], axis=1))
+
+
+def _distinct(cols: np.ndarray) -> np.ndarray:
+    """``cols`` with each row's repeated mentor rows (and -1s) made -1, sorted."""
+    cols = np.sort(cols, axis=1)
+    cols[:, 1:][cols[:, 1:] == cols[:, :-1]] = -1
+    return cols
 
 
 @dataclass
@@ -671,11 +688,14 @@ def _allowed(mentees, block, r, mentors, j, rules, excluded, mine, theirs, score
     return ok
 
 
-def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, factor) -> _Candidates:
+def _direct(
+    mentees, block, mentors, rules, excluded, mine, theirs, width, factor, raw=0
+) -> _Candidates:
     """Exact scores of every pair of the block, the hard filters applied on
     bit sets: for a few rows this costs less than building a screen. With a
-    ``width``, each row keeps its best ``width`` by ``factor`` × score, as the
-    screen would. ``mine`` and ``theirs`` are as for :func:`_exact`."""
+    ``width``, each row keeps its best ``width`` by ``factor`` × score, and its
+    best ``raw`` by score, as the screen would. ``mine`` and ``theirs`` are as
+    for :func:`_exact`."""
     b, n = len(block), len(mentors)
     r, j = np.repeat(np.arange(b), n), np.tile(np.arange(n), b)
     rows = block[r]
@@ -687,6 +707,15 @@ def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, facto
     parts = parts.reshape(b, n, 5)
     if width is not None and width < n:
         keep = np.argpartition(-(scores * factor[None, :]), width - 1, axis=1)[:, :width]
+        if raw and raw < n:
+            # The best by score too: the rule keeps the best and fills by score.
+            by_score = np.argpartition(-scores, raw - 1, axis=1)[:, :raw]
+            keep = _distinct(np.concatenate([keep, by_score], axis=1))
+            scores = np.where(
+                keep >= 0, np.take_along_axis(scores, np.maximum(keep, 0), axis=1), -np.inf
+            )
+            parts = np.take_along_axis(parts, np.maximum(keep, 0)[..., None], axis=1)
+            return _Candidates(np.where(np.isfinite(scores), keep, -1), scores, parts)
         cols = keep
         scores = np.take_along_axis(scores, keep, axis=1)
         parts = np.take_along_axis(parts, keep[..., None], axis=1)
@@ -695,17 +724,63 @@ def _direct(mentees, block, mentors, rules, excluded, mine, theirs, width, facto
 
 def _rank_static(found: _Candidates, mentee_ids, mentors: Side, rules: Rules, k: int, demand):
     safe = np.maximum(found.cols, 0)
-    if rules.spread:
-        keys = found.scores * load_factor(mentors.room, demand)[safe]
-        keys += JITTER * _shuffle(mentee_ids, mentors.ids[safe])
-    else:
+    if not rules.spread:
         keys = found.scores.copy()
+        keys[found.cols < 0] = -np.inf
+        best = _best(keys, mentors.ids[safe], min(k, keys.shape[1]))
+        return best, np.take_along_axis(keys, best, axis=1)
+    keys = found.scores * load_factor(mentors.room, demand)[safe]
+    keys += JITTER * _shuffle(mentee_ids, mentors.ids[safe])
     keys[found.cols < 0] = -np.inf
-    best = _best(keys, mentors.ids[safe], min(k, keys.shape[1]))
-    return best, np.take_along_axis(keys, best, axis=1)
+    kept = mentors.pending[safe] <= np.maximum(mentors.room, 0)[safe]
+    best = _choose(found.scores, keys, mentors.ids[safe], kept, rules.gap, k)
+    return best, np.take_along_axis(keys, np.maximum(best, 0), axis=1)
 
 
-def _rank_spreading(found: _Candidates, mentee_ids, mentors: Side, k: int, exposure, shown):
+def _choose(scores, keys, ids, kept, gap: float, k: int) -> np.ndarray:
+    """Each row's list, as column indexes in score order (-1 padding): the
+    bounded spreading rule of docs/matching.md. Allowed columns have a finite
+    ``keys`` entry; ``kept`` says which mentors are asked by no more people
+    than they have room for.
+
+    1. The mentee's best-scoring mentor is in, unless not ``kept``.
+    2. The rest come from the mentors within ``gap`` points of that best
+       score, highest key (score for load, with the shuffle) first.
+    3. Only if too few are within the gap, the next best by score follow.
+    """
+    b, w = scores.shape
+    allowed = np.isfinite(keys)
+    score = np.where(allowed, scores, -np.inf)
+    # Best by score; equal scores by key, then mentor id.
+    first = np.lexsort((ids, -keys, -score), axis=-1)[:, 0]
+    top = np.take_along_axis(score, first[:, None], axis=1)
+    within = allowed & (score >= top - gap - EPS)
+    forced = np.zeros((b, w), dtype=bool)
+    forced[np.arange(b), first] = np.take_along_axis(kept & allowed, first[:, None], axis=1)[:, 0]
+    # Tier 0 the kept best, 1 the gap by key, 2 the rest by score, 3 not allowed.
+    tier = np.where(forced, 0, np.where(within, 1, np.where(allowed, 2, 3)))
+    secondary = np.where(tier == 1, -keys, np.where(tier == 2, -score, 0.0))
+    secondary = np.where(tier == 3, 0.0, secondary)
+    picked = np.lexsort((ids, secondary, tier), axis=-1)[:, : min(k, w)]
+    ok = np.take_along_axis(tier, picked, axis=1) < 3
+    # Shown in score order; equal scores by key, then mentor id.
+    order = np.lexsort(
+        (
+            np.take_along_axis(ids, picked, axis=1),
+            -np.take_along_axis(keys, picked, axis=1),
+            np.where(ok, -np.take_along_axis(score, picked, axis=1), np.inf),
+        ),
+        axis=-1,
+    )
+    picked = np.take_along_axis(np.where(ok, picked, -1), order, axis=1)
+    out = np.full((b, k), -1, dtype=np.int64)
+    out[:, : picked.shape[1]] = picked
+    return out
+
+
+def _rank_spreading(
+    found: _Candidates, mentee_ids, mentors: Side, rules: Rules, k: int, exposure, shown
+):
     """Mentee by mentee: each list built raises the demand on the mentors it shows."""
     ok = found.cols >= 0
     cols = np.maximum(found.cols, 0)
@@ -713,6 +788,7 @@ def _rank_spreading(found: _Candidates, mentee_ids, mentors: Side, k: int, expos
     room = np.maximum(mentors.room, 0).astype(float)[cols] + 1
     jitter = JITTER * _shuffle(mentee_ids, mentors.ids[cols])
     ids, pending = mentors.ids[cols], mentors.pending[cols]
+    kept = pending <= room - 1
     best = np.full((len(mentee_ids), k), -1, dtype=np.int64)
     best_keys = np.full((len(mentee_ids), k), -np.inf)
     for i in range(len(mentee_ids)):
@@ -723,7 +799,10 @@ def _rank_spreading(found: _Candidates, mentee_ids, mentors: Side, k: int, expos
         expected = pending[i, at] + shown[mine] / k
         keys = found.scores[i, at] * np.sqrt(room[i, at] / (room[i, at] + expected))
         keys += jitter[i, at]
-        top = np.lexsort((ids[i, at], -keys))[:k]
+        top = _choose(
+            found.scores[i, at][None], keys[None], ids[i, at][None], kept[i, at][None], rules.gap, k
+        )[0]
+        top = top[top >= 0]
         best[i, : len(top)] = at[top]
         best_keys[i, : len(top)] = keys[top]
         shown[mine[top]] += exposure.scale
@@ -781,6 +860,7 @@ def top_k(
     demand = mentors.pending + (0 if shown is None else shown / kk)
     factor = load_factor(mentors.room, demand) if rules.spread else np.ones(n)
     width = min(n, max(CANDIDATES, 4 * kk) if spreading else kk + SCREEN_SLACK)
+    raw = min(n, kk + SCREEN_SLACK) if rules.spread else 0
     direct = len(rows) <= DIRECT_ROWS and len(rows) * n <= DIRECT_PAIRS
     step = len(rows) if direct else min(block_rows(n), len(rows))
     if not direct or keep_screened is not None:
@@ -797,15 +877,17 @@ def top_k(
             mine = (_Tags.of(mentees, block), np.arange(len(block)))
         if direct:
             width_ = width if spreading else None
-            found = _direct(mentees, block, mentors, rules, excluded, mine, theirs, width_, factor)
+            found = _direct(
+                mentees, block, mentors, rules, excluded, mine, theirs, width_, factor, raw
+            )
             if keep_screened is not None:
                 screened.screened(mentees, block, rules, excluded)  # kept, not used here
         else:
-            cols = screened.candidates(mentees, block, rules, excluded, width, spreading)
+            cols = screened.candidates(mentees, block, rules, excluded, width, spreading, raw)
             found = _exact(mentees, block, mentors, cols, mine, theirs, rules, excluded, components)
         if spreading:
             best, best_keys = _rank_spreading(
-                found, mentees.ids[block], mentors, kk, exposure, shown
+                found, mentees.ids[block], mentors, rules, kk, exposure, shown
             )
         else:
             best, best_keys = _rank_static(found, mentees.ids[block], mentors, rules, kk, demand)

@@ -46,6 +46,7 @@ def snapshot(program: Program) -> tuple[dict, dict]:
     return program.weights(), {
         "min_score": program.min_score,
         "k": program.suggestions_per_mentee,
+        "gap": program.suggestion_gap,
         "require_common_language": program.require_common_language,
         "load_spreading": True,
     }
@@ -58,6 +59,7 @@ def rules_from(weights: dict, settings: dict, features) -> scoring.Rules:
         require_common_language=bool(settings["require_common_language"]),
         facet_columns=features.vocabulary.facet_columns,
         k=int(settings["k"]),
+        gap=float(settings.get("gap", scoring.GAP)),
         spread=bool(settings.get("load_spreading", True)),
     )
 
@@ -284,18 +286,19 @@ def refresh_for_mentor(*, features, rules, mentor_id: int, announce: bool = Fals
     )
     col = features.mentor_row.get(mentor_id)
     if col is not None and len(features.mentees):
-        # Each mentee's list: how long, and its lowest key.
+        # Each mentee's list: how long, its lowest key and its lowest score.
         lists = list(
             Suggestion.objects.filter(program_id=features.program_id, status__in=Suggestion.LISTED)
             .order_by()  # the default ordering would join each mentee's profile
             .values("mentee_id")
-            .annotate(n=Count("*"), low=Min("sort_key"))
-            .values_list("mentee_id", "n", "low")
+            .annotate(n=Count("*"), low=Min("sort_key"), low_score=Min("score"))
+            .values_list("mentee_id", "n", "low", "low_score")
         )
         length = np.zeros(len(features.mentees))
         lowest = np.full(len(features.mentees), -np.inf)
-        rows, found = _per_row(features.mentees.ids, lists, width=3)
-        length[rows], lowest[rows] = found[:, 0], found[:, 1]
+        weakest = np.full(len(features.mentees), -np.inf)
+        rows, found = _per_row(features.mentees.ids, lists, width=4)
+        length[rows], lowest[rows], weakest[rows] = found[:, 0], found[:, 1], found[:, 2]
         rows, cols = excluded_pairs(features, mentor_id=mentor_id)
         one = scoring.top_k(
             features.mentees,
@@ -305,8 +308,10 @@ def refresh_for_mentor(*, features, rules, mentor_id: int, announce: bool = Fals
             k=1,
         )
         hit = one.mentor_rows[:, 0] >= 0
-        rows, keys = one.mentee_rows[hit], one.keys[hit, 0]
-        belongs = (length[rows] < rules.k) | (keys > lowest[rows])
+        rows, keys, scores = one.mentee_rows[hit], one.keys[hit, 0], one.scores[hit, 0]
+        # In by key among the mentors near the best, or by score as a new best
+        # or ahead of a list filled by score (docs/matching.md, "Load spreading").
+        belongs = (length[rows] < rules.k) | (keys > lowest[rows]) | (scores > weakest[rows])
         affected.update(features.mentees.ids[rows[belongs]].tolist())
         first_lists = features.mentees.ids[rows[belongs & (length[rows] == 0)]].tolist()
     if affected:

@@ -63,6 +63,7 @@ class Program:
     min_score: float = 30
     require_common_language: bool = True
     k: int = 5
+    gap: float = 10
 
 
 # --- the reference: docs/matching.md read one line at a time ------------------------------
@@ -201,6 +202,7 @@ def build(mentees: list[Person], mentors: list[Person], program: Program):
         require_common_language=program.require_common_language,
         facet_columns=facet_columns,
         k=program.k,
+        gap=program.gap,
     )
     return side(mentees), side(mentors), rules
 
