@@ -22,6 +22,26 @@ from .scoring import (
 
 STAGE_NAMES = ("student", "early-career", "mid-career", "senior", "executive")
 
+# How every reason that counts against a pair begins: pages show these apart,
+# as things worth knowing, and stored reasons are plain strings.
+CONCERNS = (
+    "None of ",
+    "Meeting formats do not line up",
+    "Cannot meet in person",
+    "Timezones ",
+    "Timezone unknown",
+)
+
+
+def is_concern(reason: str) -> bool:
+    """Whether a reason speaks against the pair rather than for it."""
+    return reason.startswith(CONCERNS)
+
+
+def split(reasons: list[str]) -> tuple[list[str], list[str]]:
+    """(reasons for the pair, things worth knowing), each in their order."""
+    return [r for r in reasons if not is_concern(r)], [r for r in reasons if is_concern(r)]
+
 
 @dataclass(frozen=True)
 class Labels:
