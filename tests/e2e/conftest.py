@@ -175,8 +175,25 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
+MOBILE = {"width": 390, "height": 844}
+# The landing page shows these (static/img/screenshots/: docs/ stays out of the Docker image).
+ON_THE_LANDING_PAGE = {"mentee-home", "mentor-home", "dashboard"}
+STATIC_SCREENSHOTS = ROOT / "static" / "img" / "screenshots"
+
+
 def screenshot(page: Page, name: str) -> None:
-    """Keep docs/screenshots/ current: the top of the page only, so the files stay small."""
+    """Keep docs/screenshots/ current, at desktop width (``name.png``) and on a phone
+    (``name-mobile.png``): the top of the page only, so the files stay small."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.evaluate("document.activeElement?.blur(); window.scrollTo(0, 0)")
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", animations="disabled", caret="initial")
+    size = page.viewport_size or VIEWPORT
+    try:
+        for suffix, viewport in (("", VIEWPORT), ("-mobile", MOBILE)):
+            page.set_viewport_size(viewport)
+            page.evaluate("document.activeElement?.blur(); window.scrollTo(0, 0)")
+            path = SCREENSHOTS / f"{name}{suffix}.png"
+            page.screenshot(path=path, animations="disabled", caret="initial")
+            if name in ON_THE_LANDING_PAGE:
+                STATIC_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, STATIC_SCREENSHOTS / path.name)
+    finally:
+        page.set_viewport_size(size)

@@ -239,7 +239,6 @@ def test_two_people_are_matched_and_an_admin_assigns_the_rest(browsing, worker):
     admin = browsing.page()
 
     mentor.goto("/")
-    screenshot(mentor, "landing")
     sign_up(mentor, "mentor", MENTOR)
     answer_questionnaire(mentor, MENTOR, mentor=True)
     expect(mentor.get_by_role("region", name="Requests waiting for you")).to_contain_text(
