@@ -1,6 +1,8 @@
 from django import forms
 
 from mentorships.forms import note_field, reason_field
+from profiles.models import Tag
+from profiles.taxonomy import CareerStage, TagKind
 
 from .models import Suggestion
 
@@ -11,3 +13,51 @@ class DismissForm(forms.Form):
 
 class RequestForm(forms.Form):
     message = note_field("A short note to introduce yourself (optional)")
+
+
+class BrowseForm(forms.Form):
+    """The mentor browse page's search and filters (GET). Each is on an answer
+    every mentor shares with the program; none is on a background answer."""
+
+    MEETS = {"online": ("online", "either"), "in_person": ("in_person", "either")}
+
+    q = forms.CharField(label="Search by name or words", required=False, max_length=100)
+    goal = forms.ModelChoiceField(
+        Tag.objects.of_kind(TagKind.GOAL),
+        required=False,
+        label="Can help with",
+        empty_label="Any goal",
+    )
+    industry = forms.ModelChoiceField(
+        Tag.objects.of_kind(TagKind.INDUSTRY),
+        required=False,
+        label="Industry",
+        empty_label="Any industry",
+    )
+    language = forms.ModelChoiceField(
+        Tag.objects.of_kind(TagKind.LANGUAGE),
+        required=False,
+        label="Speaks",
+        empty_label="Any language",
+    )
+    stage = forms.TypedChoiceField(
+        choices=[("", "Any career stage"), *CareerStage.choices],
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label="Career stage",
+    )
+    meeting = forms.ChoiceField(
+        choices=[
+            ("", "Online or in person"),
+            ("online", "Meets online"),
+            ("in_person", "Meets in person"),
+        ],
+        required=False,
+        label="Meeting format",
+    )
+
+    def filters(self) -> dict:
+        """The filters that were understood (a bad value drops only its own)."""
+        self.is_valid()
+        return {k: v for k, v in self.cleaned_data.items() if v not in (None, "")}

@@ -12,16 +12,52 @@ from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 @dataclass(frozen=True)
 class Bar:
     """One component of a score, as a page shows it: ``percent`` is None where
-    the component was not counted, and ``private`` where the other person's
-    visibility choice keeps it from the viewer (no value, however vague)."""
+    the component was not counted (``note`` says why, in words), and
+    ``private`` where the other person's visibility choice keeps it from the
+    viewer (no value, however vague)."""
 
     key: str
     label: str
     percent: int | None
     private: bool = False
+    note: str = ""
 
 
-def component_bars(components: dict, *, withheld: tuple[str, ...] = ()) -> list[Bar]:
+# Why a component is left out of a score (docs/matching.md, "dropped when"): the
+# mentee chose no goal; the mentee's background set is empty; either side chose no value.
+BLANK_ANSWERS = {
+    "goals": "chose no goals",
+    "background": "shared no background answers or languages",
+    "values": "chose no values",
+}
+
+
+def blank_owners(components: dict, *, mentee_has_values: bool) -> dict[str, str]:
+    """``{component: "mentee" | "mentor"}`` for each component left out because
+    that side left it blank. Goals, background and values only ever drop for
+    want of an answer (docs/matching.md), never for a private one."""
+    owners = {}
+    for c in ("goals", "background", "values"):
+        if components.get(c) is None:
+            owners[c] = "mentee" if c != "values" or not mentee_has_values else "mentor"
+    return owners
+
+
+def blank_notes(owners: dict[str, str], *, viewer: str, names: dict[str, str]) -> dict[str, str]:
+    """The words for each left-out component, as ``viewer`` ("mentee" or "mentor") reads them."""
+    return {
+        c: "Not part of this score: "
+        + ("you" if side == viewer else names[side])
+        + " "
+        + BLANK_ANSWERS[c]
+        for c, side in owners.items()
+    }
+
+
+def component_bars(
+    components: dict, *, withheld: tuple[str, ...] = (), notes: dict[str, str] | None = None
+) -> list[Bar]:
+    notes = notes or {}
     return [
         Bar(c, COMPONENT_LABELS[c], None, private=True)
         if c in withheld
@@ -29,6 +65,7 @@ def component_bars(components: dict, *, withheld: tuple[str, ...] = ()) -> list[
             c,
             COMPONENT_LABELS[c],
             None if components.get(c) is None else round(100 * components[c]),
+            note=notes.get(c, "Not part of this score") if components.get(c) is None else "",
         )
         for c in COMPONENTS
     ]
@@ -160,6 +197,14 @@ class MatchingChunk(models.Model):
         return f"chunk {self.index} of run {self.run_id} ({self.status})"
 
 
+def split_reasons(reasons: list[str]) -> tuple[list[str], list[str]]:
+    """(reasons for a pair, things worth knowing): ``reasons.split``, imported
+    here only when a page asks (it brings numpy, which most processes never load)."""
+    from .reasons import split
+
+    return split(reasons)
+
+
 class SuggestionQuerySet(models.QuerySet):
     def listed(self) -> SuggestionQuerySet:
         """Suggestions currently shown to their mentee, best first."""
@@ -256,13 +301,26 @@ class Suggestion(models.Model):
 
     # Set by the page that shows a suggestion (mentorships.visibility); withheld until then.
     show_background = False
+    # Set by the page too: whether the mentee chose any value (which side a dropped
+    # values component is down to).
+    mentee_has_values = True
 
     @property
     def withheld(self) -> tuple[str, ...]:
         return () if self.show_background else BACKGROUND_COMPONENTS
 
     def bars(self) -> list[Bar]:
-        return component_bars(self.components, withheld=self.withheld)
+        owners = blank_owners(self.components, mentee_has_values=self.mentee_has_values)
+        notes = blank_notes(owners, viewer="mentee", names={"mentor": self.mentor.name})
+        return component_bars(self.components, withheld=self.withheld, notes=notes)
+
+    @property
+    def reasons_for(self) -> list[str]:
+        return split_reasons(self.reasons)[0]
+
+    @property
+    def concerns(self) -> list[str]:
+        return split_reasons(self.reasons)[1]
 
     @property
     def shown_score(self) -> float:

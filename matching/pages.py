@@ -9,7 +9,7 @@ from django.utils import timezone
 from mentorships import lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship
-from mentorships.visibility import can_see_background
+from mentorships.visibility import backgrounds_visible_to, can_see_background
 from profiles.models import Profile
 
 from . import suggestions
@@ -45,11 +45,20 @@ def mentee_panel(profile: Profile) -> dict:
         Suggestion.objects.for_mentee(profile)
         .listed()
         .select_related("mentor__industry", "mentor__user")
-        .prefetch_related("mentor__languages", "mentor__background")
+        .prefetch_related("mentor__languages", "mentor__background", "mentor__goals")
     )
+    visible = backgrounds_visible_to(profile, [s.mentor for s in listed])
+    load = Mentorship.objects.load_by_mentor(profile.program_id) if listed else {}
+    has_values = profile.values.exists() if listed else True
     for suggestion in listed:
         suggestion.mentee = profile  # for its shown score, without a query each
-        suggestion.show_background = can_see_background(suggestion.mentor, profile)
+        suggestion.show_background = suggestion.mentor_id in visible
+        suggestion.mentee_has_values = has_values
+        taken, waiting = load.get(suggestion.mentor_id, (0, 0))
+        capacity = suggestion.mentor.capacity
+        suggestion.room = room_in_words(
+            capacity=capacity, free=max(capacity - taken, 0), waiting=waiting
+        )
     paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
     if listed:
         state = "ready"
@@ -73,6 +82,12 @@ def mentee_panel(profile: Profile) -> dict:
     ).count()
     return {
         "suggestions": listed,
+        "hidden": list(
+            Suggestion.objects.for_mentee(profile)
+            .filter(status=Suggestion.Status.DISMISSED)
+            .select_related("mentor")
+            .order_by("-updated_at", "pk")
+        ),
         "state": state,
         "dismiss_form": DismissForm(),
         "request_form": RequestForm(),
@@ -80,6 +95,33 @@ def mentee_panel(profile: Profile) -> dict:
         "max_requests": lifecycle.MAX_OPEN_REQUESTS,
         "hints": _hints(profile) if state == "none" else [],
     }
+
+
+def can_ask(profile: Profile) -> dict:
+    """Whether this mentee may ask a mentor now; the browse page says why not."""
+    mine = Mentorship.objects.filter(mentee=profile)
+    paired = mine.filter(status__in=Mentorship.PAIRED).exists()
+    waiting = mine.filter(status=Mentorship.Status.REQUESTED).count()
+    return {
+        "paired": paired,
+        "can_request": profile.is_ready and not paired and waiting < lifecycle.MAX_OPEN_REQUESTS,
+        "max_requests": lifecycle.MAX_OPEN_REQUESTS,
+    }
+
+
+def room_in_words(*, capacity: int, free: int, waiting: int) -> str:
+    """A mentor's room as a mentee reads it: "2 of 3 places free · 1 request waiting"."""
+    places = (
+        f"{free} of {capacity} place{'s' if capacity != 1 else ''} free"
+        if free > 0
+        else "No places free"
+    )
+    requests = (
+        f"{waiting} request{'s' if waiting != 1 else ''} waiting"
+        if waiting
+        else "no requests waiting"
+    )
+    return f"{places} · {requests}"
 
 
 def mentee_home(profile: Profile) -> dict:

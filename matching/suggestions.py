@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
@@ -28,7 +28,14 @@ from profiles.taxonomy import COMPONENTS, Role
 
 from . import emails, lists, scoring
 from . import features as feature_cache
-from .models import BACKGROUND_COMPONENTS, Suggestion, component_bars
+from .models import (
+    BACKGROUND_COMPONENTS,
+    Suggestion,
+    blank_notes,
+    blank_owners,
+    component_bars,
+    split_reasons,
+)
 from .reasons import Explainer
 
 EXCLUDING = (Suggestion.Status.DISMISSED, Suggestion.Status.REQUESTED)
@@ -367,9 +374,29 @@ class Explanation:
     # Components the viewer may not see (the other person's background), with
     # their value left out of ``components`` too.
     withheld: tuple[str, ...] = ()
+    # Why each component left out of the score was, in words (models.blank_notes).
+    notes: dict = field(default_factory=dict)
 
     def bars(self):
-        return component_bars(self.components, withheld=self.withheld)
+        return component_bars(self.components, withheld=self.withheld, notes=self.notes)
+
+    @property
+    def reasons_for(self) -> list[str]:
+        return split_reasons(self.reasons)[0]
+
+    @property
+    def concerns(self) -> list[str]:
+        return split_reasons(self.reasons)[1]
+
+
+def _shown(components: np.ndarray, importance: np.ndarray, weights: list, hidden) -> np.ndarray:
+    """Scores of these pairs' components as their viewer is shown them: the
+    background left out, as if missing, where ``hidden`` (docs/matching.md)."""
+    shown = components.copy()
+    hidden = np.asarray(hidden, dtype=bool)
+    for c in BACKGROUND_COMPONENTS:
+        shown[hidden, COMPONENTS.index(c)] = np.nan
+    return scoring.combine(shown, importance, weights)
 
 
 def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explanation | None:
@@ -387,20 +414,99 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
     reasons = Explainer(mentees, mentors, vocab.labels).explain(
         0, 0, components[0], viewer=viewer.role, reveal_background=reveal
     )
+    weights = [weights[c] for c in COMPONENTS]
+    score = scores[0] if reveal else _shown(components, mentees.importance, weights, [True])[0]
+    return _explanation(
+        components[0],
+        score,
+        reasons,
+        reveal=reveal,
+        mentee_has_values=bool(mentees.values[0].any()),
+        viewer="mentee" if viewer.pk == mentee.pk else "mentor",
+        names={"mentee": mentee.name, "mentor": mentor.name},
+    )
+
+
+def _explanation(
+    parts, score, reasons, *, reveal: bool, mentee_has_values: bool, viewer: str, names: dict
+) -> Explanation:
     withheld = () if reveal else BACKGROUND_COMPONENTS
-    if withheld:
-        left_out = components[0].copy()
-        left_out[[COMPONENTS.index(c) for c in withheld]] = np.nan
-        scores = scoring.combine(left_out, mentees.importance[0], [weights[c] for c in COMPONENTS])
+    components = {
+        c: None if math.isnan(v) or c in withheld else round(float(v), 4)
+        for c, v in zip(COMPONENTS, parts, strict=True)
+    }
+    owners = blank_owners(
+        {c: None if math.isnan(v) else v for c, v in zip(COMPONENTS, parts, strict=True)},
+        mentee_has_values=mentee_has_values,
+    )
     return Explanation(
-        score=round(float(np.ravel(scores)[0]), 2),
-        components={
-            c: None if math.isnan(v) or c in withheld else round(float(v), 4)
-            for c, v in zip(COMPONENTS, components[0], strict=True)
-        },
+        score=round(float(score), 2),
+        components=components,
         reasons=reasons,
         withheld=withheld,
+        notes=blank_notes(owners, viewer=viewer, names=names),
     )
+
+
+def score_mentors(
+    *, mentee: Profile, mentor_ids: list[int], visible: set[int], features=None
+) -> dict[int, float]:
+    """The score this mentee is shown with each of these mentors (their
+    background left out where ``visible`` does not hold them), from the
+    program's arrays in one pass; mentors not ready for matching are left out."""
+    features = features or prepared(mentee.program_id)
+    row = features.mentee_row.get(mentee.pk)
+    known = [pk for pk in mentor_ids if pk in features.mentor_row]
+    if row is None or not known:
+        return {}
+    cols = np.array([features.mentor_row[pk] for pk in known], dtype=np.int64)
+    rows = np.full(len(cols), row, dtype=np.int64)
+    weights = mentee.program.weights()
+    components = scoring.pair_components(features.mentees, rows, features.mentors, cols)
+    scores = _shown(
+        components,
+        features.mentees.importance[rows],
+        [weights[c] for c in COMPONENTS],
+        [pk not in visible for pk in known],
+    )
+    return dict(zip(known, np.round(scores, 2).tolist(), strict=True))
+
+
+def explain_mentors(
+    *, mentee: Profile, mentors: list[Profile], visible: set[int], features=None
+) -> dict[int, Explanation]:
+    """Score and reasons of this mentee with each of these mentors, as the
+    mentee reads them: what :func:`explain_pair` says of one pair, for a page of
+    mentors at once from the program's arrays (the browse page)."""
+    features = features or prepared(mentee.program_id)
+    row = features.mentee_row.get(mentee.pk)
+    known = [m for m in mentors if m.pk in features.mentor_row]
+    if row is None or not known:
+        return {}
+    cols = np.array([features.mentor_row[m.pk] for m in known], dtype=np.int64)
+    rows = np.full(len(cols), row, dtype=np.int64)
+    weights = [mentee.program.weights()[c] for c in COMPONENTS]
+    components = scoring.pair_components(features.mentees, rows, features.mentors, cols)
+    hidden = [m.pk not in visible for m in known]
+    scores = _shown(components, features.mentees.importance[rows], weights, hidden)
+    explainer = features.explainer()
+    explainer.prepare("mentee", [row])
+    explainer.prepare("mentor", cols)
+    has_values = bool(features.mentees.values[row].any())
+    return {
+        m.pk: _explanation(
+            parts,
+            score,
+            explainer.explain(row, col, parts, reveal_background=not hide),
+            reveal=not hide,
+            mentee_has_values=has_values,
+            viewer="mentee",
+            names={"mentee": mentee.name, "mentor": m.name},
+        )
+        for m, col, parts, score, hide in zip(
+            known, cols.tolist(), components, scores, hidden, strict=True
+        )
+    }
 
 
 # --- asking, dismissing and viewing ---------------------------------------------------------------
@@ -429,6 +535,17 @@ def dismiss(*, suggestion: Suggestion, reason: str) -> None:
         )
     current.status, current.dismiss_reason, current.rank = Suggestion.Status.DISMISSED, reason, None
     current.save(update_fields=["status", "dismiss_reason", "rank", "updated_at"])
+    queue_refresh(suggestion.mentee_id)
+
+
+@transaction.atomic
+def restore(*, suggestion: Suggestion) -> None:
+    """The mentee brings a hidden mentor back: the dismissal is forgotten and
+    their list worked out again, where the mentor may now appear."""
+    current = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
+    if current is None or current.status != Suggestion.Status.DISMISSED:
+        raise Refused(f"{suggestion.mentor.name} is not hidden.")
+    current.delete()
     queue_refresh(suggestion.mentee_id)
 
 

@@ -12,6 +12,13 @@ urlpatterns = [
     path(
         "p/<int:pk>/suggestions/<int:suggestion_id>/request/", views.request_mentor, name="request"
     ),
+    path("p/<int:pk>/suggestions/<int:suggestion_id>/restore/", views.restore, name="restore"),
+    path("p/<int:pk>/mentors/", views.browse_mentors, name="browse"),
+    path(
+        "p/<int:pk>/mentors/<int:mentor_id>/request/",
+        views.request_from_browse,
+        name="request_from_browse",
+    ),
     path("p/<int:pk>/requests/<int:mentorship_id>/withdraw/", views.withdraw, name="withdraw"),
     path("p/<int:pk>/requests/<int:mentorship_id>/accept/", views.accept, name="accept"),
     path("p/<int:pk>/requests/<int:mentorship_id>/decline/", views.decline, name="decline"),

@@ -4,6 +4,7 @@ actions taken from there."""
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from mentorships import lifecycle
@@ -14,8 +15,8 @@ from profiles.models import Profile
 from profiles.services import JOIN_ROLE_SESSION_KEY
 from profiles.taxonomy import Role
 
-from . import pages, suggestions
-from .forms import DismissForm, RequestForm
+from . import browse, pages, suggestions
+from .forms import BrowseForm, DismissForm, RequestForm
 from .models import Suggestion
 
 
@@ -79,7 +80,8 @@ def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     act(
         request,
         DismissForm(request.POST),
-        f"{suggestion.mentor.name} will not be suggested again.",
+        f"{suggestion.mentor.name} will not be suggested again, unless you show them again "
+        "from your hidden mentors.",
         lambda data: suggestions.dismiss(suggestion=suggestion, reason=data["reason"]),
     )
     return redirect("matching:profile_home", pk=pk)
@@ -155,3 +157,52 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     )
     return redirect("matching:profile_home", pk=pk)
+
+
+def _back(request: HttpRequest, pk: int) -> HttpResponse:
+    """To the page the form was on (``next``, on this site only), or the person's home."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return redirect(target)
+    return redirect("matching:profile_home", pk=pk)
+
+
+@require_POST
+def restore(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
+    profile = own_profile(request, pk, role=Role.MENTEE)
+    suggestion = get_object_or_404(
+        Suggestion.objects.select_related("mentor"), pk=suggestion_id, mentee=profile
+    )
+    act(
+        request,
+        None,
+        f"{suggestion.mentor.name} may be suggested to you again: your list is updated.",
+        lambda _: suggestions.restore(suggestion=suggestion),
+    )
+    return _back(request, pk)
+
+
+def browse_mentors(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = own_profile(request, pk, role=Role.MENTEE)
+    form = BrowseForm(request.GET)
+    found = browse.browse(mentee=profile, filters=form.filters(), page=request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"profile": profile, "form": form, "query": query.urlencode(), **found}
+    return render(request, "matching/browse.html", {**context, **pages.can_ask(profile)})
+
+
+@require_POST
+def request_from_browse(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse:
+    profile = own_profile(request, pk, role=Role.MENTEE)
+    mentor = get_object_or_404(
+        Profile.objects.mentors().filter(program_id=profile.program_id), pk=mentor_id
+    )
+    if act(
+        request,
+        RequestForm(request.POST),
+        f"Request sent to {mentor.name}. You will hear by email when they answer.",
+        lambda data: browse.request(mentee=profile, mentor=mentor, message=data["message"]),
+    ):
+        return redirect("matching:profile_home", pk=pk)
+    return _back(request, pk)

@@ -1,9 +1,10 @@
 """Reasons in plain words, never naming what the other person keeps private."""
 
 import numpy as np
+import pytest
 
 from matching import scoring
-from matching.reasons import Explainer, Labels
+from matching.reasons import Explainer, Labels, is_concern, split
 from tests.matching.people import Person, Program, build
 
 
@@ -110,3 +111,44 @@ def test_explainer_handles_empty_vocabularies():
     components = np.full(5, np.nan)
     components[scoring.LOGISTICS] = 1.0
     assert Explainer(mentees, mentors, labels).explain(0, 0, components) == ["Same timezone"]
+
+
+# --- reasons for and against a pair (issue 18) -------------------------------------------------
+
+AGAINST = [
+    (Person(1, goals={"a"}), Person(2, goals={"b"}), "None of your goals is on their list"),
+    (Person(1, utc_offset=0), Person(2, utc_offset=9), "Timezones 9 hours apart"),
+    (
+        Person(1, meeting="online"),
+        Person(2, meeting="in_person"),
+        "Meeting formats do not line up (online only and in person only)",
+    ),
+    (
+        Person(1, meeting="in_person", city="Oslo"),
+        Person(2, meeting="either", city="Bergen"),
+        "Cannot meet in person: different cities",
+    ),
+    (Person(1, utc_offset=None), Person(2), "Timezone unknown"),
+]
+
+
+@pytest.mark.parametrize(("mentee", "mentor", "phrase"), AGAINST)
+def test_each_reason_against_a_pair_is_known_as_one(mentee, mentor, phrase):
+    said = reasons(mentee, mentor)
+    assert phrase in said
+    _for, against = split(said)
+    assert phrase in against and phrase not in _for
+
+
+def test_the_mentor_reads_a_missing_goal_as_one_against_too():
+    said = reasons(Person(1, goals={"a"}), Person(2, goals={"b"}), viewer="mentor")
+    assert split(said)[1] == ["None of their goals is on your list"]
+
+
+def test_reasons_for_a_pair_stay_with_the_reasons_for():
+    mentee = Person(1, goals={"networking"}, values={"family"}, stage=1, industry="tech")
+    mentor = Person(2, goals={"networking"}, values={"family"}, stage=3, industry="tech")
+    near = Person(3, utc_offset=-3)
+    said = reasons(mentee, mentor) + reasons(Person(4), near)
+    assert split(said) == (said, [])
+    assert not any(is_concern(r) for r in said)
