@@ -28,8 +28,12 @@ def own_profile(request: HttpRequest, pk: int, role: str | None = None) -> Profi
 
 def home(request: HttpRequest) -> HttpResponse:
     profiles = list(request.user.profiles.select_related("program"))
-    if not profiles and (role := request.session.get(JOIN_ROLE_SESSION_KEY)):
+    if not profiles and (
+        role := request.session.get(JOIN_ROLE_SESSION_KEY) or request.user.signup_role
+    ):
         return redirect("profiles:join", role=role)
+    if not profiles and request.user.is_staff:
+        return redirect("dashboard:programs")
     if len(profiles) == 1:
         return redirect("matching:profile_home", pk=profiles[0].pk)
     return render(request, "matching/home.html", {"profiles": profiles})

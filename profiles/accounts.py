@@ -8,10 +8,17 @@ stranger's guesses never lock the owner out; across every address an account
 takes many more failures an hour before passwords are refused, and even then
 its owner signs in with a code sent to their email (login by code), which no
 failed password can block.
+
+It also keeps the role a person chose on the landing page on their account
+at sign-up, and sends staff to their dashboard after signing in.
 """
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.urls import reverse
+
+from .services import JOIN_ROLE_SESSION_KEY
+from .taxonomy import Role
 
 ACCOUNT_WIDE = "login_failed_account"
 
@@ -58,3 +65,14 @@ class AccountAdapter(DefaultAccountAdapter):
             action=ACCOUNT_WIDE,
             key=self._account_key(request, **credentials),
         )
+
+    def save_user(self, request, user, form, commit=True):
+        role = request.session.get(JOIN_ROLE_SESSION_KEY) if request else None
+        if role in Role.values:
+            user.signup_role = role
+        return super().save_user(request, user, form, commit=commit)
+
+    def get_login_redirect_url(self, request) -> str:
+        if request.user.is_staff:
+            return reverse("dashboard:programs")
+        return super().get_login_redirect_url(request)

@@ -51,6 +51,11 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField("email address", unique=True)
+    # The role chosen on the landing page, kept at sign-up so that whichever
+    # browser opens the confirmation link, the person goes on as that role.
+    signup_role = models.CharField(
+        "role chosen at sign-up", max_length=10, choices=Role.choices, blank=True, editable=False
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -1,0 +1,90 @@
+"""The role chosen on the landing page is kept on the account at sign-up, so
+whichever browser opens the confirmation link the person goes on as that role;
+staff land on their dashboard after signing in."""
+
+import re
+
+import pytest
+from django.conf import settings
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from profiles.models import Profile, User
+from tests.factories import PASSWORD, MentorFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLE_QUESTION = "How would you like to take part?"
+
+
+def sign_up(client: Client, email: str, role: str | None = None) -> str:
+    """Sign up in ``client`` (after choosing ``role``); the confirmation link's path."""
+    if role:
+        client.get(reverse("profiles:join", args=[role]))
+    client.post(
+        reverse("account_signup"), {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    return re.search(re.escape(settings.SITE_URL) + r"(/\S+)", mail.outbox[-1].body).group(1)
+
+
+def log_in(client: Client, email: str):
+    return client.post(
+        reverse("account_login"), {"login": email, "password": PASSWORD}, follow=True
+    )
+
+
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
+def test_the_role_chosen_on_the_landing_page_is_kept_on_the_account(client, role):
+    sign_up(client, f"new-{role}@example.org", role=role)
+    assert User.objects.get(email=f"new-{role}@example.org").signup_role == role
+
+
+def test_signing_up_without_choosing_keeps_no_role(client):
+    sign_up(client, "undecided@example.org")
+    assert User.objects.get(email="undecided@example.org").signup_role == ""
+
+
+def test_a_mentor_who_confirms_in_another_browser_goes_on_as_a_mentor(client, default_program):
+    confirm = sign_up(client, "guide@example.org", role="mentor")
+    elsewhere = Client()  # another browser: nothing in its session
+    elsewhere.post(confirm)
+    response = log_in(elsewhere, "guide@example.org")
+    assert ROLE_QUESTION not in response.content.decode()
+    profile = Profile.objects.get(user__email="guide@example.org")
+    assert profile.role == "mentor" and profile.program == default_program
+    assert response.redirect_chain[-1][0] == reverse("profiles:edit", args=[profile.pk, "about"])
+
+
+def test_a_mentee_who_confirms_in_another_browser_goes_on_as_a_mentee(client, default_program):
+    confirm = sign_up(client, "learner@example.org", role="mentee")
+    elsewhere = Client()
+    elsewhere.post(confirm)
+    response = log_in(elsewhere, "learner@example.org")
+    assert ROLE_QUESTION not in response.content.decode()
+    assert Profile.objects.get(user__email="learner@example.org").role == "mentee"
+
+
+def test_someone_who_chose_no_role_is_asked_how_to_take_part(client, default_program):
+    Client().post(sign_up(client, "undecided@example.org"))
+    response = log_in(Client(), "undecided@example.org")
+    assert ROLE_QUESTION in response.content.decode()
+
+
+def test_staff_land_on_the_dashboard_after_signing_in(client, default_program):
+    UserFactory(email="admin@example.org", is_staff=True)
+    response = log_in(client, "admin@example.org")
+    assert response.redirect_chain[0][0] == reverse("dashboard:programs")
+    assert response.status_code == 200
+    assert ROLE_QUESTION not in response.content.decode()
+
+
+def test_staff_who_open_home_go_to_the_dashboard_not_the_role_question(client, default_program):
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("matching:home")).url == reverse("dashboard:programs")
+
+
+def test_a_participant_still_lands_on_their_home_after_signing_in(client, default_program):
+    mentor = MentorFactory(program=default_program)
+    response = log_in(client, mentor.user.email)
+    assert response.redirect_chain[-1][0] == reverse("matching:profile_home", args=[mentor.pk])
