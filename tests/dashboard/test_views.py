@@ -361,10 +361,16 @@ def settings_data(program, **changes):
 def test_saving_settings_offers_a_rescore(staff_client, program):
     url = reverse("dashboard:settings", args=[program.slug])
     data = settings_data(program, weight_values="35", min_score="40")
-    response = staff_client.post(url, {**data, "expired_pair_cooldown_days": "60"})
+    response = staff_client.post(
+        url, {**data, "expired_pair_cooldown_days": "60", "suggestion_gap": "25"}
+    )
     program.refresh_from_db()
     assert (program.weight_values, program.min_score) == (35, 40)
     assert program.expired_pair_cooldown_days == 60
+    assert program.suggestion_gap == 25
+    # A run records the gap, and its lists are built with it.
+    weights, settings = suggestions.snapshot(program)
+    assert suggestions.rules_from(weights, settings, suggestions.prepared(program.pk)).gap == 25
     assert b"Re-score now" in response.content
 
 
@@ -375,6 +381,7 @@ def test_saving_settings_offers_a_rescore(staff_client, program):
         {"suggestions_per_mentee": "0"},
         {"default_capacity": "-1"},
         {"expired_pair_cooldown_days": "366"},
+        {"suggestion_gap": "101"},
         {"weight_goals": "500"},
         {
             "weight_goals": "0",
