@@ -27,6 +27,7 @@ def weekly_digest(user_id: int, week: str) -> bool:
             "flags": sum(p.flags_count for p in programs),
             "silent": sum(len(p.silent) for p in programs),
             "choice_link": reverse("dashboard:digest"),
+            "action_url": reverse("dashboard:programs"),
         },
         tz=zones.of_user(user_id),
     )

@@ -15,8 +15,18 @@ def _welcome_key(user_id: int) -> str:
     return f"welcome:{user_id}"
 
 
+def _role(user: User) -> str:
+    """The role they chose at sign-up, else the one they have joined as, if one."""
+    if user.signup_role:
+        return user.signup_role
+    roles = set(user.profiles.values_list("role", flat=True))
+    return roles.pop() if len(roles) == 1 else ""
+
+
 @outbox.email
 def welcome(user_id: int) -> bool:
+    """Sent once the address is confirmed (receivers.py), in the words of the
+    role they chose."""
     user = User.objects.filter(pk=user_id).first()
     if user is None:
         return False
@@ -24,7 +34,7 @@ def welcome(user_id: int) -> bool:
         key=_welcome_key(user_id),
         to=user,
         template="profiles/email/welcome",
-        context={"user": user},
+        context={"user": user, "role": _role(user), "link": reverse("matching:home")},
     )
 
 

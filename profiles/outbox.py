@@ -8,12 +8,18 @@ sends one copy; a send that fails releases the claim for the retry.
 Each email is a Celery task of its own (:func:`email`), queued by ids once
 the transaction commits, ``emails.request_received.delay_on_commit(mentorship.pk)``:
 an email that does not exist fails where it is queued, not in the worker.
-Every body is a template: ``<template>_subject.txt`` and ``_body.txt``, and
-the HTML part is the same text with its links made clickable.
+Every email is three templates: ``<template>_subject.txt`` and ``_body.txt``,
+rendered as text (nothing escaped), and ``_body.html``, which extends
+``email/base.html`` (the house style) and names the main action's button and
+why the person gets the email. The HTML part says what the text says: the text
+escaped once, in paragraphs, its links clickable and the main action's link a
+button (:func:`html_part`); allauth's account emails go the same way
+(profiles/accounts.py).
 """
 
 from __future__ import annotations
 
+import re
 import smtplib
 from collections.abc import Callable
 
@@ -21,9 +27,11 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import urlize
+from django.utils.safestring import SafeString, mark_safe
 
 from config.celery import RETRY, TRANSIENT
 
@@ -41,14 +49,63 @@ def email(send: Callable[..., bool]):
     return shared_task(name=f"{send.__module__}.{send.__name__}", **EMAIL_RETRY)(send)
 
 
+def site() -> dict:
+    """The site's name and public address, for every email's words and links."""
+    return {"site_name": settings.SITE_NAME, "site_url": settings.SITE_URL}
+
+
+def action_url(context: dict) -> str:
+    """The address of the email's main action: ``action_url``, else ``link``
+    (a path on the site, or a whole address)."""
+    url = context.get("action_url") or context.get("link") or ""
+    return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
+
+
+LINK_STYLE = "color: #2f4fb5;"
+
+
+def _paragraph(lines: list[str]) -> SafeString:
+    html = "<br>".join(urlize(line, autoescape=True) for line in lines)
+    return mark_safe(html.replace("<a href=", f'<a style="{LINK_STYLE}" href='))  # noqa: S308
+
+
+def paragraphs(text: str, action: str = "") -> list[dict]:
+    """The text in paragraphs of escaped HTML. The line that is the main
+    action's address alone becomes the button (``action`` True) after its
+    paragraph, or after the last before the sign-off if no line is."""
+    blocks = [b.splitlines() for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    found = False
+    shown = []
+    for lines in blocks:
+        kept = [line for line in lines if not (action and line.strip() == action)]
+        here = len(kept) < len(lines) and not found
+        found |= here
+        if kept or here:
+            shown.append({"html": _paragraph(kept) if kept else "", "action": here})
+    if action and not found and shown:
+        last = -2 if len(shown) > 1 and shown[-1]["html"].startswith("—") else -1
+        shown[last]["action"] = True
+    return shown
+
+
+def html_part(*, template: str, text: str, context: dict) -> str:
+    """``<template>.html`` (else ``email/base.html``) around ``text``."""
+    action = action_url(context)
+    context = {**context, "paragraphs": paragraphs(text, action), "action_url": action}
+    try:
+        return render_to_string(f"{template}.html", context)
+    except TemplateDoesNotExist:
+        return render_to_string("email/base.html", context)
+
+
 def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMultiAlternatives:
     """The email, its dates and times in the recipient's time zone (``tz``)."""
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {**site(), **context}
     with timezone.override(zones.zone(tz)):
         subject = render_to_string(f"{template}_subject.txt", context, using=TEXT)
         body = render_to_string(f"{template}_body.txt", context, using=TEXT)
-    # What people typed (a decline note, a name) is text: escaped once, for the HTML part.
-    html = render_to_string("email/base_body.html", {"body": escape(body)})
+        # What people typed (a decline note, a name) is text: escaped once, for the HTML part.
+        html = html_part(template=f"{template}_body", text=body, context=context)
     subject = " ".join(subject.split())
     message = EmailMultiAlternatives(
         subject,

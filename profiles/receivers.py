@@ -1,4 +1,4 @@
-from allauth.account.signals import user_signed_up
+from allauth.account.signals import email_confirmed
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -7,9 +7,13 @@ from . import emails, zones
 from .models import Profile
 
 
-@receiver(user_signed_up, dispatch_uid="profiles.welcome_email")
-def queue_welcome_email(sender, request, user, **kwargs) -> None:
-    emails.welcome.delay_on_commit(user.pk)
+@receiver(email_confirmed, dispatch_uid="profiles.welcome_email")
+def queue_welcome_email(sender, request, email_address, **kwargs) -> None:
+    """Welcome a person once their address is confirmed, not at sign-up: an
+    unconfirmed address may not be theirs. The outbox sends it once however
+    often a link is opened or an address confirmed."""
+    if email_address.primary:
+        emails.welcome.delay_on_commit(email_address.user_id)
 
 
 @receiver(post_save, sender=Profile, dispatch_uid="profiles.forget_zone_on_save")

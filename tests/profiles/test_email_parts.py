@@ -1,0 +1,220 @@
+"""Every email Kindred sends has a plain-text part and an HTML part in the house
+style (templates/email/base.html). What people typed (a name, a note, a
+program's name) with an apostrophe, an ampersand or quotes reads as typed in
+the text and the subject, and is escaped, never live, in the HTML."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.utils import timezone
+from django.utils.html import escape
+
+from dashboard import emails as dashboard_emails
+from matching import suggestions
+from mentorships import emails as mentorship_emails
+from mentorships import lifecycle
+from mentorships.models import Mentorship
+from profiles import emails as profile_emails
+from profiles.models import Profile
+from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.mentorships.helpers import ask
+
+pytestmark = pytest.mark.django_db
+
+MENTEE = "Ma'ayan \"Mia\" O'Neil"
+MENTOR = "Siobhán O'Brien & Sons"
+PROGRAM = 'Rock & Roll\'s "Best" Mentors'
+MESSAGE = 'I\'m keen & "ready" <b>now</b>'
+NOTE = 'I\'m sorry & good luck, "truly"'
+ENTITIES = ("&#", "&amp;", "&quot;", "&lt;", "&gt;", "&nbsp;")
+
+
+class World:
+    def __init__(self, program, run):
+        program.name = PROGRAM
+        program.save(update_fields=["name"])
+        self.program, self.run = program, run
+        self.mentee = ProfileFactory(program=program, goals=["networking"], display_name=MENTEE)
+        self.mentor = MentorFactory(
+            program=program, goals=["networking"], capacity=2, display_name=MENTOR
+        )
+        run(suggestions.refresh_profile, profile_id=self.mentee.pk)
+
+    def asked(self) -> Mentorship:
+        return self.run(ask, self.mentee, self.mentor, MESSAGE)
+
+    def accepted(self) -> Mentorship:
+        m = self.asked()
+        self.run(lifecycle.accept, mentorship=m)
+        m.refresh_from_db()
+        return m
+
+
+def suggestions_ready(w: World) -> list[str]:
+    return [MENTEE, MENTOR]
+
+
+def request_received(w: World) -> list[str]:
+    w.asked()
+    return [MENTEE, MESSAGE, PROGRAM]
+
+
+def mentor_paused(w: World) -> list[str]:
+    w.asked()
+    w.run(lifecycle.set_availability, mentor=w.mentor, capacity=2, paused=True)
+    return [MENTEE, MENTOR, PROGRAM]
+
+
+def from_the_clock(w: World) -> list[str]:
+    m = w.asked()
+    mentorship_emails.from_the_clock(w.mentor.pk, [m.pk], [])
+    return [MENTEE, MENTOR]
+
+
+def returned(w: World) -> list[str]:
+    w.run(lifecycle.decline, mentorship=w.asked(), reason="other", note=NOTE)
+    return [MENTEE, MENTOR, NOTE]
+
+
+def request_accepted(w: World) -> list[str]:
+    w.accepted()
+    return [MENTEE, MENTOR, PROGRAM]
+
+
+def ended(w: World) -> list[str]:
+    m = w.accepted()
+    w.run(lifecycle.end, mentorship=m, by=w.mentee, reason="other", note=NOTE)
+    return [MENTEE, NOTE, PROGRAM]
+
+
+def matched(w: World) -> list[str]:
+    staff = UserFactory(is_staff=True)
+    w.run(
+        lifecycle.match_by_admin,
+        mentee=w.mentee,
+        mentor=w.mentor,
+        by=staff,
+        score=None,
+        reason="They asked for each other & agreed",
+    )
+    return [MENTEE, MENTOR, PROGRAM]
+
+
+def partner_left(w: World) -> list[str]:
+    w.accepted()
+    w.run(Profile.objects.get(pk=w.mentee.pk).delete)
+    return [MENTOR, PROGRAM]
+
+
+def welcome(w: World) -> list[str]:
+    profile_emails.welcome(w.mentor.user_id)
+    return []
+
+
+def invitation(w: World) -> list[str]:
+    user = w.mentee.user
+    user.password = make_password(None)
+    user.save(update_fields=["password"])
+    profile_emails.invitation(user.pk, w.program.pk)
+    return [MENTEE, PROGRAM]
+
+
+def weekly_digest(w: World) -> list[str]:
+    m = w.accepted()
+    Mentorship.objects.filter(pk=m.pk).update(
+        health=Mentorship.Health.LOW_RATING, health_flagged_at=timezone.now() - timedelta(days=1)
+    )
+    admin = UserFactory(is_staff=True)
+    dashboard_emails.weekly_digest(admin.pk, "2026-W49")
+    return [MENTEE, MENTOR, PROGRAM]
+
+
+EMAILS = [
+    suggestions_ready,
+    request_received,
+    mentor_paused,
+    from_the_clock,
+    returned,
+    request_accepted,
+    ended,
+    matched,
+    partner_left,
+    welcome,
+    invitation,
+    weekly_digest,
+]
+
+
+@pytest.fixture(params=EMAILS, ids=lambda e: e.__name__)
+def sent(request, program, django_capture_on_commit_callbacks):
+    """(the email, the typed strings it shows) for each kind of email."""
+
+    def run(action, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return action(*args, **kwargs)
+
+    kind = request.param.__name__
+    typed = request.param(World(program, run))
+    found = [m for m in mail.outbox if m.extra_headers.get("X-Kindred-Email") == kind]
+    assert found, f"no {kind} email was sent"
+    return found[-1], typed
+
+
+def html_of(email) -> str:
+    (html, kind), *more = email.alternatives
+    assert kind == "text/html" and not more
+    return html
+
+
+def test_every_email_has_a_plain_text_part_and_an_html_part_in_the_house_style(sent):
+    email, _ = sent
+    kind = email.extra_headers["X-Kindred-Email"]
+    assert email.content_subtype == "plain" and email.body.strip()
+    html = html_of(email)
+    assert html.startswith("<!DOCTYPE html>")
+    assert f'data-kindred-email="{kind}"' in html  # its own template, on the base
+    assert f'<a href="{settings.SITE_URL}/" style="font-size: 22px' in html  # the wordmark
+    assert "max-width: 600px" in html
+    assert "<style" not in html and "<link" not in html  # inline styles only
+    assert "You get this" in html  # the footer says why
+
+
+def test_every_email_has_a_button_for_its_main_action(sent):
+    email, _ = sent
+    html = html_of(email)
+    button = html.split('style="display: inline-block; padding: 12px 22px;', 1)
+    assert len(button) == 2, "no button"
+    assert f'<a href="{settings.SITE_URL}/' in button[0].rsplit("<table", 1)[-1]
+
+
+def test_no_email_shows_html_entities_in_its_text_or_subject(sent):
+    email, typed = sent
+    for entity in ENTITIES:
+        assert entity not in email.subject
+        assert entity not in email.body
+    for text in typed:
+        assert text in email.body or text in email.subject
+
+
+def test_what_people_typed_is_escaped_in_the_html_part(sent):
+    email, typed = sent
+    html = html_of(email)
+    for text in typed:
+        assert escape(text) in html
+        assert text not in html
+    assert "<b>now</b>" not in html
+
+
+def test_participants_emails_link_to_their_settings(sent):
+    email, _ = sent
+    html = html_of(email)
+    kind = email.extra_headers["X-Kindred-Email"]
+    if kind == "invitation":  # no account to set yet: nothing until they choose a password
+        assert "settings" not in html.lower().split("you get this", 1)[1]
+    elif kind == "weekly_digest":
+        assert "/programs/me/digest/" in html
+    else:
+        assert f"{settings.SITE_URL}/privacy/" in html
