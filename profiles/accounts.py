@@ -10,17 +10,29 @@ its owner signs in with a code sent to their email (login by code), which no
 failed password can block.
 
 It also keeps the role a person chose on the landing page on their account
-at sign-up, and sends staff to their dashboard after signing in.
+at sign-up, sends staff to their dashboard after signing in, and makes
+allauth's account emails Kindred's: the site's name and public address
+(``KINDRED_SITE_NAME``, ``KINDRED_SITE_URL``), text with nothing escaped, and
+an HTML part in the house style (profiles/outbox.py).
 """
+
+from types import SimpleNamespace
+from urllib.parse import urlsplit, urlunsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.internal import ratelimit
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from . import outbox
 from .services import JOIN_ROLE_SESSION_KEY
 from .taxonomy import Role
 
 ACCOUNT_WIDE = "login_failed_account"
+# Each account email's main action: the first of these its context holds.
+ACTIONS = ("activate_url", "password_reset_url", "signup_url")
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -76,3 +88,34 @@ class AccountAdapter(DefaultAccountAdapter):
         if request.user.is_staff:
             return reverse("dashboard:programs")
         return super().get_login_redirect_url(request)
+
+    # --- account emails ------------------------------------------------------
+
+    def _public(self, url: str) -> str:
+        """``url`` on the site's public address, whatever host the request came to."""
+        parts = urlsplit(url)
+        return settings.SITE_URL + urlunsplit(("", "", parts.path, parts.query, parts.fragment))
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        site = SimpleNamespace(name=settings.SITE_NAME, domain=urlsplit(settings.SITE_URL).netloc)
+        links = {key: self._public(context[key]) for key in ACTIONS if context.get(key)}
+        context = {**context, **links, **outbox.site(), "current_site": site}
+        super().send_mail(template_prefix, email, context)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """Subject and text with nothing escaped (a name with an apostrophe stays
+        one), and the HTML part in the house style around the same words."""
+        context = {**context, "action_url": next((context[k] for k in ACTIONS if k in context), "")}
+        subject = render_to_string(f"{template_prefix}_subject.txt", context, using=outbox.TEXT)
+        text = render_to_string(f"{template_prefix}_message.txt", context, using=outbox.TEXT)
+        text = text.strip()
+        message = EmailMultiAlternatives(
+            self.format_email_subject(" ".join(subject.split())),
+            text,
+            self.get_from_email(),
+            [email] if isinstance(email, str) else email,
+            headers={**(headers or {}), "X-Kindred-Email": template_prefix.rsplit("/", 1)[-1]},
+        )
+        html = outbox.html_part(template=f"{template_prefix}_message", text=text, context=context)
+        message.attach_alternative(html, "text/html")
+        return message

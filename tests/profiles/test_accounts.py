@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 from django.urls import reverse
@@ -14,7 +15,8 @@ NEW_PASSWORD = "a much longer passphrase 2026"
 
 
 def link_in(message) -> str:
-    return re.search(r"http://testserver(\S+)", message.body).group(1)
+    """The path of the email's link, which is on the site's public address."""
+    return re.search(re.escape(settings.SITE_URL) + r"(/\S+)", message.body).group(1)
 
 
 def sign_up(client, email: str):
