@@ -4,11 +4,13 @@ import time
 from datetime import datetime, timedelta
 
 from django.core.cache import cache
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from mentorships import lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship
+from mentorships.pages import outcome
 from mentorships.visibility import backgrounds_visible_to, can_see_background
 from profiles.models import Profile
 
@@ -97,6 +99,14 @@ def mentee_panel(profile: Profile) -> dict:
     }
 
 
+def _with_outcomes(closed, side: str) -> list[Mentorship]:
+    """Closed requests and mentorships, each with why it closed, told to ``side``."""
+    past = list(closed.select_related("superseded_by__mentor")[:RECENT])
+    for m in past:
+        m.outcome = outcome(m, side)
+    return past
+
+
 def can_ask(profile: Profile) -> dict:
     """Whether this mentee may ask a mentor now; the browse page says why not."""
     mine = Mentorship.objects.filter(mentee=profile)
@@ -126,13 +136,14 @@ def room_in_words(*, capacity: int, free: int, waiting: int) -> str:
 
 def mentee_home(profile: Profile) -> dict:
     mine = Mentorship.objects.filter(mentee=profile).select_related("mentor")
+    closed = mine.filter(status__in=Mentorship.CLOSED).order_by(
+        Coalesce("ended_at", "decided_at").desc(nulls_last=True), "-pk"
+    )
     return {
         **mentee_panel(profile),
         "current": mine.filter(status__in=Mentorship.PAIRED).first(),
         "waiting": list(mine.filter(status=Mentorship.Status.REQUESTED).order_by("requested_at")),
-        "past": list(
-            mine.filter(status__in=Mentorship.CLOSED).order_by("-decided_at", "-ended_at")[:RECENT]
-        ),
+        "past": _with_outcomes(closed, "mentee"),
     }
 
 
@@ -154,7 +165,12 @@ def mentor_home(profile: Profile) -> dict:
     return {
         "incoming": incoming,
         "current": current,
-        "past": list(mine.filter(status__in=Mentorship.CLOSED).order_by("-decided_at")[:RECENT]),
+        "past": _with_outcomes(
+            mine.filter(status__in=Mentorship.CLOSED).order_by(
+                Coalesce("ended_at", "decided_at").desc(nulls_last=True), "-pk"
+            ),
+            "mentor",
+        ),
         "room": max(profile.capacity - len(current), 0),
         "decline_form": DeclineForm(),
         "availability_form": AvailabilityForm(

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from mentorships import lifecycle
 from mentorships.actions import act
-from mentorships.forms import AvailabilityForm, DeclineForm
+from mentorships.forms import AcceptForm, AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship
 from profiles.models import Profile
 from profiles.services import JOIN_ROLE_SESSION_KEY
@@ -129,7 +129,8 @@ def withdraw(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
 def accept(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     m = _request_of(request, pk, mentorship_id, Role.MENTOR)
     done = f"You are now {m.mentee.name}'s mentor. Say hello!"
-    if not act(request, None, done, lambda _: lifecycle.accept(mentorship=m)):
+    form = AcceptForm(request.POST)
+    if not act(request, form, done, lambda data: lifecycle.accept(mentorship=m, note=data["note"])):
         return redirect("matching:profile_home", pk=pk)
     return redirect(m)
 

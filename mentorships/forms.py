@@ -18,6 +18,10 @@ def note_field(label: str, max_length: int = 500) -> forms.CharField:
     )
 
 
+class AcceptForm(forms.Form):
+    note = note_field("A note to the mentee with your yes (optional)")
+
+
 class DeclineForm(forms.Form):
     reason = reason_field(Mentorship.DeclineReason.choices, "Why decline?")
     note = note_field("A kind note to the mentee (optional)")
@@ -26,6 +30,15 @@ class DeclineForm(forms.Form):
 class EndForm(forms.Form):
     reason = reason_field(Mentorship.EndReason.choices, "Why end the mentorship?")
     note = note_field("Anything you would like to add (optional)")
+
+
+class TurnDownForm(forms.Form):
+    reason = forms.CharField(
+        label="Why does this match not work for you?",
+        max_length=500,
+        help_text="Shown to the other side as you write it.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+    )
 
 
 class CheckInForm(forms.Form):

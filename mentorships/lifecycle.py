@@ -117,7 +117,7 @@ def _paired_meanwhile(mentee: Profile) -> Refused | None:
 
 
 @transaction.atomic
-def accept(*, mentorship: Mentorship) -> Mentorship:
+def accept(*, mentorship: Mentorship, note: str = "") -> Mentorship:
     """The mentor says yes. The mentee's row, then the mentor's, are locked
     first: accepts of one mentee, or for one mentor, happen one at a time, so a
     mentee gets one mentor and capacity holds under any concurrency."""
@@ -135,7 +135,8 @@ def accept(*, mentorship: Mentorship) -> Mentorship:
         raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
     now = timezone.now()
     m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
-    m.save(update_fields=["status", "decided_at", "started_at"])
+    m.accept_note = note
+    m.save(update_fields=["status", "decided_at", "started_at", "accept_note"])
     _pair_up(m, Event.ACCEPTED)
     emails.request_answered.delay_on_commit(m.pk)
     if taken + 1 >= mentor.capacity:
@@ -144,12 +145,13 @@ def accept(*, mentorship: Mentorship) -> Mentorship:
 
 
 def _pair_up(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
-    """A paired mentee leaves the pool: their other requests close."""
+    """A paired mentee leaves the pool: their other requests close, each
+    remembering the mentorship that closed it (not the mentee's own withdrawal)."""
     others = Mentorship.objects.filter(mentee_id=m.mentee_id, status=Status.REQUESTED).exclude(
         pk=m.pk
     )
     for other in others.select_for_update():
-        _close(other, Status.WITHDRAWN, Event.SUPERSEDED)
+        _close(other, Status.WITHDRAWN, Event.SUPERSEDED, superseded_by=m)
     _changed(m, event, refresh=refresh)
 
 
@@ -362,6 +364,28 @@ def depart(*, profile: Profile) -> int:
         emails.partner_left.delay_on_commit(m.pk)
         count += 1
     return count
+
+
+@transaction.atomic
+def turn_down_match(*, mentorship: Mentorship, by: Profile, reason: str) -> None:
+    """One side of a match the program made says it does not work for them: it
+    ends with their reason, shown to the other side, and both go back to the
+    pool (matching re-scores them, as for any end)."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Say in a few words why this match does not work for you.")
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if not m.can_be_turned_down:
+        raise Refused("Only a match made for you that is still under way can be turned down.")
+    _close(
+        m,
+        Status.ENDED,
+        Event.ENDED,
+        end_reason=Mentorship.EndReason.NOT_FOR_ME,
+        end_note=reason,
+        ended_by=m.side_of(by),
+    )
+    emails.ended.delay_on_commit(m.pk)
 
 
 # --- mentorships under way -----------------------------------------------------------

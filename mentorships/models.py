@@ -98,10 +98,11 @@ class Mentorship(models.Model):
         AUTO = "auto", "Auto-assignment"
 
     class DeclineReason(models.TextChoices):
+        # Said by the mentor to the mentee: the mentee reads the label as written.
         NO_ROOM = "no_room", "I have no room for another mentee right now"
-        NOT_MY_AREA = "not_my_area", "Their goals are outside what I can help with"
-        TIMING = "timing", "Our schedules or timezones will not work"
-        BETTER_FIT = "better_fit", "I think another mentor would suit them better"
+        NOT_MY_AREA = "not_my_area", "Your goals are outside what I can help with"
+        TIMING = "timing", "Our schedules or time zones will not work"
+        BETTER_FIT = "better_fit", "I think another mentor would suit you better"
         OTHER = "other", "Another reason"
 
     class EndReason(models.TextChoices):
@@ -109,6 +110,8 @@ class Mentorship(models.Model):
         NO_TIME = "no_time", "One of us no longer has time"
         NOT_WORKING = "not_working", "It is not working out"
         MOVED_ON = "moved_on", "A change of job, place or program"
+        # A match made for them (admin, auto-assignment) that one side turned down.
+        NOT_FOR_ME = "not_for_me", "The match made for us did not work"
         OTHER = "other", "Another reason"
 
     class Health(models.TextChoices):
@@ -141,6 +144,8 @@ class Mentorship(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.REQUEST)
     message = models.TextField(blank=True, max_length=1000)
+    # The mentor's own words with their yes (a no has ``decline_note``).
+    accept_note = models.TextField(blank=True, max_length=500)
     score = models.FloatField(null=True, blank=True)
     requested_at = models.DateTimeField(default=timezone.now, db_index=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -161,6 +166,11 @@ class Mentorship(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     override_reason = models.CharField(max_length=300, blank=True)
+    # Why a waiting request closed without anyone answering it: the mentorship
+    # its mentee started meanwhile (another mentor accepted, or they were matched).
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -202,6 +212,16 @@ class Mentorship(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN
+
+    @property
+    def made_for_them(self) -> bool:
+        """Paired by the program (an admin or an auto-assignment), not asked and accepted."""
+        return self.source in (self.Source.ADMIN, self.Source.AUTO)
+
+    @property
+    def can_be_turned_down(self) -> bool:
+        """Either side of a match made for them may say it does not work for them."""
+        return self.made_for_them and self.is_paired
 
     def profile_of(self, user) -> Profile | None:
         """The person's own side of this mentorship, or None if they are not on it."""

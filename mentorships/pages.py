@@ -1,11 +1,14 @@
 """What a mentorship's page shows, gathered for its template."""
 
+from dataclasses import dataclass, field
+from datetime import datetime
+
 from django.utils.safestring import SafeString
 
 from profiles.models import Profile
 
 from . import signals
-from .forms import CheckInForm, EndForm
+from .forms import CheckInForm, EndForm, TurnDownForm
 from .models import Mentorship
 from .visibility import can_see_background
 
@@ -30,4 +33,141 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         # Both forms have a note: distinct ids keep each label on its own field.
         "check_in_form": CheckInForm(auto_id="check-in-%s"),
         "end_form": EndForm(auto_id="end-%s"),
+        "turn_down_form": TurnDownForm(auto_id="turn-down-%s"),
+        "side": m.side_of(me),
+        "outcome": outcome(m, m.side_of(me)),
     }
+
+
+def confirmation(m: Mentorship, me: Profile, action: str) -> dict:
+    """What ending a mentorship (``end``) or turning down a match made for the
+    pair (``turn_down``) will do, said before it is done."""
+    other = m.other_side(me)
+    name = other.name if other else "the other side"
+    mine = m.side_of(me)
+    pool = (
+        "You go back among the suggestions: Kindred suggests other mentors to you."
+        if mine == "mentee"
+        else "Your place is free again for another mentee."
+    )
+    theirs = (
+        f"{name} goes back among the suggestions and gets a fresh list."
+        if mine == "mentor"
+        else f"{name}'s place is free again for another mentee."
+    )
+    if action == "turn_down":
+        return {
+            "m": m,
+            "me": me,
+            "other_name": name,
+            "action": action,
+            "title": f"This match doesn't work for me: end it with {name}?",
+            "happens": [
+                "The mentorship ends at once.",
+                f"{name} is told, and reads your reason exactly as you write it here.",
+                pool,
+                theirs,
+                "Kindred will not suggest the two of you to each other again.",
+            ],
+            "confirm_label": "Yes, end this match",
+        }
+    return {
+        "m": m,
+        "me": me,
+        "other_name": name,
+        "action": action,
+        "title": f"End your mentorship with {name}?",
+        "happens": [
+            "The mentorship ends at once; this cannot be undone.",
+            f"{name} is told, with your reason and your note.",
+            "Your contact details are no longer shown to each other. "
+            "Your check-ins stay on the mentorship page.",
+            pool,
+            theirs,
+        ],
+        "confirm_label": "Yes, end the mentorship",
+    }
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a request or mentorship closed, told to one side: a sentence of
+    Kindred's, then the other person's own words exactly as they wrote them."""
+
+    text: str
+    when: datetime | None
+    quotes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def outcome(m: Mentorship, side: str) -> Outcome | None:
+    """Why ``m`` closed, for its ``side`` ("mentee" or "mentor"); None while open."""
+    if m.is_open:
+        return None
+    Status = Mentorship.Status
+    other = m.mentor if side == "mentee" else m.mentee
+    # Someone who deleted their account is no longer named.
+    name = other.name if other else f"the {'mentor' if side == 'mentee' else 'mentee'}"
+    capital = name[:1].upper() + name[1:]
+    if m.status == Status.DECLINED:
+        return _declined(m, side, capital)
+    if m.status == Status.EXPIRED:
+        who = capital if side == "mentee" else "You"
+        return Outcome(f"Closed: {who} did not answer within two weeks.", m.decided_at)
+    if m.status == Status.WITHDRAWN:
+        return Outcome(_withdrawn(m, side, name, capital), m.decided_at)
+    by_me = m.ended_by == side
+    if m.ended_by == "admin":
+        text = "The program team ended this mentorship, so that each of you can be matched afresh."
+        return Outcome(text, m.ended_at)
+    if other is None and not by_me:
+        return Outcome(f"Ended: {name} left Kindred.", m.ended_at)
+    if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:
+        if by_me:
+            text, label = "You ended this match: it did not work for you.", "Your reason"
+        else:
+            text, label = (
+                f"{capital} ended this match: it did not work for them.",
+                f"{capital}'s reason",
+            )
+        return Outcome(text, m.ended_at, [(label, m.end_note)])
+    who, whose = ("You", "Your note") if by_me else (capital, f"{capital} added")
+    done = "marked the mentorship complete" if m.status == Status.COMPLETED else "ended it"
+    quotes = [(whose, m.end_note)] if m.end_note else []
+    return Outcome(f"{who} {done}: “{m.get_end_reason_display()}”.", m.ended_at, quotes)
+
+
+def _declined(m: Mentorship, side: str, capital: str) -> Outcome:
+    if m.ended_by != "mentor":  # Kindred closed it: the mentor filled up or paused
+        if side == "mentee":
+            text = f"Closed: {capital} has no room for another mentee right now."
+        else:
+            text = "Closed kindly by Kindred: you were full or paused."
+        return Outcome(text, m.decided_at)
+    answered = m.decline_reason != Mentorship.DeclineReason.OTHER
+    if side == "mentee":
+        text, said, wrote = (
+            f"{capital} declined your request.",
+            f"{capital}'s answer",
+            f"{capital} wrote",
+        )
+    else:
+        text, said, wrote = "You declined.", "Your answer", "Your note"
+    quotes = [(said, m.get_decline_reason_display())] if answered else []
+    if m.decline_note:
+        quotes.append((wrote, m.decline_note))
+    return Outcome(text, m.decided_at, quotes)
+
+
+def _withdrawn(m: Mentorship, side: str, name: str, capital: str) -> str:
+    if (after := m.superseded_by) is not None:
+        if side == "mentor":
+            return f"Closed: {capital} was paired with another mentor before you answered."
+        mentor = after.mentor.name if after.mentor else "another mentor"
+        if after.source == Mentorship.Source.REQUEST:
+            return f"Closed because {mentor} accepted you."
+        return f"Closed because the program team matched you with {mentor}."
+    if m.ended_by and m.ended_by != side:
+        return f"Closed: {name} left Kindred."
+    if side == "mentee":
+        return "You withdrew this request."
+    return f"{capital} withdrew the request."

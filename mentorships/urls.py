@@ -9,4 +9,5 @@ urlpatterns = [
     path("m/<int:mentorship_id>/check-in/", views.check_in, name="check_in"),
     path("m/<int:mentorship_id>/met/", views.mark_met, name="mark_met"),
     path("m/<int:mentorship_id>/end/", views.end, name="end"),
+    path("m/<int:mentorship_id>/not-for-me/", views.turn_down, name="turn_down"),
 ]

@@ -1,12 +1,15 @@
 """A mentorship's own page and what its two sides do there."""
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.forms import confirmed, posted
+
 from . import lifecycle, pages
 from .actions import act
-from .forms import CheckInForm, EndForm
+from .forms import CheckInForm, EndForm, TurnDownForm
 from .models import Mentorship
 
 
@@ -14,7 +17,7 @@ def own_mentorship(request: HttpRequest, mentorship_id: int):
     """A mentorship and the signed-in person's side of it; 404 for anyone else."""
     m = get_object_or_404(
         Mentorship.objects.of_user(request.user).select_related(
-            "mentee__user", "mentor__user", "program"
+            "mentee__user", "mentor__user", "program", "superseded_by__mentor"
         ),
         pk=mentorship_id,
     )
@@ -47,13 +50,47 @@ def mark_met(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     return redirect(m)
 
 
-@require_POST
 def end(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """Ending asks first: the form and what ending does, then the confirmed POST."""
     m, me = own_mentorship(request, mentorship_id)
+    if not m.is_paired:
+        return _gone(request, m, "This mentorship is not under way.")
+    form = EndForm(posted(request), auto_id="end-%s")
+    if not confirmed(request, form):
+        return _confirm(request, m, me, "end", form)
     act(
         request,
-        EndForm(request.POST),
+        form,
         "The mentorship has ended. Thank you for the time you gave it.",
         lambda data: lifecycle.end(mentorship=m, by=me, reason=data["reason"], note=data["note"]),
     )
     return redirect(m)
+
+
+def turn_down(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """ "This doesn't work for me", about a match the program made: asks first too."""
+    m, me = own_mentorship(request, mentorship_id)
+    if not m.can_be_turned_down:
+        return _gone(
+            request, m, "Only a match made for you that is still under way can be turned down."
+        )
+    form = TurnDownForm(posted(request), auto_id="turn-down-%s")
+    if not confirmed(request, form):
+        return _confirm(request, m, me, "turn_down", form)
+    act(
+        request,
+        form,
+        "The mentorship has ended and you are both back among the suggestions.",
+        lambda data: lifecycle.turn_down_match(mentorship=m, by=me, reason=data["reason"]),
+    )
+    return redirect(m)
+
+
+def _gone(request: HttpRequest, m: Mentorship, why: str) -> HttpResponse:
+    messages.error(request, why)
+    return redirect(m)
+
+
+def _confirm(request: HttpRequest, m: Mentorship, me, action: str, form) -> HttpResponse:
+    context = {**pages.confirmation(m, me, action), "form": form}
+    return render(request, "mentorships/mentorship_confirm.html", context)

@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def url_name(name: str) -> str:
     """The home's actions are matching's; a mentorship page's own are mentorships'."""
-    return f"mentorships:{name}" if name in {"check_in", "end", "mark_met"} else f"matching:{name}"
+    own = {"check_in", "end", "mark_met", "turn_down"}
+    return f"mentorships:{name}" if name in own else f"matching:{name}"
 
 
 def post(client, user, name, *args, data=None):
@@ -168,10 +169,50 @@ def test_a_bad_rating_saves_nothing(client, accepted, rating):
     assert not CheckIn.objects.exists()
 
 
-def test_ending_from_the_page(client, accepted):
+def test_ending_asks_first_and_changes_nothing(client, accepted):
     response = post(client, accepted.mentee.user, "end", accepted.pk, data={"reason": "goals_met"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"End your mentorship with {accepted.mentor.name}?" in page
+    assert "What happens when you confirm" in page and "Yes, end the mentorship" in page
+    assert 'value="goals_met" selected' in page  # the chosen reason is kept
+    assert Mentorship.objects.get(pk=accepted.pk).status == "accepted"
+
+
+def test_ending_once_confirmed(client, accepted):
+    response = post(
+        client,
+        accepted.mentee.user,
+        "end",
+        accepted.pk,
+        data={"reason": "goals_met", "confirm": "yes"},
+    )
     assert response.status_code == 302
     assert Mentorship.objects.get(pk=accepted.pk).status == "completed"
+
+
+def test_a_confirmed_end_without_a_reason_changes_nothing(client, accepted):
+    response = post(client, accepted.mentee.user, "end", accepted.pk, data={"confirm": "yes"})
+    assert response.status_code == 200
+    assert "This field is required" in response.content.decode()
+    assert Mentorship.objects.get(pk=accepted.pk).status == "accepted"
+
+
+def test_the_end_page_opens_with_a_link(client, accepted):
+    login(client, accepted.mentor.user)
+    page = client.get(reverse("mentorships:end", args=[accepted.pk])).content.decode()
+    assert f"End your mentorship with {accepted.mentee.name}?" in page
+    assert Mentorship.objects.get(pk=accepted.pk).status == "accepted"
+
+
+def test_a_mentorship_no_longer_under_way_cannot_be_ended_again(client, accepted):
+    lifecycle.end(mentorship=accepted, by=accepted.mentee, reason="no_time")
+    response = post(
+        client, accepted.mentee.user, "end", accepted.pk, data={"reason": "other", "confirm": "yes"}
+    )
+    assert response.status_code == 302
+    assert b"not under way" in client.get(response.url).content
+    assert Mentorship.objects.get(pk=accepted.pk).end_reason == "no_time"
 
 
 def test_the_mentor_sets_capacity_and_pauses(client, people):
@@ -207,7 +248,6 @@ def test_a_mentee_has_no_availability_form(client, people):
         "decline",
         "availability",
         "check_in",
-        "end",
         "mark_met",
     ],
 )
@@ -216,7 +256,6 @@ def test_actions_refuse_get(client, accepted, name):
     args = {
         "availability": [accepted.mentor.pk],
         "check_in": [accepted.pk],
-        "end": [accepted.pk],
         "mark_met": [accepted.pk],
     }.get(name, [accepted.mentee.pk, 1])
     assert client.get(reverse(url_name(name), args=args)).status_code == 405
@@ -228,4 +267,5 @@ def test_homes_show_the_state_of_every_request(client, requested):
     assert "Your requests" in page and f"Withdraw request to {requested.mentor.name}" in page
     lifecycle.decline(mentorship=requested, reason="timing")
     page = client.get(reverse("matching:profile_home", args=[requested.mentee.pk])).content.decode()
-    assert "declined: our schedules or timezones will not work" in page
+    assert f"{requested.mentor.name} declined your request." in page
+    assert "Our schedules or time zones will not work" in page

@@ -71,7 +71,8 @@ TABLE = {
     "profiles:join": ("get", {"role": "mentee"}, {**SIGNED_IN, "anonymous": 302}),
     "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
     "profiles:edit": ("get", {"pk": "@mentee", "step": "about"}, ok("mentee")),
-    "profiles:withdraw_consent": ("post", {"pk": "@mentee"}, ok("mentee", code=302)),
+    # Without confirm=yes, the page that asks first.
+    "profiles:withdraw_consent": ("post", {"pk": "@mentee"}, ok("mentee")),
     "matching:profile_home": ("get", {"pk": "@mentee"}, ok("mentee")),
     "matching:suggestions": ("get", {"pk": "@mentee"}, ok("mentee")),
     "matching:dismiss": (
@@ -111,7 +112,18 @@ TABLE = {
         {"mentorship_id": "@request"},
         ok("mentee", "mentor", code=302),
     ),
-    "mentorships:end": ("post", {"mentorship_id": "@request"}, ok("mentee", "mentor", code=302)),
+    # Without confirm=yes, the page that asks first, once the mentor has accepted
+    # above; the mentee withdrew the request above, so there is nothing to end.
+    "mentorships:end": (
+        "post",
+        {"mentorship_id": "@request"},
+        {**ok("mentee", "mentor"), "mentee": 302},
+    ),
+    "mentorships:turn_down": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
     "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
