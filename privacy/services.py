@@ -140,6 +140,19 @@ def forget_old_exports() -> int:
     return DataExport.objects.filter(created_at__lt=timezone.now() - KEEP_EXPORTS).delete()[0]
 
 
+def deletion_preview(user: User) -> dict:
+    """What deleting the account would close, for the page that asks first."""
+    open_ = list(
+        Mentorship.objects.of_user(user).open().select_related("mentee__user", "mentor__user")
+    )
+    paired = [m for m in open_ if m.is_paired]
+    return {
+        "profiles": list(user.profiles.select_related("program")),
+        "partners": [m.other_side(m.profile_of(user)) for m in paired],
+        "waiting": len(open_) - len(paired),
+    }
+
+
 def delete_account(*, user: User) -> None:
     """Profiles gone (their suggestions and answers with them), mentorships
     kept anonymised for the program's figures, every session ended."""

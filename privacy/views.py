@@ -48,4 +48,5 @@ def delete_account(request: HttpRequest) -> HttpResponse:
             request, "Your account and your answers are deleted. Thank you for taking part."
         )
         return redirect("profiles:landing")
-    return render(request, "privacy/delete_account.html", {"form": form})
+    context = {"form": form, **services.deletion_preview(request.user)}
+    return render(request, "privacy/delete_account.html", context)

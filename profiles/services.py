@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from .models import Consent, Profile, Program, Tag, User
 from .signals import consent_withdrawn, profile_changed
-from .taxonomy import SENSITIVE_FACETS, Role
+from .taxonomy import SENSITIVE_FACETS, Facet, Role
 
 # The role chosen on the landing page, remembered through sign-up and email
 # confirmation, then picked up by the home page.
@@ -62,6 +62,19 @@ def set_background(
         for category in answered
         if category not in held
     )
+
+
+def withdrawal_preview(profile: Profile) -> dict:
+    """What ``withdraw_background_consent`` would delete, for the page that asks first."""
+    facets = dict(Facet.choices)
+    return {
+        "consented": [
+            facets[c] for c in profile.consents.given().values_list("category", flat=True)
+        ],
+        "answers": profile.background.count() + bool(profile.heritage_note),
+        "dropped_must_share": [facets[f] for f in profile.must_share if f in SENSITIVE_FACETS],
+        "kept_must_share": [facets[f] for f in profile.must_share if f not in SENSITIVE_FACETS],
+    }
 
 
 @transaction.atomic

@@ -3,9 +3,8 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
-from config.forms import posted
+from config.forms import confirmed, posted
 
 from . import services
 from .forms import JoinForm, step_form
@@ -80,9 +79,12 @@ def profile_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     )
 
 
-@require_POST
 def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first, saying what withdrawing deletes, then withdraws on the confirmed POST."""
     profile = own_profile(request, pk)
+    if not confirmed(request):
+        context = {"profile": profile, **services.withdrawal_preview(profile)}
+        return render(request, "profiles/consent_withdraw.html", context)
     services.withdraw_background_consent(profile=profile)
     messages.success(
         request,

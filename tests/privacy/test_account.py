@@ -157,7 +157,7 @@ def test_withdrawing_consent_rescores_at_once(
     assert any("Korean" in r for r in Suggestion.objects.get(mentee=mentee).reasons)
     login(client, mentee.user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("profiles:withdraw_consent", args=[mentee.pk]))
+        client.post(reverse("profiles:withdraw_consent", args=[mentee.pk]), {"confirm": "yes"})
     assert not any("background" in r.lower() for r in Suggestion.objects.get(mentee=mentee).reasons)
 
 

@@ -43,7 +43,9 @@ def answered(program, django_capture_on_commit_callbacks):
 
 def test_withdrawing_consent_discards_prepared_downloads(client, answered):
     login(client, answered.user)
-    response = client.post(reverse("profiles:withdraw_consent", args=[answered.pk]), follow=True)
+    response = client.post(
+        reverse("profiles:withdraw_consent", args=[answered.pk]), {"confirm": "yes"}, follow=True
+    )
     assert not DataExport.objects.filter(user=answered.user).exists()
     assert "data downloads prepared before" in response.content.decode()
 

@@ -325,7 +325,9 @@ def test_withdrawing_consent_deletes_the_answers(client_of, new_mentee):
     edit(client, new_mentee, "about", about())
     edit(client, new_mentee, "logistics", {**LOGISTICS, "must_share": ["heritage", "language"]})
 
-    response = client.post(reverse("profiles:withdraw_consent", args=[new_mentee.pk]))
+    response = client.post(
+        reverse("profiles:withdraw_consent", args=[new_mentee.pk]), {"confirm": "yes"}
+    )
     assert response.status_code == 302
     new_mentee.refresh_from_db()
     assert not new_mentee.background.exists()
@@ -362,6 +364,7 @@ def test_clearing_an_answer_withdraws_that_categorys_consent(client_of, new_ment
     assert new_mentee.consents.filter(category="lgbtq", withdrawn_at__isnull=False).exists()
 
 
-def test_withdraw_needs_post(client_of, new_mentee):
+def test_withdrawing_asks_first_on_a_get(client_of, new_mentee):
     response = client_of(new_mentee).get(reverse("profiles:withdraw_consent", args=[new_mentee.pk]))
-    assert response.status_code == 405
+    assert response.status_code == 200
+    assert b"What happens when you confirm" in response.content
