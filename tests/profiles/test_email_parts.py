@@ -29,6 +29,7 @@ MENTOR = "Siobhán O'Brien & Sons"
 PROGRAM = 'Rock & Roll\'s "Best" Mentors'
 MESSAGE = 'I\'m keen & "ready" <b>now</b>'
 NOTE = 'I\'m sorry & good luck, "truly"'
+ADDRESS = "o'neil&co@example.org"
 ENTITIES = ("&#", "&amp;", "&quot;", "&lt;", "&gt;", "&nbsp;")
 
 
@@ -110,8 +111,10 @@ def partner_left(w: World) -> list[str]:
 
 
 def welcome(w: World) -> list[str]:
+    w.mentor.user.email = ADDRESS
+    w.mentor.user.save(update_fields=["email"])
     profile_emails.welcome(w.mentor.user_id)
-    return []
+    return [ADDRESS]
 
 
 def invitation(w: World) -> list[str]:
@@ -202,9 +205,11 @@ def test_no_email_shows_html_entities_in_its_text_or_subject(sent):
 def test_what_people_typed_is_escaped_in_the_html_part(sent):
     email, typed = sent
     html = html_of(email)
+    words = html.split("You get this", 1)[0]  # the email's own words, above the footer
     for text in typed:
         assert escape(text) in html
         assert text not in html
+        assert words.count(escape(text)) == email.body.count(text)  # whole, never cut by a link
     assert "<b>now</b>" not in html
 
 
