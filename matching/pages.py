@@ -61,6 +61,10 @@ def mentee_panel(profile: Profile) -> dict:
         suggestion.room = room_in_words(
             capacity=capacity, free=max(capacity - taken, 0), waiting=waiting
         )
+    # In the order of the scores the mentee reads: where a private background is
+    # left out of a shown score, the list's rank (by the whole score) would put a
+    # lower number above a higher one, and hint at what was left out.
+    listed.sort(key=lambda s: (-s.shown_score, s.rank or 0))
     paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
     if listed:
         state = "ready"

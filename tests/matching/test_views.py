@@ -390,3 +390,23 @@ def test_show_again_goes_back_to_a_page_of_this_site_only(
         {"next": "https://evil.example/"},
     )
     assert response.url == reverse("matching:profile_home", args=[mentee.pk])
+
+
+def test_cards_follow_the_scores_the_mentee_reads(client, program):
+    """A private background is left out of the shown score: the list, ranked by the
+    whole score, is shown in the order of the numbers on the page instead."""
+    heritage = tags("heritage", "korean", "filipino", "southeast-asian")
+    mentee = ProfileFactory(program=program, goals=["networking", "leadership"])
+    mentee.importance_background = 3
+    mentee.save()
+    mentee.background.set(heritage)
+    sharing = MentorFactory(program=program, goals=["networking"], display_name="Shares Background")
+    sharing.background.set(heritage)
+    helping = MentorFactory(
+        program=program, goals=["networking", "leadership"], display_name="Helps More"
+    )
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    assert listed(mentee) == [sharing.pk, helping.pk]  # by the whole score
+    shown = home_of(client, mentee).context["suggestions"]
+    assert [s.mentor for s in shown] == [helping, sharing]
+    assert shown[0].shown_score > shown[1].shown_score
