@@ -61,7 +61,7 @@ def action_url(context: dict) -> str:
     return f"{settings.SITE_URL}{url}" if url.startswith("/") else url
 
 
-LINK_STYLE = "color: #2f4fb5;"
+LINK_STYLE = "color: #1d5e5a;"
 # Web addresses only: an email address is left as text (urlize would cut
 # o'neil@example.org at the apostrophe), and a sentence's closing mark stays out.
 WEB_ADDRESS = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)]")

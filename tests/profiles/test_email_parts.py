@@ -188,7 +188,7 @@ def test_every_email_has_a_plain_text_part_and_an_html_part_in_the_house_style(s
 def test_every_email_has_a_button_for_its_main_action(sent):
     email, _ = sent
     html = html_of(email)
-    button = html.split('style="display: inline-block; padding: 12px 22px;', 1)
+    button = html.split('style="display: inline-block; padding: 12px 24px;', 1)
     assert len(button) == 2, "no button"
     assert f'<a href="{settings.SITE_URL}/' in button[0].rsplit("<table", 1)[-1]
 

@@ -55,6 +55,7 @@ def test_a_mentor_is_welcomed_with_a_mentors_next_steps(client, default_program)
     assert "You joined as a mentor" in welcome.body
     assert "how many mentees you have room for" in welcome.body
     assert "suggests mentors who fit" not in welcome.body
+    assert ">Start your mentor profile</a>" in welcome.alternatives[0][0]
 
 
 def test_a_mentee_is_welcomed_with_a_mentees_next_steps(client, default_program):
@@ -63,6 +64,7 @@ def test_a_mentee_is_welcomed_with_a_mentees_next_steps(client, default_program)
     assert "You joined as a mentee" in welcome.body
     assert "suggests mentors who fit" in welcome.body
     assert "how many mentees you have room for" not in welcome.body
+    assert ">Start your mentee profile</a>" in welcome.alternatives[0][0]
 
 
 def test_the_task_is_queued_only_when_the_transaction_commits(celery_worker):
