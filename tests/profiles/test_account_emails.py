@@ -3,9 +3,12 @@ from settings (never the request's host, "example.com" or "Hello from …"),
 text with nothing escaped, and an HTML part in the house style."""
 
 import re
+from pathlib import Path
 
+import allauth
 import pytest
 from allauth.account.adapter import get_adapter
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
@@ -149,3 +152,14 @@ def test_security_notifications_are_branded_with_a_link_to_sign_in_settings(kind
     assert_branded(email, kind)
     assert 'Firefox "ESR" & co' in email.body
     assert f"{SITE_URL}/accounts/email/" in html_of(email)
+
+
+def test_every_account_email_allauth_sends_has_kindreds_subject_and_html_part():
+    theirs = Path(allauth.__file__).parent / "templates/account/email"
+    ours = Path(settings.BASE_DIR) / "templates/account/email"
+    kinds = [p.name.removesuffix("_subject.txt") for p in theirs.glob("*_subject.txt")]
+    assert len(kinds) >= 13
+    for kind in kinds:
+        assert "site_name" in (ours / f"{kind}_subject.txt").read_text(), kind
+        html = (ours / f"{kind}_message.html").read_text()
+        assert html.startswith('{% extends "email/base.html" %}'), kind

@@ -4,6 +4,7 @@ program's name) with an apostrophe, an ampersand or quotes reads as typed in
 the text and the subject, and is escaped, never live, in the HTML."""
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -223,3 +224,13 @@ def test_participants_emails_link_to_their_settings(sent):
         assert "/programs/me/digest/" in html
     else:
         assert f"{settings.SITE_URL}/privacy/" in html
+
+
+def test_every_email_template_has_an_html_part_on_the_house_base():
+    """A new email is written with its HTML template, and is added to EMAILS above."""
+    bodies = sorted(Path(settings.BASE_DIR).glob("*/templates/*/email/*_body.txt"))
+    kinds = {body.name.removesuffix("_body.txt") for body in bodies}
+    assert kinds == {e.__name__ for e in EMAILS}
+    for body in bodies:
+        html = body.with_name(body.name.replace(".txt", ".html"))
+        assert html.read_text().startswith('{% extends "email/base.html" %}'), html
