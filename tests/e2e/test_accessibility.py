@@ -197,6 +197,9 @@ def participants(program: Program) -> dict:
     lifecycle.accept(mentorship=parted)
     lifecycle.end(mentorship=parted, by=people["parted"], reason="goals_met", note="Thank you!")
     people["mentorship"], people["ended"] = paired, parted
+    # A match the program team made: its page offers "This doesn't work for me".
+    made = ProfileFactory(program=program, goals=GOALS, values=VALUES)
+    people["made"] = lifecycle.match(mentee=made, mentor=people["spare"], source="admin")
     return people
 
 
@@ -249,6 +252,26 @@ def test_participant_pages(browsing, default_program):
     paired = browsing.page(people["paired"].user)
     audit.visit(paired, home(people["paired"]), "mentee home, paired")
     audit.visit(paired, people["mentorship"].get_absolute_url(), "mentorship page (mentee)")
+    audit.visit(
+        paired,
+        reverse("mentorships:end", args=[people["mentorship"].pk]),
+        "ending a mentorship, asked first",
+    )
+    made = people["made"]
+    made_page = browsing.page(made.mentee.user)
+    audit.visit(made_page, made.get_absolute_url(), "mentorship page, matched by the team")
+    made_page.get_by_text("This doesn't work for me").first.click()
+    audit.check(made_page, "mentorship page, 'this doesn't work for me' open")
+    audit.visit(
+        made_page,
+        reverse("mentorships:turn_down", args=[made.pk]),
+        "turning down a match, asked first",
+    )
+    audit.visit(
+        made_page,
+        reverse("profiles:withdraw_consent", args=[made.mentee.pk]),
+        "withdrawing consent, asked first",
+    )
     parted = browsing.page(people["parted"].user)
     audit.visit(parted, home(people["parted"]), "mentee home after a mentorship ended")
     audit.visit(parted, people["ended"].get_absolute_url(), "ended mentorship page")
