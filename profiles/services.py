@@ -71,7 +71,6 @@ def withdrawal_preview(profile: Profile) -> dict:
         "consented": [
             facets[c] for c in profile.consents.given().values_list("category", flat=True)
         ],
-        "answers": profile.background.count() + bool(profile.heritage_note),
         "dropped_must_share": [facets[f] for f in profile.must_share if f in SENSITIVE_FACETS],
         "kept_must_share": [facets[f] for f in profile.must_share if f not in SENSITIVE_FACETS],
     }
