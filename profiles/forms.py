@@ -1,10 +1,10 @@
 import unicodedata
-import zoneinfo
-from functools import cache
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.html import format_html
 
+from . import zones
 from .models import Profile, Program, Tag
 from .services import set_background
 from .taxonomy import (
@@ -22,12 +22,45 @@ from .taxonomy import (
 )
 
 MAX_MENTOR_CAPACITY = 20
+# Text fields this long or longer show a live "n / max characters" counter.
+COUNTED_LENGTH = 120
+TOO_LONG = "Please shorten this to at most %(limit_value)d characters: it has %(show_value)d."
 
 
-@cache
-def timezone_choices() -> list[tuple[str, str]]:
-    names = sorted(z for z in zoneinfo.available_timezones() if "/" in z or z == "UTC")
-    return [("", "Choose your timezone"), *((z, z.replace("_", " ")) for z in names)]
+def timezone_choices() -> list:
+    # Called each time the list is drawn, so the local times shown are current.
+    return [("", "Choose your time zone"), *zones.grouped_choices()]
+
+
+class TimeZoneField(forms.ChoiceField):
+    """A canonical tzdata zone; an old or alias name (``Asia/Calcutta``) is
+    taken as the zone it names (``Asia/Kolkata``)."""
+
+    default_error_messages = {
+        "required": "Choose your time zone.",
+        "invalid_choice": "Choose your time zone from the list: “%(value)s” is not one we know.",
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=timezone_choices, **kwargs)
+
+    def to_python(self, value) -> str:
+        value = super().to_python(value)
+        return zones.canonical(value) or value
+
+    def valid_value(self, value) -> bool:
+        return value in zones.canonical_names()
+
+
+def no_silent_cut(form: forms.BaseForm) -> None:
+    """Over-long text is refused with a message saying so, never cut by the
+    browser's ``maxlength``; long fields get a character counter (questionnaire.js)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.widget.attrs.pop("maxlength", None)
+            field.error_messages["max_length"] = TOO_LONG
+            if field.max_length >= COUNTED_LENGTH:
+                field.widget.attrs["data-maxlength"] = str(field.max_length)
 
 
 def tag_choices(kind: str, label: str, *, required: bool = False, **kwargs):
@@ -45,6 +78,11 @@ class JoinForm(forms.Form):
         queryset=Program.objects.open(), empty_label=None, label="Program to join"
     )
 
+    def only_program(self) -> Program | None:
+        """The open program when there is just one, so nothing is left to choose."""
+        programs = list(self.fields["program"].queryset[:2])
+        return programs[0] if len(programs) == 1 else None
+
 
 class AboutForm(forms.ModelForm):
     languages = tag_choices(
@@ -53,6 +91,7 @@ class AboutForm(forms.ModelForm):
         required=True,
         error_messages={"required": "Choose at least one language."},
     )
+    languages.filter_label = "Find a language"
     years_experience = forms.IntegerField(
         label="Years of work experience",
         required=False,
@@ -81,10 +120,11 @@ class AboutForm(forms.ModelForm):
             "headline": "For example: “Product manager, fintech, first in my family at college”.",
             "bio": "Up to 2,000 characters.",
         }
-        widgets = {"bio": forms.Textarea(attrs={"rows": 5, "maxlength": 2000})}
+        widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        no_silent_cut(self)
         self.fields["display_name"].required = True
         self.fields["career_stage"].required = True
         self.fields["industry"].queryset = Tag.objects.of_kind(TagKind.INDUSTRY)
@@ -114,7 +154,6 @@ class BackgroundForm(forms.Form):
     consent = forms.BooleanField(
         required=False,
         label="I consent to Kindred storing the background answers I give here",
-        help_text=CONSENT_PURPOSE,
     )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,
@@ -154,11 +193,14 @@ class BackgroundForm(forms.Form):
         for facet in SENSITIVE_FACETS:
             queryset = Tag.objects.of_facet(facet)
             if facet in SINGLE_CHOICE_FACETS:
+                # blank=True: a radio group shows its empty choice only so,
+                # and it is how a saved answer is taken back.
                 field = forms.ModelChoiceField(
                     queryset=queryset,
                     required=False,
                     widget=forms.RadioSelect,
-                    empty_label="Prefer not to say",
+                    blank=True,
+                    empty_label="Prefer not to say (no answer)",
                     label=self.LABELS[facet],
                 )
             else:
@@ -168,9 +210,13 @@ class BackgroundForm(forms.Form):
                     widget=forms.CheckboxSelectMultiple,
                     label=self.LABELS[facet],
                 )
+                if facet == Facet.HERITAGE:
+                    field.filter_label = "Find a heritage"
             self.fields[facet] = field
         # Consent and visibility read best after the questions they govern.
         self.order_fields([*SENSITIVE_FACETS, "heritage_note", "visibility", "consent"])
+        self.fields["consent"].help_text = consent_help()
+        no_silent_cut(self)
 
     def answered_facets(self) -> list[str]:
         data = self.cleaned_data
@@ -201,7 +247,9 @@ class BackgroundForm(forms.Form):
         if self.answered_facets() and not data.get("consent"):
             self.add_error(
                 "consent",
-                "Tick the consent box to save background answers, or clear them to skip this step.",
+                "Tick the consent box to save background answers, or clear them to skip this "
+                "step: untick the boxes, choose “Prefer not to say (no answer)” and empty "
+                "the text box.",
             )
         return data
 
@@ -216,6 +264,7 @@ class GoalsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["goals"]
         field.queryset = Tag.objects.of_kind(TagKind.GOAL)
+        field.filter_label = "Find a goal"
         if self.instance.is_mentor:
             field.label = "What you can help mentees with"
         else:
@@ -235,8 +284,18 @@ class ValuesForm(forms.ModelForm):
         self.fields["values"].queryset = Tag.objects.of_kind(TagKind.VALUE)
 
 
+def consent_help() -> str:
+    """The consent's purpose, its pointer to the visibility choice made a link to it."""
+    place = "“Who may see these answers” above"
+    before, after = CONSENT_PURPOSE.split(place)
+    return format_html('{}<a href="#field-visibility">{}</a>{}', before, place, after)
+
+
 class LogisticsForm(forms.ModelForm):
-    timezone = forms.ChoiceField(choices=timezone_choices, label="Your timezone")
+    timezone = TimeZoneField(
+        label="Your timezone",
+        help_text="Each zone shows its time now; yours is guessed from your browser.",
+    )
 
     class Meta:
         model = Profile
@@ -254,6 +313,8 @@ class LogisticsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        no_silent_cut(self)
+        self.initial["timezone"] = zones.canonical(self.instance.timezone) or ""
         if self.instance.is_mentor:
             self.fields["capacity"] = forms.IntegerField(
                 label="How many mentees you can take on at once",
@@ -275,20 +336,27 @@ class LogisticsForm(forms.ModelForm):
             self.fields[name] = forms.TypedChoiceField(
                 choices=Importance.choices,
                 coerce=int,
-                widget=forms.RadioSelect,
-                label=f"How much {COMPONENT_LABELS[component].lower()} matters to you",
+                label=COMPONENT_LABELS[component],
                 initial=getattr(self.instance, name),
             )
         self.fields["must_share"] = forms.MultipleChoiceField(
-            choices=[
-                (f.value, f"Only suggest a mentor who {p}") for f, p in MUST_FACET_PHRASES.items()
-            ],
+            choices=[(f.value, p[0].upper() + p[1:]) for f, p in MUST_FACET_PHRASES.items()],
             widget=forms.CheckboxSelectMultiple,
             required=False,
-            label="Must-haves",
+            label="Must-haves — only suggest a mentor who",
             help_text="Each one you tick hides every mentor who does not share it.",
             initial=self.instance.must_share,
         )
+
+    @property
+    def importance_rows(self) -> list[forms.BoundField]:
+        """The mentee's importance answers, laid out one row per component."""
+        return [self[f"importance_{c}"] for c in COMPONENTS if f"importance_{c}" in self.fields]
+
+    @property
+    def timezone_aliases(self) -> dict[str, str]:
+        """For the browser's guess, which may be an old name (ICU says Asia/Calcutta)."""
+        return zones.aliases()
 
     def clean(self):
         data = super().clean()

@@ -22,8 +22,8 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from . import emails
-from .forms import AboutForm, LogisticsForm, step_form, timezone_choices
+from . import emails, zones
+from .forms import AboutForm, LogisticsForm, step_form
 from .models import Profile, Program, Tag, User
 from .services import announce_change
 from .taxonomy import (
@@ -337,7 +337,10 @@ class Vocabulary:
             found = self.tags.setdefault(column, {})
             found[tag.name.casefold()] = tag.pk
             found[tag.slug.casefold()] = tag.pk
-        self.timezones = {z.casefold(): z for z, _ in timezone_choices() if z}
+        # Any case, and old names too (Asia/Calcutta): the form takes the zone meant.
+        self.timezones = {z.casefold(): z for z in zones.canonical_names()} | {
+            old.casefold(): z for old, z in zones.aliases().items()
+        }
 
     def find(self, column: str, text: str) -> int | None:
         found = self.tags.get(column, {})

@@ -105,9 +105,12 @@ STEP_TITLES = {
 # required answers (stage, languages, timezone, meeting format).
 REQUIRED_STEPS = frozenset({"about", "logistics"})
 
-CONSENT_TEXT_VERSION = "background-2026-11"
+# The visibility question sits above the consent box; the form links the phrase
+# to it. A changed text gets a new version: consents record which one they gave.
+CONSENT_TEXT_VERSION = "background-2026-12"
 CONSENT_PURPOSE = (
     "Kindred stores these answers only to suggest mentors or mentees who share them. "
-    "They are shown to nobody unless you choose so below; you can withdraw this consent "
-    "at any time, which deletes the answers and updates your suggestions."
+    "They are shown to nobody unless you choose so in “Who may see these answers” above; "
+    "you can withdraw this consent at any time, which deletes the answers and updates "
+    "your suggestions."
 )

@@ -35,10 +35,13 @@ def join(request: HttpRequest, role: str) -> HttpResponse:
         return redirect("account_signup")
     request.session.pop(services.JOIN_ROLE_SESSION_KEY, None)
     form = JoinForm(posted(request))
+    # With one program open there is nothing to choose: straight on to the first
+    # step, whose header names the program.
+    program = form.only_program() if request.method == "GET" else None
     if request.method == "POST" and form.is_valid():
-        profile = services.join_program(
-            user=request.user, program=form.cleaned_data["program"], role=role
-        )
+        program = form.cleaned_data["program"]
+    if program is not None:
+        profile = services.join_program(user=request.user, program=program, role=role)
         return redirect("profiles:edit", pk=profile.pk, step=profile.next_step() or STEPS[0])
     return render(request, "profiles/join.html", {"form": form, "role": Role(role)})
 

@@ -7,8 +7,11 @@ cached per user and forgotten when a profile of theirs is saved."""
 
 from __future__ import annotations
 
+import functools
 import zoneinfo
-from datetime import tzinfo
+from datetime import datetime, tzinfo
+from importlib import resources
+from pathlib import Path
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -57,3 +60,91 @@ class PersonalTimeZoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# --- the zones a person chooses from -------------------------------------------------------
+#
+# tzdata's zone.tab names one canonical zone per place people live; tzdata.zi's
+# link lines ("L Asia/Kolkata Asia/Calcutta") are the old and alias names a saved
+# answer or a browser (ICU still says "Asia/Calcutta") may use.
+
+# Links whose target is another country's zone, where zone.tab still offers
+# the place itself under its newer spelling.
+RENAMED = {
+    "Africa/Asmera": "Africa/Asmara",
+    "Africa/Timbuktu": "Africa/Bamako",
+    "America/Coral_Harbour": "America/Atikokan",
+    "America/Virgin": "America/St_Thomas",
+    "Antarctica/South_Pole": "Antarctica/McMurdo",
+    "Atlantic/Jan_Mayen": "Arctic/Longyearbyen",
+    "Pacific/Ponape": "Pacific/Pohnpei",
+    "Pacific/Truk": "Pacific/Chuuk",
+    "Pacific/Yap": "Pacific/Chuuk",
+}
+UTC_NAMES = (
+    *("Etc/UTC", "Etc/UCT", "Etc/Universal", "Etc/Zulu", "UCT", "Universal", "Zulu"),
+    *("GMT", "GMT0", "GMT+0", "GMT-0", "Greenwich", "Etc/GMT", "Etc/GMT0", "Etc/Greenwich"),
+    *("Etc/GMT+0", "Etc/GMT-0"),
+)
+
+
+def _tzdata_file(name: str) -> str:
+    for root in zoneinfo.TZPATH:
+        path = Path(root) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+
+
+@functools.cache
+def canonical_names() -> frozenset[str]:
+    """The zones offered: zone.tab's, the ones this machine can load, and UTC."""
+    named = {
+        line.split("\t")[2].strip()
+        for line in _tzdata_file("zone.tab").splitlines()
+        if line and not line.startswith("#")
+    }
+    return frozenset(named & zoneinfo.available_timezones() | {"UTC"})
+
+
+@functools.cache
+def aliases() -> dict[str, str]:
+    """Every old or alias name whose zone is offered, to the name offered."""
+    links = {}
+    for line in _tzdata_file("tzdata.zi").splitlines():
+        if line.startswith("L "):
+            _, target, link = line.split()
+            links[link] = target
+    offered = canonical_names()
+    found = {}
+    for link in links:
+        name, seen = link, set()
+        while name not in offered and name in links and name not in seen:
+            seen.add(name)
+            name = links[name]
+        if name in offered and link not in offered:
+            found[link] = name
+    found.update((old, new) for old, new in RENAMED.items() if new in offered)
+    found.update(dict.fromkeys(UTC_NAMES, "UTC"))
+    return found
+
+
+def canonical(name: str) -> str | None:
+    """The offered zone ``name`` means (an alias gives its zone), or None."""
+    name = (name or "").strip()
+    return name if name in canonical_names() else aliases().get(name)
+
+
+def grouped_choices(now: datetime | None = None) -> list:
+    """UTC, then the offered zones by region (an <optgroup> each), each with its
+    local time now: "Europe/Berlin — 14:05"."""
+    now = now or timezone.now()
+
+    def choice(name: str) -> tuple[str, str]:
+        clock = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%H:%M")
+        return name, f"{name.replace('_', ' ')} — {clock}"
+
+    regions: dict[str, list[tuple[str, str]]] = {}
+    for name in sorted(canonical_names() - {"UTC"}):
+        regions.setdefault(name.split("/")[0], []).append(choice(name))
+    return [choice("UTC"), *((region, regions[region]) for region in sorted(regions))]

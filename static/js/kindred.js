@@ -2,12 +2,7 @@
 document.documentElement.classList.add("js");
 
 document.addEventListener("DOMContentLoaded", () => {
-  // Pre-select the browser's timezone when the profile has none yet.
-  const tz = document.querySelector("select[name=timezone]");
-  if (tz && !tz.value) {
-    const guess = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (guess && [...tz.options].some((o) => o.value === guess)) tz.value = guess;
-  }
+  // (The browser's time zone is pre-selected by questionnaire.js.)
 
   // After a save, the page opens on its message: focus it so it is read out and the
   // next Tab continues from there.

@@ -243,7 +243,7 @@ def test_logistics_refuses_an_unknown_timezone(client_of, new_mentee):
     response = edit(
         client_of(new_mentee), new_mentee, "logistics", {**LOGISTICS, "timezone": "Mars/Base"}
     )
-    assert_nothing_saved(new_mentee, response, "timezone", "valid choice")
+    assert_nothing_saved(new_mentee, response, "timezone", "Choose your time zone from the list")
 
 
 def test_in_person_needs_a_city(client_of, new_mentee):

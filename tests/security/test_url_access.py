@@ -68,7 +68,8 @@ TABLE = {
         {},
         {**ok("staff"), **dict.fromkeys(["mentee", "other_mentee", "mentor", "other_mentor"], 302)},
     ),
-    "profiles:join": ("get", {"role": "mentee"}, {**SIGNED_IN, "anonymous": 302}),
+    # With one program open, joining goes straight on to the first step.
+    "profiles:join": ("get", {"role": "mentee"}, ok(*ROLES, code=302)),
     "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
     "profiles:edit": ("get", {"pk": "@mentee", "step": "about"}, ok("mentee")),
     # Without confirm=yes, the page that asks first.
