@@ -140,7 +140,10 @@ def test_public_and_account_pages(browsing):
 
     signed_in = browsing.page(UserFactory())
     audit.visit(signed_in, reverse("matching:home"), "home with no program yet")
+    # With one program open joining goes straight to the first step; with two it asks which.
+    alumni = ProgramFactory(name="Alumni circle")
     audit.visit(signed_in, reverse("profiles:join", args=["mentor"]), "join as a mentor")
+    Program.objects.filter(pk=alumni.pk).update(signup_open=False)
     audit.visit(signed_in, reverse("account_change_password"), "change password")
     audit.visit(signed_in, reverse("account_email"), "email addresses")
     audit.visit(signed_in, reverse("account_reauthenticate"), "confirm access")
