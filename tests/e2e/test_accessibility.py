@@ -241,6 +241,9 @@ def test_participant_pages(browsing, default_program):
     ready.get_by_text(re.compile("^Request ")).first.click()
     ready.get_by_text("Not for me").first.click()
     audit.check(ready, "mentee home, request and hide forms open")
+    audit.visit(ready, reverse("matching:browse", args=[people["ready"].pk]), "browse mentors")
+    ready.get_by_text(re.compile("^Request ")).first.click()
+    audit.check(ready, "browse mentors, request form open")
     audit.visit(ready, reverse("profiles:profile", args=[people["ready"].pk]), "your answers")
 
     cache.set(suggestions.refreshing_key(people["scoring"].pk), True, 600)

@@ -398,3 +398,57 @@ def test_replacing_a_list_deletes_only_the_listed_rows_it_no_longer_wants(small_
     }
     assert left.get(mentor_id=kept.mentor_id).pk == kept.pk  # updated in place
     assert set(Suggestion.objects.for_mentee(other).values_list("pk", flat=True)) == others_before
+
+
+# --- the browse page's scores, and hidden mentors brought back (issue 18) ----------------------
+
+
+@pytest.mark.parametrize("visibility", ["matching", "program"])
+def test_explaining_many_mentors_says_what_explaining_one_pair_says(small_program, visibility):
+    _program, mentees, mentors = small_program
+    mentee = mentees[0]
+    mentee.background.set(tags("heritage", "korean"))
+    for mentor in mentors:
+        mentor.background_visibility = visibility
+        mentor.save()
+        mentor.background.set(tags("heritage", "korean"))
+    visible = {m.pk for m in mentors} if visibility == "program" else set()
+    many = suggestions.explain_mentors(mentee=mentee, mentors=mentors, visible=visible)
+    scores = suggestions.score_mentors(
+        mentee=mentee, mentor_ids=[m.pk for m in mentors], visible=visible
+    )
+    for mentor in mentors:
+        one = suggestions.explain_pair(mentee=mentee, mentor=mentor, viewer=mentee)
+        assert many[mentor.pk] == one
+        assert scores[mentor.pk] == pytest.approx(one.score, abs=0.01)
+
+
+def test_a_mentee_not_ready_has_no_browse_scores(small_program):
+    _program, mentees, mentors = small_program
+    mentees[0].steps_done = ["about"]
+    mentees[0].save()
+    assert suggestions.explain_mentors(mentee=mentees[0], mentors=mentors, visible=set()) == {}
+
+
+def test_showing_a_hidden_mentor_again_lets_them_back_into_the_list(
+    program, django_capture_on_commit_callbacks
+):
+    mentee = ProfileFactory(program=program, goals=["networking"])
+    mentor = MentorFactory(program=program, goals=["networking"])
+    refresh(mentee)
+    hidden = Suggestion.objects.get(mentee=mentee, mentor=mentor)
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestions.dismiss(suggestion=hidden, reason="other")
+    assert listed(mentee) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestions.restore(suggestion=hidden)
+    assert listed(mentee) == [mentor.pk]
+    assert not Suggestion.objects.filter(status="dismissed").exists()
+
+
+def test_showing_again_a_mentor_who_is_listed_is_refused(people):
+    from mentorships.exceptions import Refused
+
+    mentee, _ = people
+    with pytest.raises(Refused, match="is not hidden"):
+        suggestions.restore(suggestion=Suggestion.objects.get(mentee=mentee))
