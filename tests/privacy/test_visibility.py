@@ -172,3 +172,27 @@ def test_emails_never_carry_background_answers(client, program, django_capture_o
     for message in mail.outbox:
         for secret in (MENTEE_SECRET, MENTOR_SECRET, MENTEE_NOTE, MENTOR_NOTE):
             assert secret not in message.body and secret not in message.subject
+
+
+def browse_card(client, mentee, mentor) -> str:
+    """The mentor's card on the mentee's browse page (the page's filters name
+    every language, so only the card is looked at)."""
+    html = page(client, mentee.user, reverse("matching:browse", args=[mentee.pk]))
+    cards = [c for c in html.split('<li class="card suggestion"')[1:] if mentor.name in c]
+    assert len(cards) == 1
+    return cards[0]
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_a_mentors_answers_on_the_browse_page(client, program, visibility):
+    mentee, mentor = people(program, "matching", visibility)
+    card = browse_card(client, mentee, mentor)
+    assert shows(card, MENTOR_SECRET, MENTOR_NOTE) == (visibility == "program")
+
+
+@pytest.mark.parametrize("visibility", VISIBILITIES)
+def test_a_mentors_answers_on_their_own_mentees_browse_page(client, program, visibility):
+    mentee, mentor = people(program, "matching", visibility)
+    Mentorship.objects.create(program=program, mentee=mentee, mentor=mentor, status="active")
+    card = browse_card(client, mentee, mentor)
+    assert shows(card, MENTOR_SECRET, MENTOR_NOTE) == (visibility in ("matches", "program"))
