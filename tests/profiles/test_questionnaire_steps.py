@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from profiles import zones
+from profiles import imports, zones
 from profiles.forms import LogisticsForm
 from profiles.models import Profile, Tag
 from profiles.taxonomy import COMPONENTS, Role
@@ -269,3 +269,18 @@ def test_with_several_programs_open_the_choice_is_a_page_of_its_own(client, ment
     assert response.status_code == 200
     assert b'<select name="program"' in response.content
     assert not Profile.objects.filter(user=mentee.user, role=Role.MENTOR).exists()
+
+
+def test_the_api_saves_an_old_zone_name_as_its_canonical_zone(program):
+    profile = ProfileFactory(program=program)
+    client = bearer(profile.user)
+    response = call(client, "patch", f"/profiles/{profile.pk}/", {"timezone": "Asia/Calcutta"})
+    assert response.status_code == 200
+    assert Profile.objects.get(pk=profile.pk).timezone == "Asia/Kolkata"
+
+
+def test_a_csv_import_reads_zones_in_any_case_and_by_their_old_names():
+    timezones = imports.Vocabulary().timezones
+    assert timezones["europe/berlin"] == "Europe/Berlin"
+    assert timezones["asia/calcutta"] == "Asia/Kolkata"
+    assert timezones["us/eastern"] == "America/New_York"
