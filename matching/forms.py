@@ -57,6 +57,10 @@ class BrowseForm(forms.Form):
         label="Meeting format",
     )
 
+    def not_understood(self) -> list[str]:
+        """The labels of the filters whose values were not understood."""
+        return [self.fields[name].label for name in self.errors]
+
     def filters(self) -> dict:
         """The filters that were understood (a bad value drops only its own)."""
         self.is_valid()
