@@ -172,6 +172,8 @@ def _apart(m: Mentorship, name: str, cooldown_days: int) -> str:
 def request(*, mentee: Profile, mentor: Profile, message: str) -> Mentorship:
     """The mentee asks a mentor found by browsing: the same request as from a
     suggestion, with the pair's score, once the browse page's rules allow it."""
+    if not mentee.is_ready:
+        raise Refused("Finish About you and Logistics first: then you can ask a mentor.")
     if reason := blocked_reasons(mentee, [mentor]).get(mentor.pk):
         raise Refused(reason)
     if Suggestion.objects.filter(

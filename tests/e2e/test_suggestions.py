@@ -10,6 +10,7 @@ from matching import suggestions
 from matching.models import Suggestion
 from mentorships.models import Mentorship
 from tests.e2e.conftest import axe_violations, describe
+from tests.e2e.test_keyboard import assert_every_control_is_reachable, tab_and_press, tab_to
 from tests.factories import MentorFactory, ProfileFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -119,3 +120,21 @@ def test_the_browse_page_on_a_phone(browsing, mentee):
     expect(page.get_by_role("alert")).to_contain_text("Some filters were not understood")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert_axe_clean(page, "browse mentors on a phone, with a bad filter")
+
+
+def test_browsing_and_showing_again_by_keyboard(browsing, mentee):
+    hidden = Suggestion.objects.get(mentee=mentee, mentor__display_name="Kwame Mensah")
+    suggestions.dismiss(suggestion=hidden, reason="other")
+    page = browsing.page(mentee.user)
+    page.goto(f"/p/{mentee.pk}/mentors/")
+    assert_every_control_is_reachable(page, "browse mentors")
+    tab_to(page, page.get_by_label("Search by name or words"))
+    page.keyboard.type("Kwame")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="1 mentor with room")).to_be_visible()
+    kwame = card(page, "Kwame Mensah")
+    expect(kwame.get_by_text("You hid Kwame Mensah from your suggestions.")).to_be_visible()
+    tab_and_press(page, kwame.get_by_role("button", name=re.compile(r"^Show again")))
+    expect(page.get_by_role("status")).to_contain_text("Kwame Mensah may be suggested to you again")
+    expect(page).to_have_url(re.compile(r"/mentors/\?q=Kwame&"))
+    expect(card(page, "Kwame Mensah").get_by_text("Request Kwame Mensah")).to_be_visible()

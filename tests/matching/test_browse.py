@@ -375,3 +375,17 @@ def test_a_paired_mentee_may_look_but_not_ask(client, program, mentee):
     login(client, mentee.user)
     page = client.get(url(mentee)).content.decode()
     assert "You have a mentor" in page and "Send request to" not in page
+
+
+def test_a_mentee_who_has_not_finished_sees_mentors_but_cannot_ask(client, program):
+    mentee = ProfileFactory(program=program, steps_done=["about"])
+    mentor = MentorFactory(program=program, display_name="Patient Mentor")
+    login(client, mentee.user)
+    page = client.get(url(mentee)).content.decode()
+    assert "Patient Mentor" in page and "Send request to" not in page
+    assert "Finish <strong>About you</strong>" in page
+    response = client.post(
+        reverse("matching:request_from_browse", args=[mentee.pk, mentor.pk]), follow=True
+    )
+    assert b"Finish About you and Logistics first" in response.content
+    assert not Mentorship.objects.exists()
