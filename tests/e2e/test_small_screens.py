@@ -211,6 +211,17 @@ def test_the_main_menu_folds_behind_a_menu_button_that_works_by_keyboard(browsin
     expect(account).to_be_hidden()
 
 
+def test_signed_out_the_two_links_stay_in_the_bar_on_a_phone(browsing):
+    page = phone(browsing)
+    page.goto("/")
+    menu = page.get_by_role("navigation", name="Main")
+    expect(menu.get_by_role("button", name="Menu")).to_have_count(0)
+    for name in ("Log in", "Sign up"):
+        link = menu.get_by_role("link", name=name, exact=True)
+        expect(link).to_be_visible()
+        assert link.bounding_box()["height"] >= TAP
+
+
 def test_on_a_wide_screen_the_menu_shows_its_links_without_a_button(browsing, default_program):
     page = browsing.page(ProfileFactory(program=default_program).user)
     page.goto(reverse("matching:home"))
