@@ -68,6 +68,20 @@ class PersonalTimeZoneMiddleware:
 # link lines ("L Asia/Kolkata Asia/Calcutta") are the old and alias names a saved
 # answer or a browser (ICU still says "Asia/Calcutta") may use.
 
+REGIONS = frozenset(
+    [
+        "Africa",
+        "America",
+        "Antarctica",
+        "Arctic",
+        "Asia",
+        "Atlantic",
+        "Australia",
+        "Europe",
+        "Indian",
+        "Pacific",
+    ]
+)
 # Links whose target is another country's zone, where zone.tab still offers
 # the place itself under its newer spelling.
 RENAMED = {
@@ -89,22 +103,29 @@ UTC_NAMES = (
 
 
 def _tzdata_file(name: str) -> str:
+    """A file of the tz database zoneinfo reads, or "" where it has none to read."""
     for root in zoneinfo.TZPATH:
         path = Path(root) / name
         if path.is_file():
             return path.read_text(encoding="utf-8")
-    return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    try:
+        return resources.files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return ""
 
 
 @functools.cache
 def canonical_names() -> frozenset[str]:
     """The zones offered: zone.tab's, the ones this machine can load, and UTC."""
+    loadable = zoneinfo.available_timezones()
     named = {
         line.split("\t")[2].strip()
         for line in _tzdata_file("zone.tab").splitlines()
-        if line and not line.startswith("#")
+        if line.strip() and not line.startswith("#")
     }
-    return frozenset(named & zoneinfo.available_timezones() | {"UTC"})
+    if not named:  # a tz database without its tables: every region/city name it has
+        named = {z for z in loadable if z.split("/")[0] in REGIONS}
+    return frozenset(named & loadable | {"UTC"})
 
 
 @functools.cache

@@ -284,3 +284,17 @@ def test_a_csv_import_reads_zones_in_any_case_and_by_their_old_names():
     assert timezones["europe/berlin"] == "Europe/Berlin"
     assert timezones["asia/calcutta"] == "Asia/Kolkata"
     assert timezones["us/eastern"] == "America/New_York"
+
+
+def test_without_the_tz_tables_the_regions_zones_are_still_offered(monkeypatch):
+    monkeypatch.setattr(zones, "_tzdata_file", lambda name: "")
+    zones.canonical_names.cache_clear()
+    zones.aliases.cache_clear()
+    try:
+        names = zones.canonical_names()
+        assert {"Europe/Berlin", "Asia/Kolkata", "UTC"} <= names
+        assert not {"US/Eastern", "Etc/GMT+5", "GMT"} & names
+        assert zones.canonical("Asia/Kolkata") == "Asia/Kolkata"
+    finally:
+        zones.canonical_names.cache_clear()
+        zones.aliases.cache_clear()
