@@ -211,6 +211,18 @@ TABLE = {
             ),
         ]
     },
+    # Last: showing a hidden mentor again deletes the dismissal the rows above read.
+    "matching:browse": ("get", {"pk": "@mentee"}, ok("mentee")),
+    "matching:request_from_browse": (
+        "post",
+        {"pk": "@mentee", "mentor_id": "@mentor"},
+        ok("mentee", code=302),
+    ),
+    "matching:restore": (
+        "post",
+        {"pk": "@mentee", "suggestion_id": "@suggestion"},
+        ok("mentee", code=302),
+    ),
 }
 
 
