@@ -62,6 +62,8 @@ def test_with_nothing_left_the_email_says_so_then_a_new_mentor_is_announced_once
     (email,) = mail.outbox
     assert email.subject == "Ada Obi cannot mentor you right now"  # no count: none left
     assert "No mentor fits well enough just yet. We will email you" in email.body
+    # The mentor's answer in their own voice, as they chose it, then their note.
+    assert 'Their answer: "Our schedules or time zones will not work."' in email.body
     assert 'In their words: "My diary is full until May."' in email.body
     assert "We have refreshed" not in email.body
     mail.outbox.clear()
