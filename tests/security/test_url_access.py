@@ -63,11 +63,8 @@ TABLE = {
     "account_change_password": ("get", {}, SIGNED_IN),
     "account_set_password": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
     "usersessions_list": ("get", {}, SIGNED_IN),
-    "matching:home": (
-        "get",
-        {},
-        {**ok("staff"), **dict.fromkeys(["mentee", "other_mentee", "mentor", "other_mentor"], 302)},
-    ),
+    # Everyone signed in is sent on: participants to their profile, staff to their dashboard.
+    "matching:home": ("get", {}, ok(*ROLES[1:], code=302)),
     # With one program open, joining goes straight on to the first step.
     "profiles:join": ("get", {"role": "mentee"}, ok(*ROLES, code=302)),
     "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
