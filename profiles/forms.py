@@ -54,13 +54,18 @@ class TimeZoneField(forms.ChoiceField):
 
 def no_silent_cut(form: forms.BaseForm) -> None:
     """Over-long text is refused with a message saying so, never cut by the
-    browser's ``maxlength``; long fields get a character counter (questionnaire.js)."""
-    for field in form.fields.values():
+    browser's ``maxlength``; long fields get a character counter (questionnaire.js
+    keeps it live), described to the field it counts."""
+    for name, field in form.fields.items():
         if isinstance(field, forms.CharField) and field.max_length:
             field.widget.attrs.pop("maxlength", None)
             field.error_messages["max_length"] = TOO_LONG
             if field.max_length >= COUNTED_LENGTH:
+                field.counted_max = f"{field.max_length:,}"
                 field.widget.attrs["data-maxlength"] = str(field.max_length)
+                auto_id = form.auto_id % name
+                described = [f"{auto_id}_helptext"] if field.help_text else []
+                field.widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}_count"])
 
 
 def tag_choices(kind: str, label: str, *, required: bool = False, **kwargs):

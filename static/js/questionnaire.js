@@ -15,20 +15,18 @@
     if (found && offered(found)) zone.value = found;
   }
 
-  // A live "n / max characters" count under long text; the server refuses
-  // more than max with a message, so the browser never cuts text short.
+  // A live "n / max characters" count under long text (the page draws it and
+  // describes the field by it); the server refuses more than max with a
+  // message, so the browser never cuts text short.
   const format = (n) => n.toLocaleString("en-GB");
   for (const input of form.querySelectorAll("[data-maxlength]")) {
+    const count = document.getElementById(`${input.id}_count`);
+    if (!count) continue;
     const max = Number(input.dataset.maxlength);
-    const count = document.createElement("p");
-    count.className = "char-count";
-    count.id = `${input.id}_count`;
     const spoken = document.createElement("p");
     spoken.className = "visually-hidden";
     spoken.setAttribute("aria-live", "polite");
-    input.after(count, spoken);
-    const describedBy = input.getAttribute("aria-describedby");
-    input.setAttribute("aria-describedby", describedBy ? `${describedBy} ${count.id}` : count.id);
+    count.after(spoken);
     const render = () => {
       const n = input.value.length;
       const over = n - max;
@@ -49,26 +47,12 @@
   // A filter box above a long list of checkboxes (28 languages): type a few
   // letters, and only the matching choices stay to be tabbed through.
   const plain = (text) => text.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase().trim();
-  for (const field of form.querySelectorAll(".field[data-filter-label]")) {
-    const list = field.querySelector("fieldset > div[id]");
+  for (const box of form.querySelectorAll(".list-filter")) {
+    const filter = box.querySelector("input");
+    const shown = box.querySelector("[aria-live]");
+    const list = document.getElementById(filter.getAttribute("aria-controls"));
     if (!list) continue;
     const options = [...list.children];
-    const box = document.createElement("div");
-    box.className = "list-filter";
-    const label = document.createElement("label");
-    label.htmlFor = `${list.id}_filter`;
-    label.textContent = field.dataset.filterLabel;
-    const filter = document.createElement("input");
-    filter.type = "search";
-    filter.id = label.htmlFor;
-    filter.autocomplete = "off";
-    filter.setAttribute("aria-controls", list.id);
-    const shown = document.createElement("p");
-    shown.className = "visually-hidden";
-    shown.setAttribute("aria-live", "polite");
-    box.append(label, filter, shown);
-    list.before(box);
-    list.classList.add("filtered-list");
     filter.addEventListener("keydown", (event) => {
       if (event.key === "Enter") event.preventDefault(); // not a submit
     });

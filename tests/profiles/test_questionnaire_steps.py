@@ -208,6 +208,19 @@ def test_long_text_fields_have_a_counter_limit_and_no_browser_cut(client, mentee
     assert re.search(r'name="contact_details"[^>]*data-maxlength="200"', logistics)
     for html in (about, background, logistics):
         assert "maxlength=" not in html.replace("data-maxlength=", "")
+    # The counter is drawn by the server, so nothing moves when the script runs.
+    assert re.search(r'name="bio"[^>]*aria-describedby="id_bio_helptext id_bio_count"', about)
+    assert '<p class="char-count" id="id_bio_count">0 / 2,000 characters</p>' in about
+    assert "{#" not in about and "questionnaire.js" not in about.split("<form")[1]
+
+
+def test_a_long_list_has_its_filter_box_in_its_group(client, mentee):
+    html = page(client, mentee, "about")
+    group = re.search(r"<fieldset>\s*<legend>Languages you speak.*?</fieldset>", html, re.S).group(
+        0
+    )
+    assert '<label for="id_languages_filter">Find a language</label>' in group
+    assert 'aria-controls="id_languages"' in group
 
 
 def test_an_over_long_bio_is_refused_with_a_message_not_cut(client, mentee):
