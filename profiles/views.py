@@ -33,11 +33,14 @@ def join(request: HttpRequest, role: str) -> HttpResponse:
         # Remembered through sign-up and email confirmation, then picked up on /home/.
         request.session[services.JOIN_ROLE_SESSION_KEY] = role
         return redirect("account_signup")
-    request.session.pop(services.JOIN_ROLE_SESSION_KEY, None)
+    chosen = request.session.pop(services.JOIN_ROLE_SESSION_KEY, None)
     form = JoinForm(posted(request))
     # With one program open there is nothing to choose: straight on to the first
-    # step, whose header names the program.
-    program = form.only_program() if request.method == "GET" else None
+    # step, whose header names the program. A GET joins only in the role this
+    # person chose at sign-up; any other link here asks first (a POST), so no
+    # link on another site can make anyone a mentor or a mentee.
+    deliberate = role in (chosen, request.user.signup_role)
+    program = form.only_program() if request.method == "GET" and deliberate else None
     if request.method == "POST" and form.is_valid():
         program = form.cleaned_data["program"]
     if program is not None:

@@ -260,6 +260,8 @@ def test_the_api_refuses_an_over_long_bio_and_keeps_the_old_one(program):
 
 
 def test_with_one_program_open_joining_goes_straight_to_the_first_step(client, mentee):
+    mentee.user.signup_role = Role.MENTOR  # chosen when signing up
+    mentee.user.save(update_fields=["signup_role"])
     response = client.get(reverse("profiles:join", args=["mentor"]))
     mentor = Profile.objects.get(user=mentee.user, role=Role.MENTOR)
     assert response.url == reverse("profiles:edit", args=[mentor.pk, "about"])
@@ -269,6 +271,17 @@ def test_with_one_program_open_joining_goes_straight_to_the_first_step(client, m
     header = re.search(r'<header class="questionnaire-header">(.*?)</header>', html, re.S).group(1)
     assert "Kindred mentoring program · mentor" in header
     assert "<h1>About you</h1>" in header
+
+
+def test_a_link_to_join_in_a_role_not_chosen_at_sign_up_asks_first(client, mentee):
+    """A GET never makes anyone a mentor: a link from elsewhere shows the page."""
+    url = reverse("profiles:join", args=["mentor"])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert not Profile.objects.filter(user=mentee.user, role=Role.MENTOR).exists()
+    response = client.post(url, {"program": mentee.program.pk})
+    mentor = Profile.objects.get(user=mentee.user, role=Role.MENTOR)
+    assert response.url == reverse("profiles:edit", args=[mentor.pk, "about"])
 
 
 def test_joining_again_opens_the_profile_already_there(client, mentee):

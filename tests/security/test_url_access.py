@@ -65,8 +65,8 @@ TABLE = {
     "usersessions_list": ("get", {}, SIGNED_IN),
     # Everyone signed in is sent on: participants to their profile, staff to their dashboard.
     "matching:home": ("get", {}, ok(*ROLES[1:], code=302)),
-    # With one program open, joining goes straight on to the first step.
-    "profiles:join": ("get", {"role": "mentee"}, ok(*ROLES, code=302)),
+    # A link asks first (a GET joins only in the role chosen at sign-up); signed out, sign up.
+    "profiles:join": ("get", {"role": "mentee"}, {**ok(*ROLES[1:]), "anonymous": 302}),
     "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
     "profiles:edit": ("get", {"pk": "@mentee", "step": "about"}, ok("mentee")),
     # Without confirm=yes, the page that asks first.
