@@ -651,10 +651,16 @@ def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
 
 
 def score_of(*, mentee: Profile, mentor: Profile) -> float | None:
-    """The pair's score as the mentee's list has it, or worked out now; None
-    when the pair does not pass the program's filters."""
+    """The pair's whole score, as a list stores it (nothing withheld: a request
+    keeps the same figure whichever page it came from); None when either is
+    not in the program's scoring data."""
     listed = Suggestion.objects.for_mentee(mentee).listed().filter(mentor=mentor).first()
     if listed is not None:
         return listed.score
-    explanation = explain_pair(mentee=mentee, mentor=mentor, viewer=mentee)
-    return explanation.score if explanation else None
+    pair = feature_cache.for_pair(mentee.program_id, mentee.pk, mentor.pk)
+    if pair is None:
+        return None
+    mentees, mentors, _ = pair
+    weights = mentee.program.weights()
+    scores, _ = scoring.score_pairs(mentees, [0], mentors, [0], [weights[c] for c in COMPONENTS])
+    return round(float(scores[0]), 2)

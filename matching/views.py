@@ -200,8 +200,9 @@ def browse_mentors(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_from_browse(request: HttpRequest, pk: int, mentor_id: int) -> HttpResponse:
     profile = own_profile(request, pk, role=Role.MENTEE)
+    # Only a mentor the page can list: one who finished the questionnaire.
     mentor = get_object_or_404(
-        Profile.objects.mentors().filter(program_id=profile.program_id), pk=mentor_id
+        Profile.objects.mentors().ready().filter(program_id=profile.program_id), pk=mentor_id
     )
     if act(
         request,

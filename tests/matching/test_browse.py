@@ -232,6 +232,33 @@ def private_mentor(program, visibility="matching"):
     return mentor
 
 
+def test_a_request_from_the_page_keeps_the_whole_score_as_a_suggestion_would(
+    client, program, mentee, django_capture_on_commit_callbacks
+):
+    """The card shows the score without a private background; the request stores
+    the pair's whole score, the figure a request from a suggestion stores."""
+    mentee.background.set(tags("heritage", "korean"))
+    mentor = private_mentor(program)
+    suggestions.refresh_profile(profile_id=mentee.pk, announce=False)
+    whole = Suggestion.objects.get(mentee=mentee, mentor=mentor).score
+    Suggestion.objects.filter(mentee=mentee).delete()  # asked from browsing, not from the list
+    offer, _ = offer_of(client, mentee, "Kim Private")
+    action = reverse("matching:request_from_browse", args=[mentee.pk, mentor.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(action, {"message": "Hello!"})
+    asked = Mentorship.objects.get(mentee=mentee, mentor=mentor)
+    assert asked.score == pytest.approx(whole, abs=0.01)
+    assert asked.score > offer.explanation.score + 1  # the shared background counts, unseen
+
+
+def test_a_mentor_who_has_not_finished_cannot_be_asked_by_a_crafted_post(client, program, mentee):
+    unready = MentorFactory(program=program, display_name="Di Unready", steps_done=["about"])
+    login(client, mentee.user)
+    action = reverse("matching:request_from_browse", args=[mentee.pk, unready.pk])
+    assert client.post(action, {"message": "Hello!"}).status_code == 404
+    assert not Mentorship.objects.filter(mentor=unready).exists()
+
+
 def test_a_matching_only_answer_never_appears_on_the_card(client, program, mentee):
     mentee.background.set(tags("heritage", "korean"))
     private_mentor(program)
