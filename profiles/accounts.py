@@ -27,6 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from . import outbox
+from .models import Program
 from .services import JOIN_ROLE_SESSION_KEY
 from .taxonomy import Role
 
@@ -86,6 +87,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         if request.user.is_staff:
+            # With one program there is nothing to choose: straight to its dashboard.
+            only = list(Program.objects.values_list("slug", flat=True)[:2])
+            if len(only) == 1:
+                return reverse("dashboard:program", args=only)
             return reverse("dashboard:programs")
         return super().get_login_redirect_url(request)
 

@@ -133,6 +133,23 @@ def test_a_match_by_the_program_team_closes_waiting_requests_saying_so(client, p
     assert f"Closed because the program team matched you with {mentors[2].name}." in page
 
 
+def test_a_match_made_for_them_says_how_not_accepted_on(client, pool):
+    mentee, mentors = pool
+    for source, how in (("admin", "by the program team"), ("auto", "by auto-assignment")):
+        m = lifecycle.match(mentee=mentee, mentor=mentors[0], source=source)
+        for side in (mentee, mentors[0]):
+            page = detail(client, side, m)
+            assert f"Matched {how} on " in page and "Accepted on" not in page
+        lifecycle.end(mentorship=m, by=mentee, reason="other")
+
+
+def test_an_ended_mentorship_no_longer_reads_as_current(client, accepted):
+    lifecycle.end(mentorship=accepted, by=accepted.mentor, reason="no_time")
+    page = detail(client, accepted.mentee, accepted)
+    assert f"Your mentorship with {accepted.mentor.name} has ended" in page
+    assert "Your mentor:" not in page and "You will both be asked" not in page
+
+
 def test_a_request_the_mentee_withdrew_still_says_they_did(client, requested):
     lifecycle.withdraw(mentorship=requested)
     assert "You withdrew this request." in home(client, requested.mentee)

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import Profile, User
-from tests.factories import PASSWORD, MentorFactory, UserFactory
+from tests.factories import PASSWORD, MentorFactory, ProgramFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -72,11 +72,17 @@ def test_someone_who_chose_no_role_is_asked_how_to_take_part(client, default_pro
 
 
 def test_staff_land_on_the_dashboard_after_signing_in(client, default_program):
+    """With one program, on its dashboard; with several, on the list to choose from."""
     UserFactory(email="admin@example.org", is_staff=True)
     response = log_in(client, "admin@example.org")
-    assert response.redirect_chain[0][0] == reverse("dashboard:programs")
+    assert response.redirect_chain[0][0] == reverse(
+        "dashboard:program", args=[default_program.slug]
+    )
     assert response.status_code == 200
     assert ROLE_QUESTION not in response.content.decode()
+    ProgramFactory(name="Alumni circle")
+    response = log_in(Client(), "admin@example.org")
+    assert response.redirect_chain[0][0] == reverse("dashboard:programs")
 
 
 def test_staff_who_open_home_go_to_the_dashboard_not_the_role_question(client, default_program):
