@@ -14,7 +14,7 @@ JUST_NOW = timedelta(minutes=1)
 
 @register.filter
 def ago(value: datetime | None, now: datetime | None = None) -> str:
-    """"just now", "5 minutes ago", "2 days, 3 hours ago"; "" for no time."""
+    """ "just now", "5 minutes ago", "2 days, 3 hours ago"; "" for no time."""
     if not isinstance(value, datetime):
         return ""
     now = now or timezone.now()
