@@ -107,6 +107,12 @@ def test_the_delete_page_counts_waiting_requests_in_words(client, mentee, mentor
     assert b"1 waiting request closes." in client.get(reverse("privacy:delete_account")).content
 
 
+def test_the_delete_page_offers_a_way_back(client, mentee):
+    login(client, mentee.user)
+    page = client.get(reverse("privacy:delete_account")).content.decode()
+    assert f'<a href="{reverse("matching:home")}">No, keep my account</a>' in page
+
+
 def test_deleting_without_the_typed_confirmation_changes_nothing(client, mentee):
     login(client, mentee.user)
     response = client.post(reverse("privacy:delete_account"), {"password": PASSWORD})
