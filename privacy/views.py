@@ -14,10 +14,11 @@ from .models import DataExport
 
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
-    exports = []
+    exports, profiles = [], []
     if request.user.is_authenticated:
         exports = DataExport.objects.filter(user=request.user)[:3]
-    return render(request, "privacy/privacy.html", {"exports": exports})
+        profiles = list(request.user.profiles.select_related("program"))
+    return render(request, "privacy/privacy.html", {"exports": exports, "profiles": profiles})
 
 
 @require_POST

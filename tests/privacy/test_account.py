@@ -39,6 +39,13 @@ def test_the_privacy_page_is_public(client):
     assert b"What we store" in response.content and b"Export my data" not in response.content
 
 
+def test_the_privacy_page_links_each_of_my_background_steps(client, mentee):
+    login(client, mentee.user)
+    page = client.get(reverse("privacy:privacy")).content.decode()
+    step = reverse("profiles:edit", args=[mentee.pk, "background"])
+    assert f'<a href="{step}">your mentee answers</a>' in page
+
+
 def test_an_export_holds_everything_stored_about_me(
     client, mentee, mentor, django_capture_on_commit_callbacks
 ):

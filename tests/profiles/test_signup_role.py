@@ -40,6 +40,14 @@ def test_the_role_chosen_on_the_landing_page_is_kept_on_the_account(client, role
     assert User.objects.get(email=f"new-{role}@example.org").signup_role == role
 
 
+@pytest.mark.parametrize("role", ["mentor", "mentee"])
+def test_the_sign_up_page_says_which_role_one_is_joining_as(client, role):
+    client.get(reverse("profiles:join", args=[role]))
+    page = client.get(reverse("account_signup")).content.decode()
+    assert f'<p class="eyebrow">Joining as a {role}</p>' in page
+    assert "Joining as" not in Client().get(reverse("account_signup")).content.decode()
+
+
 def test_signing_up_without_choosing_keeps_no_role(client):
     sign_up(client, "undecided@example.org")
     assert User.objects.get(email="undecided@example.org").signup_role == ""
