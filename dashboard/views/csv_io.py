@@ -1,0 +1,87 @@
+"""CSV in (participant import, checked before it is applied) and out (matches, suggestions)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.forms import posted
+from matching import exports
+
+from .. import imports
+from ..forms import (
+    ConfirmImportForm,
+    ImportForm,
+)
+from ..models import ImportJob
+from .access import program_of, staff_required
+
+
+@staff_required
+def import_participants(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = ImportForm(posted(request), request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = imports.start(program=program, user=request.user, upload=form.cleaned_data["file"])
+        return redirect("dashboard:import_job", slug=slug, job_id=job.pk)
+    jobs = ImportJob.objects.filter(program=program).select_related("created_by")[:10]
+    return render(
+        request, "dashboard/import.html", {"program": program, "form": form, "jobs": jobs}
+    )
+
+
+def job_of(slug: str, job_id: int) -> ImportJob:
+    return get_object_or_404(
+        ImportJob.objects.select_related("program"), pk=job_id, program__slug=slug
+    )
+
+
+@staff_required
+def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = job_of(slug, job_id)
+    template = "dashboard/_import_job.html" if request.htmx else "dashboard/import_job.html"
+    response = render(
+        request,
+        template,
+        {
+            "program": job.program,
+            "job": job,
+            "confirm_form": ConfirmImportForm(),
+            "report_days": imports.REPORT_KEPT_FOR.days,
+            "people": job.report.get("people", [])[:200],
+        },
+    )
+    if request.htmx and not job.is_working:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@require_POST
+@staff_required
+def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    job = job_of(slug, job_id)
+    form = ConfirmImportForm(request.POST)
+    if not (form.is_valid() and imports.confirm(job=job, invite=form.cleaned_data["invite"])):
+        messages.error(request, "Only a checked file without problems can be imported.")
+    return redirect("dashboard:import_job", slug=slug, job_id=job_id)
+
+
+@require_POST
+@staff_required
+def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    if imports.discard(job=job_of(slug, job_id)):
+        messages.success(request, "Discarded: the file is deleted and nothing was imported.")
+    else:
+        messages.error(request, "This file can no longer be discarded.")
+    return redirect("dashboard:import", slug=slug)
+
+
+@staff_required
+def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
+    """Matches or suggestions as CSV; background answers only with the permission."""
+    return exports.csv_response(
+        program_of(slug),
+        what,
+        viewer=request.user,
+        include_sensitive=request.GET.get("sensitive") == "1",
+    )

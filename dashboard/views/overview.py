@@ -1,0 +1,124 @@
+"""The programs list, a program's dashboard, fairness figures and settings."""
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.forms import posted
+from matching.models import MatchingRun
+from profiles.models import Program, SensitiveAccess
+
+from .. import releases, snapshots
+from ..forms import (
+    AssignForm,
+    DigestChoiceForm,
+    ProgramSettingsForm,
+)
+from ..models import DigestChoice
+from .access import program_of, staff_required
+
+# Where each page of figures is shown (the URLs allow these names only).
+SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
+
+
+@staff_required
+def programs(request: HttpRequest) -> HttpResponse:
+    listed = Program.objects.annotate(
+        mentors=Count("profiles", filter=Q(profiles__role="mentor")),
+        mentees=Count("profiles", filter=Q(profiles__role="mentee")),
+    )
+    return render(request, "dashboard/programs.html", {"programs": listed})
+
+
+@staff_required
+def digest_choice(request: HttpRequest) -> HttpResponse:
+    """An admin turns their weekly digest off, or on again."""
+    choice = DigestChoice.objects.filter(user=request.user).first() or DigestChoice(
+        user=request.user
+    )
+    form = DigestChoiceForm(posted(request), instance=choice)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        said = "You will get" if choice.weekly else "You will no longer get"
+        messages.success(request, f"{said} the weekly digest.")
+        return redirect("dashboard:digest")
+    return render(request, "dashboard/digest_choice.html", {"form": form})
+
+
+@staff_required
+def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    shown = snapshots.current(program, "health")
+    context = {
+        "program": program,
+        "shown": shown,
+        "health": shown.snapshot.figures if shown.snapshot else None,
+        "runs": MatchingRun.objects.filter(program=program)[:5],
+        "assign_form": AssignForm(),
+    }
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@staff_required
+def fairness(request: HttpRequest, slug: str) -> HttpResponse:
+    """Exact figures, live and on the record, for an admin allowed to read
+    background answers; the latest release for anyone else (releases.py)."""
+    program = program_of(slug)
+    shown = snapshots.current(program, "fairness")  # the worker makes releases from these
+    if request.user.has_perm(SensitiveAccess.PERMISSION):
+        SensitiveAccess.record(viewer=request.user, what=f"exact fairness figures, {slug}")
+        figures = shown.snapshot.figures if shown.snapshot else {}
+        context = {"program": program, "shown": shown, "exact": True, **figures}
+    else:
+        release = releases.latest(program)
+        context = {
+            "program": program,
+            "release": release,
+            "next_release": releases.next_release(release),
+            **(release.figures if release else {}),
+        }
+    return render(request, "dashboard/fairness.html", context)
+
+
+@require_POST
+@staff_required
+def refresh_figures(request: HttpRequest, slug: str, page: str) -> HttpResponse:
+    """Have the page's figures worked out again now, rather than within the minute."""
+    snapshots.changed(program_of(slug))
+    return redirect(SHOWN_AT[page], slug=slug)
+
+
+@staff_required
+def figures_state(request: HttpRequest, slug: str, page: str, version: str) -> HttpResponse:
+    """Polled by htmx while a page's figures are updating: the page reloads
+    when newer figures are kept, hears nothing (204) while they are still
+    being worked out, and is told if the worker gave up on them."""
+    program = program_of(slug)
+    if snapshots.is_newer(program, page, int(version)):
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if snapshots.is_asked_for(program, page):
+        return HttpResponse(status=204)
+    shown = snapshots.Shown(snapshots.kept(program, page), updating=False)
+    context = {"program": program, "page": page, "shown": shown, "gave_up": True}
+    return render(request, "dashboard/_figures_age.html", context)
+
+
+@staff_required
+def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = ProgramSettingsForm(posted(request), instance=program)
+    saved = False
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            saved = True
+            messages.success(request, "Settings saved. Re-score to apply them to every list.")
+        else:
+            messages.error(request, "Please correct the problems below; nothing was saved.")
+    return render(
+        request, "dashboard/settings.html", {"program": program, "form": form, "saved": saved}
+    )
