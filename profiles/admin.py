@@ -3,7 +3,9 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
 
-from .models import Consent, Profile, Program, SensitiveAccess, Tag, User
+from config.admin import ReadOnlyAdmin
+
+from .models import AuditEntry, Consent, Profile, Program, SensitiveAccess, Tag, User
 from .taxonomy import COMPONENTS, Role
 
 # Admin sign-in goes through allauth, so it gets the same rate limits.
@@ -151,20 +153,22 @@ class ProfileAdmin(admin.ModelAdmin):
 
 
 @admin.register(SensitiveAccess)
-class SensitiveAccessAdmin(admin.ModelAdmin):
+class SensitiveAccessAdmin(ReadOnlyAdmin):
     list_display = ["at", "viewer", "profile", "what"]
     list_filter = ["what"]
     search_fields = ["viewer__email", "profile__display_name", "what"]
     date_hierarchy = "at"
 
-    def has_add_permission(self, request) -> bool:
-        return False
 
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """Read-only: an audit log that could be edited would prove nothing."""
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+    list_display = ["at", "program", "actor", "action", "summary"]
+    list_filter = ["action", "program"]
+    search_fields = ["actor__email", "summary", "reason"]
+    date_hierarchy = "at"
+    list_select_related = ["program", "actor"]
 
 
 @admin.register(Consent)

@@ -453,3 +453,60 @@ class SentEmail(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class AuditEntry(models.Model):
+    """One admin action that changed a program or the people in it — who, what, when and
+    why — kept for the program's admins to read. Summaries name people and counts, never a
+    background answer."""
+
+    class Action(models.TextChoices):
+        RESCORE = "rescore", "Re-score started"
+        ASSIGN_COMMIT = "assign_commit", "Auto-assignment committed"
+        ASSIGN_DISCARD = "assign_discard", "Auto-assignment discarded"
+        PROPOSAL_EDIT = "proposal_edit", "Pair removed from a proposal"
+        IMPORT = "import", "Participants imported"
+        MANUAL_MATCH = "manual_match", "Matched by hand"
+        END = "end", "Mentorship ended"
+        REMATCH = "rematch", "Mentorship ended to re-match"
+        PAUSE = "pause", "Participant paused or resumed"
+        INVITE = "invite", "Invitation sent again"
+        SETTINGS = "settings", "Settings changed"
+
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    summary = models.CharField(max_length=300)
+    reason = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["program", "-at"])]
+
+    def __str__(self) -> str:
+        return f"{self.actor} · {self.get_action_display()} · {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        program: Program | None,
+        actor: User | None,
+        action: str,
+        summary: str,
+        reason: str = "",
+        details: dict | None = None,
+    ) -> AuditEntry:
+        return cls.objects.create(
+            program=program,
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            action=action,
+            summary=summary[:300],
+            reason=reason,
+            details=details or {},
+        )
