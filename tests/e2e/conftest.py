@@ -152,6 +152,7 @@ def axe_violations(page: Page) -> list[dict]:
     duplicate ids behind labels), except the contrast of SVG chart text, whose
     background axe cannot work out.
     """
+    page.wait_for_load_state()  # a page still on its way has no <head> to add axe to
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(url=AXE_PATH)
     results = page.evaluate("async () => await axe.run(document)")

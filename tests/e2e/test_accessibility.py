@@ -302,6 +302,7 @@ def test_admin_pages(browsing, default_program, tmp_path):
 
     audit.visit(staff, reverse("dashboard:programs"), "programs")
     staff.get_by_role("link", name="your weekly digest").click()
+    expect(staff.get_by_label("Email me the weekly digest")).to_be_visible()  # arrived
     audit.check(staff, "weekly digest choice")
     staff.get_by_label("Email me the weekly digest").press("Space")  # by keyboard
     staff.get_by_role("button", name="Save", exact=True).press("Enter")
