@@ -2,26 +2,16 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
 
-from . import lifecycle, pages
-from .actions import act
-from .forms import CheckInForm, EndForm, TurnDownForm
-from .models import Mentorship
-
-
-def own_mentorship(request: HttpRequest, mentorship_id: int):
-    """A mentorship and the signed-in person's side of it; 404 for anyone else."""
-    m = get_object_or_404(
-        Mentorship.objects.of_user(request.user).select_related(
-            "mentee__user", "mentor__user", "program", "superseded_by__mentor"
-        ),
-        pk=mentorship_id,
-    )
-    return m, m.profile_of(request.user)
+from .. import lifecycle, pages
+from ..actions import act
+from ..forms import CheckInForm, EndForm, TurnDownForm
+from ..models import Mentorship
+from .access import own_mentorship
 
 
 def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
