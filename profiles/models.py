@@ -206,6 +206,14 @@ class ProfileQuerySet(models.QuerySet):
         """The signed-in person's own profiles: every page that opens one starts here."""
         return self.filter(user=user).select_related("program", "user")
 
+    def search(self, text: str) -> ProfileQuerySet:
+        """People whose name or email holds every word of ``text``, in any case
+        ("ana park", "park@"); all of them for empty text."""
+        found = self
+        for word in text.split()[:6]:
+            found = found.filter(Q(display_name__icontains=word) | Q(user__email__icontains=word))
+        return found
+
 
 class Profile(models.Model):
     """One person in one program, as a mentor or a mentee."""

@@ -75,3 +75,14 @@ def test_fresh_install_has_the_taxonomy_and_an_open_default_program():
     assert Tag.objects.filter(kind="heritage", slug="korean").exists()
     facets = set(Tag.objects.filter(kind="identity").values_list("facet", flat=True))
     assert facets == {"generation", "first_gen", "socioeconomic", "outlook", "faith", "lgbtq"}
+
+
+def test_search_finds_people_by_each_word_of_their_name_or_email():
+    ana = ProfileFactory(display_name="Ana Park", user__email="ana.p@example.org")
+    ProfileFactory(display_name="Ana Lee", user__email="lee@example.org", program=ana.program)
+    found = Profile.objects.filter(program=ana.program)
+    assert list(found.search("PARK ana")) == [ana]
+    assert list(found.search("ana.p@")) == [ana]
+    assert found.search("ana").count() == 2
+    assert found.search("  ").count() == 2
+    assert not found.search("nobody").exists()
