@@ -6,13 +6,23 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import outbox
-from .models import Profile, Program, User
+from .models import INVITATION_KEYS, Profile, Program, User
 
 
 def _welcome_key(user_id: int) -> str:
     # An imported person never signs up: their invitation is their welcome,
     # under the same key, so they never get both.
-    return f"welcome:{user_id}"
+    return f"{INVITATION_KEYS[0]}{user_id}"
+
+
+def _invitation_key(user_id: int, again: int) -> str:
+    """The first invitation is the welcome; each sent again has its number."""
+    return f"{INVITATION_KEYS[1]}{user_id}:{again}" if again else _welcome_key(user_id)
+
+
+def may_be_invited(user: User) -> bool:
+    """Whether an invitation would still help: they have neither logged in nor chosen a password."""
+    return user.last_login is None and not user.has_usable_password()
 
 
 def _role(user: User) -> str:
@@ -51,16 +61,17 @@ def invitation_link(user: User) -> str:
 
 
 @outbox.email
-def invitation(user_id: int, program_id: int) -> bool:
+def invitation(user_id: int, program_id: int, again: int = 0) -> bool:
     """Invite an imported person, once; False when they are gone, have chosen a
-    password already or were welcomed before."""
+    password already or were welcomed before. ``again``: the number of an
+    invitation an admin sends again (1, 2…), each once."""
     user = User.objects.filter(pk=user_id).first()
     program = Program.objects.filter(pk=program_id).first()
     if user is None or program is None or user.has_usable_password():
         return False
     profiles = list(Profile.objects.filter(user=user, program=program).order_by("role"))
     return outbox.send_once(
-        key=_welcome_key(user_id),
+        key=_invitation_key(user_id, again),
         to=user,
         template="profiles/email/invitation",
         context={

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -213,6 +216,30 @@ class ProfileQuerySet(models.QuerySet):
         for word in text.split()[:6]:
             found = found.filter(Q(display_name__icontains=word) | Q(user__email__icontains=word))
         return found
+
+    def joined_between(self, first: date | None, last: date | None) -> ProfileQuerySet:
+        """People who joined on or after ``first`` and on or before ``last``
+        (days in the current time zone; either may be None)."""
+        found = self
+        if first is not None:
+            found = found.filter(created_at__gte=_midnight(first))
+        if last is not None:
+            found = found.filter(created_at__lt=_midnight(last + timedelta(days=1)))
+        return found
+
+    def invited_never_logged_in(self) -> ProfileQuerySet:
+        """People sent an invitation (profiles/emails.py) who have neither logged
+        in nor chosen a password since."""
+        invited = SentEmail.objects.filter(INVITATIONS, to=OuterRef("user_id"))
+        return self.filter(
+            Exists(invited),
+            user__last_login__isnull=True,
+            user__password__startswith=UNUSABLE_PASSWORD_PREFIX,
+        )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 class Profile(models.Model):
@@ -446,6 +473,13 @@ class SensitiveAccess(models.Model):
         cls.record(viewer=viewer, what=what, profile=profile)
 
 
+# The keys an invitation is sent under (profiles/emails.py): the first is shared
+# with the welcome, which an invited person never gets; the second, a counter
+# after it, is each invitation sent again.
+INVITATION_KEYS = ("welcome:", "invitation:")
+INVITATIONS = Q(key__startswith=INVITATION_KEYS[0]) | Q(key__startswith=INVITATION_KEYS[1])
+
+
 class SentEmail(models.Model):
     """One row per email sent, under a key naming the event (profiles/outbox.py):
     inserting the row claims the send, so a task run twice never sends a second copy."""
@@ -480,6 +514,7 @@ class AuditEntry(models.Model):
         PAUSE = "pause", "Participant paused or resumed"
         INVITE = "invite", "Invitation sent again"
         SETTINGS = "settings", "Settings changed"
+        REPORT_HANDLED = "report_handled", "Reported message handled"
 
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
