@@ -1,11 +1,18 @@
+from datetime import date
+from urllib.parse import urlencode
+
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils.formats import date_format
 
+from matching import rescoring
 from matching.models import MatchingRun
-from profiles.models import Profile, Program
+from mentorships.models import Mentorship, MentorshipQuerySet
+from profiles.models import AuditEntry, Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
 from .models import DigestChoice
+from .people import STATES
 
 POLICY_CHOICES = [
     ("optimal", "Optimal — most mentees matched, then the highest total score"),
@@ -89,24 +96,51 @@ class CompareForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("a") and data.get("b") and data["a"].kind != data["b"].kind:
+        a, b = data.get("a"), data.get("b")
+        if a and b and a.kind != b.kind:
             raise forms.ValidationError("Compare two re-scores, or two auto-assignments.")
+        if a and b and a.pk == b.pk:
+            raise forms.ValidationError("Choose two different runs.")
+        if a and b and rescoring.made_at(a) > rescoring.made_at(b):
+            data["a"], data["b"] = b, a  # the earlier first, whichever box it was chosen in
         return data
 
 
 class ManualMatchForm(forms.Form):
-    mentor = forms.ModelChoiceField(queryset=Profile.objects.none(), label="Mentor")
+    """The pair an admin matches by hand (ready people of the program), and their
+    reason, which the page asks for only when the match sets a rule aside; the
+    rules themselves are weighed by lifecycle.match_by_admin."""
+
+    mentee = forms.ModelChoiceField(
+        queryset=Profile.objects.none(),
+        label="Mentee",
+        error_messages={
+            "required": "Choose a mentee.",
+            "invalid_choice": "Choose a mentee of this program who has finished the questionnaire.",
+        },
+    )
+    mentor = forms.ModelChoiceField(
+        queryset=Profile.objects.none(),
+        label="Mentor",
+        error_messages={
+            "required": "Choose a mentor.",
+            "invalid_choice": "Choose a mentor of this program who has finished the questionnaire.",
+        },
+    )
     override_reason = forms.CharField(
         required=False,
-        max_length=300,
-        label="Reason for setting a rule aside (needed only when one is)",
-        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        label="Why set these rules aside?",
+        help_text="Kept with the mentorship and in the audit log, with your name. "
+        "The two people are not shown it.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
 
-    def __init__(self, *args, mentors, labels: dict[int, str], **kwargs):
+    def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mentor"].queryset = mentors
-        self.fields["mentor"].label_from_instance = lambda m: labels.get(m.pk, m.name)
+        ready = Profile.objects.filter(program=program, is_ready=True).select_related("user")
+        self.fields["mentee"].queryset = ready.mentees()
+        self.fields["mentor"].queryset = ready.mentors()
 
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -115,7 +149,7 @@ MAX_UPLOAD = 10 * 1024 * 1024
 class ImportForm(forms.Form):
     file = forms.FileField(
         label="CSV file of participants",
-        help_text="UTF-8, a header row first, up to 10 MB. See the column guide.",
+        help_text="UTF-8, a header row first, up to 10 MB.",
     )
 
     def clean_file(self):
@@ -141,3 +175,216 @@ class DigestChoiceForm(forms.ModelForm):
             "weekly": "On Mondays: mentorships flagged for their health, and mentors whose "
             "requests keep expiring, in every program. Nothing is sent in a quiet week."
         }
+
+
+# Dates an admin may filter on: wide enough for any program's records, narrow enough
+# that a day after the last is still a date (date.max + 1 day overflows).
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)
+
+
+def date_filter(label: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as year-month-day, e.g. 2026-03-31."},
+    )
+
+
+class FilterForm(forms.Form):
+    """A list page's search and filters (GET). A filter not understood is left out
+    and ``problems`` says which and why; ``DATE_RANGE`` names two date fields,
+    (first, last), the last of which may not come before the first."""
+
+    DATE_RANGE: tuple[str, str] | None = None
+
+    def clean(self):
+        data = super().clean()
+        if self.DATE_RANGE:
+            first, last = (data.get(name) for name in self.DATE_RANGE)
+            if first and last and last < first:
+                since = self.fields[self.DATE_RANGE[0]].label
+                self.add_error(
+                    self.DATE_RANGE[1],
+                    f"Earlier than “{since}” ({date_format(first, 'j M Y')}): choose a later date.",
+                )
+        return data
+
+    def problems(self) -> list[tuple[str, str]]:
+        """(field label, what is wrong) for each filter left out."""
+        return [
+            (self.fields[name].label, errors[0])
+            for name, errors in self.errors.items()
+            if name in self.fields
+        ]
+
+
+class MentorshipFilterForm(FilterForm):
+    """The Mentorships list's search and filters. Each applies a QuerySet method of
+    mentorships/models.py."""
+
+    DATE_RANGE = ("started_from", "started_to")
+    STATUSES = [
+        ("", "Any status"),
+        ("under_way", "Under way (accepted or active)"),
+        ("stalled", "Requests waiting 7 days or more"),
+        *Mentorship.Status.choices,
+    ]
+    HEALTH = [
+        ("", "Any"),
+        ("flagged", "Flagged (either concern)"),
+        *[(value, label) for value, label in Mentorship.Health.choices if value],
+    ]
+
+    q = forms.CharField(
+        label="Search by mentee or mentor (name or email)",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    status = forms.ChoiceField(choices=STATUSES, required=False, label="Status")
+    source = forms.ChoiceField(
+        choices=[("", "Any way"), *Mentorship.Source.choices], required=False, label="Made by"
+    )
+    health = forms.ChoiceField(choices=HEALTH, required=False, label="Match health")
+    no_check_in = forms.BooleanField(required=False, label="Under way with no check-in yet")
+    started_from = date_filter("Started on or after")
+    started_to = date_filter("Started on or before")
+
+    def filter(self, found: MentorshipQuerySet) -> MentorshipQuerySet:
+        """``found`` narrowed by every filter understood; oldest flag first when
+        filtering on health (as the dashboard lists them), else newest request first."""
+        self.is_valid()
+        data = self.cleaned_data
+        if text := data.get("q"):
+            found = found.search(text)
+        status = data.get("status")
+        if status == "under_way":
+            found = found.under_way()
+        elif status == "stalled":
+            found = found.stalled()
+        elif status:
+            found = found.filter(status=status)
+        if source := data.get("source"):
+            found = found.filter(source=source)
+        found = found.started_between(data.get("started_from"), data.get("started_to"))
+        if data.get("no_check_in"):
+            found = found.without_check_in()
+        if health := data.get("health"):
+            flag = "" if health == "flagged" else health
+            return found.flagged(flag).order_by("health_flagged_at", "pk")
+        return found.order_by("-requested_at", "-pk")
+
+
+class PeopleFilterForm(FilterForm):
+    """The People list's search and filters (dashboard/people.py applies them)."""
+
+    DATE_RANGE = ("joined_from", "joined_to")
+
+    q = forms.CharField(
+        label="Search by name or email",
+        required=False,
+        max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
+    )
+    role = forms.ChoiceField(
+        choices=[("", "Mentors and mentees"), ("mentor", "Mentors"), ("mentee", "Mentees")],
+        required=False,
+        label="Role",
+    )
+    questionnaire = forms.ChoiceField(
+        choices=[
+            ("", "Finished or not"),
+            ("done", "Finished: in matching"),
+            ("unfinished", "Still filling it in"),
+        ],
+        required=False,
+        label="Questionnaire",
+    )
+    state = forms.ChoiceField(
+        choices=[("", "Any state"), *((name, label) for name, (label, _) in STATES.items())],
+        required=False,
+        label="State",
+    )
+    joined_from = date_filter("Joined on or after")
+    joined_to = date_filter("Joined on or before")
+    invited = forms.BooleanField(required=False, label="Invited, never logged in")
+
+
+class PauseForm(forms.Form):
+    # What the admin asked for, not a toggle: the same form sent twice pauses once.
+    paused = forms.TypedChoiceField(
+        choices=[("yes", "Pause"), ("no", "Resume")],
+        coerce=lambda value: value == "yes",
+        widget=forms.HiddenInput,
+    )
+    reason = forms.CharField(
+        required=False,
+        max_length=300,
+        label="Why (optional; kept in the audit log, not sent to anyone)",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InviteAgainForm(forms.Form):
+    # The resends the confirmation was shown after: the same form sent twice sends once.
+    seen = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class AdminEndForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are you ending it?",
+        max_length=500,
+        help_text="Kept with the mentorship and in the audit log. The pair are told that the "
+        "program team ended it, not this reason.",
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
+        error_messages={"required": "Say why you are ending this mentorship."},
+    )
+
+
+class RematchForm(AdminEndForm):
+    """Ending a flagged mentorship so that its mentee can be matched again."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = "Why are you ending it to re-match?"
+
+
+class AuditFilterForm(forms.Form):
+    """The audit log's filters (GET): what was done, and by whom. A value not
+    understood (an old link, a person since removed) leaves out its own filter."""
+
+    NOBODY = "system"
+
+    action = forms.ChoiceField(label="What", required=False)
+    who = forms.ChoiceField(label="Who", required=False)
+
+    def __init__(self, data, *, entries):
+        super().__init__(data, label_suffix="")
+        self.fields["action"].choices = [("", "Every action"), *AuditEntry.Action.choices]
+        actors = User.objects.filter(pk__in=entries.exclude(actor=None).values("actor")).order_by(
+            "email"
+        )
+        self.fields["who"].choices = [
+            ("", "Anyone"),
+            *((str(u.pk), u.email) for u in actors),
+            (self.NOBODY, "Kindred itself (the worker, the command line)"),
+        ]
+
+    def filter(self, entries):
+        self.is_valid()
+        data = self.cleaned_data
+        if action := data.get("action"):
+            entries = entries.filter(action=action)
+        who = data.get("who")
+        if who == self.NOBODY:
+            entries = entries.filter(actor=None)
+        elif who:
+            entries = entries.filter(actor_id=int(who))
+        return entries
+
+    def query(self) -> str:
+        """The filters as a query string, for the pages' links."""
+        self.is_valid()
+        return urlencode({k: v for k, v in self.cleaned_data.items() if v})

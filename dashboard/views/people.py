@@ -1,0 +1,117 @@
+"""People: find a participant, look at them, and pause or invite them again."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from config.forms import confirmed
+from mentorships.exceptions import Refused
+
+from .. import people
+from ..forms import InviteAgainForm, PauseForm, PeopleFilterForm
+from .access import program_of, staff_required
+
+
+@staff_required
+def people_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """Search as you type swaps the results alone (htmx); without script, the
+    form is a plain GET. Filters that do not validate are left out, and say why."""
+    program = program_of(slug)
+    form = PeopleFilterForm(request.GET)
+    form.is_valid()
+    page = people.page_of(program, form.cleaned_data, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"program": program, "form": form, "page": page, "query": query.urlencode()}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "dashboard/_people_results.html" if partial else "dashboard/people.html"
+    return render(request, template, {**context, "partial": partial})
+
+
+@staff_required
+def person(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
+    program = program_of(slug)
+    show = request.GET.get("background") == "show"
+    context = people.person_page(
+        _person_or_404(program, profile_id), viewer=request.user, show_background=show
+    )
+    return render(request, "dashboard/person.html", {"program": program, **context})
+
+
+def _person_or_404(program, profile_id: int):
+    found = people.person_of(program, profile_id)
+    if found is None:
+        raise Http404
+    return found
+
+
+@require_POST
+@staff_required
+def pause(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
+    """Asks first; then pauses or resumes, as the confirmed form says."""
+    program = program_of(slug)
+    mentor = _person_or_404(program, profile_id)
+    if not mentor.is_mentor:
+        raise Http404
+    form = PauseForm(request.POST)
+    if not confirmed(request, form):
+        pausing = request.POST.get("paused", "no" if mentor.is_paused else "yes") == "yes"
+        form = _asked(request, PauseForm, paused="yes" if pausing else "no")
+        action = "pause" if pausing else "resume"
+        return _confirm(request, program, mentor, action, form)
+    data = form.cleaned_data
+    try:
+        done = people.set_paused(person=mentor, by=request.user, **data)
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        said = "paused" if data["paused"] else "taking requests again"
+        if done:
+            messages.success(request, f"{mentor.name} is {said}.")
+        else:
+            messages.info(request, f"{mentor.name} was already {said}: nothing changed.")
+    return redirect("dashboard:person", slug=slug, profile_id=mentor.pk)
+
+
+@require_POST
+@staff_required
+def invite_again(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
+    """Asks first; the confirmation carries the resends it was shown after, so a
+    double click sends one email."""
+    program = program_of(slug)
+    invitee = _person_or_404(program, profile_id)
+    if not people.may_be_invited(invitee):
+        messages.info(
+            request, f"{invitee.name} has logged in or chosen a password: no invitation is needed."
+        )
+        return redirect("dashboard:person", slug=slug, profile_id=invitee.pk)
+    form = InviteAgainForm(request.POST)
+    if not confirmed(request, form):
+        form = _asked(request, InviteAgainForm, seen=people.invitations_sent_again(invitee))
+        return _confirm(
+            request, program, invitee, "invite", form, invited=people.was_invited(invitee)
+        )
+    if people.invite_again(person=invitee, by=request.user, seen=form.cleaned_data["seen"]):
+        messages.success(request, f"The invitation is on its way to {invitee.user.email}.")
+    else:
+        messages.info(
+            request, "That invitation was sent again a moment ago: no second email was sent."
+        )
+    return redirect("dashboard:person", slug=slug, profile_id=invitee.pk)
+
+
+def _asked(request: HttpRequest, form_class, **initial):
+    """The confirmation's form: as it was sent, with what was wrong, after a
+    confirmation; else a fresh one."""
+    if request.POST.get("confirm") == "yes":
+        return form_class(request.POST)
+    return form_class(initial=initial)
+
+
+def _confirm(request: HttpRequest, program, person, action: str, form, **more) -> HttpResponse:
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)  # an invitation link's life
+    context = {"program": program, "person": person, "action": action, "form": form, "days": days}
+    context |= more
+    return render(request, "dashboard/person_confirm.html", context)
