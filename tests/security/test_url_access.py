@@ -4,12 +4,16 @@ The table below names what each visitor gets from each URL. A URL added to
 the project without a row here fails test_every_url_is_in_the_table.
 """
 
+from datetime import timedelta
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from dashboard.models import ImportJob
 from matching import suggestions
-from matching.models import MatchingRun, Suggestion
+from matching.models import AssignmentPair, MatchingRun, Suggestion
+from mentorships.models import ActionItem, Meeting, Message, MessageReport, Note
 from privacy.models import DataExport
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
@@ -18,6 +22,7 @@ pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "mentee", "other_mentee", "mentor", "other_mentor", "staff"]
 LOGIN = "login"  # a redirect to the log-in page
+PAIR = ("mentee", "mentor")  # the two sides of the world's mentorship
 
 
 def ok(
@@ -38,6 +43,8 @@ SIGNED_OUT_ONLY = {
     **dict.fromkeys(ROLES, 302),
     "anonymous": 200,
 }  # a signed-in visitor is sent home
+
+MEETING = {"meeting_id": "@meeting"}
 
 # name → (method, url kwargs ("@x" is the world's x), expected answer per role)
 TABLE = {
@@ -122,6 +129,91 @@ TABLE = {
         {"mentorship_id": "@request"},
         ok("mentee", "mentor", code=302),
     ),
+    # The workspace (the world's note and action item are the mentee's, its message the
+    # mentor's): a write the rules refuse (the mentee withdrew the request) is told on the page.
+    "mentorships:note_add": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:note_edit": (
+        "get",
+        {"mentorship_id": "@request", "note_id": "@note"},
+        ok("mentee"),
+    ),
+    # Without confirm=yes, the page that asks first; only its author deletes a note.
+    "mentorships:note_delete": (
+        "post",
+        {"mentorship_id": "@request", "note_id": "@note"},
+        ok("mentee"),
+    ),
+    "mentorships:action_item_add": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:action_item_done": (
+        "post",
+        {"mentorship_id": "@request", "item_id": "@item"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:action_item_remove": (
+        "post",
+        {"mentorship_id": "@request", "item_id": "@item"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:messages": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+    "mentorships:message_send": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:messages_poll": (
+        "get",
+        {"mentorship_id": "@request", "after": "0"},
+        ok("mentee", "mentor"),
+    ),
+    # Only the other side's messages can be reported.
+    "mentorships:message_report": (
+        "get",
+        {"mentorship_id": "@request", "message_id": "@message"},
+        ok("mentee"),
+    ),
+    # The agreement: its page is the pair's; the form and every step send a refusal back
+    # to the mentorship page in words (the mentee withdrew the request above).
+    "mentorships:agreement": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+    # Without confirm=yes, the page that asks first.
+    "mentorships:agreement_discard": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor"),
+    ),
+    **{
+        name: (method, {"mentorship_id": "@request", **goal}, ok("mentee", "mentor", code=302))
+        for name, method, goal in [
+            ("mentorships:agreement_write", "get", {}),
+            ("mentorships:agreement_confirm", "post", {}),
+            ("mentorships:agreement_changes", "post", {}),
+            ("mentorships:agreement_rate", "post", {"goal": "networking"}),
+            ("mentorships:agreement_done", "post", {"goal": "networking"}),
+        ]
+    },
+    # Meetings: the world's request has a confirmed meeting, made for the walk. The
+    # mentor accepted the request in the rows above; the mentee withdrew it, which
+    # cancelled the meeting: no times, no cancelling, no invite.
+    **{
+        f"mentorships:{name}": (method, spec, expected)
+        for name, method, spec, expected in [
+            ("meeting_new", "get", {}, ok("mentee", "mentor") | {"mentee": 302}),
+            ("meeting_times", "get", MEETING, ok("mentee", "mentor") | {"mentee": 404}),
+            ("meeting_pick", "post", MEETING, ok("mentee", "mentor", code=302)),
+            # Without confirm=yes, the page that asks first.
+            ("meeting_cancel", "post", MEETING, ok("mentee", "mentor") | {"mentee": 302}),
+            ("meeting_log", "post", MEETING, ok("mentee", "mentor", code=302)),
+            ("meeting_invite", "get", MEETING, ok("mentee", "mentor") | {"mentee": 404}),
+        ]
+        for spec in [{"mentorship_id": "@request", **spec}]
+    },
     "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
@@ -134,7 +226,22 @@ TABLE = {
     "dashboard:run": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
     "dashboard:run_progress": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
     "dashboard:manual_match": ("get", {"slug": "@program", "mentee_id": "@mentee"}, STAFF),
+    "dashboard:people": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:person": ("get", {"slug": "@program", "profile_id": "@mentee"}, STAFF),
+    # Without confirm=yes, the page that asks first.
+    "dashboard:person_pause": (
+        "post",
+        {"slug": "@program", "profile_id": "@mentor"},
+        ok("staff", others=403),
+    ),
+    # The mentee has chosen a password: nothing to send, back to their page.
+    "dashboard:person_invite": ("post", {"slug": "@program", "profile_id": "@mentee"}, STAFF_POST),
+    "dashboard:match": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:match_find": ("get", {"slug": "@program", "side": "mentors"}, STAFF),
+    "dashboard:match_preview": ("get", {"slug": "@program"}, STAFF),
     "dashboard:import": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:csv_guide": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:csv_template": ("get", {"slug": "@program"}, STAFF),
     "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, STAFF),
     "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, STAFF),
     "dashboard:refresh_figures": ("post", {"slug": "@program", "page": "health"}, STAFF_POST),
@@ -143,13 +250,47 @@ TABLE = {
         {"slug": "@program", "page": "fairness", "version": "9" * 20},
         STAFF,
     ),
-    "dashboard:rescore": ("post", {"slug": "@program"}, STAFF_POST),
+    # Without confirm=yes, the page that asks first.
+    "dashboard:rescore": ("post", {"slug": "@program"}, STAFF),
     "dashboard:assign": ("post", {"slug": "@program"}, STAFF_POST),
     "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
     "dashboard:discard": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
-    "dashboard:rematch": ("post", {"slug": "@program", "mentorship_id": "@request"}, STAFF_POST),
+    "dashboard:remove_pair": (
+        "post",
+        {"slug": "@program", "run_id": "@assign_run", "pair_id": "@pair"},
+        STAFF_POST,
+    ),
+    "dashboard:restore_pair": (
+        "post",
+        {"slug": "@program", "run_id": "@assign_run", "pair_id": "@pair"},
+        STAFF_POST,
+    ),
+    "dashboard:audit": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:mentorships": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:mentorship": ("get", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
+    # Not under way (the world's request): staff are sent back to its page, told why.
+    "dashboard:end_mentorship": (
+        "post",
+        {"slug": "@program", "mentorship_id": "@request"},
+        STAFF_POST,
+    ),
+    # The world's request is not under way: the page says so, nothing to re-match.
+    "dashboard:rematch": ("post", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
+    "dashboard:rematch_next": ("get", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
+    "dashboard:rematch_pool": (
+        "post",
+        {"slug": "@program", "mentorship_id": "@request"},
+        STAFF_POST,
+    ),
     "dashboard:confirm_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
     "dashboard:discard_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
+    "dashboard:reports": ("get", {"slug": "@program"}, STAFF),
+    # Without a note nothing is handled: back to the reports, told why.
+    "dashboard:handle_report": (
+        "post",
+        {"slug": "@program", "report_id": "@report"},
+        STAFF_POST,
+    ),
     "tokens:list": ("get", {}, SIGNED_IN),
     "tokens:revoke": ("post", {"token_id": "999999"}, ok(others=404)),
     # The JSON API (401 without credentials); tests/api/ holds its full matrix.
@@ -164,6 +305,16 @@ TABLE = {
             ("api:suggestion-detail", {"pk": "@suggestion"}, ok("mentee")),
             ("api:mentorship-detail", {"pk": "@request"}, ok("mentee", "mentor")),
             ("api:mentorship-check-ins", {"pk": "@request"}, ok("mentee", "mentor")),
+            ("api:meeting-list", {}, SIGNED_IN),
+            ("api:meeting-detail", {"pk": "@meeting"}, ok("mentee", "mentor")),
+            ("api:meeting-invite", {"pk": "@meeting"}, ok("mentee", "mentor")),
+            ("api:agreement-detail", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+            ("api:note-list", {}, SIGNED_IN),
+            ("api:note-detail", {"pk": "@note"}, ok("mentee", "mentor")),
+            ("api:action-item-list", {}, SIGNED_IN),
+            ("api:action-item-detail", {"pk": "@item"}, ok("mentee", "mentor")),
+            ("api:message-list", {}, SIGNED_IN),
+            ("api:message-detail", {"pk": "@message"}, ok("mentee", "mentor")),
             ("api:program-list", {}, STAFF),
             ("api:program-detail", {"slug": "@program"}, STAFF),
             ("api:program-participants", {"slug": "@program"}, STAFF),
@@ -194,6 +345,28 @@ TABLE = {
             # the mentor's walk accepts through the API first: "met" then starts it
             ("api:mentorship-met", {"pk": "@request"}, ok("mentee", code=409) | {"mentor": 200}),
             ("api:mentorship-end", {"pk": "@request"}, ok("mentee", "mentor", code=400)),
+            # A request (not yet accepted when these run) takes no meeting steps.
+            ("api:meeting-cancel", {"pk": "@meeting"}, ok("mentee", "mentor", code=409)),
+            ("api:meeting-pick", {"pk": "@meeting"}, ok("mentee", "mentor", code=400)),
+            ("api:meeting-reschedule", {"pk": "@meeting"}, ok("mentee", "mentor", code=400)),
+            ("api:meeting-log", {"pk": "@meeting"}, ok("mentee", "mentor", code=400)),
+            # An empty body is a 400; a step with no body is refused (the request is not
+            # under way): a 409.
+            *(
+                (f"api:agreement-{step}", {"mentorship_id": "@request"}, ok(*PAIR, code=code))
+                for step, code in [
+                    ("draft", 400),
+                    ("propose", 400),
+                    ("discard", 409),
+                    ("confirm", 409),
+                    ("suggest-changes", 400),
+                    ("progress", 400),
+                    ("done", 400),
+                ]
+            ),
+            ("api:message-read", {"pk": "@message"}, ok("mentee", "mentor")),
+            # the mentee reported it already; the mentor wrote it
+            ("api:message-report", {"pk": "@message"}, ok("mentee", "mentor", code=409)),
             ("api:program-rescore", {"slug": "@program"}, ok("staff", others=403, code=202)),
             ("api:program-assign", {"slug": "@program"}, ok("staff", others=403, code=400)),
             (
@@ -257,6 +430,9 @@ def world(program):
     request = suggestions.request_mentor(
         suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="hello"
     )
+    assign_run = MatchingRun.objects.create(program=program, kind="assign", status="succeeded")
+    note = Note.objects.create(mentorship=request, author=mentee, body="ours", shared=True)
+    message = Message.objects.create(mentorship=request, author=mentor, body="hello")
     ids = {
         "mentee": mentee.pk,
         "mentor": mentor.pk,
@@ -265,9 +441,28 @@ def world(program):
         "suggestion": Suggestion.objects.get(mentee=mentee, mentor=pages_mentor).pk,
         "api_suggestion": Suggestion.objects.get(mentee=mentee, mentor=api_mentor).pk,
         "request": request.pk,
+        "meeting": Meeting.objects.create(
+            mentorship=request,
+            status=Meeting.Status.CONFIRMED,
+            minutes=60,
+            place="The library",
+            starts_at=timezone.now() + timedelta(days=2),
+            ends_at=timezone.now() + timedelta(days=2, hours=1),
+            confirmed_at=timezone.now(),
+        ).pk,
         "run": MatchingRun.objects.create(program=program).pk,
+        "assign_run": assign_run.pk,
+        "pair": AssignmentPair.objects.create(
+            run=assign_run, mentee=other_mentee, mentor=other_mentor, score=50
+        ).pk,
         "job": ImportJob.objects.create(program=program, filename="x.csv", content=b"x").pk,
         "export": DataExport.objects.create(user=mentee.user, status="ready", content="{}").pk,
+        "note": note.pk,
+        "item": ActionItem.objects.create(
+            mentorship=request, text="x", owner="mentee", created_by=mentee
+        ).pk,
+        "message": message.pk,
+        "report": MessageReport.objects.create(message=message, reporter=mentee).pk,
     }
     users = {
         "mentee": mentee.user,
