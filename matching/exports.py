@@ -151,12 +151,13 @@ def write_matches(
     return _write(out, MATCH_COLUMNS, pairs, _match_row, include_sensitive, exact_times)
 
 
+def reasons_without_background(reasons: list[str]) -> list[str]:
+    """The reasons, a shared background said only as a fit, never by its answers."""
+    return ["Shared background" if r.startswith(SHARED_BACKGROUND_REASON) else r for r in reasons]
+
+
 def _reasons(reasons: list[str], include_sensitive: bool) -> str:
-    if not include_sensitive:
-        reasons = [
-            "Shared background" if r.startswith(SHARED_BACKGROUND_REASON) else r for r in reasons
-        ]
-    return LIST_JOIN.join(reasons)
+    return LIST_JOIN.join(reasons if include_sensitive else reasons_without_background(reasons))
 
 
 def write_suggestions(

@@ -1,23 +1,20 @@
 """Mentorships and check-ins as raw records, read-only: every change goes
-through the lifecycle (its rules, emails and re-scoring), never an edit here."""
+through the lifecycle (its rules, emails and re-scoring), never an edit here.
+A check-in changes a mentorship's health, so it is read-only too."""
 
+from django import forms
 from django.contrib import admin
 
-from .models import CheckIn, Mentorship
+from config.admin import ReadOnlyAdmin
 
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+from . import guides
+from .models import CheckIn, GuideNote, Mentorship
+from .rendering import render
 
 
 class FlaggedFilter(admin.SimpleListFilter):
+    """Flagged as the dashboard counts it: under way, with a health concern."""
+
     title = "match health"
     parameter_name = "flagged"
 
@@ -26,7 +23,7 @@ class FlaggedFilter(admin.SimpleListFilter):
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
-            return queryset.exclude(health="")
+            return queryset.flagged()
         if self.value() == "no":
             return queryset.filter(health="")
         return queryset
@@ -42,33 +39,90 @@ class CheckInInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ReadOnly):
+class MentorshipAdmin(ReadOnlyAdmin):
     list_display = [
-        "__str__",
+        "pk",
+        "mentee",
+        "mentor",
         "program",
         "status",
         "source",
         "health",
         "requested_at",
         "started_at",
+        "ended_at",
     ]
-    list_filter = ["program", "status", "source", FlaggedFilter, "health"]
+    list_display_links = ["pk", "mentee"]
+    list_filter = [
+        "program",
+        "status",
+        "source",
+        FlaggedFilter,
+        "health",
+        "ended_by",
+        ("started_at", admin.DateFieldListFilter),
+    ]
     search_fields = [
+        "=id",
         "mentee__display_name",
         "mentee__user__email",
         "mentor__display_name",
         "mentor__user__email",
     ]
     date_hierarchy = "requested_at"
-    ordering = ["health_flagged_at", "pk"]
-    list_select_related = ["mentee__user", "mentor__user", "program"]
+    ordering = ["-requested_at", "-pk"]
+    list_select_related = ["mentee", "mentor", "program"]
+    show_full_result_count = False
     inlines = [CheckInInline]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnly):
-    list_display = ["mentorship", "author", "rating", "created_at"]
-    list_filter = ["rating"]
+class CheckInAdmin(ReadOnlyAdmin):
+    list_display = ["pk", "mentorship", "author", "rating", "created_at"]
+    list_filter = ["rating", "mentorship__program", ("created_at", admin.DateFieldListFilter)]
+    search_fields = [
+        "=mentorship__id",
+        "author__display_name",
+        "author__user__email",
+        "mentorship__mentee__display_name",
+        "mentorship__mentor__display_name",
+    ]
+    date_hierarchy = "created_at"
     list_select_related = ["mentorship__mentee", "mentorship__mentor", "author"]
+    show_full_result_count = False
+
+
+class GuideNoteForm(forms.ModelForm):
+    guide = forms.ChoiceField(choices=guides.choices, label="Guide")
+
+    class Meta:
+        model = GuideNote
+        fields = ["program", "guide", "text"]
+        help_texts = {
+            "text": "Markdown. Shown under the guide to this program's mentees and mentors, "
+            "cleaned: links and formatting stay; scripts, images and raw HTML do not.",
+        }
+
+
+@admin.register(GuideNote)
+class GuideNoteAdmin(admin.ModelAdmin):
+    """A program's own note under one of Kindred's guides (mentorships/guides/)."""
+
+    form = GuideNoteForm
+    list_display = ["program", "guide_title", "updated_at"]
+    list_filter = ["program"]
+    list_select_related = ["program"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description="Guide")
+    def guide_title(self, note: GuideNote) -> str:
+        return dict(guides.choices()).get(note.guide, note.guide)
+
+    @admin.display(description="As the pair will see it")
+    def preview(self, note: GuideNote) -> str:
+        return render(note.text) if note.pk else "Shown once saved."
