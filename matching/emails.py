@@ -58,8 +58,9 @@ RETURN_TOLD_WITHIN = timedelta(hours=1)
 RETURN_NEWS_FOR = timedelta(days=7)
 
 
-def _told(pk: int) -> str:
-    """The key that marks one close as told to its mentee."""
+def told_key(pk: int) -> str:
+    """The key that marks one close as told to its mentee (in their "back in the
+    pool" email)."""
     return f"told:{pk}"
 
 
@@ -74,11 +75,11 @@ def _untold(mentee: Profile, within: timedelta) -> list[Mentorship]:
     )
     closes = list(recent)
     told = set(
-        SentEmail.objects.filter(key__in=[_told(m.pk) for m in closes]).values_list(
+        SentEmail.objects.filter(key__in=[told_key(m.pk) for m in closes]).values_list(
             "key", flat=True
         )
     )
-    return [m for m in closes if _told(m.pk) not in told]
+    return [m for m in closes if told_key(m.pk) not in told]
 
 
 @outbox.email
@@ -118,7 +119,9 @@ def returned(mentee_id: int) -> bool:
     if mentee is None:
         return False
     why = [
-        m for m in _untold(mentee, RETURN_NEWS_FOR) if outbox.claim(key=_told(m.pk), to=mentee.user)
+        m
+        for m in _untold(mentee, RETURN_NEWS_FOR)
+        if outbox.claim(key=told_key(m.pk), to=mentee.user)
     ]
     if not why:
         return False
@@ -142,7 +145,7 @@ def returned(mentee_id: int) -> bool:
         )
     except Exception:
         # Not told after all: the retry claims them again.
-        SentEmail.objects.filter(key__in=[_told(m.pk) for m in why]).delete()
+        SentEmail.objects.filter(key__in=[told_key(m.pk) for m in why]).delete()
         raise
     if sent and listed:
         # This email showed them: no separate "suggestions ready" for this entry.

@@ -1,0 +1,215 @@
+"""A mentorship's life as its program's admins read it: each thing that happened to it,
+in order, in words.
+
+Admins read what the exports give them (docs/csv.md): the mentor's note with a no, the
+words a mentorship ended with, the reason an admin gave for setting a rule aside. What the
+pair wrote to each other — the request's note, the note with a yes, check-in notes — is
+theirs: the timeline says there was one, not what it said."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from matching.emails import told_key
+from matching.models import AssignmentPair
+from mentorships import emails
+from mentorships.models import Mentorship
+from profiles.models import AuditEntry, Profile, SentEmail, User
+
+Status = Mentorship.Status
+LEFT = "a member who has left Kindred"
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    kind: str  # made, reminder, answer, closed, prompt, check_in, flag, end, email
+    text: str
+    # Someone's own words that admins may read, and whose they are.
+    quote: str = ""
+    quote_by: str = ""
+    # A note only the pair may read: the timeline says there is one.
+    private_note: str = ""
+    # Another mentorship this one names (the one that closed it, or one it closed).
+    other: Mentorship | None = None
+    run_id: int | None = None
+
+
+def _name(profile: Profile | None) -> str:
+    return profile.name if profile else LEFT
+
+
+def _admin(user: User | None) -> str:
+    """An admin by name and email (two staff may share a first name)."""
+    if user is None:
+        return "an admin"
+    name = user.get_full_name()
+    return f"{name} ({user.email})" if name else user.email
+
+
+class Pair:
+    """The two sides' names, by side ("mentee", "mentor")."""
+
+    def __init__(self, m: Mentorship):
+        self.mentee, self.mentor = _name(m.mentee), _name(m.mentor)
+
+    def __getitem__(self, side: str) -> str:
+        return self.mentee if side == "mentee" else self.mentor
+
+    def of(self, m: Mentorship, author_id: int | None) -> str:
+        if author_id is None:
+            return LEFT
+        return self.mentee if author_id == m.mentee_id else self.mentor
+
+
+def timeline(m: Mentorship) -> list[Event]:
+    """Every event of ``m``, oldest first; events at one moment keep the order they
+    happen in (a request, then its email)."""
+    names = Pair(m)
+    events = [_made(m, names)]
+    if m.reminded_at:
+        events.append(
+            Event(m.reminded_at, "reminder", f"{names.mentor} was reminded: a week unanswered")
+        )
+    if answered := _answered(m, names):
+        events.append(answered)
+    events += [
+        Event(
+            other.decided_at,
+            "closed",
+            f"{names.mentee}'s request to {_name(other.mentor)} closed, as this mentorship began",
+            other=other,
+        )
+        for other in Mentorship.objects.filter(superseded_by=m)
+        .select_related("mentor")
+        .order_by("decided_at", "pk")
+        if other.decided_at
+    ]
+    for week in (2, 8):
+        if at := getattr(m, f"prompted_week_{week}_at"):
+            events.append(Event(at, "prompt", f"Week {week}: both were asked to check in"))
+    events += [
+        Event(
+            c.created_at,
+            "check_in",
+            f"{names.of(m, c.author_id)} checked in: {c.rating} out of 5",
+            private_note="with a note for the pair" if c.note else "",
+        )
+        for c in m.check_ins.order_by("created_at", "pk")
+    ]
+    if m.health and m.health_flagged_at:
+        events.append(Event(m.health_flagged_at, "flag", f"Flagged: {m.get_health_display()}"))
+    if m.ended_at:
+        events.append(_ended(m, names))
+    events += _emails(m, names)
+    return sorted(events, key=lambda e: e.at)
+
+
+def _made(m: Mentorship, names: Pair) -> Event:
+    if m.source == Mentorship.Source.ADMIN:
+        return Event(
+            m.requested_at,
+            "made",
+            f"Matched by hand by {_admin(m.created_by)}",
+            quote=m.override_reason,
+            quote_by="Reason for setting a rule aside",
+        )
+    if m.source == Mentorship.Source.AUTO:
+        pair = (
+            AssignmentPair.objects.filter(
+                run__program_id=m.program_id,
+                mentee_id=m.mentee_id,
+                mentor_id=m.mentor_id,
+                outcome=AssignmentPair.Outcome.CREATED,
+            )
+            .select_related("run__created_by")
+            .order_by("-run_id")
+            .first()
+        )
+        if pair is None or m.mentee_id is None:
+            return Event(m.requested_at, "made", "Matched by an auto-assignment")
+        by = _admin(pair.run.created_by)
+        text = f"Matched by auto-assignment #{pair.run_id}, committed by {by}"
+        return Event(m.requested_at, "made", text, run_id=pair.run_id)
+    return Event(
+        m.requested_at,
+        "made",
+        f"{names.mentee} asked {names.mentor}",
+        private_note="with a note to the mentor" if m.message else "",
+    )
+
+
+def _answered(m: Mentorship, names: Pair) -> Event | None:
+    """How a request was answered or closed; None for a request still open and
+    for a match made for the pair (made already paired)."""
+    at = m.decided_at
+    if at is None or m.source != Mentorship.Source.REQUEST:
+        return None
+    if m.created_by_id:  # an admin's match turned the waiting request into the mentorship
+        return Event(
+            at,
+            "answer",
+            f"Matched by hand by {_admin(m.created_by)}, from this request",
+            quote=m.override_reason,
+            quote_by="Reason for setting a rule aside",
+        )
+    if m.status == Status.DECLINED:
+        if m.ended_by != "mentor":
+            return Event(at, "closed", f"Closed by Kindred: {names.mentor} had no room or paused")
+        return Event(
+            at,
+            "closed",
+            f"{names.mentor} declined: “{m.get_decline_reason_display()}”",
+            quote=m.decline_note,
+            quote_by=f"{names.mentor}'s note to the mentee",
+        )
+    if m.status == Status.EXPIRED:
+        return Event(at, "closed", f"Expired: {names.mentor} did not answer within two weeks")
+    if m.status == Status.WITHDRAWN:
+        if m.superseded_by_id:
+            text = f"Closed: {names.mentee} was paired with {_name(m.superseded_by.mentor)}"
+            return Event(at, "closed", text, other=m.superseded_by)
+        if m.ended_by in ("mentee", "mentor"):
+            return Event(at, "closed", f"Closed: the {m.ended_by} left Kindred")
+        return Event(at, "closed", f"{names.mentee} withdrew the request")
+    return Event(
+        at,
+        "answer",
+        f"{names.mentor} accepted",
+        private_note="with a note to the mentee" if m.accept_note else "",
+    )
+
+
+def _ended(m: Mentorship, names: Pair) -> Event:
+    at, by = m.ended_at, m.ended_by
+    if by == "admin":
+        entry = (
+            AuditEntry.objects.filter(
+                details__mentorship=m.pk,
+                action__in=[AuditEntry.Action.END, AuditEntry.Action.REMATCH],
+            )
+            .select_related("actor")
+            .order_by("-at")
+            .first()
+        )
+        who = f": {_admin(entry.actor)}" if entry else ""
+        return Event(at, "end", f"Ended by the program team{who}", m.end_note, "Reason")
+    side = names[by] if by in ("mentee", "mentor") else "Kindred"
+    if by in ("mentee", "mentor") and getattr(m, by) is None:
+        return Event(at, "end", f"Ended: the {by} left Kindred")
+    if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:
+        return Event(at, "end", f"{side} turned the match down", m.end_note, f"{side}'s reason")
+    done = "marked it complete" if m.status == Status.COMPLETED else "ended it"
+    return Event(
+        at, "end", f"{side} {done}: “{m.get_end_reason_display()}”", m.end_note, f"{side} added"
+    )
+
+
+def _emails(m: Mentorship, names: Pair) -> list[Event]:
+    about = emails.keys_about(m)
+    about[told_key(m.pk)] = ("mentee", "back among the suggestions, and why")
+    return [
+        Event(sent_at, "email", f"Email to {names[about[key][0]]}: {about[key][1]}")
+        for key, sent_at in SentEmail.objects.filter(key__in=about).values_list("key", "sent_at")
+    ]
