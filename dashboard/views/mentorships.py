@@ -1,0 +1,94 @@
+"""A program's mentorships: found by search and filters, each read as a timeline, and
+ended by an admin with a reason."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from config.forms import confirmed
+from mentorships import lifecycle
+from mentorships.exceptions import Refused
+from mentorships.models import Mentorship
+from profiles.models import Program, SensitiveAccess
+
+from .. import snapshots, timeline
+from ..forms import AdminEndForm, MentorshipFilterForm
+from .access import program_of, staff_required
+
+PER_PAGE = 50
+
+
+def _exact(request: HttpRequest) -> bool:
+    """Times to the minute only for admins who may read background answers: to
+    everyone else, as in the exports, a day (docs/security.md, "Linkage")."""
+    return request.user.has_perm(SensitiveAccess.PERMISSION)
+
+
+@staff_required
+def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
+    program = program_of(slug)
+    form = MentorshipFilterForm(request.GET)
+    found = form.filter(Mentorship.objects.filter(program=program))
+    found = found.with_check_ins().select_related("mentee__user", "mentor__user")
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "program": program,
+        "form": form,
+        "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+        "exact": _exact(request),
+    }
+    return render(request, "dashboard/mentorship_list.html", context)
+
+
+def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
+    related = ("mentee__user", "mentor__user", "created_by", "superseded_by__mentor")
+    return get_object_or_404(
+        Mentorship.objects.select_related(*related), pk=mentorship_id, program=program
+    )
+
+
+@staff_required
+def mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    program = program_of(slug)
+    m = _mentorship(program, mentorship_id)
+    context = {
+        "program": program,
+        "m": m,
+        "events": timeline.timeline(m),
+        "exact": _exact(request),
+    }
+    return render(request, "dashboard/mentorship_detail.html", context)
+
+
+@require_POST
+@staff_required
+def end(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    """Ending asks first, with the reason required; the confirmed POST ends it."""
+    program = program_of(slug)
+    m = _mentorship(program, mentorship_id)
+    if not m.is_paired:
+        state = m.get_status_display().lower()
+        messages.error(request, f"This mentorship is not under way: it is {state}.")
+        return redirect("dashboard:mentorship", slug=slug, mentorship_id=m.pk)
+    asked = request.POST.get("confirm") == "yes"
+    form = AdminEndForm(request.POST if asked else None)
+    if not confirmed(request, form):
+        return render(
+            request, "dashboard/mentorship_end.html", {"program": program, "m": m, "form": form}
+        )
+    try:
+        lifecycle.end_by_admin(mentorship=m, by=request.user, reason=form.cleaned_data["reason"])
+    except Refused as refused:
+        messages.error(request, str(refused))
+    else:
+        snapshots.changed(program)
+        messages.success(
+            request,
+            f"The mentorship of {m.mentee.name} with {m.mentor.name} has ended. Both were told: "
+            f"{m.mentee.name} is back among the suggestions, and {m.mentor.name} has a place free.",
+        )
+    return redirect("dashboard:mentorship", slug=slug, mentorship_id=m.pk)
