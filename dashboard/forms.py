@@ -233,7 +233,7 @@ class MentorshipFilterForm(FilterForm):
     ]
     HEALTH = [
         ("", "Any"),
-        ("flagged", "Flagged (either concern)"),
+        ("flagged", "Flagged (any concern)"),
         *[(value, label) for value, label in Mentorship.Health.choices if value],
     ]
 

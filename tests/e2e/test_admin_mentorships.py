@@ -52,7 +52,7 @@ def test_an_admin_finds_reads_and_ends_a_flagged_mentorship(browsing, default_pr
     expect(page.get_by_role("heading", name="4 mentorships")).to_be_visible()
     audit.check(page, "mentorships list")
 
-    page.get_by_label("Match health").select_option(label="Flagged (either concern)")
+    page.get_by_label("Match health").select_option(label="Flagged (any concern)")
     page.get_by_role("button", name="Show mentorships").click()
     expect(page.get_by_role("heading", name="1 mentorship")).to_be_visible()
     pair = page.get_by_role("link", name="Mina Okafor mentored by Teodor Lindqvist")
