@@ -980,3 +980,23 @@ def score_pairs(mentees: Side, rows, mentors: Side, cols, weights) -> tuple[np.n
     """(scores, components) for explicit pairs, without filters."""
     components = pair_components(mentees, rows, mentors, cols)
     return combine(components, mentees.importance[np.asarray(rows)], weights), components
+
+
+def unmet_filters(mentees: Side, row: int, mentors: Side, col: int, rules: Rules) -> list[str]:
+    """The hard filters (docs/matching.md) that one pair does not pass, by name:
+    "same_person", "common_language" when the program requires a shared language
+    and they have none, then each of the mentee's must facets in which they share
+    nothing. Availability and the minimum score are the caller's to weigh."""
+    unmet = []
+    if mentees.user_ids[row] == mentors.user_ids[col]:
+        unmet.append("same_person")
+    mine, theirs = mentees.background[row], mentors.background[col]
+
+    def shares(facet: str) -> bool:
+        columns = _columns(rules, facet)
+        return bool((mine[columns] * theirs[columns]).any())
+
+    if rules.require_common_language and not shares("language"):
+        unmet.append("common_language")
+    unmet += [f for i, f in enumerate(FACETS) if mentees.must[row, i] and not shares(f)]
+    return unmet

@@ -416,7 +416,7 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
     )
     weights = [weights[c] for c in COMPONENTS]
     score = scores[0] if reveal else _shown(components, mentees.importance, weights, [True])[0]
-    return _explanation(
+    return explanation_of(
         components[0],
         score,
         reasons,
@@ -427,9 +427,11 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
     )
 
 
-def _explanation(
+def explanation_of(
     parts, score, reasons, *, reveal: bool, mentee_has_values: bool, viewer: str, names: dict
 ) -> Explanation:
+    """A pair's ``score``, components (``parts``) and reasons as ``viewer`` ("mentee",
+    "mentor" or "admin") is shown them: the background withheld unless ``reveal``."""
     withheld = () if reveal else BACKGROUND_COMPONENTS
     components = {
         c: None if math.isnan(v) or c in withheld else round(float(v), 4)
@@ -494,7 +496,7 @@ def explain_mentors(
     explainer.prepare("mentor", cols)
     has_values = bool(features.mentees.values[row].any())
     return {
-        m.pk: _explanation(
+        m.pk: explanation_of(
             parts,
             score,
             explainer.explain(row, col, parts, reveal_background=not hide),

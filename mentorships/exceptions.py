@@ -14,6 +14,16 @@ class MentorFull(Refused):
 class ReasonNeeded(Refused):
     """An admin's match sets rules aside and needs a stated reason."""
 
-    def __init__(self, breaks: list[str]) -> None:
-        self.breaks = breaks
-        super().__init__("This match sets aside: " + "; ".join(breaks) + ". Say why.")
+    def __init__(self, breaks: list) -> None:
+        self.breaks = breaks  # lifecycle.SetAside: a code, and words for the admin
+        super().__init__("This match sets aside: " + "; ".join(map(str, breaks)) + ". Say why.")
+
+
+class Invalid(Exception):
+    """Input the rules cannot take (a goal not on the profile, a note too long):
+    ``errors`` names each problem by field, as a form's errors do. Pages show them
+    on the form; the API answers 400 with them (api/errors.py)."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        self.errors = errors
+        super().__init__(" ".join(message for found in errors.values() for message in found))

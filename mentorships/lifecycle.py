@@ -10,14 +10,18 @@ the lists it touches.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import timedelta
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from profiles.models import Profile
+from profiles.forms import MAX_MENTOR_CAPACITY
+from profiles.models import AuditEntry, Profile
 from profiles.services import announce_change
+from profiles.taxonomy import Facet
 
 from . import emails
 from .exceptions import MentorFull, ReasonNeeded, Refused
@@ -252,18 +256,31 @@ def match(
     score: float | None = None,
     override_reason: str = "",
     refresh: bool = True,
+    extra_place: bool = False,
 ) -> Mentorship:
     """Pair two people directly (an admin's match or a committed auto-assignment).
 
     Capacity always holds and a mentee has one mentor at a time. A mentee's own
     waiting request to this mentor becomes the accepted mentorship. Without
-    ``refresh`` the caller re-scores the program itself once it is done.
+    ``refresh`` the caller re-scores the program itself once it is done. With
+    ``extra_place`` (an admin's match that sets capacity aside), a full mentor's
+    capacity rises by one to make room, so it still holds (the audit entry says
+    so, and their email from it).
     """
     mentee, mentor = _lock_pair(mentee.pk, mentor.pk)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
         raise Refused(f"{mentee.name} already has a mentor.")
-    if places_taken(mentor) >= mentor.capacity:
+    taken = places_taken(mentor)
+    added_place = taken >= mentor.capacity
+    if added_place and not extra_place:
         raise MentorFull(f"{mentor.name} is full: capacity {mentor.capacity} is taken.")
+    if added_place:
+        if taken >= MAX_MENTOR_CAPACITY:
+            raise MentorFull(
+                f"{mentor.name} already mentors {taken} people, the most a mentor can take on."
+            )
+        mentor.capacity = taken + 1
+        mentor.save(update_fields=["capacity", "updated_at"])
     now = timezone.now()
     m = Mentorship.objects.select_for_update().filter(
         mentee=mentee, mentor=mentor, status=Status.REQUESTED
@@ -279,60 +296,190 @@ def match(
     return m
 
 
-def rule_breaks(mentee: Profile, mentor: Profile, score: float | None) -> list[str]:
+class SetAside(NamedTuple):
+    """A rule an admin's match sets aside: ``code`` for the record, ``text`` for
+    the admin. ``facets`` are the must-haves a "must" rule is about; the text
+    never names a background one (docs/security.md)."""
+
+    code: str
+    text: str
+    facets: tuple[str, ...] = ()
+
+    def __str__(self) -> str:
+        return self.text
+
+
+PAST_PAIR = {
+    Status.DECLINED: "{mentor} declined {mentee} before",
+    Status.EXPIRED: "{mentor} left a request from {mentee} unanswered lately",
+}
+
+
+def rule_breaks(
+    mentee: Profile, mentor: Profile, score: float | None, unmet: Iterable[str] = ()
+) -> list[SetAside]:
     """Rules an admin's match would set aside (each needs a stated reason).
-    ``score`` is None when the pair does not pass the program's filters."""
+    ``score`` is the pair's whole score, None when either is not ready for
+    matching; ``unmet`` the program's filters the pair fails (matching's
+    ``scoring.unmet_filters``: "common_language" and must facets)."""
     breaks = []
+    taken = places_taken(mentor)
+    if taken >= mentor.capacity:
+        full = (
+            f"{mentor.name} takes no mentees (capacity 0)"
+            if mentor.capacity == 0
+            else f"{mentor.name} is full: {taken} of {mentor.capacity} "
+            f"place{'s' if mentor.capacity != 1 else ''} taken"
+        )
+        breaks.append(SetAside("capacity", f"{full}; this match gives them one place more"))
     if mentor.is_paused:
-        breaks.append(f"{mentor.name} is paused")
-    past = Mentorship.objects.blocked_pairs(
+        breaks.append(SetAside("paused", f"{mentor.name} is paused: taking no new mentees for now"))
+    blocked = Mentorship.objects.exclude(status=Status.REQUESTED).blocked_pairs(
         mentee.program_id, mentees=Q(mentee_id=mentee.pk), mentor_id=mentor.pk
     )
-    if past:
-        breaks.append("these two have been paired or declined before")
-    if score is None:
-        breaks.append("they do not pass the program's filters (language, must-haves)")
-    elif score < mentee.program.min_score:
+    if blocked:
+        last = (
+            Mentorship.objects.filter(mentee=mentee, mentor=mentor)
+            .exclude(status__in=[Status.REQUESTED, Status.WITHDRAWN])
+            .latest("requested_at")
+        )
+        said = PAST_PAIR.get(last.status, "{mentee} and {mentor} were paired before")
         breaks.append(
-            f"their score {score:.0f} is below the program minimum {mentee.program.min_score}"
+            SetAside("paired_before", said.format(mentee=mentee.name, mentor=mentor.name))
+        )
+    if score is None:
+        breaks.append(
+            SetAside("not_ready", "the pair has no score: one of them is not ready for matching")
+        )
+    elif score < mentee.program.min_score - 1e-9:
+        breaks.append(
+            SetAside(
+                "min_score",
+                f"their score, {score:.0f}, is below the program's minimum of "
+                f"{mentee.program.min_score}",
+            )
+        )
+    unmet = set(unmet)
+    if "common_language" in unmet:
+        breaks.append(
+            SetAside("common_language", "they share no language, which the program requires")
+        )
+    if "language" in unmet:
+        breaks.append(
+            SetAside(
+                "must",
+                f"{mentee.name} asked for a mentor who speaks one of their languages",
+                ("language",),
+            )
+        )
+    if private := tuple(f for f in Facet if f != Facet.LANGUAGE and f in unmet):
+        count = "one" if len(private) == 1 else str(len(private))
+        breaks.append(
+            SetAside(
+                "must",
+                f"{mentor.name} does not meet {count} of {mentee.name}'s must-haves "
+                "about background",
+                private,
+            )
         )
     return breaks
 
 
+@transaction.atomic
 def match_by_admin(
-    *, mentee: Profile, mentor: Profile, by, score: float | None, reason: str = ""
+    *,
+    mentee: Profile,
+    mentor: Profile,
+    by,
+    score: float | None,
+    unmet: Iterable[str] = (),
+    reason: str = "",
 ) -> Mentorship:
-    """An admin pairs two people. A match that sets a rule aside needs a reason,
-    which is kept with it; :class:`ReasonNeeded` names the rules otherwise."""
+    """An admin pairs two people, on the record (the audit log). A match that
+    sets a rule aside needs a reason, kept with it; :class:`ReasonNeeded` names
+    the rules otherwise. Setting capacity aside gives the mentor one place more.
+    ``score`` and ``unmet`` as for :func:`rule_breaks`; the rules are weighed
+    with both people's rows locked, so they are the rules the match sets aside."""
     reason = reason.strip()
-    breaks = rule_breaks(mentee, mentor, score)
+    mentee, mentor = _lock_pair(mentee.pk, mentor.pk)
+    if "same_person" in unmet or mentee.user_id == mentor.user_id:
+        raise Refused(f"{mentee.name} cannot be their own mentor.")
+    breaks = rule_breaks(mentee, mentor, score, unmet)
     if breaks and not reason:
         raise ReasonNeeded(breaks)
-    return match(
+    m = match(
         mentee=mentee,
         mentor=mentor,
         source=Mentorship.Source.ADMIN,
         by=by,
         score=score,
         override_reason=reason if breaks else "",
+        extra_place=any(b.code == "capacity" for b in breaks),
     )
+    aside = f", setting aside {len(breaks)} rule{'s' if len(breaks) != 1 else ''}" if breaks else ""
+    AuditEntry.record(
+        program=mentee.program,
+        actor=by,
+        action=AuditEntry.Action.MANUAL_MATCH,
+        summary=f"Matched {mentee.name} with {mentor.name} by hand{aside}",
+        reason=reason,
+        details={
+            "mentorship": m.pk,
+            "mentee": mentee.pk,
+            "mentor": mentor.pk,
+            "score": score,
+            "set_aside": [b.code for b in breaks],
+            "rules": [b.text for b in breaks],
+        },
+    )
+    return m
+
+
+def rematch(*, mentorship: Mentorship, by, reason: str) -> Mentorship:
+    """End a struggling mentorship (a health flag) so that its mentee can be
+    matched again: as :func:`end_by_admin`, on the record as a re-match. The
+    mentee is back in the pool with fresh suggestions until the admin picks."""
+    return end_by_admin(mentorship=mentorship, by=by, reason=reason, rematch=True)
 
 
 @transaction.atomic
-def rematch(*, mentorship: Mentorship, by) -> None:
-    """End a struggling mentorship on the admin's behalf; the mentee gets fresh suggestions."""
-    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+def end_by_admin(*, mentorship: Mentorship, by, reason: str, rematch: bool = False) -> Mentorship:
+    """An admin ends a mentorship under way, with their reason: kept on it
+    (``end_note``) and in the audit log, never told to the pair, who read that the
+    program team ended it. Both go back to the pool, as after any end."""
+    reason = reason.strip()
+    if not reason:
+        raise Refused("Say why you are ending this mentorship.")
+    m = (
+        Mentorship.objects.select_for_update(of=("self",))
+        .select_related("mentee", "mentor", "program")
+        .get(pk=mentorship.pk)
+    )
     if m.status not in Mentorship.PAIRED:
-        raise Refused("This mentorship is not under way.")
+        raise Refused(f"This mentorship is not under way: it is {m.get_status_display().lower()}.")
     _close(
         m,
         Status.ENDED,
         Event.ENDED,
         end_reason=Mentorship.EndReason.OTHER,
-        end_note="Re-matched by the program team.",
+        end_note=reason,
         ended_by="admin",
     )
+    AuditEntry.record(
+        program=m.program,
+        actor=by,
+        action=AuditEntry.Action.REMATCH if rematch else AuditEntry.Action.END,
+        summary=f"Ended the mentorship of {_name(m.mentee)} with {_name(m.mentor)}"
+        + (f" to re-match {_name(m.mentee)}" if rematch else ""),
+        reason=reason,
+        details={"mentorship": m.pk, "mentee": m.mentee_id, "mentor": m.mentor_id},
+    )
     emails.ended.delay_on_commit(m.pk)
+    return m
+
+
+def _name(profile: Profile | None) -> str:
+    return profile.name if profile else "a member who has left"
 
 
 @transaction.atomic
