@@ -1,72 +1,234 @@
-"""An admin pairs people by hand, or ends a pairing so the mentee is matched again."""
+"""An admin pairs people by hand (people found as they type, the pair weighed
+before it is made), or ends a struggling pairing and picks the mentee's next
+mentor. Every page works as plain forms; htmx fills in the parts without a reload."""
+
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import push_url
 
-from config.forms import posted
+from config.forms import confirmed
 from matching import suggestions
-from matching.models import Suggestion
-from mentorships import lifecycle
 from mentorships.exceptions import ReasonNeeded, Refused
 from mentorships.models import Mentorship
-from profiles.models import Profile
+from profiles.models import Profile, Program
+from profiles.taxonomy import Role
 
-from .. import snapshots
-from ..forms import (
-    ManualMatchForm,
-)
+from .. import pairing
+from ..forms import ManualMatchForm, RematchForm
 from .access import program_of, staff_required
+
+SIDES = {"mentees": Role.MENTEE, "mentors": Role.MENTOR}
+
+
+def _id(value) -> int | None:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**63 else None
+
+
+def _person(program: Program, role: str, value, *, strict: bool) -> Profile | None:
+    """The ready person of ``role`` a parameter names. Anyone else: 404 when
+    ``strict``, else None (the page then shows nobody chosen, and the form's error)."""
+    pk = _id(value)
+    if pk is None:
+        return None
+    people = Profile.objects.select_related("user", "program")
+    lookup = {"pk": pk, "program": program, "role": role, "is_ready": True}
+    return get_object_or_404(people, **lookup) if strict else people.filter(**lookup).first()
+
+
+def _page_url(program: Program, mentee_id: int | None) -> str:
+    if mentee_id is None:
+        return reverse("dashboard:match", args=[program.slug])
+    return reverse("dashboard:manual_match", args=[program.slug, mentee_id])
+
+
+def _preview(request: HttpRequest, program: Program, mentee_id, mentor_id, *, strict=False):
+    mentee = _person(program, Role.MENTEE, mentee_id, strict=strict)
+    mentor = _person(program, Role.MENTOR, mentor_id, strict=strict)
+    if mentee is None or mentor is None:
+        return None
+    return pairing.preview(mentee=mentee, mentor=mentor, viewer=request.user)
 
 
 @staff_required
-def manual_match(request: HttpRequest, slug: str, mentee_id: int) -> HttpResponse:
+def manual_match(request: HttpRequest, slug: str, mentee_id: int | None = None) -> HttpResponse:
+    """Find a mentee and a mentor, see how they fit, match them. Opened from a
+    waiting mentee (``mentee_id``), that mentee is chosen; ``?mentor=`` chooses a
+    mentor too (the re-match page's picks)."""
     program = program_of(slug)
-    mentee = get_object_or_404(Profile, pk=mentee_id, program=program, role="mentee")
-    suggested = dict(
-        Suggestion.objects.for_mentee(mentee).listed().values_list("mentor_id", "score")
+    if mentee_id is not None:
+        get_object_or_404(Profile, pk=mentee_id, program=program, role=Role.MENTEE)
+    chosen = request.POST if request.method == "POST" else request.GET
+    picks = {
+        "mentee": _id(chosen.get("mentee")) or mentee_id,
+        "mentor": _id(chosen.get("mentor")),
+    }
+    form = ManualMatchForm(
+        {**chosen.dict(), **picks} if request.method == "POST" else None, program=program
     )
-    mentors = Profile.objects.filter(program=program, role="mentor", is_ready=True).order_by(
-        "display_name"
-    )
-    labels = {pk: f"suggested · {score:.0f}/100" for pk, score in suggested.items()}
-    labels = {m.pk: f"{m.name} ({labels[m.pk]})" if m.pk in labels else m.name for m in mentors}
-    form = ManualMatchForm(posted(request), mentors=mentors, labels=labels)
-    if request.method == "POST" and form.is_valid():
-        mentor = form.cleaned_data["mentor"]
-        try:
-            lifecycle.match_by_admin(
-                mentee=mentee,
-                mentor=mentor,
-                by=request.user,
-                score=suggestions.score_of(mentee=mentee, mentor=mentor),
-                reason=form.cleaned_data["override_reason"],
-            )
-        except ReasonNeeded as needed:
-            form.add_error("override_reason", str(needed))
-        except Refused as refused:
-            form.add_error("mentor", str(refused))
-        else:
-            snapshots.changed(program)
-            messages.success(
-                request, f"{mentee.name} is now mentored by {mentor.name}; both were told."
-            )
+    if form.is_valid():
+        done = _match(request, program, form)
+        if done:
             return redirect("dashboard:program", slug=slug)
-    context = {"program": program, "mentee": mentee, "form": form, "suggested": suggested}
+    context = {
+        "program": program,
+        "form": form,
+        "page_url": _page_url(program, mentee_id),
+        "found": {
+            side: pairing.find(program, side, request.GET.get(f"{side}_q", ""), picks[side])
+            for side in (Role.MENTEE, Role.MENTOR)
+        },
+        "preview": _preview(request, program, picks["mentee"], picks["mentor"]),
+        "reason": chosen.get("override_reason", ""),
+    }
     return render(request, "dashboard/manual_match.html", context)
+
+
+def _match(request: HttpRequest, program: Program, form: ManualMatchForm) -> bool:
+    """Match the form's pair; False with the form's errors set if refused."""
+    mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
+    if pairing.matched_already(mentee, mentor):  # a second click, or a second tab
+        messages.info(request, f"{mentee.name} is already matched with {mentor.name}.")
+        return True
+    try:
+        pairing.match(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            by=request.user,
+            reason=form.cleaned_data["override_reason"],
+        )
+    except ReasonNeeded as needed:
+        rules = "this rule" if len(needed.breaks) == 1 else "these rules"
+        form.add_error("override_reason", f"Say why you set {rules} aside.")
+        messages.error(request, f"Nothing was saved: the match sets {rules} aside, say why.")
+        return False
+    except Refused as refused:
+        form.add_error(None, f"{refused} Nothing was saved.")
+        return False
+    messages.success(
+        request,
+        f"{mentee.name} is now mentored by {mentor.name}. Both were emailed that the "
+        "program's coordinator matched them.",
+    )
+    return True
+
+
+@staff_required
+def match_find(request: HttpRequest, slug: str, side: str) -> HttpResponse:
+    """The people of one side whose name or email holds what the admin typed."""
+    program = program_of(slug)
+    role = SIDES[side]
+    found = pairing.find(
+        program, role, request.GET.get(f"{role}_q", ""), _id(request.GET.get(role))
+    )
+    context = {"program": program, "role": role, "found": found, "partial": True}
+    return render(request, "dashboard/_match_people.html", context)
+
+
+@staff_required
+def match_preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """The chosen pair weighed, for the page to show without a reload; the
+    address bar then holds the pair, so a reload keeps it."""
+    program = program_of(slug)
+    mentee, mentor = request.GET.get("mentee"), request.GET.get("mentor")
+    context = {
+        "program": program,
+        "preview": _preview(request, program, mentee, mentor, strict=True),
+        "form": ManualMatchForm(program=program),
+        "page_url": _page_url(program, None),
+        "partial": True,
+    }
+    response = render(request, "dashboard/_match_preview.html", context)
+    query = urlencode({k: v for k, v in (("mentee", _id(mentee)), ("mentor", _id(mentor))) if v})
+    return push_url(response, f"{_page_url(program, None)}?{query}")
+
+
+# --- re-match ---------------------------------------------------------------------------------
+
+
+def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
+    return get_object_or_404(
+        Mentorship.objects.select_related("mentee__user", "mentor__user"),
+        pk=mentorship_id,
+        program=program,
+    )
+
+
+@staff_required
+def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    """Asks first, with the reason; the confirmed POST ends the mentorship and
+    opens the choice of the mentee's next mentor. A second POST finds it done."""
+    program = program_of(slug)
+    m = _mentorship(program, mentorship_id)
+    if not m.is_paired:
+        if m.ended_by == "admin":
+            return redirect("dashboard:rematch_next", slug=slug, mentorship_id=m.pk)
+        return render(request, "dashboard/rematch.html", {"program": program, "m": m})
+    asked = request.POST.get("confirm") == "yes"
+    form = RematchForm(request.POST if asked else None)
+    if confirmed(request, form):
+        try:
+            pairing.rematch(
+                program=program, mentorship=m, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except Refused as refused:  # ended meanwhile, from another tab or by the pair
+            messages.error(request, str(refused))
+            return redirect("dashboard:rematch", slug=slug, mentorship_id=m.pk)
+        messages.success(
+            request,
+            f"The mentorship of {m.mentee.name} with {m.mentor.name} has ended. "
+            f"Choose {m.mentee.name}'s next mentor, or leave them in the pool.",
+        )
+        return redirect("dashboard:rematch_next", slug=slug, mentorship_id=m.pk)
+    return render(request, "dashboard/rematch.html", {"program": program, "m": m, "form": form})
+
+
+@staff_required
+def rematch_next(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    """After a re-match: the mentee's best mentors with room to pick from, or the pool."""
+    program = program_of(slug)
+    m = _mentorship(program, mentorship_id)
+    if m.is_paired:
+        return redirect("dashboard:rematch", slug=slug, mentorship_id=m.pk)
+    mentee = m.mentee
+    paired = (
+        Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED)
+        .select_related("mentor")
+        .first()
+        if mentee
+        else None
+    )
+    options = (
+        pairing.next_mentors(program=program, mentee=mentee, viewer=request.user)
+        if mentee and mentee.is_ready and paired is None
+        else []
+    )
+    context = {"program": program, "m": m, "mentee": mentee, "now_paired": paired}
+    context["options"] = options
+    return render(request, "dashboard/rematch_next.html", context)
 
 
 @require_POST
 @staff_required
-def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    m = get_object_or_404(Mentorship, pk=mentorship_id, program__slug=slug)
-    try:
-        lifecycle.rematch(mentorship=m, by=request.user)
-        snapshots.changed(m.program)
-        messages.success(
-            request, f"Ended; {m.mentee.name} is back in the pool with fresh suggestions."
-        )
-    except Refused as refused:
-        messages.error(request, str(refused))
+def rematch_pool(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
+    """The admin leaves the mentee in the pool: their list is worked out afresh."""
+    program = program_of(slug)
+    m = _mentorship(program, mentorship_id)
+    if m.mentee is None or m.is_paired:
+        return redirect("dashboard:rematch_next", slug=slug, mentorship_id=m.pk)
+    suggestions.queue_refresh(m.mentee.pk)
+    messages.success(
+        request,
+        f"{m.mentee.name} stays in the pool, with fresh suggestions to ask from; "
+        "they were emailed that they can be matched afresh.",
+    )
     return redirect("dashboard:program", slug=slug)
