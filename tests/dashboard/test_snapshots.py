@@ -91,7 +91,10 @@ def test_a_manual_match_shows_at_once(staff_client, program):
 def test_a_rematch_shows_at_once(staff_client, program, accepted):
     overview = reverse("dashboard:program", args=[program.slug])
     assert staff_client.get(overview).context["health"]["matched"] == 1
-    staff_client.post(reverse("dashboard:rematch", args=[program.slug, accepted.pk]))
+    staff_client.post(
+        reverse("dashboard:rematch", args=[program.slug, accepted.pk]),
+        {"reason": "Stalled", "confirm": "yes"},
+    )
     assert staff_client.get(overview).context["health"]["matched"] == 0
 
 

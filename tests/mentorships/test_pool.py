@@ -65,7 +65,7 @@ def test_no_transition_leaves_a_suggestion_requested_without_an_open_request(
             reason="no_time",
         ),
         lambda: lifecycle.rematch(
-            mentorship=Mentorship.objects.get(mentee=ana, mentor=m1), by=None
+            mentorship=Mentorship.objects.get(mentee=ana, mentor=m1), by=None, reason="Stalled"
         ),
         lambda: ask(ben, m4),
         lambda: lifecycle.set_availability(
