@@ -149,7 +149,8 @@ def match_preview(request: HttpRequest, slug: str) -> HttpResponse:
     }
     response = render(request, "dashboard/_match_preview.html", context)
     query = urlencode({k: v for k, v in (("mentee", _id(mentee)), ("mentor", _id(mentor))) if v})
-    return push_url(response, f"{_page_url(program, None)}?{query}")
+    page = _page_url(program, None)
+    return push_url(response, f"{page}?{query}" if query else page)
 
 
 # --- re-match ---------------------------------------------------------------------------------
