@@ -73,6 +73,20 @@ def _names(bits: int, labels: list[str]) -> list[str]:
     return out
 
 
+# How the goal reason reads to each audience: (whose goals, whose list, who helps).
+GOAL_WORDS = {
+    "mentee": ("your", "their", "Can help with"),
+    "mentor": ("their", "your", "You can help with"),
+    "admin": ("the mentee's", "the mentor's", "Can help with"),
+}
+
+
+def shared_background(names: list[str]) -> list[str]:
+    """The reason two people's shared background answers give: only for a viewer
+    who may read them (the other person's choice, or an admin's permission)."""
+    return ["Shared background: " + ", ".join(names)] if names else []
+
+
 def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
@@ -136,11 +150,14 @@ class Explainer:
         viewer: str = "mentee",
         reveal_background: bool = False,
     ) -> list[str]:
-        """Reasons for mentee ``row`` and mentor ``col``, as ``viewer`` reads them.
+        """Reasons for mentee ``row`` and mentor ``col``, as ``viewer`` reads them:
+        "mentee" and "mentor" are spoken to ("your goals"), "admin" speaks about
+        the pair ("the mentee's goals").
 
         ``components`` are the pair's five values (nan where dropped).
         ``reveal_background`` says whether the *other* person's visibility
-        choice lets the viewer see their background answers.
+        choice lets the viewer see their background answers (for an admin:
+        whether they may read background answers at all).
         """
         mentee, mentor = self._person("mentee", row), self._person("mentor", col)
         (mg, mv, mb), (jg, jv, jb) = mentee[:3], mentor[:3]
@@ -186,11 +203,10 @@ class Explainer:
         return phrases
 
     def _goals(self, shared_bits: int, wanted: int, viewer: str) -> list[str]:
-        you, them = ("your", "their") if viewer == "mentee" else ("their", "your")
+        you, them, helper = GOAL_WORDS[viewer]
         shared = _names(shared_bits, self.labels.goals)
         if not shared:
             return [f"None of {you} goals is on {them} list"]
-        helper = "Can help with" if viewer == "mentee" else "You can help with"
         return [
             f"{helper} {len(shared)} of {you} {wanted} goal{'s' if wanted != 1 else ''}: "
             + ", ".join(s.lower() for s in shared)
@@ -205,9 +221,9 @@ class Explainer:
         return [f"Both speak {_join(languages)}"] if languages else []
 
     def _background(self, shared_bits: int, reveal: bool) -> list[str]:
-        if not shared_bits or not reveal:
+        if not reveal:
             return []
-        return ["Shared background: " + ", ".join(_names(shared_bits, self.labels.background))]
+        return shared_background(_names(shared_bits, self.labels.background))
 
     def _experience(self, si: int, industry: int, sj: int, their_industry: int, viewer: str):
         out = []
@@ -217,6 +233,14 @@ class Explainer:
                     out.append(f"Further along in their career ({STAGE_NAMES[sj]})")
                 elif sj == si:
                     out.append(f"At the same career stage as you ({STAGE_NAMES[sj]})")
+            elif viewer == "admin":
+                if sj > si:
+                    out.append(
+                        f"The mentor is further along ({STAGE_NAMES[sj]} mentor, "
+                        f"{STAGE_NAMES[si]} mentee)"
+                    )
+                elif sj == si:
+                    out.append(f"Both at the same career stage ({STAGE_NAMES[sj]})")
             elif sj > si:
                 out.append(f"You are further along ({STAGE_NAMES[si]} mentee)")
         if industry >= 0 and industry == their_industry:
