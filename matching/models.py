@@ -335,8 +335,16 @@ class Suggestion(models.Model):
         )
 
 
+class AssignmentPairQuerySet(models.QuerySet):
+    def kept(self) -> AssignmentPairQuerySet:
+        """The pairs an admin has not removed from their proposal."""
+        return self.filter(removed_at__isnull=True)
+
+
 class AssignmentPair(models.Model):
-    """One pair an auto-assignment run proposes; committing makes it a mentorship."""
+    """One pair an auto-assignment run proposes; committing makes it a mentorship.
+    An admin may remove a pair before the commit (and put it back): a removed
+    pair is kept, marked, and committing leaves its mentee waiting."""
 
     class Outcome(models.TextChoices):
         PROPOSED = "proposed", "Proposed"
@@ -350,11 +358,22 @@ class AssignmentPair(models.Model):
     reasons = models.JSONField(default=list)
     outcome = models.CharField(max_length=8, choices=Outcome.choices, default=Outcome.PROPOSED)
     note = models.CharField(max_length=200, blank=True)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    objects = AssignmentPairQuerySet.as_manager()
 
     class Meta:
         ordering = ["run", "-score"]
         constraints = [
             models.UniqueConstraint(fields=["run", "mentee"], name="assignment_one_per_mentee"),
+            # A removed pair is never committed: it stays a proposal.
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(outcome="proposed"),
+                name="assignment_removed_stays_proposed",
+            ),
         ]
 
     def __str__(self) -> str:
