@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from profiles import imports
+from profiles.models import AuditEntry, User
 
 from . import snapshots
 from .models import ImportJob
@@ -57,13 +58,24 @@ def check(*, job_id: int) -> None:
     )
 
 
-def confirm(*, job: ImportJob, invite: bool) -> bool:
-    """Queue the import of a clean, checked file; False if it is not one."""
+def is_ready(job: ImportJob) -> bool:
+    """A checked file without problems, still waiting to be imported."""
+    return (
+        job.status == ImportJob.Status.CHECKED
+        and job.report.get("ok", False)
+        and job.content is not None
+    )
+
+
+def confirm(*, job: ImportJob, invite: bool, user: User | None = None) -> bool:
+    """Queue the import of a clean, checked file; False if it is not one. The
+    import goes on the audit log, as ``user``'s, once it is done."""
     from .tasks import run_import
 
+    report = {**job.report, "invite": invite, "confirmed_by": user.pk if user else None}
     claimed = ImportJob.objects.filter(
         pk=job.pk, status=ImportJob.Status.CHECKED, report__ok=True, content__isnull=False
-    ).update(status=ImportJob.Status.IMPORTING, report={**job.report, "invite": invite})
+    ).update(status=ImportJob.Status.IMPORTING, report=report)
     if claimed:
         run_import.delay_on_commit(job.pk)
     return bool(claimed)
@@ -78,16 +90,33 @@ def run(*, job_id: int) -> None:
     if job is None:
         return
     preview = imports.preview(bytes(job.content), job.program)
-    result = imports.commit(preview, job.program, invite=job.report.get("invite", False))
-    status = ImportJob.Status.IMPORTED if result.ok else ImportJob.Status.CHECKED
-    ImportJob.objects.filter(pk=job_id).update(
-        status=status,
-        report={**describe(result), "invited": result.invited, "invite": job.report.get("invite")},
-        content=None if result.ok else job.content,
-        finished_at=timezone.now(),
+    with transaction.atomic():
+        result = imports.commit(preview, job.program, invite=job.report.get("invite", False))
+        status = ImportJob.Status.IMPORTED if result.ok else ImportJob.Status.CHECKED
+        report = {**describe(result), "invited": result.invited, "invite": job.report.get("invite")}
+        ImportJob.objects.filter(pk=job_id).update(
+            status=status,
+            report=report,
+            content=None if result.ok else job.content,
+            finished_at=timezone.now(),
+        )
+        if result.ok:
+            _record(job, report)
+            snapshots.refresh_on_commit(job.program_id)
+
+
+def _record(job: ImportJob, report: dict) -> None:
+    people = report["mentors"] + report["mentees"]
+    invited = report["invited"]
+    AuditEntry.record(
+        program=job.program,
+        actor=User.objects.filter(pk=job.report.get("confirmed_by")).first(),
+        action=AuditEntry.Action.IMPORT,
+        summary=f"{job.filename}: {people} {'person' if people == 1 else 'people'} imported "
+        f"({report['new_users']} new account{'s' if report['new_users'] != 1 else ''}), "
+        f"{invited} invitation{'s' if invited != 1 else ''} sent.",
+        details={"job": job.pk, **{k: report[k] for k in COUNTS if k in report}},
     )
-    if result.ok:
-        snapshots.refresh_on_commit(job.program_id)
 
 
 def discard(*, job: ImportJob) -> bool:

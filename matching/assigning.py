@@ -2,7 +2,9 @@
 
 A run proposes one mentor for every unmatched mentee over each mentee's top
 candidates, beside what the other policies and a greedy pass would give; the
-admin then commits it (mentorships created, both sides told) or discards it.
+admin may remove pairs from it (and put them back), then commits it
+(mentorships created, both sides told) or discards it. Each of those admin
+actions is on the program's audit log.
 """
 
 from __future__ import annotations
@@ -14,14 +16,16 @@ from datetime import datetime, timedelta
 
 import numpy as np
 from django.db import OperationalError, transaction
+from django.db.models import Count
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from mentorships import lifecycle
 from mentorships.exceptions import Refused
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program, User
+from profiles.models import AuditEntry, Profile, Program, Tag, User
 
-from . import assignment, candidates, rescoring, scoring, suggestions
+from . import assignment, candidates, reasons, rescoring, scoring, suggestions
 from .features import ProgramFeatures
 from .models import AssignmentPair, MatchingRun
 from .signals import program_moved
@@ -135,7 +139,9 @@ def work_out(
 
 
 def propose(*, run_id: int) -> None:
-    """Work the run's proposal out and keep it, each pair with its reasons."""
+    """Work the run's proposal out and keep it, each pair with its reasons as an
+    admin reads them: about the pair, and without background answers (those are
+    added on the page, for an admin allowed to read them: :func:`background_reasons`)."""
     run = MatchingRun.objects.select_related("program").get(pk=run_id)
     if run.is_finished:
         return
@@ -164,7 +170,7 @@ def propose(*, run_id: int) -> None:
             mentee_id=mentee_id,
             mentor_id=mentor_id,
             score=score,
-            reasons=explainer.explain(row, col, parts),
+            reasons=explainer.explain(row, col, parts, viewer="admin"),
         )
         for (mentee_id, mentor_id, score, row, col), parts in zip(
             proposal.pairs, components, strict=True
@@ -197,6 +203,38 @@ def is_committing(run: MatchingRun) -> bool:
     return timezone.now() - datetime.fromisoformat(requested) < COMMIT_GIVEN_UP_AFTER
 
 
+def _closed(run: MatchingRun, verb: str) -> str | None:
+    """Why this run has no proposal left to ``verb``, or None."""
+    if run.kind != MatchingRun.Kind.ASSIGN:
+        return f"Only an auto-assignment run has a proposal to {verb}."
+    if run.committed_at or run.discarded_at:
+        return "This proposal was already committed or discarded."
+    if is_committing(run):
+        return "This proposal is being committed already."
+    return None
+
+
+def commit_refusal(run: MatchingRun) -> str | None:
+    """Why this run's proposal cannot be committed now, or None if it can."""
+    if why := _closed(run, "commit"):
+        return why
+    if not run.is_finished:
+        return "This run is still working: wait until it has succeeded."
+    if run.status != MatchingRun.Status.SUCCEEDED:
+        return "This run failed: it has no proposal to commit."
+    if not AssignmentPair.objects.filter(run=run).kept().exists():
+        return (
+            "Every pair was removed from this proposal: there is nothing to commit. "
+            "Discard it, or put pairs back first."
+        )
+    return None
+
+
+def discard_refusal(run: MatchingRun) -> str | None:
+    """Why this run's proposal cannot be discarded now, or None if it can."""
+    return _closed(run, "discard")
+
+
 @transaction.atomic
 def request_commit(*, run: MatchingRun, user: User | None) -> None:
     """Commit a proposal in the background: thousands of pairs take longer than
@@ -204,16 +242,8 @@ def request_commit(*, run: MatchingRun, user: User | None) -> None:
     from .tasks import commit_assignment
 
     locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
-    if locked.kind != MatchingRun.Kind.ASSIGN:
-        raise Refused("Only an auto-assignment run has a proposal to commit.")
-    if not locked.is_finished:
-        raise Refused("This run is still working: wait until it has succeeded.")
-    if locked.status != MatchingRun.Status.SUCCEEDED:
-        raise Refused("This run failed: it has no proposal to commit.")
-    if locked.committed_at or locked.discarded_at:
-        raise Refused("This proposal was already committed or discarded.")
-    if is_committing(locked):
-        raise Refused("This proposal is being committed already.")
+    if why := commit_refusal(locked):
+        raise Refused(why)
     summary = {k: v for k, v in locked.summary.items() if k != COMMIT_ERROR}
     locked.summary = {**summary, COMMIT_REQUESTED: timezone.now().isoformat()}
     locked.save(update_fields=["summary"])
@@ -285,6 +315,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
     created = skipped = 0
     proposed = list(
         AssignmentPair.objects.filter(run=run, outcome=AssignmentPair.Outcome.PROPOSED)
+        .kept()
         .select_related("mentee", "mentor", "mentee__program")
         .order_by("pk")
     )
@@ -311,17 +342,30 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
             pair.outcome = AssignmentPair.Outcome.CREATED
             created += 1
         pair.save(update_fields=["outcome", "note"])
-    result = {"created": created, "skipped": skipped}
+    removed = AssignmentPair.objects.filter(run=run, removed_at__isnull=False).count()
+    # "removed" only when some were: the API's answer stays as it was for the others.
+    result = {"created": created, "skipped": skipped, **({"removed": removed} if removed else {})}
     summary = {k: v for k, v in run.summary.items() if k != COMMIT_ERROR}
     MatchingRun.objects.filter(pk=run.pk).update(summary={**summary, "committed": result})
+    AuditEntry.record(
+        program=run.program,
+        actor=user,
+        action=AuditEntry.Action.ASSIGN_COMMIT,
+        summary=f"Auto-assignment #{run.pk} committed: {_count(created, 'mentorship')} "
+        f"created, {skipped} skipped, {_count(removed, 'pair')} removed before the commit.",
+        details={"run": run.pk, **result, "removed": removed},
+    )
     if created:
-        rescoring.start_rescore(program=run.program, user=user)
+        rescoring.start_rescore(
+            program=run.program, user=user, reason=f"After auto-assignment #{run.pk} was committed"
+        )
     program_moved.send(sender=MatchingRun, program_id=run.program_id)
     log.info("Assignment run %s committed: %s", run.pk, result)
     return result
 
 
-def discard(*, run: MatchingRun) -> None:
+@transaction.atomic
+def discard(*, run: MatchingRun, user: User | None = None) -> None:
     claimed = (
         MatchingRun.objects.filter(
             pk=run.pk,
@@ -334,3 +378,123 @@ def discard(*, run: MatchingRun) -> None:
     )
     if not claimed:
         raise Refused("This proposal was already committed or discarded.")
+    pairs = AssignmentPair.objects.filter(run=run).count()
+    AuditEntry.record(
+        program=run.program,
+        actor=user,
+        action=AuditEntry.Action.ASSIGN_DISCARD,
+        summary=f"Auto-assignment #{run.pk} discarded: {_count(pairs, 'proposed pair')}, "
+        "nothing changed.",
+        details={"run": run.pk, "pairs": pairs},
+    )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+# --- an admin's edits before the commit ---------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Outlook:
+    """What committing a proposal would do now: ``pairs`` mentorships (at most:
+    a mentor may fill up meanwhile), two emails each."""
+
+    pairs: int
+    removed: int
+
+    @property
+    def emails(self) -> int:
+        return 2 * self.pairs
+
+
+def outlook(run: MatchingRun) -> Outlook:
+    pairs = AssignmentPair.objects.filter(run=run)
+    kept = pairs.kept().count()
+    return Outlook(pairs=kept, removed=pairs.count() - kept)
+
+
+def _editable(run: MatchingRun) -> MatchingRun:
+    """The run, locked against a commit starting meanwhile, if its pairs may change."""
+    locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
+    if locked.kind != MatchingRun.Kind.ASSIGN or locked.status != MatchingRun.Status.SUCCEEDED:
+        raise Refused("Only a finished auto-assignment's proposal can be edited.")
+    if locked.committed_at:
+        raise Refused("This proposal was committed: its pairs can no longer change.")
+    if locked.discarded_at:
+        raise Refused("This proposal was discarded: its pairs can no longer change.")
+    if is_committing(locked):
+        raise Refused("This proposal is being committed: its pairs can no longer change.")
+    return locked
+
+
+@transaction.atomic
+def remove_pair(*, pair: AssignmentPair, user: User | None) -> AssignmentPair:
+    """Take a pair out of the proposal: committing leaves its mentee waiting."""
+    return _edit(pair, user, removed=True)
+
+
+@transaction.atomic
+def restore_pair(*, pair: AssignmentPair, user: User | None) -> AssignmentPair:
+    """Put a removed pair back into the proposal."""
+    return _edit(pair, user, removed=False)
+
+
+def _edit(pair: AssignmentPair, user: User | None, *, removed: bool) -> AssignmentPair:
+    run = _editable(pair.run)
+    pair = AssignmentPair.objects.select_related("mentee", "mentor").get(pk=pair.pk, run=run)
+    if (pair.removed_at is not None) == removed:
+        return pair  # a second click, or another tab: already so
+    pair.removed_at, pair.removed_by = (timezone.now(), user) if removed else (None, None)
+    pair.save(update_fields=["removed_at", "removed_by"])
+    done = "removed from" if removed else "put back into"
+    AuditEntry.record(
+        program=run.program,
+        actor=user,
+        action=AuditEntry.Action.PROPOSAL_EDIT,
+        summary=f"{pair.mentee.name} and {pair.mentor.name} {done} auto-assignment #{run.pk}.",
+        details={
+            "run": run.pk,
+            "pair": pair.pk,
+            "mentee": pair.mentee_id,
+            "mentor": pair.mentor_id,
+            "removed": removed,
+        },
+    )
+    return pair
+
+
+def namesakes(*, program_id: int, names: set[str]) -> set[str]:
+    """Which of these names (lower-cased) more than one person in the program goes by."""
+    held = (
+        Profile.objects.filter(program_id=program_id)
+        .annotate(folded=Lower("display_name"))
+        .filter(folded__in={n.lower() for n in names if n})
+        .values("folded")
+        .annotate(people=Count("user", distinct=True))
+        .filter(people__gt=1)
+    )
+    return {row["folded"] for row in held}
+
+
+def background_reasons(pairs: list[AssignmentPair]) -> dict[int, list[str]]:
+    """Pair id → the reason its shared background answers give, read now, for an
+    admin allowed to read background answers (the stored reasons leave them out,
+    so the API and exports never carry them)."""
+    people = {p.mentee_id for p in pairs} | {p.mentor_id for p in pairs}
+    held: dict[int, set[int]] = {}
+    links = Profile.background.through.objects.filter(profile_id__in=people)
+    for profile_id, tag_id in links.values_list("profile_id", "tag_id"):
+        held.setdefault(profile_id, set()).add(tag_id)
+    shared = {p.pk: held.get(p.mentee_id, set()) & held.get(p.mentor_id, set()) for p in pairs}
+    # In the Explainer's order: a facet's answers as the questionnaire lists them.
+    names = list(
+        Tag.objects.filter(pk__in=set().union(*shared.values()))
+        .order_by("kind", "sort_order", "id")
+        .values_list("pk", "name")
+    )
+    return {
+        pk: reasons.shared_background([name for tag, name in names if tag in tags])
+        for pk, tags in shared.items()
+    }

@@ -9,13 +9,17 @@ from __future__ import annotations
 import logging
 import math
 import zlib
+from collections import Counter
+from datetime import datetime
 
 import numpy as np
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from profiles.models import Profile, Program, User
+from mentorships.models import Mentorship
+from profiles.models import AuditEntry, Profile, Program, User
+from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
 from . import suggestions
 from .models import AssignmentPair, MatchingChunk, MatchingRun, Suggestion
@@ -59,11 +63,18 @@ def chunk_size(n_mentors: int, n_mentees: int) -> int:
     return int(min(MAX_CHUNK, max(size, 1)))
 
 
+def ready_counts(program: Program) -> tuple[int, int]:
+    """(mentees, mentors) ready for matching: what a re-score would cover."""
+    ready = Profile.objects.filter(program=program).ready()
+    return ready.mentees().count(), ready.mentors().count()
+
+
 @transaction.atomic
 def start_rescore(
-    *, program: Program, user: User | None = None, size: int | None = None
+    *, program: Program, user: User | None = None, size: int | None = None, reason: str = ""
 ) -> MatchingRun:
-    """Queue a re-score of every ready mentee, split into chunks."""
+    """Queue a re-score of every ready mentee, split into chunks. One an admin
+    starts (``user``) goes on the program's audit log, with ``reason`` if any."""
     from .tasks import score_chunk
 
     ids = list(
@@ -107,6 +118,16 @@ def start_rescore(
         )
     for i in range(len(bounds)):
         score_chunk.delay_on_commit(run.pk, i)
+    if user is not None:
+        AuditEntry.record(
+            program=program,
+            actor=user,
+            action=AuditEntry.Action.RESCORE,
+            summary=f"Re-score #{run.pk} started: {len(ids)} mentee{'s' if len(ids) != 1 else ''} "
+            f"against {mentors} mentor{'s' if mentors != 1 else ''}.",
+            reason=reason,
+            details={"run": run.pk, "mentees": len(ids), "mentors": mentors},
+        )
     return run
 
 
@@ -279,36 +300,157 @@ def _pairs(run: MatchingRun) -> dict[int, list[int]]:
     return out
 
 
+# Each setting a run records, as the settings page names it. Those missing
+# here (chunk size, mentors counted) describe the work, not the rules.
+SETTING_NAMES = {
+    "min_score": "Minimum score",
+    "k": "Suggestions per mentee",
+    "gap": "Spreading gap",
+    "require_common_language": "Only pairs who share a language",
+    "load_spreading": "Mentees spread across mentors",
+    "policy": "Policy",
+    "candidates": "Candidates weighed per mentee",
+    "per_place": "Candidates weighed per free place",
+}
+
+
+def _said(value: object) -> object:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return "—" if value is None else value
+
+
+def weights_in_words(weights: dict) -> list[str]:
+    """``["Goals 40", "Shared background 25", …]``, in the questionnaire's order."""
+    return [f"{COMPONENT_LABELS[c]} {weights[c]}" for c in COMPONENTS if c in weights]
+
+
+def settings_in_words(settings: dict) -> list[str]:
+    """The rules a run followed, said as the settings page says them:
+    ``["minimum score 30", "top 5 suggestions", "optimal policy"]``."""
+    words = []
+    if "min_score" in settings:
+        words.append(f"minimum score {settings['min_score']}")
+    if "k" in settings:
+        k = settings["k"]
+        words.append(f"top {k} suggestion{'s' if k != 1 else ''}")
+    if settings.get("policy"):
+        words.append(f"{settings['policy']} policy")
+    return words
+
+
 def changed_settings(a: MatchingRun, b: MatchingRun) -> list[tuple[str, object, object]]:
-    keys = sorted({*a.weights, *b.weights})
+    """(what, before, after) for each weight and setting that differs, in words."""
     out = [
-        (f"weight {k}", a.weights.get(k), b.weights.get(k))
-        for k in keys
+        (
+            f"Weight of {COMPONENT_LABELS.get(k, k).lower()}",
+            _said(a.weights.get(k)),
+            _said(b.weights.get(k)),
+        )
+        for k in [*COMPONENTS, *sorted({*a.weights, *b.weights} - set(COMPONENTS))]
         if a.weights.get(k) != b.weights.get(k)
     ]
-    for k in sorted({*a.settings, *b.settings} - {"chunk_size", "mentors"}):
+    for k in [
+        *SETTING_NAMES,
+        *sorted({*a.settings, *b.settings} - {*SETTING_NAMES, "chunk_size", "mentors"}),
+    ]:
         if a.settings.get(k) != b.settings.get(k):
-            out.append((k.replace("_", " "), a.settings.get(k), b.settings.get(k)))
+            name = SETTING_NAMES.get(k, k.replace("_", " ").capitalize())
+            out.append((name, _said(a.settings.get(k)), _said(b.settings.get(k))))
     return out
 
 
+def _kept_lists(run: MatchingRun) -> bool:
+    """Whether the run kept what it made (lists may be empty: nobody had room)."""
+    return run.kind == MatchingRun.Kind.ASSIGN or run.snapshot is not None
+
+
+def made_at(run: MatchingRun) -> datetime:
+    """When a run took its lists (a re-score) or its pairs (an assignment)."""
+    return run.finished_at or run.created_at
+
+
+# Why a mentee of either run is left out of a comparison, in the order asked:
+# the first that holds is given. ``a`` is the earlier run, ``b`` the later.
+LEFT_OUT = {
+    "left": "left the program since",
+    "matched_meanwhile": "matched between the two runs",
+    "matched_at_a": "already matched at run #{a}",
+    "joined_after_a": "joined after run #{a}",
+    "not_in_a": "had no {what} in run #{a}",
+    "not_in_b": "had no {what} in run #{b}",
+}
+
+
+def _matched_at(program_id: int, times: tuple[datetime, datetime]) -> list[set[int]]:
+    """For each time, the mentees in a mentorship under way then."""
+    first, last = min(times), max(times)
+    spans = Mentorship.objects.filter(
+        program_id=program_id, started_at__isnull=False, started_at__lte=last, mentee__isnull=False
+    ).filter(Q(ended_at__isnull=True) | Q(ended_at__gt=first))
+    spans = list(spans.values_list("mentee_id", "started_at", "ended_at"))
+    return [
+        {m for m, start, end in spans if start <= t and (end is None or end > t)} for t in times
+    ]
+
+
+def _left_out(a: MatchingRun, b: MatchingRun, before: dict, after: dict) -> tuple[set, Counter]:
+    """The mentees both runs can be compared on (in both, unmatched at both),
+    and how many of the others were left out for each reason of LEFT_OUT."""
+    at_a, at_b = made_at(a), made_at(b)
+    matched_a, matched_b = _matched_at(a.program_id, (at_a, at_b))
+    everyone = before.keys() | after.keys()
+    joined = dict(
+        Profile.objects.filter(program_id=a.program_id, role="mentee").values_list(
+            "pk", "created_at"
+        )
+    )
+    compared, reasons = set(), Counter()
+    for m in everyone:
+        in_a, in_b = m in before, m in after
+        if m not in joined:
+            reasons["left"] += 1
+        elif m in matched_b and m not in matched_a:
+            reasons["matched_meanwhile"] += 1
+        elif m in matched_a:
+            reasons["matched_at_a"] += 1
+        elif in_a and in_b:
+            compared.add(m)
+        elif not in_a and joined[m] > at_a:
+            reasons["joined_after_a"] += 1
+        elif not in_a:
+            reasons["not_in_a"] += 1
+        else:
+            reasons["not_in_b"] += 1
+    return compared, reasons
+
+
 def compare(a: MatchingRun, b: MatchingRun, sample: int = 20) -> dict:
-    """How run ``b`` differs from run ``a`` (both re-scores, or both assignments)."""
+    """How run ``b`` differs from the earlier run ``a`` (both re-scores, or both
+    assignments), like with like: only mentees who are in both runs and were
+    unmatched at both are compared; the others are counted by why they are not
+    (``left_out``: ``[(count, words), …]``)."""
     before, after = _pairs(a), _pairs(b)
-    both = before.keys() & after.keys()
-    pairs_before = {(m, j) for m, js in before.items() for j in js}
-    pairs_after = {(m, j) for m, js in after.items() for j in js}
+    both, reasons = _left_out(a, b, before, after)
+    pairs_before = {(m, j) for m in both for j in before[m]}
+    pairs_after = {(m, j) for m in both for j in after[m]}
     first_moved = sorted(m for m in both if before[m][:1] != after[m][:1])
+    what = "pair proposed" if a.kind == MatchingRun.Kind.ASSIGN else "suggestions"
     return {
-        "available": bool(before) and bool(after),
+        "available": _kept_lists(a) and _kept_lists(b),
         "settings": changed_settings(a, b),
         "mentees_before": len(before),
         "mentees_after": len(after),
+        "compared": len(both),
+        "left_out": [
+            (reasons[key], words.format(what=what, a=a.pk, b=b.pk))
+            for key, words in LEFT_OUT.items()
+            if reasons[key]
+        ],
+        "left_out_total": sum(reasons.values()),
         "lists_changed": sum(1 for m in both if set(before[m]) != set(after[m])),
         "first_choice_moved": len(first_moved),
         "pairs_added": len(pairs_after - pairs_before),
         "pairs_removed": len(pairs_before - pairs_after),
-        "only_before": len(before.keys() - after.keys()),
-        "only_after": len(after.keys() - before.keys()),
         "moved_sample": [(m, before[m][0], after[m][0]) for m in first_moved[:sample]],
     }

@@ -1,0 +1,123 @@
+"""What each bulk or destructive admin action asks before it is done: a title,
+what will happen in counts and words, and the yes button's words (the page is
+dashboard/views/confirming.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from matching import assigning, rescoring
+from matching.models import MatchingRun
+from profiles.models import Program
+
+from .models import ImportJob
+
+
+@dataclass(frozen=True)
+class Question:
+    title: str
+    happens: list[str]
+    confirm_label: str
+    danger: bool = False
+    # Fields of the first form the yes button posts again (an import's "invite").
+    hidden: tuple[tuple[str, str], ...] = ()
+
+
+def plural(n: int, noun: str, nouns: str = "") -> str:
+    """'1 mentorship', '149 mentorships'; ``nouns`` where adding an s will not do."""
+    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+
+
+def _are(n: int) -> str:
+    return "is" if n == 1 else "are"
+
+
+def rescore(program: Program) -> Question:
+    mentees, mentors = rescoring.ready_counts(program)
+    return Question(
+        title=f"Re-score {program.name}?",
+        happens=[
+            f"The suggestion lists of all {plural(mentees, 'ready mentee')} are worked out "
+            f"again against {plural(mentors, 'ready mentor')}, with the current weights and "
+            "settings.",
+            "A mentee whose list was empty and now has mentors in it is emailed that "
+            "suggestions are ready.",
+            "Nobody is matched, and no request or mentorship changes.",
+            "It runs in the background; its page shows the progress.",
+        ],
+        confirm_label=f"Yes, re-score {plural(mentees, 'mentee')}",
+    )
+
+
+def commit(run: MatchingRun) -> Question:
+    """Counts from the pairs the admin left in the proposal: one mentorship and
+    two emails (one to each side) for each."""
+    ahead = assigning.outlook(run)
+    happens = [
+        f"{plural(ahead.pairs, 'mentorship')} {_are(ahead.pairs)} created at once — fewer if "
+        "a mentor fills up or a mentee finds a mentor meanwhile: those pairs are skipped, and "
+        "listed on the proposal afterwards.",
+        f"{plural(ahead.emails, 'email')}: both people in each new mentorship are told that "
+        "auto-assignment matched them, and that they can say the match does not work for them.",
+    ]
+    if ahead.removed:
+        happens.append(
+            f"Left out: {plural(ahead.removed, 'pair')} removed by hand. "
+            f"{'That mentee stays' if ahead.removed == 1 else 'Those mentees stay'} waiting."
+        )
+    happens += [
+        "The program is then re-scored, so suggestion lists leave out matched mentees and "
+        "full mentors.",
+        "Undoing it means ending each mentorship one by one.",
+    ]
+    return Question(
+        title=f"Commit auto-assignment #{run.pk}?",
+        happens=happens,
+        confirm_label=f"Yes, create {plural(ahead.pairs, 'mentorship')} and send "
+        f"{plural(ahead.emails, 'email')}",
+    )
+
+
+def discard(run: MatchingRun) -> Question:
+    ahead = assigning.outlook(run)
+    pairs = ahead.pairs + ahead.removed
+    return Question(
+        title=f"Discard auto-assignment #{run.pk}?",
+        happens=[
+            f"The {plural(pairs, 'proposed pair')} {_are(pairs)} set aside: no mentorship is "
+            "created and nobody is emailed.",
+            "The proposal stays on its page for the record, but can no longer be committed. "
+            "You can propose a new auto-assignment at any time.",
+        ],
+        confirm_label="Yes, discard the proposal",
+        danger=True,
+    )
+
+
+def import_job(job: ImportJob, invite: bool) -> Question:
+    r = job.report
+    people, new, existing = r["mentors"] + r["mentees"], r["new_users"], r["existing_users"]
+    accounts = f"{plural(new, 'new account')} {_are(new)} made"
+    if existing:
+        accounts += (
+            f", and {plural(existing, 'existing account')} "
+            f"{'joins' if existing == 1 else 'join'} the program. No existing profile is changed"
+        )
+    return Question(
+        title=f"Import {job.filename}?",
+        happens=[
+            f"{plural(people, 'profile')} {_are(people)} created in {job.program.name}: "
+            f"{plural(r['mentors'], 'mentor')} and {plural(r['mentees'], 'mentee')}.",
+            f"{accounts}.",
+            f"{plural(new, 'invitation')} {_are(new)} emailed, each with a link to choose a "
+            "password."
+            if invite
+            else "No invitation is emailed: new people choose a password through “Forgot "
+            "your password?” when they first sign in.",
+            "Everyone imported is scored against the program straight away. The import is all "
+            "or nothing, and goes on the audit log.",
+        ],
+        confirm_label=f"Yes, import {plural(people, 'person', 'people')}"
+        + (f" and send {plural(new, 'invitation')}" if invite else ""),
+        hidden=(("invite", "on"),) if invite else (),
+    )

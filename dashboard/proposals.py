@@ -1,0 +1,99 @@
+"""A run's page in words: a re-score's figures labelled, the policies side by side
+with their solve times, and a page of proposed pairs ready to show (names told
+apart, reasons for and against, the shared background for an admin allowed it)."""
+
+from __future__ import annotations
+
+from matching import assigning
+from matching.models import AssignmentPair, MatchingRun, split_reasons
+from profiles.models import SensitiveAccess, User
+
+from .forms import POLICY_CHOICES
+
+# A re-score's figures (keys of matching.rescoring.summarise), in the order shown.
+RESULT_LABELS = {
+    "mentees": "Mentees scored",
+    "mentors": "Mentors",
+    "pairs_scored": "Pairs scored",
+    "suggestions": "Suggestions listed",
+    "mentees_with_suggestions": "Mentees with suggestions",
+    "mentees_without_suggestions": "Mentees without suggestions",
+    "mentors_suggested": "Mentors in at least one list",
+    "busiest_mentor_lists": "Most lists one mentor is in",
+    "mean_top_score": "Mean best score",
+    "median_top_score": "Median best score",
+}
+POLICY_NAMES = {
+    **{value: label.split(" — ")[0] for value, label in POLICY_CHOICES},
+    "greedy": "Greedy",
+}
+POLICY_HELP = {
+    **{value: label.split(" — ")[1] for value, label in POLICY_CHOICES},
+    "greedy": "longest-waiting mentee first, each to their best mentor with room",
+}
+
+
+def result_in_words(summary: dict) -> list[tuple[str, object]]:
+    """A re-score's figures, labelled in words, in RESULT_LABELS' order (others after)."""
+    keys = [k for k in RESULT_LABELS if k in summary]
+    keys += [k for k in summary if k not in RESULT_LABELS]
+    return [
+        (
+            RESULT_LABELS.get(k, k.replace("_", " ").capitalize()),
+            f"{summary[k]:,}" if isinstance(summary[k], int) else summary[k],
+        )
+        for k in keys
+    ]
+
+
+def policy_rows(summary: dict) -> list[dict]:
+    """Each policy's figures, in the order the dashboard offers them (greedy last)."""
+    order = list(POLICY_NAMES)
+    figures = sorted(
+        summary.get("figures", {}).items(),
+        key=lambda item: order.index(item[0]) if item[0] in order else len(order),
+    )
+    return [
+        {
+            **f,
+            "name": POLICY_NAMES.get(name, name.capitalize()),
+            "help": POLICY_HELP.get(name, ""),
+            "chosen": name == summary.get("policy"),
+            "solve_time": solve_time(f.get("seconds")),
+        }
+        for name, f in figures
+    ]
+
+
+def timed(summary: dict) -> bool:
+    """Whether the run recorded each policy's solve time (older runs did not)."""
+    return any("seconds" in f for f in summary.get("figures", {}).values())
+
+
+def solve_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    if seconds < 1:
+        return f"{max(seconds * 1000, 0.1):.{0 if seconds >= 0.01 else 1}f} ms"
+    return f"{seconds:.1f} s"
+
+
+def ready_to_show(pairs: list[AssignmentPair], *, run: MatchingRun, viewer: User) -> None:
+    """Each side's email beside a name someone else in the program holds too, and
+    the reasons split into for and against, with the shared background for a
+    viewer allowed to read background answers (and each such view on the record)."""
+    names = {p.mentee.display_name for p in pairs} | {p.mentor.display_name for p in pairs}
+    shared = assigning.namesakes(program_id=run.program_id, names=names)
+    background = {}
+    if pairs and viewer.has_perm(SensitiveAccess.PERMISSION):
+        background = assigning.background_reasons(pairs)
+        SensitiveAccess.record(
+            viewer=viewer,
+            what=f"shared background of auto-assignment #{run.pk}'s pairs, {run.program.slug}",
+        )
+    for p in pairs:
+        p.show_emails = {
+            "mentee": p.mentee.display_name.lower() in shared,
+            "mentor": p.mentor.display_name.lower() in shared,
+        }
+        p.reasons_for, p.concerns = split_reasons(p.reasons + background.get(p.pk, []))
