@@ -3,18 +3,20 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from config.forms import posted
+from config.forms import confirmed, posted
 from matching import exports
 
-from .. import imports
+from .. import confirmations, imports
 from ..forms import (
     ConfirmImportForm,
     ImportForm,
 )
 from ..models import ImportJob
 from .access import program_of, staff_required
+from .confirming import confirmation
 
 
 @staff_required
@@ -59,9 +61,25 @@ def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 @require_POST
 @staff_required
 def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
+    """Asks first, saying whom the file creates and who is emailed; imports on
+    the confirmed POST."""
     job = job_of(slug, job_id)
     form = ConfirmImportForm(request.POST)
-    if not (form.is_valid() and imports.confirm(job=job, invite=form.cleaned_data["invite"])):
+    if not (form.is_valid() and imports.is_ready(job)):
+        messages.error(request, "Only a checked file without problems can be imported.")
+        return redirect("dashboard:import_job", slug=slug, job_id=job_id)
+    invite = form.cleaned_data["invite"]
+    if not confirmed(request, form):
+        back = (
+            reverse("dashboard:import_job", args=[slug, job_id]),
+            "No, back to the checked file",
+        )
+        action = reverse("dashboard:confirm_import", args=[slug, job_id])
+        question = confirmations.import_job(job, invite)
+        return confirmation(request, job.program, question, action=action, back=back)
+    if imports.confirm(job=job, invite=invite, user=request.user):
+        messages.success(request, "Importing: this page shows the result when it is done.")
+    else:
         messages.error(request, "Only a checked file without problems can be imported.")
     return redirect("dashboard:import_job", slug=slug, job_id=job_id)
 

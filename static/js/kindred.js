@@ -1,6 +1,15 @@
 // Progressive enhancements only: every page works without this file.
 document.documentElement.classList.add("js");
 
+// A 409 from an htmx request says, in words, why the change was refused (a proposal
+// committed meanwhile, say): show it where the response asks, as other answers are.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 409) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
 document.addEventListener("DOMContentLoaded", () => {
   // (The browser's time zone is pre-selected by questionnaire.js.)
 
@@ -25,4 +34,70 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   }
+});
+
+// Messages (mentorships/messages.html): the newest in view as they arrive, unless one has
+// scrolled up to read; once a message is sent, the box empties and keeps the focus.
+document.addEventListener("DOMContentLoaded", () => {
+  const log = document.querySelector(".thread-scroll");
+  if (!log) return;
+  let follow = true;
+  const toNewest = () => {
+    if (follow) log.scrollTop = log.scrollHeight;
+  };
+  log.addEventListener("scroll", () => {
+    follow = log.scrollHeight - log.scrollTop - log.clientHeight < 48;
+  });
+  toNewest();
+  document.body.addEventListener("htmx:afterSettle", toNewest);
+  document.body.addEventListener("kindred:message-sent", (event) => {
+    const form = event.target.closest("form");
+    if (!form) return;
+    form.reset();
+    form.querySelector(".send-error").replaceChildren();
+    follow = true;
+    toNewest();
+    form.querySelector("textarea").focus();
+  });
+});
+
+// On an admin page the program's own pages (the tabs under the title, dashboard/_nav.html) join
+// the main menu on a phone, above the site's links: CSS shows the copy there, and the tabs
+// where there is room. Without this file the tabs stay, and the menu is not folded either.
+document.addEventListener("DOMContentLoaded", () => {
+  const tabs = document.querySelector(".subnav[data-program] > ul");
+  const menu = document.getElementById("nav-menu");
+  if (!tabs || !menu) return;
+  const name = document.createElement("span");
+  name.className = "nav-group";
+  name.id = "nav-program-name";
+  name.textContent = tabs.parentElement.dataset.program;
+  const links = tabs.cloneNode(true);
+  links.setAttribute("aria-labelledby", name.id);
+  const group = document.createElement("li");
+  group.className = "nav-program";
+  group.append(name, links);
+  menu.prepend(group);
+});
+
+// A table wider than its box scrolls inside it (.table-scroll); a shadow on each side that
+// hides more says so (kindred.css), and it follows the scrolling and the window's width.
+document.addEventListener("DOMContentLoaded", () => {
+  const mark = (box) => {
+    const hidden = box.scrollWidth - box.clientWidth;
+    box.classList.toggle("more-left", box.scrollLeft > 1);
+    box.classList.toggle("more-right", box.scrollLeft < hidden - 1);
+  };
+  const markAll = () => {
+    for (const box of document.querySelectorAll(".table-scroll")) {
+      if (!box.dataset.marked) {
+        box.dataset.marked = "yes";
+        box.addEventListener("scroll", () => mark(box), { passive: true });
+      }
+      mark(box);
+    }
+  };
+  markAll();
+  window.addEventListener("resize", markAll);
+  document.body.addEventListener("htmx:afterSettle", markAll);
 });
