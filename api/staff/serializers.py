@@ -196,7 +196,7 @@ class PairSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AssignmentPair
-        fields = ["id", "mentee", "mentor", "score", "reasons", "outcome", "note"]
+        fields = ["id", "mentee", "mentor", "score", "reasons", "outcome", "note", "removed_at"]
 
 
 class MatchSideSerializer(serializers.Serializer):

@@ -242,5 +242,5 @@ class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
     )
     @action(detail=True, methods=["post"])
     def discard(self, request, slug=None, pk=None):
-        assigning.discard(run=self.get_object())
+        assigning.discard(run=self.get_object(), user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
