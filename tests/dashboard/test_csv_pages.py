@@ -43,7 +43,8 @@ def test_a_good_file_is_checked_then_imported(
     assert not Profile.objects.filter(program=program).exists()  # nothing before confirming
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
-            reverse("dashboard:confirm_import", args=[program.slug, job.pk]), {"invite": ""}
+            reverse("dashboard:confirm_import", args=[program.slug, job.pk]),
+            {"invite": "", "confirm": "yes"},
         )
     job.refresh_from_db()
     assert job.status == "imported" and job.content is None

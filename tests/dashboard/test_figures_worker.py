@@ -129,7 +129,7 @@ def test_the_worker_that_commits_an_auto_assignment_keeps_the_new_figures(
 ):
     run = proposal(program)
     snapshots.refresh(program, "health")
-    staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]))
+    staff_client.post(reverse("dashboard:commit", args=[program.slug, run.pk]), {"confirm": "yes"})
     kept = wait_for(
         lambda: (s := snapshots.kept(program, "health")) and s.figures["matched"] == 6 and s
     )

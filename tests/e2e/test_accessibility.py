@@ -322,6 +322,7 @@ def test_admin_pages(browsing, default_program, tmp_path):
     audit.check(staff, "program settings saved")
 
     staff.get_by_role("button", name="Re-score now").click()
+    staff.get_by_role("button", name=re.compile("^Yes, re-score")).click()
     expect(staff.get_by_role("region", name="Result")).to_be_visible()
     audit.check(staff, "re-score run")
     score_runs = default_program.runs.filter(kind="score").order_by("pk")
@@ -337,6 +338,7 @@ def test_admin_pages(browsing, default_program, tmp_path):
         staff, reverse("dashboard:run", args=[slug, proposal.pk]), "auto-assignment proposal"
     )
     staff.get_by_role("button", name=re.compile("^Commit")).click()
+    staff.get_by_role("button", name=re.compile("^Yes, create")).click()
     expect(staff.get_by_role("status")).to_contain_text("mentorships created")
     audit.check(staff, "auto-assignment committed")
 

@@ -187,6 +187,7 @@ def admin_rescores_and_assigns(page: Page, worker) -> None:
 
     worker.hold()
     page.get_by_role("button", name="Re-score the program").click()
+    page.get_by_role("button", name=re.compile(r"^Yes, re-score")).click()
     bar = page.get_by_role("progressbar", name=re.compile(r"^Re-score #\d+"))
     expect(bar).to_have_accessible_name(re.compile(r"queued — 0 of \d+ mentees"))
     worker.start()
@@ -213,6 +214,9 @@ def admin_rescores_and_assigns(page: Page, worker) -> None:
     commit = page.get_by_role("button", name=re.compile(r"^Commit: create these \d+ mentorships"))
     created = re.search(r"\d+", commit.inner_text()).group()
     commit.click()
+    page.get_by_role(
+        "button", name=f"Yes, create {created} mentorships and send {2 * int(created)} emails"
+    ).click()
     expect(page.get_by_role("status")).to_contain_text(f"{created} mentorships created")
     # The commit started one re-score of the waiting mentees' lists, and the worker
     # that was running all along finishes it: no deadlock against the commit.

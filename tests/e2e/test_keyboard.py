@@ -205,6 +205,7 @@ def test_starting_a_rescore_by_keyboard(browsing, suggested, default_program):
     page = browsing.page(UserFactory(is_staff=True))
     page.goto(f"/programs/{default_program.slug}/")
     tab_and_press(page, page.get_by_role("button", name="Re-score the program"))
+    tab_and_press(page, page.get_by_role("button", name=re.compile(r"^Yes, re-score")))
     bar = page.get_by_role("progressbar", name=re.compile(r"^Re-score #\d+"))
     expect(bar).to_have_accessible_name(re.compile("succeeded"))
 
