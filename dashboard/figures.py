@@ -83,20 +83,35 @@ def wait_to_match():
     )
 
 
-def histogram(counts: dict[int, int], width: float = 300, height: float = 100) -> list[dict]:
-    """Bars for scores bucketed by tens (0–9 … 90–100), as SVG coordinates."""
+# The score chart's drawing, in SVG units (dashboard.html draws it at about
+# the size of its units on a phone): each bar's count sits over it, the score
+# axis runs under the bars with a tick every ten points.
+CHART_LEFT, CHART_STEP = 10, 30  # 10 bars of 30: the axis runs from 10 to 310
+CHART_TOP, CHART_BASE = 36, 140  # the highest bar reaches CHART_TOP
+
+
+def histogram(counts: dict[int, int]) -> list[dict]:
+    """Bars for scores bucketed by tens (0–9 … 90–100), as SVG coordinates,
+    each with its count and where to write it, and its tick on the score axis."""
     top = max(counts.values(), default=0) or 1
-    step = width / BUCKETS
     bars = []
     for b in range(BUCKETS):
-        h = round(height * counts.get(b, 0) / top, 1)
+        value = counts.get(b, 0)
+        h = round((CHART_BASE - CHART_TOP) * value / top, 1)
+        x = CHART_LEFT + b * CHART_STEP
         bars.append(
             {
                 "label": f"{b * 10}–{b * 10 + 9 if b < BUCKETS - 1 else 100}",
-                "value": counts.get(b, 0),
-                "x": round(b * step, 1),
-                "y": round(height - h, 1),
+                "value": value,
+                "x": x + 2,
+                "width": CHART_STEP - 4,
+                "y": round(CHART_BASE - h, 1),
                 "height": h,
+                "middle": x + CHART_STEP / 2,
+                "count_y": round(CHART_BASE - h - 5, 1),
+                "tick": b * 10,
+                "tick_x": x,
+                "end_x": x + CHART_STEP,
             }
         )
     return bars
