@@ -1,0 +1,18 @@
+"""A run's weights and settings said in words, not as their internal names
+(``{% load run_words %}{{ run.settings|settings_in_words }}``)."""
+
+from django import template
+
+from matching import rescoring
+
+register = template.Library()
+
+
+@register.filter
+def weights_in_words(weights: dict) -> str:
+    return ", ".join(rescoring.weights_in_words(weights or {}))
+
+
+@register.filter
+def settings_in_words(settings: dict) -> str:
+    return ", ".join(rescoring.settings_in_words(settings or {}))
