@@ -1,6 +1,9 @@
 """The programs list, a program's dashboard, fairness figures and settings."""
 
+import re
+
 from django.contrib import messages
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from config.forms import posted
 from matching.models import MatchingRun
-from profiles.models import Program, SensitiveAccess
+from profiles.models import AuditEntry, Program, SensitiveAccess
 
 from .. import releases, snapshots
+from ..fairness import lay_out
 from ..forms import (
     AssignForm,
     DigestChoiceForm,
@@ -79,6 +83,8 @@ def fairness(request: HttpRequest, slug: str) -> HttpResponse:
             "next_release": releases.next_release(release),
             **(release.figures if release else {}),
         }
+    everyone = context.get("everyone") or {}
+    context["layout"] = lay_out(context.get("groups", []), everyone, exact="exact" in context)
     return render(request, "dashboard/fairness.html", context)
 
 
@@ -107,6 +113,21 @@ def figures_state(request: HttpRequest, slug: str, page: str, version: str) -> H
     return render(request, "dashboard/_figures_age.html", context)
 
 
+def record_settings(program: Program, user, form: ProgramSettingsForm) -> None:
+    """On the audit log: which settings changed (their names, not their values)."""
+    if not form.changed_data:
+        return
+    # "Minimum score to suggest (0–100)" → "minimum score to suggest"
+    names = [re.sub(r" \(.*\)$", "", str(form.fields[f].label)) for f in form.changed_data]
+    AuditEntry.record(
+        program=program,
+        actor=user,
+        action=AuditEntry.Action.SETTINGS,
+        summary="Settings changed: " + ", ".join(n[:1].lower() + n[1:] for n in names) + ".",
+        details={"fields": form.changed_data},
+    )
+
+
 @staff_required
 def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     program = program_of(slug)
@@ -114,7 +135,9 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
     saved = False
     if request.method == "POST":
         if form.is_valid():
-            form.save()
+            with transaction.atomic():
+                form.save()
+                record_settings(program, request.user, form)
             saved = True
             messages.success(request, "Settings saved. Re-score to apply them to every list.")
         else:

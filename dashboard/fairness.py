@@ -1,0 +1,175 @@
+"""Fairness figures laid out for reading (docs/admin.md, "Reading the fairness
+page"): each question's groups beside all mentees, and every difference from
+all mentees past a threshold marked, with an arrow and in words.
+
+Pure: plain dicts in (the kept exact figures, or a release's), plain data
+out. The marks are worked out from the figures shown and nothing else, so on
+a release they say nothing the release does not: no exact figure is read,
+and the "all mentees" row is the release's own (dashboard/disclosure.py keeps
+it safe to subtract from).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A group is marked when it differs from all mentees by at least this much.
+SHARE_POINTS = 10  # percentage points: matched, declined by the mentor, closed for want of room
+SCORE_POINTS = 10  # points of the 0–100 match score
+DAYS = 7  # days to match: the week after which a request brings a reminder
+
+ALL_MENTEES = "All mentees"
+NO_ANSWER_KIND = "—"
+NO_ANSWER_TITLE = "No background answer"
+
+
+@dataclass(frozen=True)
+class Measure:
+    key: str
+    label: str
+    unit: str  # "share", "days" or "score"
+    missing: str  # why a group has no figure, said to a screen reader
+
+
+SHARE, DAYS_UNIT, SCORE = "share", "days", "score"
+THRESHOLDS = {SHARE: SHARE_POINTS, DAYS_UNIT: DAYS, SCORE: SCORE_POINTS}
+
+MATCHED = Measure("matched_share", "Matched", SHARE, "no mentees")
+DECLINED = Measure("decline_rate", "Declined by the mentor", SHARE, "no request answered yet")
+NO_ROOM = Measure("no_room_rate", "Closed for want of room", SHARE, "no request yet")
+SCORE_MEAN = Measure("mean_score", "Mean match score", SCORE, "no mentorship started yet")
+# Exact figures (an admin who may read background answers) and a release's.
+EXACT = (
+    MATCHED,
+    Measure("median_days", "Median days to match", DAYS_UNIT, "no mentorship started yet"),
+    DECLINED,
+    NO_ROOM,
+    SCORE_MEAN,
+)
+RELEASED = (
+    MATCHED,
+    Measure("mean_days", "Mean days to match", DAYS_UNIT, "no mentorship started yet"),
+    DECLINED,
+    SCORE_MEAN,
+)
+# With nobody matched, a score or a wait describes mentorships that have
+# since ended, not the group's matches: shown as none.
+ONLY_WHEN_MATCHED = {SCORE, DAYS_UNIT}
+
+
+@dataclass
+class Cell:
+    text: str  # as shown: "62%", "4.5", "—"
+    missing: str = ""  # for a screen reader, why there is no figure
+    direction: str = ""  # "higher" or "lower" than all mentees, past the threshold
+    by: str = ""  # "14 points", "9.5 days"
+
+
+@dataclass
+class Row:
+    name: str
+    people: str
+    cells: list[Cell]
+    reference: bool = False  # the "all mentees" row
+    marked: bool = False
+
+
+@dataclass
+class Section:
+    title: str
+    rows: list[Row] = field(default_factory=list)
+
+
+@dataclass
+class Difference:
+    group: str
+    section: str
+    label: str
+    shown: str
+    everyone: str
+    direction: str
+    by: str
+
+
+@dataclass
+class Layout:
+    measures: tuple[Measure, ...]
+    sections: list[Section]
+    differences: list[Difference]
+    thresholds: dict = field(
+        default_factory=lambda: {"share": SHARE_POINTS, "days": DAYS, "score": SCORE_POINTS}
+    )
+
+
+def _text(measure: Measure, value) -> str:
+    return f"{value}%" if measure.unit == SHARE else f"{value:.1f}"
+
+
+def _value(measure: Measure, group: dict):
+    value = group.get(measure.key)
+    if measure.unit in ONLY_WHEN_MATCHED and group.get(MATCHED.key) == 0:
+        return None, "none matched"
+    return value, measure.missing
+
+
+def _by(measure: Measure, gap: float) -> str:
+    amount = f"{abs(gap):.0f}" if measure.unit == SHARE else f"{abs(gap):.1f}"
+    return f"{amount} {'days' if measure.unit == DAYS_UNIT else 'points'}"
+
+
+def cell(measure: Measure, group: dict, everyone: dict | None = None) -> Cell:
+    """One figure of ``group`` as shown, marked if it is at least the
+    measure's threshold away from ``everyone``'s."""
+    value, why = _value(measure, group)
+    if value is None:
+        return Cell("—", missing=why)
+    shown = Cell(_text(measure, value))
+    base = _value(measure, everyone)[0] if everyone is not None else None
+    if base is not None and abs(value - base) >= THRESHOLDS[measure.unit]:
+        shown.direction = "higher" if value > base else "lower"
+        shown.by = _by(measure, value - base)
+    return shown
+
+
+def _people(group: dict, about: bool) -> str:
+    return f"≈ {group['people']}" if about else str(group["people"])
+
+
+def lay_out(groups: list[dict], everyone: dict, *, exact: bool) -> Layout:
+    """Each question's groups after an "all mentees" row, in the order given;
+    those who gave no background answer last; all mentees alone when no group
+    can be shown. ``exact`` chooses the columns: exact figures, or a
+    release's (whose group sizes are approximate)."""
+    measures = EXACT if exact else RELEASED
+    reference = Row(
+        ALL_MENTEES,
+        str(everyone.get("people", "—")),
+        [cell(m, everyone) for m in measures],
+        reference=True,
+    )
+    sections: dict[str, Section] = {}
+    differences = []
+    for g in groups:
+        kind = g.get("kind") or NO_ANSWER_KIND
+        title = NO_ANSWER_TITLE if kind == NO_ANSWER_KIND else kind
+        section = sections.setdefault(title, Section(title, [reference]))
+        cells = [cell(m, g, everyone) for m in measures]
+        section.rows.append(
+            Row(g["name"], _people(g, about=not exact), cells, marked=any(c.by for c in cells))
+        )
+        for m, c in zip(measures, cells, strict=True):
+            if c.by:
+                differences.append(
+                    Difference(
+                        g["name"],
+                        title,
+                        m.label,
+                        c.text,
+                        reference.cells[measures.index(m)].text,
+                        c.direction,
+                        c.by,
+                    )
+                )
+    ordered = [s for t, s in sections.items() if t != NO_ANSWER_TITLE]
+    ordered += [s for t, s in sections.items() if t == NO_ANSWER_TITLE]
+    return Layout(measures, ordered or [Section(ALL_MENTEES, [reference])], differences)
