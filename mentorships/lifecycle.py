@@ -416,7 +416,7 @@ def match_by_admin(
         override_reason=reason if breaks else "",
         extra_place=any(b.code == "capacity" for b in breaks),
     )
-    aside = f", setting aside {len(breaks)} rule{'s' if len(breaks) != 1 else ''}" if breaks else ""
+    aside = ", setting aside: " + "; ".join(b.text for b in breaks) if breaks else ""
     AuditEntry.record(
         program=mentee.program,
         actor=by,

@@ -258,7 +258,10 @@ def test_a_full_mentor_matched_with_a_reason_gets_one_place_more(
     assert Mentorship.objects.get(mentee=mentee).override_reason == "Dana offered."
     entry = AuditEntry.objects.get(action=AuditEntry.Action.MANUAL_MATCH)
     assert entry.reason == "Dana offered." and entry.details["set_aside"] == ["capacity"]
-    assert "setting aside 1 rule" in entry.summary
+    assert entry.summary == (
+        "Matched Ana Park with Dana Lee by hand, setting aside: Dana Lee is full: "
+        "1 of 1 place taken; this match gives them one place more"
+    )
     to_mentor = next(e for e in mailoutbox if e.to == [mentor.user.email])
     assert "you can now mentor up to 2 people" in to_mentor.body
 
