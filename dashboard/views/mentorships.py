@@ -39,7 +39,6 @@ def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
-        "exact": _exact(request),
     }
     return render(request, "dashboard/mentorship_list.html", context)
 
