@@ -4,10 +4,12 @@ docs/mentorships.md describes the life of a mentorship and its clock."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import uuid
+from datetime import date, datetime, time, timedelta
 
 from django.db import models
-from django.db.models import Count, F, Q
+from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -77,6 +79,114 @@ class MentorshipQuerySet(models.QuerySet):
             pairs = pairs.filter(mentor_id=mentor_id)
         return set(pairs.values_list("mentee_id", "mentor_id"))
 
+    # --- match health: the session log's rules (the check-ins' are record_health's) ---
+
+    def with_meeting_health(self, now: datetime | None = None) -> MentorshipQuerySet:
+        """Each with ``meeting_health``, what the pair's session log says of a
+        mentorship under way: ``missed_twice`` when the last two meetings logged
+        were missed (both since the last one held), else ``no_meeting`` when it
+        started 3 weeks ago or more and no meeting is logged as held, else "".
+        ``Mentorship.record_health`` keeps it in ``health``, beside the check-in
+        rules, so every list of flags (dashboard, digest, admin) shows it."""
+        now = now or timezone.now()
+        held = Meeting.objects.filter(status=Meeting.Status.HELD)
+        last_held = (
+            held.filter(mentorship=OuterRef("mentorship"))
+            .order_by("-starts_at")
+            .values("starts_at")[:1]
+        )
+        missed_since = (
+            Meeting.objects.filter(mentorship=OuterRef("pk"), status=Meeting.Status.MISSED)
+            .filter(
+                Q(starts_at__gt=Subquery(last_held))
+                | ~Exists(held.filter(mentorship=OuterRef("mentorship")))
+            )
+            .order_by()
+            .values("mentorship")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        under_way = Q(status__in=Mentorship.PAIRED)
+        return self.annotate(
+            missed_in_a_row=Coalesce(Subquery(missed_since), 0),
+            meeting_health=Case(
+                When(under_way & Q(missed_in_a_row__gte=2), then=Value("missed_twice")),
+                When(
+                    under_way
+                    & Q(started_at__lte=now - HEALTH_AFTER)
+                    & ~Exists(held.filter(mentorship=OuterRef("pk"))),
+                    then=Value("no_meeting"),
+                ),
+                default=Value(""),
+                output_field=models.CharField(),
+            ),
+        )
+
+    def with_workspace_counts(self) -> MentorshipQuerySet:
+        """Each with how many notes (shared and private), messages and action items
+        it has: what an admin may know of a pair's workspace, never its words."""
+
+        def count(model) -> Subquery:
+            rows = model.objects.filter(mentorship=OuterRef("pk")).order_by()
+            return Coalesce(
+                Subquery(rows.values("mentorship").annotate(n=Count("pk")).values("n")[:1]), 0
+            )
+
+        return self.annotate(
+            note_count=count(Note),
+            message_count=count(Message),
+            action_item_count=count(ActionItem),
+        )
+
+    # --- what an admin looks for (the dashboard's Mentorships list) ---
+
+    def under_way(self) -> MentorshipQuerySet:
+        """Paired and not ended: accepted, or active since a first meeting or check-in."""
+        return self.filter(status__in=Mentorship.PAIRED)
+
+    def search(self, text: str) -> MentorshipQuerySet:
+        """Mentorships whose mentee or mentor is found by ``text``: every word in
+        their name or email (``Profile.objects.search``)."""
+        people = Profile.objects.search(text).values("pk")
+        return self.filter(Q(mentee__in=people) | Q(mentor__in=people))
+
+    def stalled(self, now: datetime | None = None) -> MentorshipQuerySet:
+        """Requests unanswered past the reminder (they expire at EXPIRE_AFTER)."""
+        now = now or timezone.now()
+        return self.filter(status=Mentorship.Status.REQUESTED, requested_at__lte=now - REMIND_AFTER)
+
+    def flagged(self, health: str = "") -> MentorshipQuerySet:
+        """Under way and flagged, as on the dashboard: with ``health``, that flag only."""
+        paired = self.under_way()
+        return paired.filter(health=health) if health else paired.exclude(health="")
+
+    def started_between(self, first: date | None, last: date | None) -> MentorshipQuerySet:
+        """Started on ``first`` or later and on ``last`` or earlier (whole days in the
+        current time zone; either may be None)."""
+        found = self
+        if first is not None:
+            found = found.filter(started_at__gte=_midnight(first))
+        if last is not None:
+            found = found.filter(started_at__lt=_midnight(last + timedelta(days=1)))
+        return found
+
+    def without_check_in(self) -> MentorshipQuerySet:
+        """Under way with no check-in from either side yet."""
+        return self.under_way().exclude(Exists(CheckIn.objects.filter(mentorship=OuterRef("pk"))))
+
+    def with_check_ins(self) -> MentorshipQuerySet:
+        """Each with ``check_in_count`` and the time of its latest, ``last_check_in``."""
+        # Sub-queries, not a join: a page's count then reads mentorships alone.
+        mine = CheckIn.objects.filter(mentorship=OuterRef("pk")).order_by().values("mentorship")
+        return self.annotate(
+            check_in_count=Coalesce(Subquery(mine.annotate(n=Count("pk")).values("n")), 0),
+            last_check_in=Subquery(mine.annotate(last=Max("created_at")).values("last")),
+        )
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
 
 class Mentorship(models.Model):
     """A request and its life: requested → accepted | declined | withdrawn |
@@ -118,6 +228,8 @@ class Mentorship(models.Model):
         OK = "", "No concern"
         NO_CHECK_IN = "no_check_in", "No check-in by week 3"
         LOW_RATING = "low_rating", "A check-in rated 2 or lower"
+        NO_MEETING = "no_meeting", "No meeting logged by week 3"
+        MISSED_TWICE = "missed_twice", "Two meetings missed in a row"
 
     OPEN = (Status.REQUESTED, Status.ACCEPTED, Status.ACTIVE)
     # Declined for want of room, by Kindred or by the mentor: not about this mentee.
@@ -241,8 +353,9 @@ class Mentorship(models.Model):
         return self.mentor if profile.pk == self.mentee_id else self.mentee
 
     def record_health(self, now: datetime | None = None) -> str:
-        """Flag this mentorship if it has no check-in by week 3, or if either
-        side's latest rating is low."""
+        """Flag this mentorship if either side's latest rating is low, if its last
+        two meetings were missed, or, by week 3, if it has no check-in or no
+        meeting logged as held (in that order: one flag is kept, the most telling)."""
         now = now or timezone.now()
         # Each side's latest rating: a good one from one side does not hide a
         # poor one from the other.
@@ -251,12 +364,23 @@ class Mentorship(models.Model):
             "author_id", "rating"
         ):
             latest.setdefault(author_id, rating)
+        # The session log's rules, as the clock's sweep worked them out, or now.
+        meetings = getattr(self, "meeting_health", None)
+        if meetings is None:
+            meetings = (
+                Mentorship.objects.with_meeting_health(now)
+                .filter(pk=self.pk)
+                .values_list("meeting_health", flat=True)
+                .first()
+            )
         if any(rating <= LOW_RATING for rating in latest.values()):
             health = self.Health.LOW_RATING
+        elif meetings == self.Health.MISSED_TWICE:
+            health = self.Health.MISSED_TWICE
         elif not latest and self.started_at and self.started_at <= now - HEALTH_AFTER:
             health = self.Health.NO_CHECK_IN
         else:
-            health = self.Health.OK
+            health = meetings or self.Health.OK
         if health != self.health:
             self.health, self.health_flagged_at = health, (now if health else None)
             self.save(update_fields=["health", "health_flagged_at"])
@@ -284,3 +408,555 @@ class CheckIn(models.Model):
 
     def __str__(self) -> str:
         return f"check-in {self.rating}/5 on {self.mentorship_id}"
+
+
+# --- the workspace: notes, action items and the message thread ------------------------
+# Only the pair read what they write here; admins get counts (``with_workspace_counts``)
+# and, of a message someone reports, that message and the few around it.
+
+NOTE_MAX_LENGTH = 5000
+MESSAGE_MAX_LENGTH = 2000
+# New messages email the other side at most this often per thread.
+MESSAGE_EMAIL_EVERY = timedelta(hours=1)
+# How many messages either side of a reported one its admins read, for its context.
+REPORT_CONTEXT = 2
+
+
+class NoteQuerySet(models.QuerySet):
+    def visible_to(self, profile: Profile) -> NoteQuerySet:
+        """Shared notes, and the person's own private ones."""
+        return self.filter(Q(shared=True) | Q(author=profile))
+
+
+class Note(models.Model):
+    """A note on a mentorship, in Markdown: shared with the other side, or private."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="notes")
+    # Deleting an account deletes its private notes first (receivers.py); its shared
+    # notes stay for the other side, their author gone.
+    author = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    shared = models.BooleanField(default=True)
+    body = models.TextField(max_length=NOTE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    objects = NoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["mentorship", "-created_at"], name="note_mentorship_created")
+        ]
+        constraints = [
+            # A private note with no author would be readable by no one, or by
+            # whoever the code forgot to stop: it cannot exist.
+            models.CheckConstraint(
+                condition=Q(shared=True) | Q(author__isnull=False), name="note_private_has_author"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{'shared' if self.shared else 'private'} note {self.pk} on {self.mentorship_id}"
+
+
+class ActionItem(models.Model):
+    """Something one side will do, with an optional due date; either side ticks it done."""
+
+    class Owner(models.TextChoices):
+        MENTEE = "mentee", "Mentee"
+        MENTOR = "mentor", "Mentor"
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="action_items"
+    )
+    text = models.CharField(max_length=300)
+    owner = models.CharField(max_length=6, choices=Owner.choices)
+    due = models.DateField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"action item {self.pk} on {self.mentorship_id}"
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+class MessageQuerySet(models.QuerySet):
+    def unread_by(self, profile: Profile) -> MessageQuerySet:
+        """Messages to this person (from the other side of their mentorships) past
+        the last one they read."""
+        read = ThreadReader.objects.filter(
+            mentorship=OuterRef("mentorship_id"), profile=profile
+        ).values("last_read")[:1]
+        return (
+            self.filter(Q(mentorship__mentee=profile) | Q(mentorship__mentor=profile))
+            .exclude(author=profile)
+            .filter(pk__gt=Coalesce(Subquery(read), 0))
+        )
+
+    def unread_by_user(self, user) -> MessageQuerySet:
+        """The same across every profile of a signed-in person (the page header)."""
+        read = ThreadReader.objects.filter(
+            mentorship=OuterRef("mentorship_id"), profile__user=user
+        ).values("last_read")[:1]
+        return (
+            self.filter(Q(mentorship__mentee__user=user) | Q(mentorship__mentor__user=user))
+            .exclude(author__user=user)
+            .filter(pk__gt=Coalesce(Subquery(read), 0))
+        )
+
+    def unread_counts(self, profile: Profile) -> dict[int, int]:
+        """``{mentorship id: unread messages}`` for this person, in one query."""
+        rows = self.unread_by(profile).values("mentorship_id").annotate(n=Count("id"))
+        return {row["mentorship_id"]: row["n"] for row in rows}
+
+    def around(self, message: Message, n: int = REPORT_CONTEXT) -> list[Message]:
+        """``message`` with the ``n`` messages before and after it in its thread."""
+        thread = self.filter(mentorship_id=message.mentorship_id)
+        before = list(thread.filter(pk__lt=message.pk).order_by("-pk")[:n])
+        after = list(thread.filter(pk__gt=message.pk).order_by("pk")[:n])
+        return [*reversed(before), message, *after]
+
+
+class Message(models.Model):
+    """One message in a mentorship's thread, for the pair only."""
+
+    mentorship = models.ForeignKey(
+        Mentorship, on_delete=models.CASCADE, related_name="messages", db_index=False
+    )
+    # Deleting an account leaves its messages for the other side, from "a former member".
+    author = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(max_length=MESSAGE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        # A thread read in order, and "anything after the last one I have?" (the poll).
+        indexes = [models.Index(fields=["mentorship", "id"], name="message_thread")]
+
+    def __str__(self) -> str:
+        return f"message {self.pk} on {self.mentorship_id}"
+
+
+class ThreadReader(models.Model):
+    """One side of a thread: the last message they read, and when they were last
+    emailed about new ones (locked while deciding whether to email again)."""
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="+")
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    last_read = models.BigIntegerField(default=0)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mentorship", "profile"], name="thread_reader_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"reader {self.profile_id} of {self.mentorship_id}"
+
+
+class MessageReportQuerySet(models.QuerySet):
+    def of_program(self, program: Program) -> MessageReportQuerySet:
+        return self.filter(message__mentorship__program=program)
+
+    def open(self) -> MessageReportQuerySet:
+        return self.filter(status=MessageReport.Status.OPEN)
+
+
+class MessageReport(models.Model):
+    """A message one of the pair reported to the program's admins, for safety."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        HANDLED = "handled", "Handled"
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.TextField(blank=True, max_length=1000)
+    created_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    handled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handled_note = models.TextField(blank=True, max_length=1000)
+
+    objects = MessageReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-created_at"], name="report_status_created")]
+        constraints = [
+            models.UniqueConstraint(fields=["message", "reporter"], name="report_once_per_person"),
+            models.CheckConstraint(
+                condition=Q(status="open") | ~Q(handled_note=""), name="report_handled_has_note"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"report {self.pk} of message {self.message_id} ({self.status})"
+
+
+# --- the agreement: what a pair works on, in the mentee's words (agreements.py) -------
+
+AGREEMENT_MAX_GOALS = 5
+SUCCESS_MAX_LENGTH = 300
+CONFIDENTIALITY_MAX_LENGTH = 500
+SUGGESTION_MAX_LENGTH = 1000
+
+
+class Rating(models.IntegerChoices):
+    """Where a mentee stands on a goal, in their own judgement."""
+
+    STARTING = 1, "1 — just starting out"
+    EARLY = 2, "2 — early steps"
+    HALFWAY = 3, "3 — about halfway"
+    NEARLY = 4, "4 — nearly there"
+    THERE = 5, "5 — where I want to be"
+
+
+class Agreement(models.Model):
+    """What a mentee and their mentor agree to work on, how often they meet and for
+    how long. Every proposal is an :class:`AgreementVersion`, kept for good;
+    ``agreed`` is the version in force (none until the mentor first confirms one).
+    ``status`` is where the latest version stands: a revision proposed after an
+    agreement leaves the agreed version in force until the mentor confirms it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Being written"
+        PROPOSED = "proposed", "Waiting for the mentor"
+        CHANGES = "changes", "Changes suggested"
+        AGREED = "agreed", "Agreed"
+
+    mentorship = models.OneToOneField(
+        Mentorship, on_delete=models.CASCADE, related_name="agreement"
+    )
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    # Versions go only with their agreement (a draft never agreed may be discarded).
+    agreed = models.ForeignKey(
+        "AgreementVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"agreement of mentorship {self.mentorship_id} ({self.status})"
+
+
+class AgreementVersion(models.Model):
+    """One version of an agreement as the mentee wrote it: a draft (seen by them
+    alone) until it is proposed, then fixed; the mentor's answer is kept on it."""
+
+    class Cadence(models.IntegerChoices):
+        WEEKLY = 1, "Every week"
+        FORTNIGHTLY = 2, "Every 2 weeks"
+        FOUR_WEEKLY = 4, "Every 4 weeks"
+
+    class Duration(models.IntegerChoices):
+        THREE = 3, "3 months"
+        SIX = 6, "6 months"
+        TWELVE = 12, "12 months"
+
+    class Answer(models.TextChoices):
+        NONE = "", "Not answered yet"
+        AGREED = "agreed", "Confirmed"
+        CHANGES = "changes", "Changes suggested"
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    cadence_weeks = models.PositiveSmallIntegerField(choices=Cadence.choices)
+    duration_months = models.PositiveSmallIntegerField(choices=Duration.choices)
+    confidentiality = models.TextField(blank=True, max_length=CONFIDENTIALITY_MAX_LENGTH)
+    # Whoever wrote it (the mentee); null once they have deleted their account.
+    written_by = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    answer = models.CharField(max_length=8, choices=Answer.choices, blank=True, default="")
+    answered_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    # The mentor's note with "suggest changes", in their words.
+    suggestion = models.TextField(blank=True, max_length=SUGGESTION_MAX_LENGTH)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "number"], name="agreement_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(answer="") | Q(proposed_at__isnull=False, answered_at__isnull=False),
+                name="agreement_version_answered_after_proposed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(answer="changes") | ~Q(suggestion=""),
+                name="agreement_version_changes_have_a_note",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_weeks__in=[1, 2, 4]) & Q(duration_months__in=[3, 6, 12]),
+                name="agreement_version_terms_offered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number} of {self.agreement}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.proposed_at is None
+
+
+class AgreementGoal(models.Model):
+    """A goal of one version: what success looks like, in the mentee's words, and
+    where they stand on it as they write."""
+
+    version = models.ForeignKey(AgreementVersion, on_delete=models.CASCADE, related_name="goals")
+    goal = models.ForeignKey("profiles.Tag", on_delete=models.PROTECT, related_name="+")
+    success = models.TextField(max_length=SUCCESS_MAX_LENGTH)
+    starting_rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "goal"], name="agreement_goal_once"),
+            models.CheckConstraint(
+                condition=Q(starting_rating__gte=1, starting_rating__lte=5),
+                name="agreement_goal_rating_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id} in {self.version}"
+
+
+class GoalProgress(models.Model):
+    """Where the mentee stands on a goal of their agreement: the rating it started
+    from when it was agreed (kept, to compare at the end), the latest, and whether
+    it is done. Each change is a :class:`ProgressUpdate`."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="progress")
+    goal = models.ForeignKey("profiles.Tag", on_delete=models.PROTECT, related_name="+")
+    start_rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    started_at = models.DateTimeField(default=timezone.now)
+    done_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "goal"], name="goal_progress_once"),
+            models.CheckConstraint(
+                condition=Q(start_rating__gte=1, start_rating__lte=5, rating__gte=1, rating__lte=5),
+                name="goal_progress_rating_1_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal_id}: {self.start_rating} → {self.rating}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+
+class ProgressUpdate(models.Model):
+    """One change to a goal's progress, dated: its start, a new rating, done or not done."""
+
+    class Kind(models.TextChoices):
+        STARTED = "started", "Agreed"
+        RATED = "rated", "Rated"
+        DONE = "done", "Marked done"
+        UNDONE = "undone", "Marked not done"
+
+    progress = models.ForeignKey(GoalProgress, on_delete=models.CASCADE, related_name="updates")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    rating = models.PositiveSmallIntegerField(choices=Rating.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.rating} at {self.at:%Y-%m-%d}"
+
+
+class GuideNote(models.Model):
+    """A program's own words under one of Kindred's guides (mentorships/guides/:
+    a goal's slug, or ``first-session``), in Markdown, written by its admins in the
+    Django admin and shown, cleaned, to its pairs under the guide."""
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="guide_notes")
+    guide = models.CharField(max_length=60)
+    text = models.TextField(max_length=2000)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["program", "guide"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "guide"], name="guide_note_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.program}: note on {self.guide}"
+
+
+# --- meetings: proposed, picked, held or missed (meetings.py) -----------------------------
+
+MEETING_OPTIONS = 3
+MEETING_MINUTES = (15, 180)
+# A confirmed meeting's reminder goes this long before it starts.
+REMIND_BEFORE = timedelta(hours=24)
+
+
+class MeetingQuerySet(models.QuerySet):
+    def open(self) -> MeetingQuerySet:
+        """Waiting for a time to be picked, or confirmed and not yet logged."""
+        return self.filter(status__in=Meeting.OPEN)
+
+    def logged(self) -> MeetingQuerySet:
+        """The session log: meetings held or missed, latest first."""
+        return self.filter(status__in=Meeting.LOGGED).order_by("-starts_at", "-pk")
+
+    def due_reminder(self, now: datetime) -> MeetingQuerySet:
+        """Confirmed meetings starting within REMIND_BEFORE, not reminded of at
+        this time yet, and confirmed before that window opened (a meeting
+        confirmed the day before has its invite fresh in the inbox)."""
+        return self.filter(
+            status=Meeting.Status.CONFIRMED,
+            reminded_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + REMIND_BEFORE,
+            confirmed_at__lte=F("starts_at") - REMIND_BEFORE,
+        )
+
+    def due_log_prompt(self, now: datetime) -> MeetingQuerySet:
+        """Confirmed meetings whose time is over, not logged, not yet asked about."""
+        return self.filter(
+            status=Meeting.Status.CONFIRMED, log_prompted_at__isnull=True, ends_at__lte=now
+        )
+
+
+class Meeting(models.Model):
+    """A meeting of a pair: proposed with one to three times, confirmed when the
+    other side picks one, then held or missed (the session log), or cancelled.
+    Proposing other times (a reschedule) keeps the meeting, and so its calendar
+    ``uid``; each new invite or cancellation raises ``sequence`` (RFC 5545)."""
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for a time to be picked"
+        CONFIRMED = "confirmed", "Confirmed"
+        HELD = "held", "Held"
+        MISSED = "missed", "Missed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    OPEN = (Status.PROPOSED, Status.CONFIRMED)
+    LOGGED = (Status.HELD, Status.MISSED)
+
+    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="meetings")
+    # The calendar's name for it, the same in every invite, update and cancellation.
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PROPOSED)
+    # Who proposed the times now on offer: the other side picks.
+    proposed_by = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    minutes = models.PositiveSmallIntegerField()
+    place = models.CharField(max_length=200, blank=True)
+    video_url = models.URLField(max_length=500, blank=True)
+    agenda = models.ManyToManyField("profiles.Tag", blank=True, related_name="+")
+    agenda_note = models.CharField(max_length=200, blank=True)
+    # The time picked (``ends_at`` is ``starts_at`` plus ``minutes``), kept while
+    # other times are proposed for it, so that the log and the calendar know it.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    # How many times times were proposed (names the "pick a time" email), and the
+    # calendar's SEQUENCE: 0 for the first invite, one more for each change after.
+    rounds = models.PositiveSmallIntegerField(default=1)
+    sequence = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # When the clock claimed the reminder and the "did you meet?" prompt for the
+    # time now confirmed (cleared when another time is picked).
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    log_prompted_at = models.DateTimeField(null=True, blank=True)
+    # The session log: who said it was held or missed, how long it was, what was talked about.
+    logged_by = models.ForeignKey(
+        Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    logged_at = models.DateTimeField(null=True, blank=True)
+    held_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    discussed = models.ManyToManyField("profiles.Tag", blank=True, related_name="+")
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "created_at", "pk"]
+        indexes = [
+            models.Index(fields=["mentorship", "status"], name="meeting_mentorship_status"),
+            models.Index(fields=["status", "starts_at"], name="meeting_status_starts"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(minutes__gte=MEETING_MINUTES[0], minutes__lte=MEETING_MINUTES[1]),
+                name="meeting_minutes_in_range",
+            ),
+            models.CheckConstraint(
+                condition=~Q(place="", video_url=""), name="meeting_has_a_place_or_link"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["proposed", "cancelled"])
+                | Q(starts_at__isnull=False, ends_at__isnull=False),
+                name="meeting_confirmed_has_a_time",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="held") | Q(held_minutes__isnull=False),
+                name="meeting_held_has_minutes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"meeting {self.pk} of mentorship {self.mentorship_id} ({self.status})"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.mentorship.get_absolute_url()}#meeting-{self.pk}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN
+
+    @property
+    def where(self) -> str:
+        """The place, or the video link, or both."""
+        return " · ".join(part for part in (self.place, self.video_url) if part)
+
+    def is_over(self, now: datetime | None = None) -> bool:
+        return self.ends_at is not None and self.ends_at <= (now or timezone.now())
+
+
+class MeetingOption(models.Model):
+    """One of the times proposed for a meeting, now on offer."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="options")
+    starts_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "starts_at"], name="meeting_option_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"option {self.starts_at:%Y-%m-%d %H:%M} for meeting {self.meeting_id}"
