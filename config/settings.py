@@ -268,6 +268,10 @@ SPECTACULAR_SETTINGS = {
         {"name": "profiles", "description": "Your own profiles and answers."},
         {"name": "suggestions", "description": "Mentors suggested to your mentee profiles."},
         {"name": "mentorships", "description": "Requests and mentorships you are part of."},
+        {
+            "name": "workspace",
+            "description": "Notes, action items and messages: for the pair only.",
+        },
         {"name": "vocabulary", "description": "The answers a profile can choose from."},
         {"name": "admin: programs", "description": "Staff only."},
         {"name": "admin: runs", "description": "Staff only: re-scores and auto-assignments."},
@@ -281,6 +285,9 @@ SPECTACULAR_SETTINGS = {
         "MentorshipStatusEnum": "mentorships.models.Mentorship.Status",
         "SuggestionStatusEnum": "matching.models.Suggestion.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
+        # Two answers are called "visibility": who sees a background, who sees a note.
+        "VisibilityEnum": "profiles.taxonomy.Visibility",
+        "NoteVisibilityEnum": ["shared", "private"],
     },
     # No third-party validator badge (the CSP would block it, and it would send the
     # schema's address elsewhere); a token typed into "Authorize" is not kept.

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from mentorships import lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
-from mentorships.models import Mentorship
+from mentorships.models import Mentorship, Message
 from mentorships.pages import outcome
 from mentorships.visibility import backgrounds_visible_to, can_see_background
 from profiles.models import Profile
@@ -143,9 +143,12 @@ def mentee_home(profile: Profile) -> dict:
     closed = mine.filter(status__in=Mentorship.CLOSED).order_by(
         Coalesce("ended_at", "decided_at").desc(nulls_last=True), "-pk"
     )
+    current = mine.filter(status__in=Mentorship.PAIRED).first()
+    if current is not None:
+        current.unread = Message.objects.unread_counts(profile).get(current.pk, 0)
     return {
         **mentee_panel(profile),
-        "current": mine.filter(status__in=Mentorship.PAIRED).first(),
+        "current": current,
         "waiting": list(mine.filter(status=Mentorship.Status.REQUESTED).order_by("requested_at")),
         "past": _with_outcomes(closed, "mentee"),
     }
@@ -166,6 +169,9 @@ def mentor_home(profile: Profile) -> dict:
         m.explanation = suggestions.explain_pair(mentee=m.mentee, mentor=profile, viewer=profile)
         m.show_background = can_see_background(m.mentee, profile)
     current = list(mine.filter(status__in=Mentorship.PAIRED).order_by("started_at"))
+    unread = Message.objects.unread_counts(profile) if current else {}
+    for m in current:
+        m.unread = unread.get(m.pk, 0)
     return {
         "incoming": incoming,
         "current": current,

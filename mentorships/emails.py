@@ -6,9 +6,11 @@ from django.db.models import Q
 from django.urls import reverse
 
 from profiles import outbox
-from profiles.models import Profile
+from profiles.models import AuditEntry, Profile
 
-from .models import Mentorship
+from . import invites
+from .models import AgreementVersion, Meeting, Mentorship, Message, ThreadReader
+from .times import for_person, in_both_zones, length
 
 TEMPLATES = "mentorships/email"
 
@@ -27,7 +29,7 @@ def _home(profile: Profile) -> str:
     return reverse("matching:profile_home", args=[profile.pk])
 
 
-def _send(*, key: str, to: Profile, template: str, context: dict) -> bool:
+def _send(*, key: str, to: Profile, template: str, context: dict, attachments=()) -> bool:
     """Send once, the dates in the recipient's own time zone."""
     return outbox.send_once(
         key=key,
@@ -35,6 +37,7 @@ def _send(*, key: str, to: Profile, template: str, context: dict) -> bool:
         template=f"{TEMPLATES}/{template}",
         context=context,
         tz=to.timezone,
+        attachments=attachments,
     )
 
 
@@ -127,8 +130,20 @@ def _to_the_pair(pk: int, key: str, template: str, **context) -> bool:
 
 @outbox.email
 def matched(pk: int) -> bool:
-    """An admin's match or an auto-assignment: both sides hear."""
-    return _to_the_pair(pk, f"matched:{pk}", "matched")
+    """An admin's match or an auto-assignment: both sides hear how it was made,
+    and a mentor the admin gave one place more for it hears that too."""
+    return _to_the_pair(pk, f"matched:{pk}", "matched", added_place=_added_place(pk))
+
+
+def _added_place(pk: int) -> bool:
+    """Whether the admin's match set the mentor's capacity aside (lifecycle.match_by_admin
+    records the rules it set aside with the match)."""
+    details = (
+        AuditEntry.objects.filter(action=AuditEntry.Action.MANUAL_MATCH, details__mentorship=pk)
+        .values_list("details", flat=True)
+        .first()
+    )
+    return "capacity" in (details or {}).get("set_aside", [])
 
 
 @outbox.email
@@ -170,6 +185,232 @@ def mentor_paused(pk: int) -> bool:
         template="mentor_paused",
         context={"m": m, "until": m.expires_at, "link": _home(m.mentee)},
     )
+
+
+def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
+    """The outbox keys of this app's emails about ``m``, each with whom it went to
+    ("mentee" or "mentor") and what it told them. The clock's are left out: one
+    clock email may name many mentorships, so ``reminded_at`` and
+    ``prompted_week_*_at`` say when this one was in one."""
+    pk = m.pk
+    return {
+        f"request-received:{pk}": ("mentor", "a new request"),
+        f"request-answered:{pk}": ("mentee", "their request was accepted"),
+        f"matched:{pk}:{m.mentee_id}": ("mentee", "they have been matched"),
+        f"matched:{pk}:{m.mentor_id}": ("mentor", "they have been matched"),
+        f"paused:{pk}": ("mentee", "the mentor they asked has paused"),
+        f"ended:{pk}:{m.mentor_id}": ("mentor", "the mentorship has ended"),
+        f"left:{pk}": ("mentor", "the mentee has left Kindred"),
+    }
+
+
+@outbox.email
+def new_message(message_id: int) -> bool:
+    """The other side of a thread hears that a message is waiting (at most once an
+    hour per thread: mentorships.threads decides). Who wrote, and a link; never the
+    message itself (threads.py says why). Nothing if they have read it meanwhile."""
+    message = Message.objects.filter(pk=message_id).only("mentorship_id", "author_id").first()
+    m = _mentorship(message.mentorship_id) if message else None
+    if m is None or not m.is_paired or message.author_id not in (m.mentee_id, m.mentor_id):
+        return False
+    sender = m.mentee if message.author_id == m.mentee_id else m.mentor
+    to = m.other_side(sender)
+    if ThreadReader.objects.filter(mentorship=m, profile=to, last_read__gte=message_id).exists():
+        return False
+    return _send(
+        key=f"message:{m.pk}:{message_id}",
+        to=to,
+        template="new_message",
+        context={
+            "m": m,
+            "me": to,
+            "sender": sender,
+            "link": reverse("mentorships:messages", args=[m.pk]),
+        },
+    )
+
+
+# --- the agreement (agreements.py): the other side hears of each step, once ---------
+
+
+def _about_agreement(version_id: int, *, to_side: str, key: str, stands) -> bool:
+    """Tell ``to_side`` ("mentee" or "mentor") of a step of the agreement, if the
+    mentorship is still under way and the version still ``stands`` as it was."""
+    version = AgreementVersion.objects.select_related("agreement").filter(pk=version_id).first()
+    m = _mentorship(version.agreement.mentorship_id) if version else None
+    if m is None or not m.is_paired or not stands(version):
+        return False
+    to = m.mentee if to_side == "mentee" else m.mentor
+    earlier = version.agreement.versions.filter(number__lt=version.number)
+    return _send(
+        key=f"{key}:{version_id}",
+        to=to,
+        template=key,
+        context={
+            "m": m,
+            "me": to,
+            "other": m.other_side(to),
+            "version": version,
+            "goals": list(version.goals.select_related("goal")),
+            "revision": earlier.filter(answer=AgreementVersion.Answer.AGREED).exists(),
+            "link": m.get_absolute_url() + "#agreement",
+        },
+    )
+
+
+@outbox.email
+def agreement_proposed(version_id: int) -> bool:
+    """The mentor hears that their mentee proposed an agreement (or a change to it)."""
+    return _about_agreement(
+        version_id, to_side="mentor", key="agreement_proposed", stands=lambda v: not v.is_draft
+    )
+
+
+@outbox.email
+def agreement_changes(version_id: int) -> bool:
+    """The mentee hears that their mentor suggested changes, with the mentor's note."""
+    return _about_agreement(
+        version_id,
+        to_side="mentee",
+        key="agreement_changes",
+        stands=lambda v: v.answer == AgreementVersion.Answer.CHANGES,
+    )
+
+
+@outbox.email
+def agreement_agreed(version_id: int) -> bool:
+    """The mentee hears that their mentor confirmed the agreement."""
+    return _about_agreement(
+        version_id,
+        to_side="mentee",
+        key="agreement_agreed",
+        stands=lambda v: v.answer == AgreementVersion.Answer.AGREED,
+    )
+
+
+# --- meetings (meetings.py) ----------------------------------------------------------
+# Each is keyed by the meeting and its round or SEQUENCE, per person: a task run
+# twice sends once, and a meeting moved to another time gets its emails afresh.
+
+
+def _meeting(pk: int, status: str) -> Meeting | None:
+    return (
+        Meeting.objects.select_related(
+            "mentorship__mentee__user", "mentorship__mentor__user", "mentorship__program"
+        )
+        .filter(pk=pk, status=status)
+        .first()
+    )
+
+
+def _about(meeting: Meeting, me: Profile, **context) -> dict:
+    other = meeting.mentorship.other_side(me)
+    return {
+        "m": meeting.mentorship,
+        "meeting": meeting,
+        "me": me,
+        "other": other,
+        "other_name": other.name if other else "a member who has left Kindred",
+        "when": in_both_zones(meeting.starts_at, me, other) if meeting.starts_at else "",
+        "day": for_person(meeting.starts_at, me) if meeting.starts_at else "",
+        "length": length(meeting.minutes),
+        "link": meeting.get_absolute_url(),
+        **context,
+    }
+
+
+def _to_each_side(meeting: Meeting, key: str, template: str, attachments=(), **context) -> bool:
+    """One email to each person still on the meeting's mentorship."""
+    m = meeting.mentorship
+    sent = False
+    for me in (m.mentee, m.mentor):
+        if me is not None:
+            sent |= _send(
+                key=f"{key}:{me.pk}",
+                to=me,
+                template=template,
+                context=_about(meeting, me, **context),
+                attachments=attachments,
+            )
+    return sent
+
+
+@outbox.email
+def meeting_proposed(pk: int, rounds: int) -> bool:
+    """The other side hears that times are proposed, to pick one."""
+    meeting = _meeting(pk, Meeting.Status.PROPOSED)
+    if meeting is None or meeting.rounds != rounds or meeting.proposed_by is None:
+        return False
+    to = meeting.mentorship.other_side(meeting.proposed_by)
+    if to is None:
+        return False
+    times = [in_both_zones(o.starts_at, to, meeting.proposed_by) for o in meeting.options.all()]
+    return _send(
+        key=f"meeting-proposed:{pk}:{rounds}",
+        to=to,
+        template="meeting_proposed",
+        context=_about(meeting, to, times=times, moved=meeting.confirmed_at is not None),
+    )
+
+
+@outbox.email
+def meeting_confirmed(pk: int, sequence: int) -> bool:
+    """Both hear the time picked, with the calendar invite (after a move: its update)."""
+    meeting = _meeting(pk, Meeting.Status.CONFIRMED)
+    if meeting is None or meeting.sequence != sequence:
+        return False
+    return _to_each_side(
+        meeting,
+        f"meeting-invite:{pk}:{sequence}",
+        "meeting_confirmed",
+        attachments=[invites.attachment(meeting, invites.REQUEST)],
+        moved=sequence > 0,
+    )
+
+
+@outbox.email
+def meeting_cancelled(pk: int) -> bool:
+    """A confirmed meeting's cancellation goes to both, to take it out of their
+    calendars; one still waiting for a time is news to the other side only."""
+    meeting = _meeting(pk, Meeting.Status.CANCELLED)
+    if meeting is None:
+        return False
+    by = meeting.cancelled_by
+    if meeting.confirmed_at is not None:
+        return _to_each_side(
+            meeting,
+            f"meeting-cancelled:{pk}",
+            "meeting_cancelled",
+            attachments=[invites.attachment(meeting, invites.CANCEL)],
+            by=by,
+        )
+    to = meeting.mentorship.other_side(by) if by else None
+    if to is None:
+        return False
+    return _send(
+        key=f"meeting-cancelled:{pk}:{to.pk}",
+        to=to,
+        template="meeting_cancelled",
+        context=_about(meeting, to, by=by),
+    )
+
+
+@outbox.email
+def meeting_reminder(pk: int, sequence: int) -> bool:
+    """A day before, both are reminded of the meeting."""
+    meeting = _meeting(pk, Meeting.Status.CONFIRMED)
+    if meeting is None or meeting.sequence != sequence:
+        return False
+    return _to_each_side(meeting, f"meeting-reminder:{pk}:{sequence}", "meeting_reminder")
+
+
+@outbox.email
+def meeting_log_prompt(pk: int, sequence: int) -> bool:
+    """After its time, both are asked once whether they met; either answers for both."""
+    meeting = _meeting(pk, Meeting.Status.CONFIRMED)
+    if meeting is None or meeting.sequence != sequence:
+        return False
+    return _to_each_side(meeting, f"meeting-log:{pk}:{sequence}", "meeting_log_prompt")
 
 
 # --- names of the previous release --------------------------------------------------

@@ -7,7 +7,7 @@ from django.utils.safestring import SafeString
 
 from profiles.models import Profile
 
-from . import signals
+from . import agreement_page, meeting_page, notes, signals, threads
 from .forms import CheckInForm, EndForm, TurnDownForm
 from .models import Mentorship
 from .visibility import can_see_background
@@ -36,6 +36,13 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         "turn_down_form": TurnDownForm(auto_id="turn-down-%s"),
         "side": m.side_of(me),
         "outcome": outcome(m, m.side_of(me)),
+        # Meetings still to settle, and the session log.
+        **meeting_page.page_part(m, me),
+        # The workspace: notes and action items; the thread's unread count.
+        **notes.page_part(m, me),
+        **threads.page_part(m, me),
+        # The agreement's card and the guides for the pair's goals.
+        **agreement_page.workspace(m, me),
     }
 
 

@@ -4,7 +4,9 @@ from django.dispatch import receiver
 from profiles.models import Profile
 from profiles.signals import profile_changed
 
-from . import lifecycle
+from . import lifecycle, meetings
+from .models import Note
+from .signals import mentorship_changed
 
 
 @receiver(pre_delete, sender=Profile, dispatch_uid="mentorships.depart")
@@ -15,8 +17,25 @@ def depart(sender, instance: Profile, **kwargs) -> None:
     lifecycle.depart(profile=instance)
 
 
+@receiver(pre_delete, sender=Profile, dispatch_uid="mentorships.forget_private_notes")
+def forget_private_notes(sender, instance: Profile, **kwargs) -> None:
+    # Private notes go with their author, however the profile goes; shared notes,
+    # messages and action items stay for the other side, their author set to
+    # nobody ("a former member") by the foreign keys' SET_NULL.
+    Note.objects.filter(author=instance, shared=False).delete()
+
+
 @receiver(profile_changed, dispatch_uid="mentorships.tell_of_a_pause")
 def tell_of_a_pause(sender, profile_id: int, **kwargs) -> None:
     # A pause saved with the questionnaire, not only on the availability page:
     # the mentees waiting on that mentor hear of it all the same.
     lifecycle.tell_waiting_of_pause(mentor_id=profile_id)
+
+
+@receiver(mentorship_changed, dispatch_uid="mentorships.cancel_meetings")
+def cancel_meetings(sender, mentorship, **kwargs) -> None:
+    # However a mentorship closes (ended, turned down, one side left), its
+    # meetings still to come are cancelled in the same transaction, and the
+    # calendars that had them get the cancellation.
+    if not mentorship.is_open:
+        meetings.close_with(mentorship=mentorship)

@@ -9,11 +9,19 @@ from allauth.account.models import EmailAddress
 from allauth.usersessions.models import UserSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from matching.models import Suggestion
-from mentorships.models import CheckIn, Mentorship
+from mentorships.models import (
+    ActionItem,
+    Agreement,
+    CheckIn,
+    Meeting,
+    Mentorship,
+    Message,
+    Note,
+)
 from profiles.models import Profile, SentEmail, User
 from profiles.taxonomy import COMPONENTS
 
@@ -96,7 +104,158 @@ def _profile(p: Profile) -> dict:
             {"rating": c.rating, "note": c.note, "at": c.created_at}
             for c in CheckIn.objects.filter(author=p)
         ],
+        "meetings": _meetings(p, mine),
+        "workspaces": _workspaces(p, mine),
+        "agreements": _agreements(p, mine),
     }
+
+
+def _agreements(p: Profile, mine) -> list[dict]:
+    """Each agreement of the person's mentorships as they can read it: every version
+    proposed (and a draft of their own), with the mentor's answers, and the progress
+    on the goals agreed."""
+    out = []
+    for a in Agreement.objects.filter(mentorship__in=mine).prefetch_related(
+        "versions__goals__goal", "progress__goal", "progress__updates"
+    ):
+        m = next(m for m in mine if m.pk == a.mentorship_id)
+        versions = [v for v in a.versions.all() if not v.is_draft or v.written_by_id == p.pk]
+        if not versions:
+            continue
+        other = m.other_side(p)
+        out.append(
+            {
+                "with": other.name if other else "a member who has left",
+                "versions": [
+                    {
+                        "number": v.number,
+                        "goals": [
+                            {
+                                "goal": g.goal.name,
+                                "what_success_looks_like": g.success,
+                                "rating_when_written": g.starting_rating,
+                            }
+                            for g in v.goals.all()
+                        ],
+                        "meet_every_weeks": v.cadence_weeks,
+                        "for_months": v.duration_months,
+                        "what_stays_between_you": v.confidentiality,
+                        "proposed": v.proposed_at,
+                        "answer": v.get_answer_display() if v.answer else None,
+                        "answered": v.answered_at,
+                        "suggested_changes": v.suggestion,
+                    }
+                    for v in versions
+                ],
+                "progress": [
+                    {
+                        "goal": g.goal.name,
+                        "start_rating": g.start_rating,
+                        "rating": g.rating,
+                        "done": g.done_at,
+                        "updates": [
+                            {"what": u.get_kind_display(), "rating": u.rating, "at": u.at}
+                            for u in g.updates.all()
+                        ],
+                    }
+                    for g in a.progress.all()
+                ],
+            }
+        )
+    return out
+
+
+def _workspaces(p: Profile, mine) -> list[dict]:
+    """What the person can read in each mentorship's workspace: their own private
+    notes and every shared one, the action items and the messages."""
+
+    def by(author_id: int | None, author: Profile | None) -> str:
+        if author_id == p.pk:
+            return "you"
+        return author.name if author else "a former member"
+
+    out = []
+    for m in mine.prefetch_related(
+        Prefetch("notes", Note.objects.visible_to(p).select_related("author").order_by("pk")),
+        Prefetch("action_items", ActionItem.objects.select_related("created_by")),
+        Prefetch("messages", Message.objects.select_related("author")),
+    ):
+        notes, items, thread = m.notes.all(), m.action_items.all(), m.messages.all()
+        if not (notes or items or thread):
+            continue
+        other = m.other_side(p)
+        out.append(
+            {
+                "with": other.name if other else "a member who has left",
+                "notes": [
+                    {
+                        "by": by(n.author_id, n.author),
+                        "shared": n.shared,
+                        "text": n.body,
+                        "written": n.created_at,
+                        "edited": n.updated_at,
+                    }
+                    for n in notes
+                ],
+                "action_items": [
+                    {
+                        "text": i.text,
+                        "owner": "you" if i.owner == m.side_of(p) else i.owner,
+                        "due": i.due,
+                        "done": i.done_at,
+                        "added_by": by(i.created_by_id, i.created_by),
+                    }
+                    for i in items
+                ],
+                "messages": [
+                    {"by": by(msg.author_id, msg.author), "text": msg.body, "at": msg.created_at}
+                    for msg in thread
+                ],
+            }
+        )
+    return out
+
+
+def _meetings(p: Profile, mine) -> list[dict]:
+    """The meetings of their mentorships, with the session log: when, where, what
+    about, and whether it was held (how long, which goals) or missed."""
+
+    def who(profile_id: int | None, m: Mentorship) -> str | None:
+        if profile_id is None:
+            return None
+        if profile_id == p.pk:
+            return "you"
+        return "mentee" if profile_id == m.mentee_id else "mentor"
+
+    found = (
+        Meeting.objects.filter(mentorship__in=mine)
+        .select_related("mentorship")
+        .prefetch_related("agenda", "discussed", "options")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "with": (
+                x.mentorship.other_side(p).name
+                if x.mentorship.other_side(p)
+                else "a member who has left"
+            ),
+            "status": x.status,
+            "proposed_by": who(x.proposed_by_id, x.mentorship),
+            "times_on_offer": [o.starts_at for o in x.options.all()],
+            "starts": x.starts_at,
+            "minutes": x.minutes,
+            "place": x.place,
+            "video_link": x.video_url,
+            "agenda": [t.name for t in x.agenda.all()],
+            "agenda_note": x.agenda_note,
+            "cancelled": x.cancelled_at,
+            "logged_by": who(x.logged_by_id, x.mentorship),
+            "held_minutes": x.held_minutes,
+            "talked_about": [t.name for t in x.discussed.all()],
+        }
+        for x in found
+    ]
 
 
 def data_of(user: User) -> dict:

@@ -1,0 +1,109 @@
+"""Notes and action items on a mentorship: what its two people write down.
+
+A note is shared (both read it) or private (its author only); admins never read
+either, only counts (``Mentorship.objects.with_workspace_counts``). Both are
+written while the mentorship is under way; afterwards they stay to read, and a
+person may still delete their own notes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles.models import Profile
+
+from .exceptions import Refused
+from .forms import ActionItemForm, NoteForm
+from .models import ActionItem, Mentorship, Note
+from .rendering import render
+
+
+def _open_for_writing(mentorship: Mentorship, person: Profile) -> Mentorship:
+    """The mentorship as it stands now, if ``person`` is one of its pair and it is under way."""
+    m = Mentorship.objects.get(pk=mentorship.pk)
+    if person.pk not in (m.mentee_id, m.mentor_id):
+        raise Refused("Only the two people of a mentorship write in it.")
+    if not m.is_paired:
+        raise Refused(
+            "This mentorship is no longer under way: its notes and action items can be read, "
+            "not changed."
+        )
+    return m
+
+
+@transaction.atomic
+def write(*, mentorship: Mentorship, author: Profile, body: str, shared: bool) -> Note:
+    m = _open_for_writing(mentorship, author)
+    now = timezone.now()
+    return Note.objects.create(
+        mentorship=m, author=author, body=body, shared=shared, created_at=now, updated_at=now
+    )
+
+
+def _own(note: Note, author: Profile) -> Note:
+    """The note as it stands now, locked, if ``author`` wrote it."""
+    found = Note.objects.select_for_update().filter(pk=note.pk, author=author).first()
+    if found is None:
+        raise Refused("You can change only the notes you wrote.")
+    return found
+
+
+@transaction.atomic
+def edit(*, note: Note, author: Profile, body: str, shared: bool) -> Note:
+    note = _own(note, author)
+    _open_for_writing(note.mentorship, author)
+    note.body, note.shared, note.updated_at = body, shared, timezone.now()
+    note.save(update_fields=["body", "shared", "updated_at"])
+    return note
+
+
+@transaction.atomic
+def delete(*, note: Note, author: Profile) -> None:
+    """Deleting one's own note is allowed even after the mentorship ends."""
+    _own(note, author).delete()
+
+
+@transaction.atomic
+def add_action_item(
+    *, mentorship: Mentorship, by: Profile, text: str, owner: str, due: date | None
+) -> ActionItem:
+    m = _open_for_writing(mentorship, by)
+    return ActionItem.objects.create(mentorship=m, created_by=by, text=text, owner=owner, due=due)
+
+
+@transaction.atomic
+def tick(*, item: ActionItem, by: Profile, done: bool) -> ActionItem:
+    """Either side marks an action item done, or not done after all."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    _open_for_writing(item.mentorship, by)
+    if done != item.done:
+        item.done_at = timezone.now() if done else None
+        item.save(update_fields=["done_at"])
+    return item
+
+
+@transaction.atomic
+def remove_action_item(*, item: ActionItem, by: Profile) -> None:
+    """Its author takes an action item off the list."""
+    item = ActionItem.objects.select_for_update().get(pk=item.pk)
+    _open_for_writing(item.mentorship, by)
+    if item.created_by_id != by.pk:
+        raise Refused("Only the person who added an action item can remove it.")
+    item.delete()
+
+
+def page_part(m: Mentorship, me: Profile) -> dict:
+    """The notes and action items the mentorship page shows ``me``."""
+    notes = list(m.notes.visible_to(me).select_related("author"))
+    for note in notes:
+        note.html = render(note.body)
+    return {
+        "notes": notes,
+        "action_items": list(m.action_items.all()),
+        "note_form": NoteForm(auto_id="note-%s"),
+        "action_item_form": ActionItemForm(mentorship=m, auto_id="action-%s"),
+        "workspace_open": m.is_paired,
+    }
