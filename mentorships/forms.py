@@ -1,8 +1,12 @@
+import re
+
 from django import forms
 
 from profiles.forms import MAX_MENTOR_CAPACITY
 
-from .models import Mentorship
+from . import agreements, models
+from .exceptions import Invalid
+from .models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, ActionItem, Mentorship
 
 
 def reason_field(choices, label: str) -> forms.ChoiceField:
@@ -65,3 +69,205 @@ class AvailabilityForm(forms.Form):
     decline_waiting = forms.BooleanField(
         required=False, label="When pausing, also decline the requests waiting for me, kindly"
     )
+
+
+# --- the workspace: notes, action items, messages, reports ------------------------------
+
+
+def _written(label: str, max_length: int, empty: str, *, rows: int, help_text: str = ""):
+    """A text people must write something in: an empty one is refused in words."""
+    return forms.CharField(
+        label=label,
+        max_length=max_length,
+        help_text=help_text,
+        error_messages={"required": empty},
+        widget=forms.Textarea(attrs={"rows": rows, "maxlength": max_length}),
+    )
+
+
+NOTE_VISIBILITY = [
+    ("shared", "Shared: both of you see it"),
+    ("private", "Private: only you see it"),
+]
+
+
+class NoteForm(forms.Form):
+    body = _written(
+        "Write a note",
+        NOTE_MAX_LENGTH,
+        "Write something first: an empty note is not saved.",
+        rows=5,
+        help_text="Markdown works: **bold**, *italics*, lists starting with -, links.",
+    )
+    visibility = forms.ChoiceField(
+        label="Who sees it",
+        choices=NOTE_VISIBILITY,
+        initial="shared",
+        widget=forms.RadioSelect,
+    )
+
+    @property
+    def shared(self) -> bool:
+        return self.cleaned_data["visibility"] == "shared"
+
+
+class ActionItemForm(forms.Form):
+    text = forms.CharField(
+        label="What is to be done",
+        max_length=300,
+        error_messages={"required": "Say what is to be done: an empty action item is not added."},
+    )
+    owner = forms.ChoiceField(label="Whose is it", choices=ActionItem.Owner.choices)
+    due = forms.DateField(
+        label="Due (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, mentorship: Mentorship | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if mentorship is not None:  # the two people by name
+            names = {"mentee": mentorship.mentee, "mentor": mentorship.mentor}
+            self.fields["owner"].choices = [
+                (side, f"{names[side].name} ({label.lower()})" if names[side] else label)
+                for side, label in ActionItem.Owner.choices
+            ]
+
+
+class ActionItemDoneForm(forms.Form):
+    done = forms.BooleanField(required=False, label="Done")
+
+
+class MessageForm(forms.Form):
+    body = _written(
+        "Your message",
+        MESSAGE_MAX_LENGTH,
+        "Write a message first: an empty message is not sent.",
+        rows=3,
+    )
+
+
+class ReportForm(forms.Form):
+    reason = note_field("What is wrong with this message? (optional)", max_length=1000)
+
+
+class HandleReportForm(forms.Form):
+    note = forms.CharField(
+        label="What you did",
+        max_length=1000,
+        help_text="Kept with the report and in the audit log.",
+        error_messages={"required": "Say what you did about this report."},
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+    )
+
+
+# --- the agreement (agreements.py) ------------------------------------------------------
+
+_AGREEMENT_FIELD = re.compile(r"^goals\.(\d+)\.(goal|success|rating)$")
+
+
+class AgreementForm(forms.Form):
+    """The mentee's agreement: a box per goal on their profile and, under each one
+    chosen, what success looks like and where they are today; then how often, for
+    how long, and what stays between the two. ``agreements.check_terms`` decides;
+    each problem it finds is shown on the field it is about."""
+
+    cadence_weeks = forms.TypedChoiceField(
+        label="How often will you meet?",
+        choices=models.AgreementVersion.Cadence.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    duration_months = forms.TypedChoiceField(
+        label="For how long?",
+        choices=models.AgreementVersion.Duration.choices,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    confidentiality = forms.CharField(
+        label="What stays between you",
+        required=False,
+        help_text="What each of you keeps to yourselves. Kindred suggests a start: "
+        "make it yours, or keep it.",
+        widget=forms.Textarea(attrs={"rows": 5, "maxlength": models.CONFIDENTIALITY_MAX_LENGTH}),
+    )
+
+    def __init__(self, *args, mentee, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.mentee = mentee
+        self.offered = list(mentee.goals.all())
+        for tag in self.offered:
+            self.fields[f"goal_{tag.slug}"] = forms.BooleanField(required=False, label=tag.name)
+            self.fields[f"success_{tag.slug}"] = forms.CharField(
+                required=False,
+                label="What success looks like",
+                widget=forms.Textarea(attrs={"rows": 3, "maxlength": models.SUCCESS_MAX_LENGTH}),
+            )
+            self.fields[f"rating_{tag.slug}"] = forms.TypedChoiceField(
+                required=False,
+                label="Where you are today",
+                choices=[("", "Choose…"), *models.Rating.choices],
+                coerce=int,
+                empty_value=0,
+            )
+
+    def goal_rows(self) -> list[dict]:
+        return [
+            {
+                "tag": tag,
+                "chosen": self[f"goal_{tag.slug}"],
+                "success": self[f"success_{tag.slug}"],
+                "rating": self[f"rating_{tag.slug}"],
+            }
+            for tag in self.offered
+        ]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        chosen = [tag for tag in self.offered if data.get(f"goal_{tag.slug}")]
+        self.terms = agreements.Terms(
+            goals=[
+                agreements.GoalTerms(
+                    goal=tag.slug,
+                    success=data.get(f"success_{tag.slug}") or "",
+                    rating=data.get(f"rating_{tag.slug}") or 0,
+                )
+                for tag in chosen
+            ],
+            cadence_weeks=data.get("cadence_weeks") or 0,
+            duration_months=data.get("duration_months") or 0,
+            confidentiality=data.get("confidentiality") or "",
+        )
+        try:
+            agreements.check_terms(self.mentee, self.terms)
+        except Invalid as invalid:
+            self.show(invalid, chosen)
+        return data
+
+    def show(self, invalid: Invalid, chosen: list) -> None:
+        """Put each problem ``check_terms`` found on its field (goals as a whole: the form's)."""
+        for key, found in invalid.errors.items():
+            if match := _AGREEMENT_FIELD.match(key):
+                name = f"{match[2]}_{chosen[int(match[1])].slug}"
+            else:
+                name = key if key in self.fields else None
+            if name is None or name not in self.errors:
+                self.add_error(name, found)
+
+
+class SuggestChangesForm(forms.Form):
+    note = forms.CharField(
+        label="What would you change?",
+        max_length=models.SUGGESTION_MAX_LENGTH,
+        help_text="Your mentee reads it as you write it, and revises the agreement.",
+        error_messages={"required": "Say what you would change, so that they can revise it."},
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": models.SUGGESTION_MAX_LENGTH}),
+    )
+
+
+class GoalRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Where are you now?", choices=models.Rating.choices, coerce=int
+    )
+
+
+class GoalDoneForm(forms.Form):
+    done = forms.BooleanField(required=False, label="Done")

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pair
+from .views import agreement, meetings, messages, notes, pair
 
 app_name = "mentorships"
 
@@ -10,4 +10,65 @@ urlpatterns = [
     path("m/<int:mentorship_id>/met/", pair.mark_met, name="mark_met"),
     path("m/<int:mentorship_id>/end/", pair.end, name="end"),
     path("m/<int:mentorship_id>/not-for-me/", pair.turn_down, name="turn_down"),
+    path("m/<int:mentorship_id>/meetings/new/", meetings.new, name="meeting_new"),
+    path(
+        "m/<int:mentorship_id>/meetings/<int:meeting_id>/times/",
+        meetings.times,
+        name="meeting_times",
+    ),
+    path(
+        "m/<int:mentorship_id>/meetings/<int:meeting_id>/pick/", meetings.pick, name="meeting_pick"
+    ),
+    path(
+        "m/<int:mentorship_id>/meetings/<int:meeting_id>/cancel/",
+        meetings.cancel,
+        name="meeting_cancel",
+    ),
+    path("m/<int:mentorship_id>/meetings/<int:meeting_id>/log/", meetings.log, name="meeting_log"),
+    path(
+        "m/<int:mentorship_id>/meetings/<int:meeting_id>/invite.ics",
+        meetings.invite,
+        name="meeting_invite",
+    ),
+    path("m/<int:mentorship_id>/agreement/", agreement.detail, name="agreement"),
+    path("m/<int:mentorship_id>/agreement/write/", agreement.write, name="agreement_write"),
+    path("m/<int:mentorship_id>/agreement/discard/", agreement.discard, name="agreement_discard"),
+    path("m/<int:mentorship_id>/agreement/confirm/", agreement.confirm, name="agreement_confirm"),
+    path(
+        "m/<int:mentorship_id>/agreement/changes/",
+        agreement.suggest_changes,
+        name="agreement_changes",
+    ),
+    path(
+        "m/<int:mentorship_id>/agreement/goals/<slug:goal>/rating/",
+        agreement.rate,
+        name="agreement_rate",
+    ),
+    path(
+        "m/<int:mentorship_id>/agreement/goals/<slug:goal>/done/",
+        agreement.done,
+        name="agreement_done",
+    ),
+    path("m/<int:mentorship_id>/notes/", notes.add, name="note_add"),
+    path("m/<int:mentorship_id>/notes/<int:note_id>/", notes.edit, name="note_edit"),
+    path("m/<int:mentorship_id>/notes/<int:note_id>/delete/", notes.delete, name="note_delete"),
+    path("m/<int:mentorship_id>/action-items/", notes.add_action_item, name="action_item_add"),
+    path(
+        "m/<int:mentorship_id>/action-items/<int:item_id>/done/",
+        notes.tick,
+        name="action_item_done",
+    ),
+    path(
+        "m/<int:mentorship_id>/action-items/<int:item_id>/remove/",
+        notes.remove_action_item,
+        name="action_item_remove",
+    ),
+    path("m/<int:mentorship_id>/messages/", messages.thread, name="messages"),
+    path("m/<int:mentorship_id>/messages/send/", messages.send, name="message_send"),
+    path("m/<int:mentorship_id>/messages/after/<int:after>/", messages.poll, name="messages_poll"),
+    path(
+        "m/<int:mentorship_id>/messages/<int:message_id>/report/",
+        messages.report,
+        name="message_report",
+    ),
 ]
