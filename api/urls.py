@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from .errors import NotFoundView
-from .participant import views
+from .participant import agreements, meetings, views, workspace
 from .staff import views as staff
 
 app_name = "api"
@@ -17,6 +17,13 @@ router.register("tags", views.TagViewSet, basename="tag")
 router.register("profiles", views.ProfileViewSet, basename="profile")
 router.register("suggestions", views.SuggestionViewSet, basename="suggestion")
 router.register("mentorships", views.MentorshipViewSet, basename="mentorship")
+router.register("meetings", meetings.MeetingViewSet, basename="meeting")
+router.register("notes", workspace.NoteViewSet, basename="note")
+router.register("action-items", workspace.ActionItemViewSet, basename="action-item")
+router.register("messages", workspace.MessageViewSet, basename="message")
+router.register(
+    "mentorships/<int:mentorship_id>/agreement", agreements.AgreementViewSet, basename="agreement"
+)
 router.register("admin/programs", staff.ProgramViewSet, basename="program")
 router.register("admin/programs/<slug:slug>/runs", staff.RunViewSet, basename="run")
 
@@ -31,6 +38,16 @@ urlpatterns = [
         "admin/programs/<slug:slug>/matches.csv",
         staff.MatchesCsvViewSet.as_view({"get": "list"}),
         name="matches-csv",
+    ),
+    path(
+        "mentorships/<int:mentorship_id>/agreement/",
+        agreements.AgreementViewSet.as_view({"get": "read"}),
+        name="agreement-detail",
+    ),
+    path(
+        "meetings/<int:pk>/invite.ics",
+        meetings.MeetingViewSet.as_view({"get": "invite"}),
+        name="meeting-invite",
     ),
     *router.urls,
     re_path(r"^", NotFoundView.as_view()),
