@@ -9,11 +9,13 @@ caller starts from fresh data: the database is reset between tests.
 """
 
 import json
+from datetime import timedelta
 from itertools import pairwise
 
 import pytest
 import requests
 import schemathesis
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
@@ -30,7 +32,8 @@ from schemathesis.specs.openapi.checks import (
 from api.models import Token
 from matching import assigning, suggestions
 from matching.models import Suggestion
-from mentorships import lifecycle
+from mentorships import lifecycle, meetings, notes, threads
+from mentorships.models import Meeting
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -102,9 +105,21 @@ def world(settings, program):
     for run in runs:
         assigning.propose(run_id=run.pk)
     listed = [Suggestion.objects.get(mentee=mentee, mentor=spare) for spare in spares]
+    # The workspace of the mentorship under way: the mentor's note and action item, and a
+    # message from its mentee for the mentor to read and report.
+    note = notes.write(mentorship=under_way, author=mentor, body="Our plan", shared=True)
+    item = notes.add_action_item(
+        mentorship=under_way, by=mentor, text="Send the CV", owner="mentee", due=None
+    )
+    message = threads.send(mentorship=under_way, author=others[3], body="Hello")
+    meetings = arranged_meetings(under_way, to_end)
     shared = {
         "suggestions": {"dismiss": listed[1].pk, "": listed[0].pk},
+        "meetings": meetings,
         "runs": {"discard": runs[1].pk, "": runs[0].pk},
+        "notes": {"": note.pk},
+        "action-items": {"": item.pk},
+        "messages": {"": message.pk},
         "mentorships": {
             "withdraw": to_withdraw.pk,
             "accept": to_accept.pk,
@@ -123,6 +138,34 @@ def world(settings, program):
             "mentor": {**shared, "profiles": {"": mentor.pk}},
             "staff": {**shared, "profiles": {"": mentee.pk}},
         },
+    }
+
+
+def arranged_meetings(under_way, to_end) -> dict:
+    """The mentor's meetings, one per kind of step: times their mentee proposed
+    (to pick), one confirmed to cancel, one whose time is over (to log), and one
+    confirmed to read, download and move."""
+
+    def plan():
+        return meetings.Plan(minutes=60, video_url="https://meet.example.org/x")
+
+    def soon(days):
+        return timezone.now() + timedelta(days=days)
+
+    def confirmed(m, days):
+        meeting = meetings.propose(mentorship=m, by=m.mentee, times=[soon(days)], plan=plan())
+        return meetings.pick(meeting=meeting, by=m.mentor, option_id=meeting.options.get().pk)
+
+    to_pick = meetings.propose(
+        mentorship=under_way, by=under_way.mentee, times=[soon(3), soon(4)], plan=plan()
+    )
+    to_log = confirmed(under_way, 1)
+    Meeting.objects.filter(pk=to_log.pk).update(starts_at=soon(-2), ends_at=soon(-2))
+    return {
+        "pick": to_pick.pk,
+        "cancel": confirmed(to_end, 5).pk,
+        "log": to_log.pk,
+        "": confirmed(under_way, 6).pk,
     }
 
 

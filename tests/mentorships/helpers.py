@@ -6,6 +6,7 @@ from django.utils import timezone
 from matching import suggestions
 from matching.models import Suggestion
 from mentorships.models import Mentorship
+from profiles.models import Profile
 
 
 def suggestion_for(mentee, mentor) -> Suggestion:
@@ -22,4 +23,27 @@ def sent_to(profile) -> list[str]:
 
 def aged(m: Mentorship, age: timedelta) -> Mentorship:
     Mentorship.objects.filter(pk=m.pk).update(requested_at=timezone.now() - age)
+    return m
+
+
+def outsider(program, who: str):
+    """Someone who is not of a pair: "third mentee", "third mentor" or "staff" (a superuser)."""
+    from tests.factories import MentorFactory, ProfileFactory, UserFactory
+
+    make = {
+        "third mentee": lambda: ProfileFactory(program=program).user,
+        "third mentor": lambda: MentorFactory(program=program).user,
+        "staff": lambda: UserFactory(is_staff=True, is_superuser=True),
+    }
+    return make[who]()
+
+
+OUTSIDERS = ["third mentee", "third mentor", "staff"]
+
+
+def in_two_zones(m: Mentorship) -> Mentorship:
+    """The pair on two sides of the Atlantic: the mentee in Los Angeles, the mentor in London."""
+    Profile.objects.filter(pk=m.mentee_id).update(timezone="America/Los_Angeles")
+    Profile.objects.filter(pk=m.mentor_id).update(timezone="Europe/London")
+    m.refresh_from_db()
     return m

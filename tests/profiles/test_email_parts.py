@@ -15,8 +15,9 @@ from django.utils.html import escape
 
 from dashboard import emails as dashboard_emails
 from matching import suggestions
+from mentorships import agreements, lifecycle, meetings, threads
 from mentorships import emails as mentorship_emails
-from mentorships import lifecycle
+from mentorships.agreements import GoalTerms, Terms
 from mentorships.models import Mentorship
 from profiles import emails as profile_emails
 from profiles.models import Profile
@@ -105,10 +106,91 @@ def matched(w: World) -> list[str]:
     return [MENTEE, MENTOR, PROGRAM]
 
 
+def new_message(w: World) -> list[str]:
+    m = w.accepted()
+    w.run(threads.send, mentorship=m, author=w.mentee, body=MESSAGE)
+    return [MENTEE, MENTOR, PROGRAM]  # who wrote, never what
+
+
+PLACE = 'Kim\'s "Corner" Café & Co'
+
+
+def meeting_arranged(w: World):
+    """A meeting the mentee proposed and the mentor picked, at the place above."""
+    m = w.accepted()
+    meeting = w.run(
+        meetings.propose,
+        mentorship=m,
+        by=w.mentee,
+        times=[timezone.now() + timedelta(days=3)],
+        plan=meetings.Plan(minutes=60, place=PLACE),
+    )
+    return w.run(meetings.pick, meeting=meeting, by=w.mentor, option_id=meeting.options.get().pk)
+
+
+def meeting_proposed(w: World) -> list[str]:
+    m = w.accepted()
+    w.run(
+        meetings.propose,
+        mentorship=m,
+        by=w.mentee,
+        times=[timezone.now() + timedelta(days=3)],
+        plan=meetings.Plan(minutes=60, place=PLACE),
+    )
+    return [MENTEE, MENTOR]
+
+
+def meeting_confirmed(w: World) -> list[str]:
+    meeting_arranged(w)
+    return [MENTEE, MENTOR, PLACE]
+
+
+def meeting_cancelled(w: World) -> list[str]:
+    w.run(meetings.cancel, meeting=meeting_arranged(w), by=w.mentee)
+    return [MENTEE, MENTOR]
+
+
+def meeting_reminder(w: World) -> list[str]:
+    meeting = meeting_arranged(w)
+    mentorship_emails.meeting_reminder(meeting.pk, meeting.sequence)
+    return [MENTEE, MENTOR, PLACE]
+
+
+def meeting_log_prompt(w: World) -> list[str]:
+    meeting = meeting_arranged(w)
+    mentorship_emails.meeting_log_prompt(meeting.pk, meeting.sequence)
+    return [MENTEE, MENTOR]
+
+
 def partner_left(w: World) -> list[str]:
     w.accepted()
     w.run(Profile.objects.get(pk=w.mentee.pk).delete)
     return [MENTOR, PROGRAM]
+
+
+def propose_agreement(w: World) -> Mentorship:
+    """The mentee proposes an agreement whose goal's success is in typed words."""
+    m = w.accepted()
+    terms = Terms([GoalTerms("networking", MESSAGE, 2)], 2, 6, NOTE)
+    w.run(agreements.propose, mentorship=m, by=w.mentee, terms=terms)
+    return m
+
+
+def agreement_changes(w: World) -> list[str]:
+    m = propose_agreement(w)
+    w.run(agreements.suggest_changes, mentorship=m, by=w.mentor, note=NOTE)
+    return [MENTEE, MENTOR, NOTE]
+
+
+def agreement_agreed(w: World) -> list[str]:
+    m = propose_agreement(w)
+    w.run(agreements.confirm, mentorship=m, by=w.mentor)
+    return [MENTEE, MENTOR, MESSAGE]
+
+
+def agreement_proposed(w: World) -> list[str]:
+    propose_agreement(w)
+    return [MENTEE, MENTOR, MESSAGE]
 
 
 def welcome(w: World) -> list[str]:
@@ -146,6 +228,15 @@ EMAILS = [
     ended,
     matched,
     partner_left,
+    meeting_proposed,
+    meeting_confirmed,
+    meeting_cancelled,
+    meeting_reminder,
+    meeting_log_prompt,
+    new_message,
+    agreement_proposed,
+    agreement_changes,
+    agreement_agreed,
     welcome,
     invitation,
     weekly_digest,
