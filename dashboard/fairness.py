@@ -17,6 +17,10 @@ from dataclasses import dataclass, field
 SHARE_POINTS = 10  # percentage points: matched, declined by the mentor, closed for want of room
 SCORE_POINTS = 10  # points of the 0–100 match score
 DAYS = 7  # days to match: the week after which a request brings a reminder
+# ... and when the figure rests on at least this many (mentees, requests, mentorships) on
+# both sides: one declined request of two is a 50% decline rate, and means nothing. A
+# release gives group sizes only, so of its figures only the matched share can be marked.
+MIN_BASE = 5  # as the smallest group shown
 
 ALL_MENTEES = "All mentees"
 NO_ANSWER_KIND = "—"
@@ -29,26 +33,30 @@ class Measure:
     label: str
     unit: str  # "share", "days" or "score"
     missing: str  # why a group has no figure, said to a screen reader
+    base: str  # the count the figure rests on
 
 
 SHARE, DAYS_UNIT, SCORE = "share", "days", "score"
 THRESHOLDS = {SHARE: SHARE_POINTS, DAYS_UNIT: DAYS, SCORE: SCORE_POINTS}
 
-MATCHED = Measure("matched_share", "Matched", SHARE, "no mentees")
-DECLINED = Measure("decline_rate", "Declined by the mentor", SHARE, "no request answered yet")
-NO_ROOM = Measure("no_room_rate", "Closed for want of room", SHARE, "no request yet")
-SCORE_MEAN = Measure("mean_score", "Mean match score", SCORE, "no mentorship started yet")
+NOT_STARTED = "no mentorship started yet"
+MATCHED = Measure("matched_share", "Matched", SHARE, "no mentees", "people")
+DECLINED = Measure(
+    "decline_rate", "Declined by the mentor", SHARE, "no request answered yet", "answered"
+)
+NO_ROOM = Measure("no_room_rate", "Closed for want of room", SHARE, "no request yet", "requests")
+SCORE_MEAN = Measure("mean_score", "Mean match score", SCORE, NOT_STARTED, "scored")
 # Exact figures (an admin who may read background answers) and a release's.
 EXACT = (
     MATCHED,
-    Measure("median_days", "Median days to match", DAYS_UNIT, "no mentorship started yet"),
+    Measure("median_days", "Median days to match", DAYS_UNIT, NOT_STARTED, "started"),
     DECLINED,
     NO_ROOM,
     SCORE_MEAN,
 )
 RELEASED = (
     MATCHED,
-    Measure("mean_days", "Mean days to match", DAYS_UNIT, "no mentorship started yet"),
+    Measure("mean_days", "Mean days to match", DAYS_UNIT, NOT_STARTED, "started"),
     DECLINED,
     SCORE_MEAN,
 )
@@ -97,7 +105,12 @@ class Layout:
     sections: list[Section]
     differences: list[Difference]
     thresholds: dict = field(
-        default_factory=lambda: {"share": SHARE_POINTS, "days": DAYS, "score": SCORE_POINTS}
+        default_factory=lambda: {
+            "share": SHARE_POINTS,
+            "days": DAYS,
+            "score": SCORE_POINTS,
+            "base": MIN_BASE,
+        }
     )
 
 
@@ -117,15 +130,23 @@ def _by(measure: Measure, gap: float) -> str:
     return f"{amount} {'days' if measure.unit == DAYS_UNIT else 'points'}"
 
 
+def _rests_on_enough(measure: Measure, *groups: dict) -> bool:
+    return all(g.get(measure.base, 0) >= MIN_BASE for g in groups)
+
+
 def cell(measure: Measure, group: dict, everyone: dict | None = None) -> Cell:
     """One figure of ``group`` as shown, marked if it is at least the
-    measure's threshold away from ``everyone``'s."""
+    measure's threshold away from ``everyone``'s and both rest on enough."""
     value, why = _value(measure, group)
     if value is None:
         return Cell("—", missing=why)
     shown = Cell(_text(measure, value))
     base = _value(measure, everyone)[0] if everyone is not None else None
-    if base is not None and abs(value - base) >= THRESHOLDS[measure.unit]:
+    if (
+        base is not None
+        and abs(value - base) >= THRESHOLDS[measure.unit]
+        and _rests_on_enough(measure, group, everyone)
+    ):
         shown.direction = "higher" if value > base else "lower"
         shown.by = _by(measure, value - base)
     return shown

@@ -505,4 +505,9 @@ def _as_group(name: str, kind: str, people: int, outcome: dict) -> dict:
         decline_rate=_share(outcome.get("declined", 0), outcome.get("answered", 0)),
         no_room_rate=_share(outcome.get("no_room", 0), outcome.get("requests", 0)),
         mean_score=None if score is None else round(score, 1),
+        # What each figure rests on: a difference resting on a few is not marked (fairness.py).
+        answered=outcome.get("answered", 0),
+        requests=outcome.get("requests", 0),
+        started=outcome.get("waited", 0),
+        scored=outcome.get("scored", 0),
     )

@@ -12,15 +12,21 @@ EVERYONE = {
     "decline_rate": 20,
     "no_room_rate": 5,
     "mean_score": 70.0,
+    # what the figures rest on: requests answered, requests, mentorships started and scored
+    "answered": 50,
+    "requests": 60,
+    "started": 60,
+    "scored": 60,
 }
+BASES = {"people": 12, "answered": 8, "requests": 9, "started": 7, "scored": 7}
 
 
 def group(name="Korean", kind="Heritage", **figures) -> dict:
     return {
+        **EVERYONE,
         "name": name,
         "kind": kind,
-        "people": 12,
-        **{k: v for k, v in EVERYONE.items() if k not in {"name", "kind", "people"}},
+        **BASES,
         **figures,
     }
 
@@ -88,6 +94,22 @@ def test_scores_are_marked_from_ten_points_and_days_from_a_week():
     assert (chinese["median_days"].direction, chinese["median_days"].by) == ("higher", "7.0 days")
 
 
+def test_a_figure_resting_on_few_requests_or_mentorships_is_not_marked():
+    """Two requests answered, one declined: 50% against 20%, and it means nothing."""
+    shown = cells(
+        fairness.lay_out(
+            [group(decline_rate=50, answered=2, mean_score=50.0, scored=4)], EVERYONE, exact=True
+        ),
+        "Korean",
+    )
+    assert shown["decline_rate"].text == "50%" and shown["decline_rate"].by == ""
+    assert shown["mean_score"].text == "50.0" and shown["mean_score"].by == ""
+    enough = cells(
+        fairness.lay_out([group(decline_rate=50, answered=5)], EVERYONE, exact=True), "Korean"
+    )
+    assert (enough["decline_rate"].direction, enough["decline_rate"].by) == ("higher", "30 points")
+
+
 def test_every_question_shows_its_groups_after_all_mentees_and_no_answer_comes_last():
     layout = fairness.lay_out(
         [
@@ -136,6 +158,7 @@ def test_a_release_has_its_own_columns_and_approximate_sizes():
         "mean_score": 70.0,
     }
     everyone = {**released, "name": "All mentees", "kind": "—", "people": 100, "matched_share": 60}
+    released["decline_rate"] = 60  # 40 points over, but on how many requests? A release won't say
     layout = fairness.lay_out([released], everyone, exact=False)
     assert [m.key for m in layout.measures] == [
         "matched_share",
@@ -146,3 +169,4 @@ def test_a_release_has_its_own_columns_and_approximate_sizes():
     assert row(layout, "Korean").people == "≈ 12"
     assert row(layout, "All mentees").people == "100"  # its size is public: on the overview
     assert cells(layout, "Korean")["matched_share"].by == "20 points"
+    assert cells(layout, "Korean")["decline_rate"].by == ""
