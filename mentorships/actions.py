@@ -6,7 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.http import HttpRequest
 
-from .exceptions import Refused
+from .exceptions import Invalid, Refused
 
 
 def act(request: HttpRequest, form, done: str, action: Callable[[dict], object]) -> bool:
@@ -18,7 +18,7 @@ def act(request: HttpRequest, form, done: str, action: Callable[[dict], object])
         return False
     try:
         action(form.cleaned_data if form is not None else {})
-    except Refused as refused:
+    except (Refused, Invalid) as refused:  # Invalid: input a form could not check alone
         messages.error(request, str(refused))
         return False
     messages.success(request, done)
