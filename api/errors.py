@@ -15,7 +15,7 @@ from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView, exception_handler
 
-from mentorships.exceptions import MentorFull, Refused
+from mentorships.exceptions import Invalid, MentorFull, Refused
 
 INVALID_MESSAGE = "Please correct the fields named below; nothing was saved."
 
@@ -74,6 +74,8 @@ def handle(exc, context):
     if isinstance(exc, Refused):
         code = "mentor_full" if isinstance(exc, MentorFull) else "refused"
         exc = Conflict(str(exc), code=code)
+    elif isinstance(exc, Invalid):
+        exc = exceptions.ValidationError(exc.errors)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, RequestDataTooBig):
