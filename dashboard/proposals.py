@@ -92,8 +92,17 @@ def ready_to_show(pairs: list[AssignmentPair], *, run: MatchingRun, viewer: User
             what=f"shared background of auto-assignment #{run.pk}'s pairs, {run.program.slug}",
         )
     for p in pairs:
-        p.show_emails = {
-            "mentee": p.mentee.display_name.lower() in shared,
-            "mentor": p.mentor.display_name.lower() in shared,
+        # (name, email split before its "@" so a narrow column breaks it there) per side.
+        p.shown_as = {
+            side: (
+                person.name,
+                _at(person.user.email) if person.display_name.lower() in shared else None,
+            )
+            for side, person in (("mentee", p.mentee), ("mentor", p.mentor))
         }
         p.reasons_for, p.concerns = split_reasons(p.reasons + background.get(p.pk, []))
+
+
+def _at(email: str) -> tuple[str, str]:
+    local, _, domain = email.rpartition("@")
+    return (local, f"@{domain}") if local else (email, "")
