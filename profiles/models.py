@@ -506,7 +506,7 @@ class AuditEntry(models.Model):
         RESCORE = "rescore", "Re-score started"
         ASSIGN_COMMIT = "assign_commit", "Auto-assignment committed"
         ASSIGN_DISCARD = "assign_discard", "Auto-assignment discarded"
-        PROPOSAL_EDIT = "proposal_edit", "Pair removed from a proposal"
+        PROPOSAL_EDIT = "proposal_edit", "Pair removed from or put back into a proposal"
         IMPORT = "import", "Participants imported"
         MANUAL_MATCH = "manual_match", "Matched by hand"
         END = "end", "Mentorship ended"

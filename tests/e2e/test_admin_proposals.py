@@ -95,7 +95,7 @@ def test_an_admin_removes_a_pair_commits_the_rest_and_reads_the_audit_log(
     expect(log).to_contain_text(f"{name} removed from auto-assignment #{run.pk}.")
     expect(log).to_contain_text("lead@example.org")
     audit.check(page, "audit log")
-    page.get_by_label("What").select_option(label="Pair removed from a proposal")
+    page.get_by_label("What").select_option(label="Pair removed from or put back into a proposal")
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("heading", name=re.compile("^1 entry matching"))).to_be_visible()
     audit.check(page, "audit log, filtered")
