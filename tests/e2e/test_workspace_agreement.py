@@ -13,7 +13,9 @@ from matching import suggestions
 from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import GuideNote
+from tests.e2e.conftest import MOBILE, VIEWPORT
 from tests.e2e.test_accessibility import Audit
+from tests.e2e.test_small_screens import PhoneCheck
 from tests.e2e.test_workspace_notes import check_both_widths, said
 from tests.factories import MentorFactory, ProfileFactory
 
@@ -38,12 +40,29 @@ def pair(default_program):
     return m
 
 
+class Checks:
+    """axe at desktop width and on a phone, and the phone's tap sizes, on each state."""
+
+    def __init__(self):
+        self.audit, self.phone = Audit(), PhoneCheck()
+
+    def __call__(self, page: Page, what: str) -> None:
+        check_both_widths(self.audit, page, what)
+        page.set_viewport_size(MOBILE)
+        self.phone.check(page, what)
+        page.set_viewport_size(VIEWPORT)
+
+    def assert_clean(self) -> None:
+        self.audit.assert_clean()
+        self.phone.assert_fits()
+
+
 def agreement(page: Page):
     return page.get_by_role("region", name="Your agreement")
 
 
 def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
-    audit = Audit()
+    checked = Checks()
     mentee, mentor = browsing.page(pair.mentee.user), browsing.page(pair.mentor.user)
     url = f"/m/{pair.pk}/"
 
@@ -57,7 +76,7 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
     expect(guides.get_by_role("heading", name="Share your stories")).to_be_visible()
     guides.get_by_text("Networking", exact=True).click()
     expect(guides.get_by_text("alumni evening")).to_be_visible()
-    check_both_widths(audit, mentee, "mentorship page, no agreement yet, guides open")
+    checked(mentee, "mentorship page, no agreement yet, guides open")
 
     # The mentee drafts.
     agreement(mentee).get_by_role("link", name="Write the agreement").click()
@@ -67,11 +86,11 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
         "Five people in fintech who know my work."
     )
     mentee.get_by_label("Where you are today with Networking").select_option("2")
-    check_both_widths(audit, mentee, "agreement form")
+    checked(mentee, "agreement form")
     mentee.get_by_role("button", name="Save as a draft").click()
     said(mentee, "Draft saved")
     expect(agreement(mentee).get_by_text("You have a draft")).to_be_visible()
-    check_both_widths(audit, mentee, "a draft")
+    checked(mentee, "a draft")
 
     # … a bad form is named and keeps what was written; then proposes.
     agreement(mentee).get_by_role("link", name="Continue the draft").click()
@@ -81,7 +100,7 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
     expect(mentee.get_by_label("What success looks like for Networking")).to_have_value(
         "Five people in fintech who know my work."
     )
-    check_both_widths(audit, mentee, "agreement form with errors")
+    checked(mentee, "agreement form with errors")
     mentee.get_by_label("What success looks like for Overcoming imposter syndrome").fill(
         "I speak up in design reviews without rehearsing every sentence."
     )
@@ -89,25 +108,25 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
     mentee.get_by_role("button", name="Propose to Grace Lee").click()
     said(mentee, "Proposed to Grace Lee")
     expect(agreement(mentee).get_by_text("Waiting for Grace Lee.")).to_be_visible()
-    check_both_widths(audit, mentee, "proposed, the mentee waiting")
+    checked(mentee, "proposed, the mentee waiting")
     assert [m.subject for m in mail.outbox] == ["Ji-woo Park has proposed your mentoring agreement"]
 
     # The mentor suggests a change.
     mentor.goto(url)
     card = agreement(mentor)
     expect(card.get_by_text("Five people in fintech who know my work.")).to_be_visible()
-    check_both_widths(audit, mentor, "proposed, the mentor to answer")
+    checked(mentor, "proposed, the mentor to answer")
     card.get_by_text("Suggest changes", exact=True).click()
     card.get_by_label("What would you change?").fill("Could we add leadership too?")
-    check_both_widths(audit, mentor, "suggest changes open")
+    checked(mentor, "suggest changes open")
     card.get_by_role("button", name="Send back with my suggestions").click()
     said(mentor, "Sent back with your suggestions")
-    check_both_widths(audit, mentor, "changes suggested, the mentor's side")
+    checked(mentor, "changes suggested, the mentor's side")
 
     # The mentee revises.
     mentee.goto(url)
     expect(agreement(mentee).get_by_text("Could we add leadership too?")).to_be_visible()
-    check_both_widths(audit, mentee, "changes suggested, the mentee's side")
+    checked(mentee, "changes suggested, the mentee's side")
     agreement(mentee).get_by_role("link", name="Revise the agreement").click()
     expect(mentee.get_by_text("Could we add leadership too?")).to_be_visible()
     mentee.get_by_label("Leadership", exact=True).check()
@@ -125,7 +144,7 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
     said(mentor, "Agreed.")
     expect(agreement(mentor).get_by_text("meeting every week, for 6 months")).to_be_visible()
     expect(agreement(mentor).get_by_label(re.compile("Where are you now"))).to_have_count(0)
-    check_both_widths(audit, mentor, "agreed, the mentor's side")
+    checked(mentor, "agreed, the mentor's side")
     assert mail.outbox[-1].subject == "Grace Lee confirmed your agreement"
 
     # The mentee rates progress and marks a goal done; the guides follow the goals.
@@ -148,19 +167,19 @@ def test_a_pair_agrees_on_goals_and_the_mentee_tracks_progress(browsing, pair):
     expect(goal.get_by_text("Done", exact=True)).to_be_visible()
     goal.get_by_text("Progress so far").click()
     expect(goal.get_by_role("listitem")).to_have_count(3)
-    check_both_widths(audit, mentee, "agreed, progress rated and a goal done")
+    checked(mentee, "agreed, progress rated and a goal done")
     guides = mentee.get_by_role("region", name="Guides for your goals")
     expect(guides.locator("summary")).to_have_text(
         ["Networking", "Overcoming imposter syndrome", "Leadership"]
     )
     guides.get_by_text("Leadership", exact=True).click()
     expect(guides.get_by_role("heading", name="What a mentor can do").last).to_be_visible()
-    check_both_widths(audit, mentee, "guides for the agreed goals")
+    checked(mentee, "guides for the agreed goals")
 
     # Both see every version.
     agreement(mentee).get_by_role("link", name=re.compile("Every version and answer")).click()
     expect(mentee.get_by_role("heading", name="Version 2")).to_be_visible()
     expect(mentee.get_by_text("Could we add leadership too?")).to_be_visible()
-    check_both_widths(audit, mentee, "the agreement's history")
+    checked(mentee, "the agreement's history")
 
-    audit.assert_clean()
+    checked.assert_clean()
