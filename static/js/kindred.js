@@ -50,6 +50,13 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   toNewest();
   document.body.addEventListener("htmx:afterSettle", toNewest);
+  // A poll and a send that cross bring the same new message twice: show it once.
+  document.body.addEventListener("htmx:oobBeforeSwap", (event) => {
+    if (event.detail.target?.id !== "thread-list") return;
+    for (const item of event.detail.fragment.querySelectorAll("li[id]")) {
+      if (document.getElementById(item.id)) item.remove();
+    }
+  });
   document.body.addEventListener("kindred:message-sent", (event) => {
     const form = event.target.closest("form");
     if (!form) return;

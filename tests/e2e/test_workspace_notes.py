@@ -121,6 +121,15 @@ def test_a_pair_keeps_notes_ticks_an_item_and_talks(browsing, pair):
     expect(thread(mentee).get_by_text("Talk on Thursday?")).to_be_visible(timeout=POLL)
     check_both_widths(audit, mentee, "messages, a conversation")
 
+    # A poll that crosses a send brings messages the page has: they are shown once.
+    expect(thread(mentee).get_by_role("listitem")).to_have_count(2)
+    mentee.evaluate(
+        "(url) => htmx.ajax('GET', url, {target: '#thread-poll', swap: 'outerHTML'})",
+        f"/m/{pair.pk}/messages/after/0/",
+    )
+    mentee.wait_for_timeout(500)
+    expect(thread(mentee).get_by_role("listitem")).to_have_count(2)
+
     # A blank message (spaces pass the browser's own check) is refused in words, in place.
     mentee.get_by_label("Your message to Grace Lee").fill("   ")
     mentee.get_by_role("button", name="Send").click()
