@@ -1,12 +1,15 @@
 """The mentorship clock, run hourly by Celery beat (docs/mentorships.md):
-reminders at 7 days, expiry at 14, check-in prompts at weeks 2 and 8, and
+reminders at 7 days, expiry at 14, check-in prompts at weeks 2 and 8, a
+meeting's reminder the day before and its "did you meet?" after, and
 match-health flags. Each step is idempotent, so a missed or doubled hour
 changes nothing; each takes ``now`` so that tests can move the clock.
 
 What one run has to say to one person is one email: a mentor with two
 requests waiting and a check-in due hears once (``emails.from_the_clock``),
 and a mentee whose three requests expire together goes back to the pool
-once (their expiries share one transaction, so matching sends one email)."""
+once (their expiries share one transaction, so matching sends one email). A
+meeting's reminder and its "did you meet?" are emails of their own, about one
+meeting at its time, found by their subject."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from . import emails, lifecycle
-from .models import EXPIRE_AFTER, HEALTH_AFTER, REMIND_AFTER, CheckIn, Mentorship
+from .models import EXPIRE_AFTER, HEALTH_AFTER, REMIND_AFTER, CheckIn, Meeting, Mentorship
 
 CHECK_IN_WEEKS = (2, 8)
 
@@ -124,11 +127,48 @@ def prompt_check_ins(now: datetime, outgoing: Outgoing) -> int:
     return count
 
 
+def _each_meeting_once(due, column: str, email, now: datetime) -> int:
+    """Claim ``column`` on each meeting due, of a mentorship still under way, for
+    the time now confirmed (its ``sequence``); queue ``email`` for each claimed."""
+    count = 0
+    due = due.filter(mentorship__status__in=Mentorship.PAIRED).order_by("pk")
+    for pk, sequence in due.values_list("pk", "sequence"):
+        unclaimed = {"pk": pk, "sequence": sequence, f"{column}__isnull": True}
+        if Meeting.objects.filter(**unclaimed).update(**{column: now}):
+            email.delay_on_commit(pk, sequence)
+            count += 1
+    return count
+
+
+def remind_of_meetings(now: datetime | None = None) -> int:
+    """A day before a confirmed meeting, both sides are reminded (once per time
+    picked: a meeting moved after its reminder is reminded of again)."""
+    now = now or timezone.now()
+    due = Meeting.objects.due_reminder(now)
+    return _each_meeting_once(due, "reminded_at", emails.meeting_reminder, now)
+
+
+def ask_how_meetings_went(now: datetime | None = None) -> int:
+    """Once a confirmed meeting's time is over, both sides are asked, once,
+    whether they met (the session log)."""
+    now = now or timezone.now()
+    due = Meeting.objects.due_log_prompt(now)
+    return _each_meeting_once(due, "log_prompted_at", emails.meeting_log_prompt, now)
+
+
 def flag_unhealthy(now: datetime | None = None) -> int:
+    """Match health (``Mentorship.record_health``): the rows a rule may flag now,
+    and those flagged before, which may have recovered."""
     now = now or timezone.now()
     no_check_in = ~Exists(CheckIn.objects.filter(mentorship=OuterRef("pk")))
-    candidates = Mentorship.objects.filter(status__in=Mentorship.PAIRED).filter(
-        Q(started_at__lte=now - HEALTH_AFTER, health="") & no_check_in | ~Q(health="")
+    candidates = (
+        Mentorship.objects.filter(status__in=Mentorship.PAIRED)
+        .with_meeting_health(now)
+        .filter(
+            Q(started_at__lte=now - HEALTH_AFTER, health="") & no_check_in
+            | ~Q(health="")
+            | ~Q(meeting_health="")
+        )
     )
     return sum(bool(m.record_health(now)) for m in candidates)
 
@@ -141,6 +181,8 @@ def run(now: datetime | None = None) -> dict[str, int]:
             "reminded": send_reminders(now, outgoing),
             "expired": expire_requests(now),
             "prompted": prompt_check_ins(now, outgoing),
+            "meeting_reminders": remind_of_meetings(now),
+            "meeting_prompts": ask_how_meetings_went(now),
             "flagged": flag_unhealthy(now),
         }
     finally:

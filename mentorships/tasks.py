@@ -16,6 +16,7 @@ def answer_waiting_requests(mentor_id: int) -> None:
 @shared_task(**RETRY)
 def run_clock() -> dict:
     """Hourly: reminders at 7 days, expiry at 14, check-in prompts at 2 and 8
-    weeks, match-health flags. Each step is idempotent, so a missed or doubled
-    hour changes nothing."""
+    weeks, a meeting's reminder the day before and "did you meet?" after it,
+    match-health flags. Each step is idempotent, so a missed or doubled hour
+    changes nothing."""
     return clock.run()

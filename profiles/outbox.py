@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import re
 import smtplib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from email.mime.base import MIMEBase
 
 from celery import shared_task
 from django.conf import settings
@@ -113,8 +114,11 @@ def html_part(*, template: str, text: str, context: dict) -> str:
         return render_to_string("email/base.html", context)
 
 
-def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMultiAlternatives:
-    """The email, its dates and times in the recipient's time zone (``tz``)."""
+def render(
+    *, template: str, to: str, context: dict, tz: str = "", attachments: Sequence[MIMEBase] = ()
+) -> EmailMultiAlternatives:
+    """The email, its dates and times in the recipient's time zone (``tz``), with
+    ``attachments`` (a meeting's calendar invite) after its text and HTML."""
     context = {**site(), **context}
     with timezone.override(zones.zone(tz)):
         subject = render_to_string(f"{template}_subject.txt", context, using=TEXT)
@@ -131,6 +135,8 @@ def render(*, template: str, to: str, context: dict, tz: str = "") -> EmailMulti
         headers={"X-Kindred-Email": template.rsplit("/", 1)[-1]},
     )
     message.attach_alternative(html, "text/html")
+    for part in attachments:
+        message.attach(part)
     return message
 
 
@@ -145,13 +151,24 @@ def claim(*, key: str, to: User) -> bool:
     return True
 
 
-def send_once(*, key: str, to: User, template: str, context: dict, tz: str = "") -> bool:
+def send_once(
+    *,
+    key: str,
+    to: User,
+    template: str,
+    context: dict,
+    tz: str = "",
+    attachments: Sequence[MIMEBase] = (),
+) -> bool:
     """Send ``template`` to ``to`` unless an email under ``key`` was sent; False
     then. ``tz``: the recipient's time zone, for the dates the email shows."""
     if not claim(key=key, to=to):
         return False
     try:
-        render(template=template, to=to.email, context=context, tz=tz).send()
+        email = render(
+            template=template, to=to.email, context=context, tz=tz, attachments=attachments
+        )
+        email.send()
     except Exception:
         SentEmail.objects.filter(key=key).delete()
         raise
