@@ -46,7 +46,10 @@ def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
     related = ("mentee__user", "mentor__user", "created_by", "superseded_by__mentor")
     return get_object_or_404(
-        Mentorship.objects.select_related(*related), pk=mentorship_id, program=program
+        # What the pair wrote in their workspace is theirs: its counts, never its words.
+        Mentorship.objects.with_workspace_counts().select_related(*related),
+        pk=mentorship_id,
+        program=program,
     )
 
 

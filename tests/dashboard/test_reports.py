@@ -209,3 +209,12 @@ def test_admins_never_read_notes_or_messages_anywhere_else(client, reported):
         body = client.get(url).content.decode()
         for words in ("Line number", "Shared words", "Private words", "Item words"):
             assert words not in body, f"{words!r} on {url}"
+
+
+def test_the_admins_mentorship_page_counts_the_workspace(client, reported):
+    m, _, _ = reported
+    notes.write(mentorship=m, author=m.mentee, body="Counted, not shown", shared=False)
+    login(client, UserFactory(is_staff=True))
+    page = client.get(reverse("dashboard:mentorship", args=[m.program.slug, m.pk])).content
+    assert b"1 note, 9 messages, 0 action items" in page
+    assert b"Counted, not shown" not in page and b"Line number" not in page
