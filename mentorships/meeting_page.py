@@ -69,7 +69,8 @@ def page_part(m: Mentorship, me: Profile, now: datetime | None = None) -> dict:
     meetings = m.meetings.select_related("logged_by").prefetch_related(
         "options", "agenda", "discussed"
     )
-    still_open = [shown(x, me, other, goals, now) for x in meetings.open()]
+    # Once the mentorship has ended, only its log is left to read.
+    still_open = [shown(x, me, other, goals, now) for x in meetings.open()] if m.is_paired else []
     return {
         "meetings_open": still_open,
         "session_log": [shown(x, me, other, goals, now) for x in meetings.logged()],

@@ -271,3 +271,16 @@ def test_a_meeting_of_another_mentorship_is_not_found_through_this_one(pair, pro
     lifecycle.accept(mentorship=theirs)
     url = reverse("mentorships:meeting_invite", args=[theirs.pk, meeting.pk])
     assert as_(pair.mentor).get(url).status_code == 404
+
+
+def test_an_ended_mentorship_keeps_its_log_and_takes_no_more_meetings(pair, time_machine):
+    meeting = confirmed(pair)
+    time_machine.move_to(meeting.ends_at + timedelta(minutes=5), tick=False)
+    meetings.log(meeting=meeting, by=pair.mentee, held=False)
+    lifecycle.end(mentorship=pair, by=pair.mentor, reason="no_time")
+    html = page(as_(pair.mentee), pair)
+    assert "Session log" in html and "It did not happen." in html
+    assert reverse("mentorships:meeting_new", args=[pair.pk]) not in html
+    assert "Did you meet?" not in html
+    response = as_(pair.mentee).get(reverse("mentorships:meeting_new", args=[pair.pk]))
+    assert response.status_code == 302
