@@ -1,6 +1,8 @@
 import re
 
 from django import forms
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 
 from profiles.forms import MAX_MENTOR_CAPACITY
 
@@ -106,9 +108,40 @@ class NoteForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, mentorship: Mentorship | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # On a page, a note may be about one of the pair's meetings (the API names it by id).
+        times = meeting_choices(mentorship) if mentorship is not None else []
+        if times:
+            self.fields["meeting"] = forms.TypedChoiceField(
+                label="About a meeting (optional)",
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", "The mentorship as a whole"), *times],
+            )
+
     @property
     def shared(self) -> bool:
         return self.cleaned_data["visibility"] == "shared"
+
+    @property
+    def meeting(self) -> int | None:
+        """The meeting chosen; None for the mentorship as a whole (or none to choose from)."""
+        return self.cleaned_data.get("meeting")
+
+
+def when(at) -> str:
+    return date_format(localtime(at), "D j M Y, H:i")
+
+
+def meeting_choices(mentorship: Mentorship) -> list[tuple[int, str]]:
+    """The pair's meetings with a time, latest first, said in the reader's time zone."""
+    found = mentorship.meetings.exclude(starts_at=None)
+    return [
+        (meeting.pk, f"{when(meeting.starts_at)} ({meeting.get_status_display().lower()})")
+        for meeting in found.order_by("-starts_at", "-pk")
+    ]
 
 
 class ActionItemForm(forms.Form):

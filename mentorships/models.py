@@ -435,6 +435,10 @@ class Note(models.Model):
     # Deleting an account deletes its private notes first (receivers.py); its shared
     # notes stay for the other side, their author gone.
     author = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
+    # A note about one meeting of the pair, or about the mentorship as a whole.
+    meeting = models.ForeignKey(
+        "Meeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="notes"
+    )
     shared = models.BooleanField(default=True)
     body = models.TextField(max_length=NOTE_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)

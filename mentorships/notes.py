@@ -17,7 +17,7 @@ from profiles.models import Profile
 
 from .exceptions import Refused
 from .forms import ActionItemForm, NoteForm
-from .models import ActionItem, Mentorship, Note
+from .models import ActionItem, Meeting, Mentorship, Note
 from .rendering import render
 
 
@@ -34,12 +34,35 @@ def _open_for_writing(mentorship: Mentorship, person: Profile) -> Mentorship:
     return m
 
 
+def _meeting_of(m: Mentorship, meeting_id: int | None) -> Meeting | None:
+    if meeting_id is None:
+        return None
+    meeting = m.meetings.filter(pk=meeting_id).first()
+    if meeting is None:
+        raise Refused("That meeting is not one of this mentorship's.")
+    return meeting
+
+
 @transaction.atomic
-def write(*, mentorship: Mentorship, author: Profile, body: str, shared: bool) -> Note:
+def write(
+    *,
+    mentorship: Mentorship,
+    author: Profile,
+    body: str,
+    shared: bool,
+    meeting_id: int | None = None,
+) -> Note:
+    """A note on the mentorship, or about one of its meetings (``meeting_id``)."""
     m = _open_for_writing(mentorship, author)
     now = timezone.now()
     return Note.objects.create(
-        mentorship=m, author=author, body=body, shared=shared, created_at=now, updated_at=now
+        mentorship=m,
+        meeting=_meeting_of(m, meeting_id),
+        author=author,
+        body=body,
+        shared=shared,
+        created_at=now,
+        updated_at=now,
     )
 
 
@@ -51,12 +74,19 @@ def _own(note: Note, author: Profile) -> Note:
     return found
 
 
+KEEP = object()  # an edit that leaves the note's meeting as it is
+
+
 @transaction.atomic
-def edit(*, note: Note, author: Profile, body: str, shared: bool) -> Note:
+def edit(
+    *, note: Note, author: Profile, body: str, shared: bool, meeting_id: int | object | None = KEEP
+) -> Note:
     note = _own(note, author)
-    _open_for_writing(note.mentorship, author)
+    m = _open_for_writing(note.mentorship, author)
+    if meeting_id is not KEEP:
+        note.meeting = _meeting_of(m, meeting_id)
     note.body, note.shared, note.updated_at = body, shared, timezone.now()
-    note.save(update_fields=["body", "shared", "updated_at"])
+    note.save(update_fields=["body", "shared", "meeting", "updated_at"])
     return note
 
 
@@ -97,13 +127,13 @@ def remove_action_item(*, item: ActionItem, by: Profile) -> None:
 
 def page_part(m: Mentorship, me: Profile) -> dict:
     """The notes and action items the mentorship page shows ``me``."""
-    notes = list(m.notes.visible_to(me).select_related("author"))
+    notes = list(m.notes.visible_to(me).select_related("author", "meeting"))
     for note in notes:
         note.html = render(note.body)
     return {
         "notes": notes,
         "action_items": list(m.action_items.all()),
-        "note_form": NoteForm(auto_id="note-%s"),
+        "note_form": NoteForm(mentorship=m, auto_id="note-%s"),
         "action_item_form": ActionItemForm(mentorship=m, auto_id="action-%s"),
         "workspace_open": m.is_paired,
     }

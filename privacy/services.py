@@ -176,7 +176,10 @@ def _workspaces(p: Profile, mine) -> list[dict]:
 
     out = []
     for m in mine.prefetch_related(
-        Prefetch("notes", Note.objects.visible_to(p).select_related("author").order_by("pk")),
+        Prefetch(
+            "notes",
+            Note.objects.visible_to(p).select_related("author", "meeting").order_by("pk"),
+        ),
         Prefetch("action_items", ActionItem.objects.select_related("created_by")),
         Prefetch("messages", Message.objects.select_related("author")),
     ):
@@ -191,6 +194,7 @@ def _workspaces(p: Profile, mine) -> list[dict]:
                     {
                         "by": by(n.author_id, n.author),
                         "shared": n.shared,
+                        "about_the_meeting_of": n.meeting.starts_at if n.meeting else None,
                         "text": n.body,
                         "written": n.created_at,
                         "edited": n.updated_at,

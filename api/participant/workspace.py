@@ -68,6 +68,7 @@ class NoteSerializer(_Written):
         fields = [
             "id",
             "mentorship",
+            "meeting",
             "by",
             "mine",
             "visibility",
@@ -130,17 +131,39 @@ class ReadSerializer(serializers.Serializer):
     unread = serializers.IntegerField(help_text="Messages in this thread still unread.")
 
 
-def _with_mentorship(form_class, name: str, doc: str) -> type:
+def _meeting_field() -> serializers.IntegerField:
+    return serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        min_value=1,
+        max_value=LAST_ID,
+        help_text="One of the mentorship's meetings that the note is about; null for the "
+        "mentorship as a whole.",
+    )
+
+
+def _with(base: type, name: str, doc: str, **fields) -> type:
+    return type(name, (base,), {"__doc__": doc, **fields})
+
+
+def _with_mentorship(form_class, name: str, doc: str, **fields) -> type:
     """The form's fields, and the mentorship it is for."""
-    base = form_serializer(form_class, f"{name}Fields", doc)
     mentorship = serializers.IntegerField(
         min_value=1, max_value=LAST_ID, help_text="One of your mentorships' id."
     )
-    return type(name, (base,), {"__doc__": doc, "mentorship": mentorship})
+    base = form_serializer(form_class, f"{name}Fields", doc)
+    return _with(base, name, doc, mentorship=mentorship, **fields)
 
 
-NoteInput = form_serializer(NoteForm, "NoteInput", "A note's text (Markdown) and who sees it.")
-NoteCreateInput = _with_mentorship(NoteForm, "NoteCreateInput", "A note on a mentorship.")
+NoteInput = _with(
+    form_serializer(NoteForm, "NoteFields", ""),
+    "NoteInput",
+    "A note's text (Markdown), who sees it and, if sent, the meeting it is about.",
+    meeting=_meeting_field(),
+)
+NoteCreateInput = _with_mentorship(
+    NoteForm, "NoteCreateInput", "A note on a mentorship.", meeting=_meeting_field()
+)
 ActionItemCreateInput = _with_mentorship(
     ActionItemForm, "ActionItemCreateInput", "What is to be done, whose it is, and by when."
 )
@@ -238,17 +261,39 @@ class NoteViewSet(_Editable):
             raise PermissionDenied("You can change only the notes you wrote.")
         return note, me
 
+    @staticmethod
+    def meeting(m: Mentorship, data) -> int | None:
+        """The meeting a body names, if it is one of this mentorship's; a 400 if not."""
+        meeting = data.get("meeting")
+        if meeting is not None and not m.meetings.filter(pk=meeting).exists():
+            raise serializers.ValidationError(
+                {"meeting": ["Not one of this mentorship's meetings."]}
+            )
+        return meeting
+
     def create(self, request):
         data = cleaned(NoteCreateInput, request.data)
         m, me = self.mentorship(request.data)
-        shared = data["visibility"] == "shared"
-        return self.created(notes.write(mentorship=m, author=me, body=data["body"], shared=shared))
+        note = notes.write(
+            mentorship=m,
+            author=me,
+            body=data["body"],
+            shared=data["visibility"] == "shared",
+            meeting_id=self.meeting(m, request.data),
+        )
+        return self.created(note)
 
     def partial_update(self, request, pk=None):
         note, me = self.own()
         data = cleaned(NoteInput, request.data)
-        shared = data["visibility"] == "shared"
-        note = notes.edit(note=note, author=me, body=data["body"], shared=shared)
+        kept = "meeting" not in request.data
+        note = notes.edit(
+            note=note,
+            author=me,
+            body=data["body"],
+            shared=data["visibility"] == "shared",
+            meeting_id=notes.KEEP if kept else self.meeting(note.mentorship, request.data),
+        )
         return Response(self.get_serializer(note).data)
 
     def destroy(self, request, pk=None):

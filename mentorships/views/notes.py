@@ -24,12 +24,14 @@ def _back(m: Mentorship, part: str = "notes") -> HttpResponse:
 @require_POST
 def add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     m, me = own_mentorship(request, mentorship_id)
-    form = NoteForm(request.POST)
+    form = NoteForm(request.POST, mentorship=m)
     act(
         request,
         form,
         "Note saved.",
-        lambda data: notes.write(mentorship=m, author=me, body=data["body"], shared=form.shared),
+        lambda data: notes.write(
+            mentorship=m, author=me, body=data["body"], shared=form.shared, meeting_id=form.meeting
+        ),
     )
     return _back(m)
 
@@ -38,14 +40,24 @@ def edit(request: HttpRequest, mentorship_id: int, note_id: int) -> HttpResponse
     """One's own note, on a page of its own: change it, or delete it."""
     m, me = own_mentorship(request, mentorship_id)
     note = get_object_or_404(m.notes.filter(author=me), pk=note_id)
-    initial = {"body": note.body, "visibility": "shared" if note.shared else "private"}
-    form = NoteForm(posted(request), initial=initial, auto_id="note-%s")
+    initial = {
+        "body": note.body,
+        "visibility": "shared" if note.shared else "private",
+        "meeting": note.meeting_id,
+    }
+    form = NoteForm(posted(request), initial=initial, mentorship=m, auto_id="note-%s")
     form.fields["body"].label = "Your note"
     if request.method == "POST" and act(
         request,
         form,
         "Note saved.",
-        lambda data: notes.edit(note=note, author=me, body=data["body"], shared=form.shared),
+        lambda data: notes.edit(
+            note=note,
+            author=me,
+            body=data["body"],
+            shared=form.shared,
+            meeting_id=form.meeting if "meeting" in form.fields else notes.KEEP,
+        ),
     ):
         return _back(m)
     note.html = render_markdown(note.body)

@@ -7,7 +7,7 @@ from mentorships import lifecycle, notes, threads
 from mentorships.models import ActionItem, Message, MessageReport, Note
 from tests.api.conftest import bearer, call
 from tests.factories import ProfileFactory
-from tests.mentorships.helpers import OUTSIDERS, outsider
+from tests.mentorships.helpers import OUTSIDERS, a_confirmed_meeting, outsider
 
 pytestmark = pytest.mark.django_db
 
@@ -196,3 +196,22 @@ def test_anyone_else_gets_nothing_of_the_pairs_workspace(accepted, who):
         )
     assert (Note.objects.count(), ActionItem.objects.count(), Message.objects.count()) == (1, 1, 1)
     assert not MessageReport.objects.exists()
+
+
+def test_a_note_names_the_meeting_it_is_about(accepted):
+    meeting = a_confirmed_meeting(accepted)
+    client = bearer(accepted.mentee.user)
+    body = {"mentorship": accepted.pk, "body": "x", "visibility": "shared"}
+    made = call(client, "post", "/notes/", {**body, "meeting": meeting.pk}).json()
+    assert made["meeting"] == meeting.pk
+    kept = call(client, "patch", f"/notes/{made['id']}/", {"body": "y", "visibility": "shared"})
+    assert kept.json()["meeting"] == meeting.pk
+    cleared = call(
+        client,
+        "patch",
+        f"/notes/{made['id']}/",
+        {"body": "y", "visibility": "shared", "meeting": None},
+    )
+    assert cleared.json()["meeting"] is None
+    wrong = error(call(client, "post", "/notes/", {**body, "meeting": 999_999}), 400, "invalid")
+    assert wrong["fields"] == {"meeting": ["Not one of this mentorship's meetings."]}

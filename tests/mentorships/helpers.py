@@ -47,3 +47,17 @@ def in_two_zones(m: Mentorship) -> Mentorship:
     Profile.objects.filter(pk=m.mentor_id).update(timezone="Europe/London")
     m.refresh_from_db()
     return m
+
+
+def a_confirmed_meeting(m: Mentorship):
+    """A meeting the mentee proposed for two days on and the mentor confirmed."""
+    from mentorships import meetings
+
+    start = (timezone.now() + timedelta(days=2)).replace(hour=15, minute=0, second=0, microsecond=0)
+    meeting = meetings.propose(
+        mentorship=m,
+        by=m.mentee,
+        times=[start],
+        plan=meetings.Plan(video_url="https://meet.example.org/x"),
+    )
+    return meetings.pick(meeting=meeting, by=m.mentor, option_id=meeting.options.get().pk)

@@ -11,7 +11,7 @@ from mentorships.exceptions import Refused
 from mentorships.models import ActionItem, Mentorship, Note
 from tests.conftest import login
 from tests.factories import ProfileFactory, UserFactory
-from tests.mentorships.helpers import OUTSIDERS, outsider
+from tests.mentorships.helpers import OUTSIDERS, a_confirmed_meeting, outsider
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +305,54 @@ def test_notes_are_not_in_the_django_admin(admin_client, accepted):
         assert "shared words in the admin?" not in admin_client.get(url).content.decode()
     assert admin_client.get("/admin/mentorships/note/").status_code == 404
     assert admin_client.get("/admin/mentorships/message/").status_code == 404
+
+
+# --- a note about a meeting ---------------------------------------------------------------
+
+
+def test_a_note_can_be_about_one_of_the_pairs_meetings(client, accepted):
+    meeting = a_confirmed_meeting(accepted)
+    login(client, accepted.mentee.user)
+    html = client.get(reverse("mentorships:detail", args=[accepted.pk])).content.decode()
+    assert "About a meeting (optional)" in html and "(confirmed)" in html
+    client.post(
+        reverse("mentorships:note_add", args=[accepted.pk]),
+        {"body": "Agenda: the CV", "visibility": "shared", "meeting": str(meeting.pk)},
+    )
+    note = Note.objects.get()
+    assert note.meeting == meeting
+    html = page(client, accepted, accepted.mentor.user)
+    assert f'href="#meeting-{meeting.pk}">About the meeting of' in html
+
+
+def test_a_note_about_another_pairs_meeting_is_refused(accepted):
+    other = lifecycle.match_by_admin(
+        mentee=ProfileFactory(program=accepted.program, goals=["networking"]),
+        mentor=accepted.mentor,
+        by=UserFactory(is_staff=True),
+        score=None,
+        reason="test",
+    )
+    theirs = a_confirmed_meeting(other)
+    with pytest.raises(Refused, match="not one of this mentorship's"):
+        notes.write(
+            mentorship=accepted, author=accepted.mentor, body="x", shared=True, meeting_id=theirs.pk
+        )
+    assert not Note.objects.exists()
+
+
+def test_a_page_without_meetings_asks_no_meeting(client, accepted):
+    assert "About a meeting" not in page(client, accepted, accepted.mentee.user)
+
+
+def test_editing_a_note_keeps_or_changes_its_meeting(client, accepted):
+    meeting = a_confirmed_meeting(accepted)
+    note = notes.write(
+        mentorship=accepted, author=accepted.mentee, body="x", shared=True, meeting_id=meeting.pk
+    )
+    login(client, accepted.mentee.user)
+    url = reverse("mentorships:note_edit", args=[accepted.pk, note.pk])
+    assert f'<option value="{meeting.pk}" selected>' in client.get(url).content.decode()
+    client.post(url, {"body": "y", "visibility": "shared", "meeting": ""})
+    note.refresh_from_db()
+    assert (note.body, note.meeting) == ("y", None)
