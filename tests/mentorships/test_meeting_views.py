@@ -284,3 +284,11 @@ def test_an_ended_mentorship_keeps_its_log_and_takes_no_more_meetings(pair, time
     assert "Did you meet?" not in html
     response = as_(pair.mentee).get(reverse("mentorships:meeting_new", args=[pair.pk]))
     assert response.status_code == 302
+
+
+def test_the_page_says_why_no_more_meetings_can_be_proposed(pair):
+    for day in (16, 17, 18):
+        proposed(pair, times=[datetime(2027, 3, day, 17, 0, tzinfo=UTC)])
+    html = page(as_(pair.mentee), pair)
+    assert "3 meetings are waiting for a time or to be logged" in html
+    assert reverse("mentorships:meeting_new", args=[pair.pk]) not in html
