@@ -15,3 +15,22 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+class RecordAdmin(ReadOnlyAdmin):
+    """Records whose changes go through the app's services (a mentorship's lifecycle, a
+    re-score): read-only, yet deleted along with the person they belong to when an admin
+    deletes a user or a profile (Django asks each related model's admin first).
+
+    ``deleted_with`` names the admin pages (URL name prefixes) whose deletes may take
+    these records along; anything else — this model's own pages, a whole program — may not.
+    """
+
+    deleted_with: tuple[str, ...] = ()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        match = getattr(request, "resolver_match", None)
+        page = (match and match.url_name) or ""
+        return page.startswith(self.deleted_with) and admin.ModelAdmin.has_delete_permission(
+            self, request, obj
+        )

@@ -8,14 +8,16 @@ exports to staff without the permission (matching/exports.py)."""
 
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdmin
+from config.admin import RecordAdmin
+from profiles.admin import PERSON_PAGES
 
 from .exports import LIST_JOIN, reasons_without_background
 from .models import BACKGROUND_COMPONENTS, MatchingRun, Suggestion
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(ReadOnlyAdmin):
+class SuggestionAdmin(RecordAdmin):
+    deleted_with = PERSON_PAGES
     list_display = ["pk", "mentee", "mentor", "program", "score", "rank", "status", "updated_at"]
     list_display_links = ["pk", "mentee"]
     list_filter = ["program", "status", "dismiss_reason"]
@@ -58,7 +60,8 @@ class SuggestionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MatchingRun)
-class MatchingRunAdmin(ReadOnlyAdmin):
+class MatchingRunAdmin(RecordAdmin):
+    deleted_with = PERSON_PAGES
     list_display = [
         "pk",
         "kind",

@@ -5,7 +5,8 @@ A check-in changes a mentorship's health, so it is read-only too."""
 from django import forms
 from django.contrib import admin
 
-from config.admin import ReadOnlyAdmin
+from config.admin import RecordAdmin
+from profiles.admin import PERSON_PAGES
 
 from . import guides
 from .models import CheckIn, GuideNote, Mentorship
@@ -31,7 +32,7 @@ class FlaggedFilter(admin.SimpleListFilter):
 
 class CheckInInline(admin.TabularInline):
     model = CheckIn
-    fields = ["created_at", "author", "rating", "note"]
+    fields = ["created_at", "author", "rating"]  # the note is the person's own words
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -44,7 +45,11 @@ class CheckInInline(admin.TabularInline):
 
 
 @admin.register(Mentorship)
-class MentorshipAdmin(ReadOnlyAdmin):
+class MentorshipAdmin(RecordAdmin):
+    deleted_with = PERSON_PAGES
+    # What the two wrote to each other stays theirs; the dashboard's timeline says only
+    # "with a note", and so does this page by leaving the notes out.
+    exclude = ["message", "accept_note", "decline_note", "end_note"]
     list_display = [
         "pk",
         "mentee",
@@ -82,7 +87,8 @@ class MentorshipAdmin(ReadOnlyAdmin):
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(ReadOnlyAdmin):
+class CheckInAdmin(RecordAdmin):
+    deleted_with = PERSON_PAGES
     list_display = ["pk", "mentorship", "author", "rating", "created_at"]
     list_filter = ["rating", "mentorship__program", ("created_at", admin.DateFieldListFilter)]
     search_fields = [
@@ -95,6 +101,7 @@ class CheckInAdmin(ReadOnlyAdmin):
     date_hierarchy = "created_at"
     list_select_related = ["mentorship__mentee", "mentorship__mentor", "author"]
     show_full_result_count = False
+    exclude = ["note"]
 
 
 class GuideNoteForm(forms.ModelForm):

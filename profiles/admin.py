@@ -8,6 +8,10 @@ from config.admin import ReadOnlyAdmin
 from .models import AuditEntry, Consent, Profile, Program, SensitiveAccess, Tag, User
 from .taxonomy import COMPONENTS, Role
 
+# The admin pages that delete a person: records kept read-only elsewhere (mentorships,
+# suggestions) go with the person deleted there (config.admin.RecordAdmin.deleted_with).
+PERSON_PAGES = ("profiles_user_", "profiles_profile_")
+
 # Admin sign-in goes through allauth, so it gets the same rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "Kindred administration"

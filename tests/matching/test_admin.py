@@ -121,3 +121,27 @@ def test_the_mentorship_list_filters_flagged_pairs_as_the_dashboard_does(
     assert list(response.context["cl"].result_list) == [records["mentorship"]]
     response = superuser_client.get(changelist, {"status__exact": "ended"})
     assert list(response.context["cl"].result_list) == [ended]
+
+
+def test_what_the_pair_wrote_to_each_other_is_not_shown(superuser_client, records):
+    m = records["mentorship"]
+    Mentorship.objects.filter(pk=m.pk).update(message="my request words", accept_note="yes words")
+    CheckIn.objects.filter(pk=records["checkin"].pk).update(note="my check-in words")
+    for url in (
+        reverse("admin:mentorships_mentorship_change", args=[m.pk]),
+        reverse("admin:mentorships_checkin_change", args=[records["checkin"].pk]),
+    ):
+        html = superuser_client.get(url).content.decode()
+        assert "request words" not in html and "yes words" not in html
+        assert "check-in words" not in html
+
+
+def test_deleting_a_person_in_the_admin_is_not_blocked_by_the_read_only_records(
+    superuser_client, records
+):
+    mentee = records["mentorship"].mentee
+    url = reverse("admin:profiles_user_delete", args=[mentee.user.pk])
+    assert superuser_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Suggestion.objects.filter(pk=records["suggestion"].pk).exists()
+    kept = Mentorship.objects.get(pk=records["mentorship"].pk)  # the mentor's history
+    assert kept.mentee is None and kept.status == "ended"
