@@ -8,7 +8,8 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from mentorships import lifecycle, meetings
+from mentorships import agreements, lifecycle, meetings
+from mentorships.agreements import GoalTerms, Terms
 from mentorships.exceptions import Refused
 from mentorships.meetings import Plan
 from mentorships.models import Meeting, MeetingOption, Mentorship
@@ -115,6 +116,25 @@ def test_the_agenda_is_drawn_from_the_goals(pair):
     other = Tag.objects.filter(kind="goal").exclude(pk__in=[g.pk for g in goals]).first()
     with pytest.raises(Refused, match="goals you work on together"):
         propose(pair, pair.mentee, agenda=[other])
+
+
+def test_once_agreed_the_agenda_is_drawn_from_the_agreed_goals(pair):
+    agreements.propose(
+        mentorship=pair,
+        by=pair.mentee,
+        terms=Terms(
+            goals=[GoalTerms(goal="leadership", success="Lead a project", rating=2)],
+            cadence_weeks=2,
+            duration_months=6,
+            confidentiality="",
+        ),
+    )
+    assert {g.slug for g in meetings.agenda_goals(pair)} == {"networking", "leadership"}
+    agreements.confirm(mentorship=pair, by=pair.mentor)
+    assert [g.slug for g in meetings.agenda_goals(pair)] == ["leadership"]
+    networking = Tag.objects.get(kind="goal", slug="networking")
+    with pytest.raises(Refused, match="goals you work on together"):
+        propose(pair, pair.mentee, agenda=[networking])
 
 
 def test_a_request_or_an_ended_mentorship_has_no_meetings(pool):
