@@ -1,6 +1,9 @@
 """The whole journey in a real browser: two people sign up and answer the
 questionnaire, the mentee requests the mentor from explained suggestions, the
 mentor accepts, and a program admin re-scores and auto-assigns everyone else.
+Then the pair works together: they agree on goals, arrange a meeting (the invite
+downloaded and read back), log it, keep a shared and a private note, exchange
+messages, and end the mentorship.
 
 Elements are found by role, label and visible text only, as a screen reader
 finds them. The screenshots in docs/screenshots/ come from this test.
@@ -8,13 +11,17 @@ finds them. The screenshots in docs/screenshots/ come from this test.
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from matching.models import MatchingRun
+from mentorships.models import Meeting, Mentorship
 from tests.e2e.conftest import screenshot
 from tests.factories import PASSWORD, UserFactory
 
@@ -237,7 +244,109 @@ def admin_rescores_and_assigns(page: Page, worker) -> None:
     screenshot(page, "fairness")
 
 
-def test_two_people_are_matched_and_an_admin_assigns_the_rest(browsing, worker):
+def said(page: Page, text: str) -> None:
+    expect(page.get_by_role("status")).to_contain_text(text)
+
+
+def they_agree_on_goals(mentee: Page, mentor: Page, url: str) -> None:
+    mentee.goto(url)
+    mentee.get_by_role("region", name="Your agreement").get_by_role(
+        "link", name="Write the agreement"
+    ).click()
+    goal = "Overcoming imposter syndrome"
+    mentee.get_by_label(goal, exact=True).check()
+    mentee.get_by_label(f"What success looks like for {goal}").fill(
+        "I present my own analysis at the team review."
+    )
+    mentee.get_by_label(f"Where you are today with {goal}").select_option("2")
+    mentee.get_by_role("button", name=f"Propose to {MENTOR['name']}").click()
+    said(mentee, f"Proposed to {MENTOR['name']}")
+    mentor.goto(url)
+    agreement = mentor.get_by_role("region", name="Your agreement")
+    expect(agreement.get_by_text("I present my own analysis")).to_be_visible()
+    agreement.get_by_role("button", name="Confirm the agreement").click()
+    said(mentor, "Agreed.")
+
+
+def they_meet(mentee: Page, mentor: Page, url: str, time_machine) -> None:
+    """Times two days ahead in New York, where both said they live; the meeting
+    logged once the server's clock has passed it."""
+    here = ZoneInfo("America/New_York")
+    day = (datetime.now(here) + timedelta(days=2)).date()
+    first = datetime(day.year, day.month, day.day, 9, 0, tzinfo=here)
+    mentee.goto(url)
+    mentee.get_by_role("link", name="Propose a meeting").click()
+    mentee.get_by_label("First time").fill(first.strftime("%Y-%m-%dT%H:%M"))
+    mentee.get_by_label("Second time").fill((first + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M"))
+    mentee.get_by_label("Video link").fill("https://meet.example.org/lucia-rosa")
+    mentee.get_by_role("button", name="Propose the meeting").click()
+    expect(
+        mentee.get_by_text(f"Proposed. {MENTOR['name']} is asked to pick a time.")
+    ).to_be_visible()
+
+    mentor.goto(url)
+    mentor.get_by_role(
+        "radio", name=re.compile(f"^{first:%a} {first.day} {first:%b} 09:00")
+    ).check()
+    mentor.get_by_role("button", name="Confirm this time").click()
+    expect(
+        mentor.get_by_text("Confirmed. You both get a calendar invite by email.")
+    ).to_be_visible()
+    with mentor.expect_download() as download:
+        mentor.get_by_role("link", name="Add to calendar").click()
+    event = icalendar.Calendar.from_ical(download.value.path().read_text(encoding="utf-8"))
+    invite = event.walk("VEVENT")[0]
+    assert str(event["method"]) == "REQUEST"
+    assert invite.decoded("dtstart") == first.astimezone(UTC)
+    meeting = Meeting.objects.get()
+    assert str(invite["uid"]).startswith(f"{meeting.uid}@")
+
+    time_machine.move_to(meeting.ends_at + timedelta(minutes=5), tick=True)
+    mentee.goto(url)
+    mentee.get_by_role("radio", name="Yes, we met").check()
+    mentee.get_by_label("How long did you meet, in minutes?").fill("50")
+    mentee.get_by_role("button", name="Save to the log").click()
+    expect(mentee.get_by_text("Thank you: the meeting is in your log.")).to_be_visible()
+
+
+def they_keep_notes_and_talk(mentee: Page, mentor: Page, url: str) -> None:
+    mentee.goto(url)
+    mentee.get_by_label("Write a note").fill("Next: the **team review** deck.")
+    mentee.get_by_label("Shared: both of you see it").check()
+    mentee.get_by_role("button", name="Save note").click()
+    said(mentee, "Note saved.")
+    mentee.get_by_label("Write a note").fill("Practise the opening twice.")
+    mentee.get_by_label("Private: only you see it").check()
+    mentee.get_by_role("button", name="Save note").click()
+    said(mentee, "Note saved.")
+    mentor.goto(url)
+    notes = mentor.get_by_role("region", name="Notes")
+    expect(notes.locator("strong", has_text="team review")).to_be_visible()
+    expect(notes.get_by_text("Practise the opening")).to_have_count(0)
+
+    mentee.goto(url)
+    mentee.get_by_role("link", name="Open messages").click()
+    mentee.get_by_label(f"Your message to {MENTOR['name']}").fill("The deck is ready!")
+    mentee.get_by_role("button", name="Send").click()
+    expect(mentee.get_by_role("log").get_by_text("The deck is ready!")).to_be_visible()
+    mentor.goto(url + "messages/")
+    expect(mentor.get_by_role("log").get_by_text("The deck is ready!")).to_be_visible()
+    mentor.get_by_label(f"Your message to {MENTEE['name']}").fill("Well done. Send it over.")
+    mentor.get_by_role("button", name="Send").click()
+    expect(mentee.get_by_role("log").get_by_text("Send it over.")).to_be_visible(timeout=20_000)
+    screenshot(mentee, "messages")
+
+
+def they_end_it(mentee: Page, url: str) -> None:
+    mentee.goto(url)
+    mentee.get_by_label("Why end the mentorship?").select_option(label="We reached our goals")
+    mentee.get_by_role("button", name="End the mentorship…").click()
+    mentee.get_by_role("button", name="Yes, end the mentorship").click()
+    said(mentee, "The mentorship has ended")
+    expect(mentee.get_by_text("Met for 50 minutes")).to_be_visible()  # the log stays
+
+
+def test_two_people_are_matched_and_an_admin_assigns_the_rest(browsing, worker, time_machine):
     call_command("seed_demo", mentors=12, mentees=30, seed=5, no_logins=True, verbosity=0)
     UserFactory(email="admin@example.org", is_staff=True)
     mentor = browsing.page()
@@ -257,3 +366,10 @@ def test_two_people_are_matched_and_an_admin_assigns_the_rest(browsing, worker):
     mentor_accepts(mentor)
     mentee_sees_the_mentorship(mentee)
     admin_rescores_and_assigns(admin, worker)
+
+    pair = Mentorship.objects.get(mentee__display_name=MENTEE["name"])
+    url = f"/m/{pair.pk}/"
+    they_agree_on_goals(mentee, mentor, url)
+    they_meet(mentee, mentor, url, time_machine)
+    they_keep_notes_and_talk(mentee, mentor, url)
+    they_end_it(mentee, url)
