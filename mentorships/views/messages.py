@@ -20,7 +20,7 @@ from .access import own_mentorship
 LAST_ID = 2**63 - 1
 
 
-def _thread(request: HttpRequest, m: Mentorship, me, after: int = 0) -> dict:
+def _thread(m: Mentorship, me, after: int = 0) -> dict:
     """The messages past ``after`` (all of them by default), now read by ``me``."""
     shown = list(m.messages.filter(pk__gt=after).select_related("author"))
     last = shown[-1].pk if shown else after
@@ -38,7 +38,7 @@ def _thread(request: HttpRequest, m: Mentorship, me, after: int = 0) -> dict:
 
 def thread(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     m, me = own_mentorship(request, mentorship_id)
-    context = {**_thread(request, m, me), "form": MessageForm(auto_id="message-%s")}
+    context = {**_thread(m, me), "form": MessageForm(auto_id="message-%s")}
     return render(request, "mentorships/messages.html", context)
 
 
@@ -60,7 +60,7 @@ def send(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         response = render(request, "mentorships/_send_error.html", {"error": said[-1]})
         return reswap(retarget(response, "#send-error"), "innerHTML")
     after = _after(request.POST.get("after"), sent[0].pk - 1)
-    response = render(request, "mentorships/_thread_poll.html", _thread(request, m, me, after))
+    response = render(request, "mentorships/_thread_poll.html", _thread(m, me, after))
     return trigger_client_event(response, "kindred:message-sent", after="settle")
 
 
@@ -82,7 +82,7 @@ def poll(request: HttpRequest, mentorship_id: int, after: int) -> HttpResponse:
             return HttpResponseStopPolling()
         return HttpResponse(status=204)
     m, me = own_mentorship(request, mentorship_id)
-    return render(request, "mentorships/_thread_poll.html", _thread(request, m, me, after))
+    return render(request, "mentorships/_thread_poll.html", _thread(m, me, after))
 
 
 def report(request: HttpRequest, mentorship_id: int, message_id: int) -> HttpResponse:
