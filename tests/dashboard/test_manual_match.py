@@ -64,7 +64,7 @@ def test_search_finds_mentees_by_name_and_by_email(staff_client, program, pair):
     assert by_name.count('type="radio"') == 2
     by_email = find(staff_client, program, "mentees", "ap2@")
     assert f'value="{namesake.pk}"' in by_email and f'value="{mentee.pk}"' not in by_email
-    assert "1 mentee match “ap2@”" in by_email
+    assert "1 mentee matches “ap2@”" in by_email
 
 
 def test_mentors_are_shown_with_their_room(staff_client, program, pair):
