@@ -59,7 +59,10 @@ def assert_every_control_is_reachable(page: Page, what: str) -> None:
         if reached and stop == reached[0]:
             break  # round to the start again: no trap
         reached.append(stop)
-        assert page.evaluate(FOCUS_RING), f"{what}: no visible focus on stop {stop}"
+        assert page.evaluate(FOCUS_RING), (
+            f"{what}: no visible focus on stop {stop}: "
+            + page.evaluate("document.activeElement.outerHTML.slice(0, 300)")
+        )
     missing = set(stops) - set(reached)
     assert not missing, f"{what}: Tab never reached {len(missing)} of {len(stops)} controls"
     assert reached[0] == stops[0], f"{what}: Tab does not start with the first control (skip link)"
