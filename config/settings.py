@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "profiles.zones.PersonalTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.ActionAddressMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",

@@ -36,6 +36,14 @@ def test_someone_elses_page_says_not_found_and_offers_their_home(production_erro
     assert "We could not find that page" in html and "Go to your home" in html
 
 
+def test_an_action_address_opened_in_a_browser_says_to_use_its_button(production_errors, client):
+    login(client, UserFactory(is_staff=True))
+    response = client.get(reverse("dashboard:rescore", args=["default"]))
+    html = response.content.decode()
+    assert response.status_code == 405 and response["Allow"] == "POST" and house_style(html)
+    assert "This address only works from its button" in html and "Nothing was changed" in html
+
+
 def test_a_staff_page_is_a_403_in_the_house_style(production_errors, client):
     login(client, UserFactory())
     response = client.get(reverse("dashboard:programs"))
