@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from datetime import timedelta
 
 import common
 
@@ -27,16 +28,18 @@ from allauth.account.models import EmailAddress  # noqa: E402
 from django.conf import settings  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.test import Client  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from matching import suggestions  # noqa: E402
 from matching.models import MatchingRun, Suggestion  # noqa: E402
-from mentorships import lifecycle  # noqa: E402
+from mentorships import lifecycle, meetings, threads  # noqa: E402
 from mentorships.exceptions import Refused  # noqa: E402
-from mentorships.models import Mentorship  # noqa: E402
+from mentorships.models import Meeting, Mentorship  # noqa: E402
 from profiles.models import Profile, Program  # noqa: E402
 
 SLUG, SIZE = "bench-load", 5000
 PORT = 8100
+VIDEO = "https://meet.example.org/kindred-load"
 PASSWORD = "load-test-passphrase-2026"  # noqa: S105 - benchmark logins on a benchmark database
 
 
@@ -87,6 +90,10 @@ def people(prog: Program) -> list[dict]:
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+        if m is not None:
+            m.refresh_from_db()  # accepted above, perhaps
+        paired = m is not None and m.is_paired
+        meeting = workspace(m) if paired else None
         logins.append(
             {
                 "email": user.email,
@@ -95,9 +102,35 @@ def people(prog: Program) -> list[dict]:
                 "role": profile.role,
                 "home": f"/p/{profile.pk}/",
                 "mentorship": f"/m/{m.pk}/" if m else "",
+                "thread": f"/m/{m.pk}/messages/" if paired else "",
+                "latest_message": m.messages.order_by("-pk").values_list("pk", flat=True).first()
+                if paired
+                else 0,
+                "invite": f"/m/{m.pk}/meetings/{meeting.pk}/invite.ics" if meeting else "",
+                "new_meeting": f"/m/{m.pk}/meetings/new/" if paired else "",
             }
         )
     return logins
+
+
+def workspace(m: Mentorship) -> Meeting | None:
+    """A pair's workspace as one in use: a dozen messages and a confirmed meeting
+    (made on the first run, reused after). Returns the meeting."""
+    for i in range(12 - m.messages.count()):
+        author = m.mentee if i % 2 else m.mentor
+        threads.send(mentorship=m, author=author, body=f"Load-test message {i}: how did it go?")
+    meeting = m.meetings.filter(status="confirmed").first()
+    if meeting is None:
+        soon = timezone.now().replace(minute=0, second=0, microsecond=0)
+        times = [soon + timedelta(days=days) for days in (20, 21)]
+        try:
+            meeting = meetings.propose(
+                mentorship=m, by=m.mentee, times=times, plan=meetings.Plan(video_url=VIDEO)
+            )
+            meetings.pick(meeting=meeting, by=m.mentor, option_id=meeting.options.first().pk)
+        except Refused:
+            return None
+    return meeting
 
 
 def signed_in(user) -> dict:

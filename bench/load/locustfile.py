@@ -1,5 +1,7 @@
 """50 signed-in people browsing Kindred: mentees read their home and
-suggestions, mentors their requests, both their mentorship pages.
+suggestions, mentors their requests, both their mentorship pages; the paired ones
+read and write in their message thread (whose open page polls for new messages),
+open the meeting form and download their meeting's calendar invite.
 
 Run by bench/load_test.py, which prepares the program and the logins
 (LOAD_USERS: a JSON list of {"email", "password", "session", "home",
@@ -8,6 +10,7 @@ Run by bench/load_test.py, which prepares the program and the logins
 import json
 import os
 import random
+import secrets
 
 from locust import FastHttpUser, between, task
 
@@ -49,7 +52,44 @@ class Person(FastHttpUser):
         if self.me["mentorship"]:
             self.page(self.me["mentorship"], "mentorship page")
 
-    # Planned with the mentorship workspace (issue 20): once its pages exist,
-    # "messages" (weight 3: the page people will return to most, with its
-    # polling) and "meetings" (weight 1) join here, as the signed-in person's
-    # own pages from bench/load_test.py, and the 100 ms p95 holds for them too.
+    @task(3)
+    def messages(self) -> None:
+        if self.me["thread"]:
+            self.page(self.me["thread"], "messages")
+
+    @task(3)
+    def poll(self) -> None:
+        """What an open thread asks every 15 s: nothing new (204) or the new messages."""
+        if self.me["thread"]:
+            url = f"{self.me['thread']}after/{self.me['latest_message']}/"
+            with self.client.get(
+                url, name="messages: poll", headers=self.headers, catch_response=True
+            ) as response:
+                if response.status_code not in (200, 204):
+                    response.failure(f"{response.status_code} on polling")
+
+    @task(1)
+    def send(self) -> None:
+        if self.me["thread"]:
+            token = secrets.token_hex(16)  # a CSRF secret of our own, as cookie and header
+            headers = {
+                "Cookie": f"{self.headers['Cookie']}; csrftoken={token}",
+                "X-CSRFToken": token,
+                "HX-Request": "true",
+            }
+            with self.client.post(
+                self.me["thread"] + "send/",
+                data={"body": "Thanks, that helps.", "after": self.me["latest_message"]},
+                name="messages: send",
+                headers=headers,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200 or b"Thanks, that helps." not in response.content:
+                    response.failure(f"{response.status_code}: the message was not sent")
+
+    @task(1)
+    def meetings(self) -> None:
+        if self.me["new_meeting"]:
+            self.page(self.me["new_meeting"], "meetings: propose form")
+            if self.me["invite"]:
+                self.page(self.me["invite"], "meetings: invite (.ics)")
