@@ -33,6 +33,7 @@ def _thread(m: Mentorship, me, after: int = 0) -> dict:
         "other_name": other.name if other else "a member who has left Kindred",
         "thread": shown,
         "last_id": last,
+        "was_empty": after == 0,  # the page still shows "No messages yet", to be removed
     }
 
 

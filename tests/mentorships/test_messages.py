@@ -65,6 +65,14 @@ def test_sending_with_htmx_answers_with_the_new_messages_only(client, accepted):
     assert "kindred:message-sent" in response.headers["HX-Trigger-After-Settle"]
     new = Message.objects.latest("pk")
     assert f'value="{new.pk}"' in html  # the next poll asks for what comes after it
+    assert "thread-empty" not in html  # the page had messages: no placeholder to remove
+
+
+def test_the_first_message_removes_the_empty_threads_placeholder(client, accepted):
+    login(client, accepted.mentee.user)
+    url = reverse("mentorships:message_send", args=[accepted.pk])
+    html = client.post(url, {"body": "First", "after": "0"}, headers=HTMX).content.decode()
+    assert '<p id="thread-empty" hx-swap-oob="delete">' in html
 
 
 @pytest.mark.parametrize("body", ["", "   "])
