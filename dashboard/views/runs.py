@@ -176,7 +176,9 @@ def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
         assigning.request_commit(run=run, user=request.user)
     except Refused as refused:
         messages.error(request, str(refused))
-    return redirect("dashboard:run", slug=slug, run_id=run_id)
+        return redirect("dashboard:run", slug=slug, run_id=run_id)
+    # Straight to where the commit's progress shows, not the top of a long page.
+    return redirect(reverse("dashboard:run", args=[slug, run_id]) + "#commit-state")
 
 
 @require_POST

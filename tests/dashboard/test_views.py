@@ -146,9 +146,11 @@ def test_committing_creates_exactly_the_proposed_mentorships(
     proposed = set(AssignmentPair.objects.filter(run=run).values_list("mentee_id", "mentor_id"))
     assert len(proposed) == 6
     with django_capture_on_commit_callbacks(execute=False) as queued:
-        staff_client.post(
+        answer = staff_client.post(
             reverse("dashboard:commit", args=[program.slug, run.pk]), {"confirm": "yes"}
         )
+    # Sent on to where the commit's progress shows, not the top of a long page.
+    assert answer.url == reverse("dashboard:run", args=[program.slug, run.pk]) + "#commit-state"
     page = staff_client.get(reverse("dashboard:run", args=[program.slug, run.pk]))
     assert "Committing: the mentorships are being created in the background" in page.text
     assert not Mentorship.objects.filter(source="auto").exists()  # not in the web request
