@@ -21,6 +21,7 @@ from .models import (
     AgreementGoal,
     AgreementVersion,
     GoalProgress,
+    Meeting,
     Mentorship,
     ProgressUpdate,
     Rating,
@@ -125,7 +126,10 @@ def workspace(m: Mentorship, me: Profile) -> dict:
     shown = view(m, me)
     if shown.agreed is not None:
         goals = [g.terms.goal for g in shown.in_force]
-        pair_guides = guides.for_pair(m.program, goals, first_session=False)
+        # The first session's guide stays until they have held a meeting: many agree on
+        # paper before they first talk.
+        met = m.meetings.filter(status=Meeting.Status.HELD).exists()
+        pair_guides = guides.for_pair(m.program, goals, first_session=not met)
     elif m.is_paired:
         goals = list(m.mentee.goals.all()) if m.mentee else []
         pair_guides = guides.for_pair(m.program, goals, first_session=True)

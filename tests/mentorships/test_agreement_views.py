@@ -2,13 +2,16 @@
 who may open and post to each (the pair only: anyone else, staff included, a 404);
 bad input said in words with nothing saved; the guides that follow the goals."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from mentorships import agreements, lifecycle
 from mentorships.agreements import GoalTerms, Terms
-from mentorships.models import Agreement, AgreementVersion, GoalProgress, GuideNote
+from mentorships.models import Agreement, AgreementVersion, GoalProgress, GuideNote, Meeting
 from tests.conftest import login
 from tests.factories import ProfileFactory, UserFactory, tags
 
@@ -244,7 +247,25 @@ def test_the_mentor_confirms_and_both_see_the_agreement_with_its_guides(client, 
         assert "Meeting every 2 weeks, for 6 months" in shown.replace("meeting", "Meeting")
         assert 'id="guide-networking"' in shown and 'id="guide-leadership"' in shown
         assert 'id="guide-sense-of-belonging"' not in shown  # on the profile, not agreed
-        assert 'id="guide-first-session"' not in shown
+        assert 'id="guide-first-session"' in shown  # they have not met yet
+
+
+def test_the_first_session_guide_goes_once_the_pair_has_met(client, pair):
+    propose(pair, "networking")
+    login(client, pair.mentor.user)
+    client.post(url("agreement_confirm", pair))
+    start = timezone.now() - timedelta(days=1)
+    Meeting.objects.create(
+        mentorship=pair,
+        minutes=60,
+        video_url="https://meet.example.org/x",
+        status=Meeting.Status.HELD,
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        held_minutes=50,
+    )
+    shown = page(client, pair.mentee.user, pair)
+    assert 'id="guide-networking"' in shown and 'id="guide-first-session"' not in shown
 
 
 def test_a_mentee_cannot_confirm_through_the_page(client, pair):
