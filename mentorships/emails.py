@@ -6,10 +6,10 @@ from django.db.models import Q
 from django.urls import reverse
 
 from profiles import outbox
-from profiles.models import AuditEntry, Profile
+from profiles.models import AuditEntry, Profile, User
 
 from . import invites
-from .models import AgreementVersion, Meeting, Mentorship, Message, ThreadReader
+from .models import AgreementVersion, Meeting, Mentorship, Message, MessageReport, ThreadReader
 from .times import for_person, in_both_zones, length
 
 TEMPLATES = "mentorships/email"
@@ -448,3 +448,27 @@ def expired(pk: int) -> bool:
         return False
     current_app.tasks["matching.emails.returned"].delay(m.mentee_id)
     return True
+
+
+@outbox.email
+def message_reported(report_id: int) -> bool:
+    """The program's admins hear that a message was reported: in which program, and a
+    link to its reports page — never the message, nor who reported whom."""
+    report = (
+        MessageReport.objects.select_related("message__mentorship__program")
+        .filter(pk=report_id, status=MessageReport.Status.OPEN)
+        .first()
+    )
+    if report is None:
+        return False
+    program = report.message.mentorship.program
+    link = reverse("dashboard:reports", args=[program.slug])
+    sent = False
+    for admin in User.objects.filter(is_staff=True, is_active=True).order_by("pk"):
+        sent |= outbox.send_once(
+            key=f"message-reported:{report_id}:{admin.pk}",
+            to=admin,
+            template=f"{TEMPLATES}/message_reported",
+            context={"program": program, "link": link},
+        )
+    return sent

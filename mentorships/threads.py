@@ -103,9 +103,11 @@ def report(*, message: Message, reporter: Profile, reason: str = "") -> MessageR
         raise Refused("You can report only messages the other person wrote.")
     try:
         with transaction.atomic():
-            return MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
+            made = MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
     except IntegrityError:
         raise Refused("You have already reported this message; the program team has it.") from None
+    emails.message_reported.delay_on_commit(made.pk)
+    return made
 
 
 @transaction.atomic

@@ -316,3 +316,22 @@ def test_two_messages_at_the_same_moment_send_one_email(accepted, monkeypatch):
     assert Message.objects.count() == 2
     assert len(message_emails(accepted.mentor)) == 1
     assert SentEmail.objects.filter(key__startswith=f"message:{accepted.pk}:").count() == 1
+
+
+def test_a_report_emails_each_admin_once_with_a_link_and_not_the_message(accepted, on_commit):
+    from tests.factories import UserFactory
+
+    admins = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
+    UserFactory(is_staff=True, is_active=False)
+    UserFactory()  # not staff
+    message = say(accepted, accepted.mentor, "Something unkind")
+    mail.outbox.clear()
+    report = on_commit(threads.report, message=message, reporter=accepted.mentee, reason="Rude")
+    sent = [e for e in mail.outbox if e.extra_headers.get("X-Kindred-Email") == "message_reported"]
+    assert sorted(e.to[0] for e in sent) == sorted(a.email for a in admins)
+    for email in sent:
+        assert f"/programs/{accepted.program.slug}/reports/" in email.body
+        assert "unkind" not in email.body.lower() and "Rude" not in email.body
+        assert accepted.mentee.name not in email.body and accepted.mentor.name not in email.body
+    assert emails.message_reported(report.pk) is False  # run again: nothing more
+    assert len(mail.outbox) == len(sent)

@@ -112,6 +112,14 @@ def new_message(w: World) -> list[str]:
     return [MENTEE, MENTOR, PROGRAM]  # who wrote, never what
 
 
+def message_reported(w: World) -> list[str]:
+    m = w.accepted()
+    UserFactory(is_staff=True)
+    sent = w.run(threads.send, mentorship=m, author=w.mentor, body=MESSAGE)
+    w.run(threads.report, message=sent, reporter=w.mentee, reason="Unkind")
+    return [PROGRAM]  # the program, never the message, the reason or who
+
+
 PLACE = 'Kim\'s "Corner" Café & Co'
 
 
@@ -234,6 +242,7 @@ EMAILS = [
     meeting_reminder,
     meeting_log_prompt,
     new_message,
+    message_reported,
     agreement_proposed,
     agreement_changes,
     agreement_agreed,
