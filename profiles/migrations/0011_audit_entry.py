@@ -17,7 +17,7 @@ class Migration(migrations.Migration):
             name='AuditEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('rescore', 'Re-score started'), ('assign_commit', 'Auto-assignment committed'), ('assign_discard', 'Auto-assignment discarded'), ('proposal_edit', 'Pair removed from a proposal'), ('import', 'Participants imported'), ('manual_match', 'Matched by hand'), ('end', 'Mentorship ended'), ('rematch', 'Mentorship ended to re-match'), ('pause', 'Participant paused or resumed'), ('invite', 'Invitation sent again'), ('settings', 'Settings changed')], max_length=20)),
+                ('action', models.CharField(choices=[('rescore', 'Re-score started'), ('assign_commit', 'Auto-assignment committed'), ('assign_discard', 'Auto-assignment discarded'), ('proposal_edit', 'Pair removed from or put back into a proposal'), ('import', 'Participants imported'), ('manual_match', 'Matched by hand'), ('end', 'Mentorship ended'), ('rematch', 'Mentorship ended to re-match'), ('pause', 'Participant paused or resumed'), ('invite', 'Invitation sent again'), ('settings', 'Settings changed'), ('report_handled', 'Reported message handled')], max_length=20)),
                 ('summary', models.CharField(max_length=300)),
                 ('reason', models.TextField(blank=True)),
                 ('details', models.JSONField(blank=True, default=dict)),
