@@ -23,6 +23,7 @@ from playwright.sync_api import Page, expect
 from matching.models import MatchingRun
 from mentorships.models import Meeting, Mentorship
 from tests.e2e.conftest import screenshot
+from tests.e2e.test_workspace_notes import said
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -242,10 +243,6 @@ def admin_rescores_and_assigns(page: Page, worker) -> None:
         page.get_by_role("table", name=re.compile("matching outcomes per group")).first
     ).to_be_visible()
     screenshot(page, "fairness")
-
-
-def said(page: Page, text: str) -> None:
-    expect(page.get_by_role("status")).to_contain_text(text)
 
 
 def they_agree_on_goals(mentee: Page, mentor: Page, url: str) -> None:
