@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import numpy as np
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 
-from profiles.models import Profile, Tag
+from profiles.models import TAKING_PART, Cycle, Profile, Tag
 from profiles.taxonomy import COMPONENTS, Role, TagKind
 
 from . import scoring
@@ -40,7 +41,7 @@ PROFILE_FIELDS = (
     "id",
     "user_id",
     "role",
-    "is_ready",
+    "in_pool",
     "updated_at",
     "career_stage",
     "industry_id",
@@ -193,12 +194,15 @@ def _links(through, program_id: int, ids: list[int] | None) -> list[tuple[int, i
     table = connection.ops.quote_name(through._meta.db_table)
     if ids is None:
         profiles = connection.ops.quote_name(Profile._meta.db_table)
+        cycles = connection.ops.quote_name(Cycle._meta.db_table)
         sql = (
             # Table names come from model meta; every value is a parameter.
             f"SELECT t.profile_id, t.tag_id FROM {table} t JOIN {profiles} p "  # noqa: S608  # nosec B608
-            "ON p.id = t.profile_id WHERE p.program_id = %s AND p.is_ready"
+            f"ON p.id = t.profile_id LEFT JOIN {cycles} c ON c.id = p.cycle_id "
+            "WHERE p.program_id = %s AND p.is_ready "
+            f"AND (p.cycle_id IS NULL OR c.state IN ({_placeholders(Cycle.TAKING_PART)}))"
         )
-        params = [program_id]
+        params = [program_id, *Cycle.TAKING_PART]
     else:
         if not ids:
             return []
@@ -212,7 +216,11 @@ def _links(through, program_id: int, ids: list[int] | None) -> list[tuple[int, i
 
 def _read(program_id: int, ids: list[int] | None = None):
     """Profile rows (sorted by id) and their tag links, for a program or some ids."""
-    profiles = Profile.objects.filter(program_id=program_id)
+    # In the pool: ready, and taking part now (ProfileQuerySet.ready()).
+    in_pool = Q(is_ready=True) & TAKING_PART
+    profiles = Profile.objects.filter(program_id=program_id).annotate(
+        in_pool=ExpressionWrapper(in_pool, output_field=BooleanField())
+    )
     if ids is not None:
         profiles = profiles.filter(pk__in=ids)
     rows = list(profiles.order_by("id").values_list(*PROFILE_FIELDS))
@@ -277,7 +285,7 @@ def _side(rows: list[tuple], links, vocab: Vocabulary) -> Side:
 
 
 def _split(rows, links, vocab) -> tuple[Side, Side]:
-    ready = [r for r in rows if r[FIELD["is_ready"]]]
+    ready = [r for r in rows if r[FIELD["in_pool"]]]
     return tuple(
         _side([r for r in ready if r[FIELD["role"]] == role], links, vocab)
         for role in (Role.MENTEE, Role.MENTOR)

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import F, Q
 
-from profiles.models import Profile, Program, User
+from profiles.models import Cycle, Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
 
@@ -113,6 +113,10 @@ class MatchingRun(models.Model):
         FAILED = "failed", "Failed"
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="runs")
+    # The program's current cycle when the run was started; empty without cycles.
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="runs"
+    )
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SCORE)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     total = models.PositiveIntegerField(default=0, help_text="mentees to process")

@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from profiles.models import Profile, Program, User
+from profiles.models import Cycle, Profile, Program, User
 
 # Match health: a mentorship with no check-in this long after it started, or
 # whose latest check-in is rated this low or lower, is flagged.
@@ -206,6 +206,7 @@ class Mentorship(models.Model):
         REQUEST = "request", "Mentee request"
         ADMIN = "admin", "Admin match"
         AUTO = "auto", "Auto-assignment"
+        CONTINUED = "continued", "Continued into a new cycle"
 
     class DeclineReason(models.TextChoices):
         # Said by the mentor to the mentee: the mentee reads the label as written.
@@ -222,6 +223,8 @@ class Mentorship(models.Model):
         MOVED_ON = "moved_on", "A change of job, place or program"
         # A match made for them (admin, auto-assignment) that one side turned down.
         NOT_FOR_ME = "not_for_me", "The match made for us did not work"
+        # The cycle's term ended and the pair did not both choose to go on (mentorships/terms.py).
+        TERM_ENDED = "term_ended", "The cycle's term came to an end"
         OTHER = "other", "Another reason"
 
     class Health(models.TextChoices):
@@ -245,6 +248,10 @@ class Mentorship(models.Model):
     CLOSED = (Status.DECLINED, Status.WITHDRAWN, Status.EXPIRED, Status.COMPLETED, Status.ENDED)
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="mentorships")
+    # The round it was made in (the mentee's cycle then); empty in a program without cycles.
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="mentorships"
+    )
     # A person who deletes their account leaves their past mentorships behind,
     # anonymised: the row stays for the program's figures, the person does not.
     mentee = models.ForeignKey(
@@ -254,7 +261,7 @@ class Mentorship(models.Model):
         Profile, null=True, on_delete=models.SET_NULL, related_name="mentorships_as_mentor"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REQUESTED)
-    source = models.CharField(max_length=8, choices=Source.choices, default=Source.REQUEST)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REQUEST)
     message = models.TextField(blank=True, max_length=1000)
     # The mentor's own words with their yes (a no has ``decline_note``).
     accept_note = models.TextField(blank=True, max_length=500)
@@ -283,6 +290,11 @@ class Mentorship(models.Model):
     superseded_by = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The cycle's end (mentorships/terms.py): the day it closes as completed unless both
+    # sides chose to go on, and when each side did.
+    closing_on = models.DateField(null=True, blank=True)
+    mentor_extends_at = models.DateTimeField(null=True, blank=True)
+    mentee_extends_at = models.DateTimeField(null=True, blank=True)
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -964,3 +976,30 @@ class MeetingOption(models.Model):
 
     def __str__(self) -> str:
         return f"option {self.starts_at:%Y-%m-%d %H:%M} for meeting {self.meeting_id}"
+
+
+class Continuation(models.Model):
+    """A mentor's "same mentee again" for a new cycle, and the mentee's answer: when
+    both want it, the pair goes on in that cycle (mentorships/terms.py)."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="continuations")
+    mentor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
+    asked_at = models.DateTimeField(default=timezone.now)
+    mentee_agrees = models.BooleanField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    mentorship = models.ForeignKey(
+        Mentorship, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-asked_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cycle", "mentor", "mentee"], name="continuation_once_per_cycle"
+            ),
+            models.CheckConstraint(condition=~Q(mentee=F("mentor")), name="continuation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} → {self.mentee} again in {self.cycle.name}"

@@ -109,6 +109,12 @@ class Program(models.Model):
         help_text="A request left unanswered keeps that mentor out of the mentee's "
         "suggestions for this many days; then the two may be suggested again.",
     )
+    term_grace_days = models.PositiveSmallIntegerField(
+        "days to decide at a cycle's end",
+        default=14,
+        help_text="When a cycle's mentorships end, how long each pair has to choose to go on "
+        "before their mentorship closes as completed.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ProgramQuerySet.as_manager()
@@ -130,6 +136,9 @@ class Program(models.Model):
                 condition=Q(suggestion_gap__lte=100), name="program_suggestion_gap_le_100"
             ),
             models.CheckConstraint(
+                condition=Q(term_grace_days__lte=90), name="program_term_grace_le_90"
+            ),
+            models.CheckConstraint(
                 condition=Q(expired_pair_cooldown_days__lte=365),
                 name="program_expired_pair_cooldown_le_365",
             ),
@@ -146,6 +155,113 @@ class Program(models.Model):
 
     def weights(self) -> dict[str, int]:
         return {c: getattr(self, f"weight_{c}") for c in COMPONENTS}
+
+
+class CycleQuerySet(models.QuerySet):
+    def taking_part(self) -> CycleQuerySet:
+        """Cycles whose people are in the pool: registration, matching or running."""
+        return self.filter(state__in=Cycle.TAKING_PART)
+
+
+class Cycle(models.Model):
+    """One round of a program ("Spring 2027 cohort"): registration opens and closes,
+    matching, the mentorships' term. The clock (profiles/cycles.py) moves ``state``
+    along on the dates; an admin can move it by hand."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REGISTRATION = "registration", "Registration open"
+        MATCHING = "matching", "Matching"
+        RUNNING = "running", "Running"
+        CLOSED = "closed", "Closed"
+
+    TAKING_PART = (State.REGISTRATION, State.MATCHING, State.RUNNING)
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=80)
+    registration_opens = models.DateField(null=True, blank=True)
+    registration_closes = models.DateField(
+        null=True, blank=True, help_text="Empty: registration stays open while the cycle runs."
+    )
+    matching_on = models.DateField("matching", null=True, blank=True)
+    starts_on = models.DateField("mentorships start", null=True, blank=True)
+    ends_on = models.DateField(
+        "mentorships end", null=True, blank=True, help_text="Empty: an open-ended cycle."
+    )
+    state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
+    state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CycleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["program", "registration_opens", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "name"], name="cycle_name_unique"),
+            models.CheckConstraint(
+                condition=Q(state__in=["draft", "registration", "matching", "running", "closed"]),
+                name="cycle_state_valid",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{a}__isnull": True})
+                    | Q(**{f"{b}__isnull": True})
+                    | Q(**{f"{a}__lte": models.F(b)}),
+                    name=f"cycle_{a}_before_{b}",
+                )
+                for a, b in [
+                    ("registration_opens", "registration_closes"),
+                    ("registration_closes", "matching_on"),
+                    ("matching_on", "starts_on"),
+                    ("starts_on", "ends_on"),
+                    ("registration_opens", "ends_on"),
+                ]
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.program})"
+
+
+class ProgramRole(models.Model):
+    """What one person may do in one program's admin pages. Superusers may do
+    everything everywhere; being staff alone grants nothing (profiles/access.py)."""
+
+    class Kind(models.TextChoices):
+        ADMIN = "admin", "Program admin"
+        COORDINATOR = "coordinator", "Coordinator"
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="program_roles")
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=12, choices=Kind.choices)
+    may_read_background = models.BooleanField(
+        "may read background answers",
+        default=False,
+        help_text="Raw background answers of this program's people, each reading recorded. "
+        "Program admins only.",
+    )
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["program", "role", "user__email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "program"], name="program_role_one_per_program"
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=["admin", "coordinator"]), name="program_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(role="admin") | Q(may_read_background=False),
+                name="program_role_background_admins_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} of {self.program}"
 
 
 class TagQuerySet(models.QuerySet):
@@ -202,8 +318,9 @@ class ProfileQuerySet(models.QuerySet):
         return self.filter(role=Role.MENTEE)
 
     def ready(self) -> ProfileQuerySet:
-        """Profiles that have answered enough to be scored."""
-        return self.filter(is_ready=True)
+        """Profiles that have answered enough to be scored, and take part now: in no
+        cycle (a program without cycles), or in one that has not closed."""
+        return self.filter(is_ready=True).filter(TAKING_PART)
 
     def owned_by(self, user) -> ProfileQuerySet:
         """The signed-in person's own profiles: every page that opens one starts here."""
@@ -238,6 +355,10 @@ class ProfileQuerySet(models.QuerySet):
         )
 
 
+# Who is in the matching pool: see ProfileQuerySet.ready().
+TAKING_PART = Q(cycle__isnull=True) | Q(cycle__state__in=Cycle.TAKING_PART)
+
+
 def _midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
@@ -248,6 +369,11 @@ class Profile(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="profiles")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="profiles")
     role = models.CharField(max_length=8, choices=Role.choices)
+    # The round this person takes part in now (profiles/cycles.py keeps it in step with
+    # their Enrolment rows); empty in a program without cycles.
+    cycle = models.ForeignKey(
+        "Cycle", null=True, blank=True, on_delete=models.SET_NULL, related_name="profiles"
+    )
 
     display_name = models.CharField(max_length=80, blank=True)
     headline = models.CharField(max_length=120, blank=True)
@@ -438,6 +564,27 @@ class Consent(models.Model):
         )
 
 
+class Enrolment(models.Model):
+    """A profile taking part in one cycle: its sign-up to that round, or the
+    one-click "take part again" that carried its answers over."""
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="enrolments")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="enrolments")
+    enrolled_at = models.DateTimeField(default=timezone.now)
+    carried_over = models.BooleanField(
+        default=False, help_text="Taken part again from an earlier cycle, answers carried over."
+    )
+
+    class Meta:
+        ordering = ["-enrolled_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "cycle"], name="enrolment_once_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} in {self.cycle.name}"
+
+
 class SensitiveAccess(models.Model):
     """A record that someone other than the person read raw background answers
     (the Django admin, an export): who, whose, where, when."""
@@ -445,6 +592,9 @@ class SensitiveAccess(models.Model):
     viewer = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     profile = models.ForeignKey(
         Profile, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    program = models.ForeignKey(
+        Program, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     what = models.CharField(max_length=200)
     at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -456,21 +606,33 @@ class SensitiveAccess(models.Model):
     def __str__(self) -> str:
         return f"{self.viewer} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
 
-    PERMISSION = "profiles.view_sensitive_answers"
+    @classmethod
+    def allowed(cls, viewer: User, program: Program) -> bool:
+        """Whether ``viewer`` may read raw background answers of ``program``'s
+        people: a superuser, or an admin of that program given the right."""
+        if not (viewer.is_authenticated and viewer.is_active):
+            return False
+        if viewer.is_superuser:
+            return True
+        return ProgramRole.objects.filter(
+            user=viewer, program=program, role=ProgramRole.Kind.ADMIN, may_read_background=True
+        ).exists()
 
     @classmethod
-    def record(cls, *, viewer: User, what: str, profile: Profile | None = None) -> SensitiveAccess:
-        return cls.objects.create(viewer=viewer, profile=profile, what=what[:200])
+    def record(
+        cls, *, viewer: User, program: Program, what: str, profile: Profile | None = None
+    ) -> SensitiveAccess:
+        return cls.objects.create(viewer=viewer, program=program, profile=profile, what=what[:200])
 
     @classmethod
-    def open_for(cls, *, viewer: User, what: str, profile: Profile | None = None) -> None:
-        """Let ``viewer`` read raw background answers, on the record; without
-        the permission, PermissionDenied (a 403 on every interface)."""
-        if not viewer.has_perm(cls.PERMISSION):
-            raise PermissionDenied(
-                "Reading background answers needs the sensitive-answers permission."
-            )
-        cls.record(viewer=viewer, what=what, profile=profile)
+    def open_for(
+        cls, *, viewer: User, program: Program, what: str, profile: Profile | None = None
+    ) -> None:
+        """Let ``viewer`` read raw background answers of ``program``'s people, on the
+        record; without the right, PermissionDenied (a 403 on every interface)."""
+        if not cls.allowed(viewer, program):
+            raise PermissionDenied("Reading background answers needs that right in this program.")
+        cls.record(viewer=viewer, program=program, what=what, profile=profile)
 
 
 # The keys an invitation is sent under (profiles/emails.py): the first is shared
@@ -515,6 +677,8 @@ class AuditEntry(models.Model):
         INVITE = "invite", "Invitation sent again"
         SETTINGS = "settings", "Settings changed"
         REPORT_HANDLED = "report_handled", "Reported message handled"
+        ROLE = "role", "Program role granted, changed or removed"
+        CYCLE = "cycle", "Cycle created, changed or moved on"
 
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
