@@ -34,3 +34,12 @@ class RecordAdmin(ReadOnlyAdmin):
         return page.startswith(self.deleted_with) and admin.ModelAdmin.has_delete_permission(
             self, request, obj
         )
+
+
+class SuperuserAdminSite(admin.AdminSite):
+    """The Django admin, for superusers only: program admins and coordinators run
+    their programs from the dashboard (profiles/access.py), and a staff flag alone
+    opens nothing."""
+
+    def has_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser

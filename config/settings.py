@@ -37,7 +37,7 @@ SITE_URL = os.environ.get("KINDRED_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 SITE_NAME = os.environ.get("KINDRED_SITE_NAME", "Kindred").strip() or "Kindred"
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "config.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -141,17 +141,20 @@ class ProfileAdmin(admin.ModelAdmin):
         return f"{profile.completeness}%"
 
     def get_exclude(self, request, obj=None):
-        if request.user.has_perm("profiles.view_sensitive_answers"):
+        if request.user.is_superuser:
             return ()
         return SENSITIVE_FIELDS
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method == "GET" and request.user.has_perm("profiles.view_sensitive_answers"):
+        if request.method == "GET" and request.user.is_superuser:
             profile = self.get_object(request, object_id)
             if profile is not None:
                 SensitiveAccess.record(
-                    viewer=request.user, profile=profile, what="Django admin profile page"
+                    viewer=request.user,
+                    program=profile.program,
+                    profile=profile,
+                    what="Django admin profile page",
                 )
         return response
 
