@@ -60,8 +60,8 @@ def find(program: Program, role: str, text: str, chosen_id: int | None = None) -
     return Found(people=shown, count=count, text=text, chosen=chosen)
 
 
-def may_read_background(user: User) -> bool:
-    return user.has_perm(SensitiveAccess.PERMISSION)
+def may_read_background(user: User, program: Program) -> bool:
+    return SensitiveAccess.allowed(user, program)
 
 
 @dataclass
@@ -91,7 +91,7 @@ def preview(*, mentee: Profile, mentor: Profile, viewer: User) -> Preview:
     every rule the match would set aside. Reading background answers (a shared
     background, which must-haves are unmet) is recorded."""
     mentee, mentor = _described(mentee), _described(mentor)
-    reveal = may_read_background(viewer)
+    reveal = may_read_background(viewer, mentee.program)
     fit = pairs.weigh(mentee=mentee, mentor=mentor, reveal_background=reveal)
     shown = Preview(mentee=mentee, mentor=mentor, fit=fit)
     if mentee.user_id == mentor.user_id or "same_person" in fit.unmet:
@@ -121,6 +121,7 @@ def preview(*, mentee: Profile, mentor: Profile, viewer: User) -> Preview:
         for person in (mentee, mentor):
             SensitiveAccess.record(
                 viewer=viewer,
+                program=person.program,
                 profile=person,
                 what=f"shared background of {mentee.name} and {mentor.name}, manual match",
             )
@@ -181,7 +182,7 @@ class Option:
 def next_mentors(*, program: Program, mentee: Profile, viewer: User) -> list[Option]:
     """The mentee's best mentors with room, as the admin reads them, each with
     the manual match page for the pair."""
-    reveal = may_read_background(viewer)
+    reveal = may_read_background(viewer, program)
     best = pairs.best_available(mentee=mentee, reveal_background=reveal)
     mentors = {
         p.pk: describe(p)
@@ -199,7 +200,10 @@ def next_mentors(*, program: Program, mentee: Profile, viewer: User) -> list[Opt
         r.startswith("Shared background") for o in options for r in o.fit.explanation.reasons
     ):
         SensitiveAccess.record(
-            viewer=viewer, profile=mentee, what=f"shared background of {mentee.name}, re-match"
+            viewer=viewer,
+            program=program,
+            profile=mentee,
+            what=f"shared background of {mentee.name}, re-match",
         )
     return options
 

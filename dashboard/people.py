@@ -141,7 +141,12 @@ def person_of(program: Program, profile_id: int) -> Profile | None:
 def background_of(person: Profile, *, viewer: User) -> dict:
     """The person's background answers, for a viewer allowed to read them; the
     read is recorded (docs/security.md)."""
-    SensitiveAccess.open_for(viewer=viewer, profile=person, what="background answers, People page")
+    SensitiveAccess.open_for(
+        viewer=viewer,
+        program=person.program,
+        profile=person,
+        what="background answers, People page",
+    )
     return {
         "answers": [t.name for t in person.background.all()],
         "note": person.heritage_note,
@@ -292,7 +297,7 @@ def audit_of(person: Profile) -> list[AuditEntry]:
 def person_page(person: Profile, *, viewer: User, show_background: bool) -> dict:
     """Everything the person's admin page shows. Background answers only for a
     viewer allowed to read them who asked to (``show_background``), on the record."""
-    may_read = viewer.has_perm(SensitiveAccess.PERMISSION)
+    may_read = SensitiveAccess.allowed(viewer, person.program)
     background = background_of(person, viewer=viewer) if may_read and show_background else None
     listed, listed_count = suggestions_of(person, background=background is not None)
     mentorships, mentorships_count = mentorships_of(person)

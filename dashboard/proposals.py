@@ -85,10 +85,11 @@ def ready_to_show(pairs: list[AssignmentPair], *, run: MatchingRun, viewer: User
     names = {p.mentee.display_name for p in pairs} | {p.mentor.display_name for p in pairs}
     shared = assigning.namesakes(program_id=run.program_id, names=names)
     background = {}
-    if pairs and viewer.has_perm(SensitiveAccess.PERMISSION):
+    if pairs and SensitiveAccess.allowed(viewer, run.program):
         background = assigning.background_reasons(pairs)
         SensitiveAccess.record(
             viewer=viewer,
+            program=run.program,
             what=f"shared background of auto-assignment #{run.pk}'s pairs, {run.program.slug}",
         )
     for p in pairs:

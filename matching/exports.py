@@ -1,8 +1,8 @@
 """CSV out of a program for its admins: mentorships and listed suggestions.
 
 Every cell that a spreadsheet would read as a formula is made inert, and
-background answers appear only for a caller allowed to see them
-(``profiles.view_sensitive_answers``), each such export on the record. The
+background answers appear only for a caller allowed to see them (a program
+admin given that right, profiles/access.py), each such export on the record. The
 dashboard and the API both download through :func:`csv_response`."""
 
 from __future__ import annotations
@@ -189,7 +189,9 @@ def csv_response(program: Program, what: str, *, viewer: User, include_sensitive
     only with the permission, and on the record; PermissionDenied otherwise."""
     if include_sensitive:
         SensitiveAccess.open_for(
-            viewer=viewer, what=f"CSV export of {what} with background, {program.slug}"
+            viewer=viewer,
+            program=program,
+            what=f"CSV export of {what} with background, {program.slug}",
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
@@ -198,6 +200,6 @@ def csv_response(program: Program, what: str, *, viewer: User, include_sensitive
         program,
         response,
         include_sensitive=include_sensitive,
-        exact_times=viewer.has_perm(SensitiveAccess.PERMISSION),
+        exact_times=SensitiveAccess.allowed(viewer, program),
     )
     return response

@@ -7,14 +7,14 @@ from django.shortcuts import render
 from profiles.models import AuditEntry
 
 from ..forms import AuditFilterForm
-from .access import program_of, staff_required
+from .access import program_page
 
 ENTRIES_PER_PAGE = 50
 
 
-@staff_required
+@program_page()
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     entries = AuditEntry.objects.filter(program=program)
     form = AuditFilterForm(request.GET, entries=entries)
     shown = form.filter(entries.select_related("actor").order_by("-at", "-pk"))

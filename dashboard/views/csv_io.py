@@ -15,13 +15,13 @@ from ..forms import (
     ImportForm,
 )
 from ..models import ImportJob
-from .access import program_of, staff_required
+from .access import ADMIN, program_page
 from .confirming import confirmation
 
 
-@staff_required
+@program_page(ADMIN)
 def import_participants(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     form = ImportForm(posted(request), request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = imports.start(program=program, user=request.user, upload=form.cleaned_data["file"])
@@ -38,7 +38,7 @@ def job_of(slug: str, job_id: int) -> ImportJob:
     )
 
 
-@staff_required
+@program_page(ADMIN)
 def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     job = job_of(slug, job_id)
     template = "dashboard/_import_job.html" if request.htmx else "dashboard/import_job.html"
@@ -59,7 +59,7 @@ def import_job(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     """Asks first, saying whom the file creates and who is emailed; imports on
     the confirmed POST."""
@@ -85,7 +85,7 @@ def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     if imports.discard(job=job_of(slug, job_id)):
         messages.success(request, "Discarded: the file is deleted and nothing was imported.")
@@ -94,11 +94,11 @@ def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     return redirect("dashboard:import", slug=slug)
 
 
-@staff_required
+@program_page()
 def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
     """Matches or suggestions as CSV; background answers only with the permission."""
     return exports.csv_response(
-        program_of(slug),
+        request.program,
         what,
         viewer=request.user,
         include_sensitive=request.GET.get("sensitive") == "1",

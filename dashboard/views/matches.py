@@ -20,7 +20,7 @@ from profiles.taxonomy import Role
 
 from .. import pairing
 from ..forms import ManualMatchForm, RematchForm
-from .access import program_of, staff_required
+from .access import program_page
 
 SIDES = {"mentees": Role.MENTEE, "mentors": Role.MENTOR}
 
@@ -58,12 +58,12 @@ def _preview(request: HttpRequest, program: Program, mentee_id, mentor_id, *, st
     return pairing.preview(mentee=mentee, mentor=mentor, viewer=request.user)
 
 
-@staff_required
+@program_page()
 def manual_match(request: HttpRequest, slug: str, mentee_id: int | None = None) -> HttpResponse:
     """Find a mentee and a mentor, see how they fit, match them. Opened from a
     waiting mentee (``mentee_id``), that mentee is chosen; ``?mentor=`` chooses a
     mentor too (the re-match page's picks)."""
-    program = program_of(slug)
+    program = request.program
     if mentee_id is not None:
         get_object_or_404(Profile, pk=mentee_id, program=program, role=Role.MENTEE)
     chosen = request.POST if request.method == "POST" else request.GET
@@ -122,10 +122,10 @@ def _match(request: HttpRequest, program: Program, form: ManualMatchForm) -> boo
     return True
 
 
-@staff_required
+@program_page()
 def match_find(request: HttpRequest, slug: str, side: str) -> HttpResponse:
     """The people of one side whose name or email holds what the admin typed."""
-    program = program_of(slug)
+    program = request.program
     role = SIDES[side]
     found = pairing.find(
         program, role, request.GET.get(f"{role}_q", ""), _id(request.GET.get(role))
@@ -134,11 +134,11 @@ def match_find(request: HttpRequest, slug: str, side: str) -> HttpResponse:
     return render(request, "dashboard/_match_people.html", context)
 
 
-@staff_required
+@program_page()
 def match_preview(request: HttpRequest, slug: str) -> HttpResponse:
     """The chosen pair weighed, for the page to show without a reload; the
     address bar then holds the pair, so a reload keeps it."""
-    program = program_of(slug)
+    program = request.program
     mentee, mentor = request.GET.get("mentee"), request.GET.get("mentor")
     context = {
         "program": program,
@@ -164,11 +164,11 @@ def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
     )
 
 
-@staff_required
+@program_page()
 def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     """Asks first, with the reason; the confirmed POST ends the mentorship and
     opens the choice of the mentee's next mentor. A second POST finds it done."""
-    program = program_of(slug)
+    program = request.program
     m = _mentorship(program, mentorship_id)
     if not m.is_paired:
         if m.ended_by == "admin":
@@ -193,10 +193,10 @@ def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse
     return render(request, "dashboard/rematch.html", {"program": program, "m": m, "form": form})
 
 
-@staff_required
+@program_page()
 def rematch_next(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     """After a re-match: the mentee's best mentors with room to pick from, or the pool."""
-    program = program_of(slug)
+    program = request.program
     m = _mentorship(program, mentorship_id)
     if m.is_paired:
         return redirect("dashboard:rematch", slug=slug, mentorship_id=m.pk)
@@ -219,10 +219,10 @@ def rematch_next(request: HttpRequest, slug: str, mentorship_id: int) -> HttpRes
 
 
 @require_POST
-@staff_required
+@program_page()
 def rematch_pool(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     """The admin leaves the mentee in the pool: their list is worked out afresh."""
-    program = program_of(slug)
+    program = request.program
     m = _mentorship(program, mentorship_id)
     if m.mentee is None or m.is_paired:
         return redirect("dashboard:rematch_next", slug=slug, mentorship_id=m.pk)

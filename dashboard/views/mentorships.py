@@ -15,7 +15,7 @@ from profiles.models import Program, SensitiveAccess
 
 from .. import snapshots, timeline
 from ..forms import AdminEndForm, MentorshipFilterForm
-from .access import program_of, staff_required
+from .access import ADMIN, program_page
 
 PER_PAGE = 50
 
@@ -23,12 +23,12 @@ PER_PAGE = 50
 def _exact(request: HttpRequest) -> bool:
     """Times to the minute only for admins who may read background answers: to
     everyone else, as in the exports, a day (docs/security.md, "Linkage")."""
-    return request.user.has_perm(SensitiveAccess.PERMISSION)
+    return SensitiveAccess.allowed(request.user, request.program)
 
 
-@staff_required
+@program_page()
 def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     form = MentorshipFilterForm(request.GET)
     found = form.filter(Mentorship.objects.filter(program=program))
     found = found.with_check_ins().select_related("mentee__user", "mentor__user")
@@ -53,9 +53,9 @@ def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
     )
 
 
-@staff_required
+@program_page()
 def mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     m = _mentorship(program, mentorship_id)
     context = {
         "program": program,
@@ -67,10 +67,10 @@ def mentorship(request: HttpRequest, slug: str, mentorship_id: int) -> HttpRespo
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def end(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     """Ending asks first, with the reason required; the confirmed POST ends it."""
-    program = program_of(slug)
+    program = request.program
     m = _mentorship(program, mentorship_id)
     if not m.is_paired:
         state = m.get_status_display().lower()

@@ -21,13 +21,13 @@ from ..forms import (
     ProgramSettingsForm,
 )
 from ..models import DigestChoice
-from .access import program_of, staff_required
+from .access import ADMIN, admin_area, program_page
 
 # Where each page of figures is shown (the URLs allow these names only).
 SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
 
 
-@staff_required
+@admin_area
 def programs(request: HttpRequest) -> HttpResponse:
     listed = Program.objects.annotate(
         mentors=Count("profiles", filter=Q(profiles__role="mentor")),
@@ -36,7 +36,7 @@ def programs(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/programs.html", {"programs": listed})
 
 
-@staff_required
+@admin_area
 def digest_choice(request: HttpRequest) -> HttpResponse:
     """An admin turns their weekly digest off, or on again."""
     choice = DigestChoice.objects.filter(user=request.user).first() or DigestChoice(
@@ -51,9 +51,9 @@ def digest_choice(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboard/digest_choice.html", {"form": form})
 
 
-@staff_required
+@program_page()
 def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     shown = snapshots.current(program, "health")
     context = {
         "program": program,
@@ -65,14 +65,16 @@ def dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboard/dashboard.html", context)
 
 
-@staff_required
+@program_page()
 def fairness(request: HttpRequest, slug: str) -> HttpResponse:
     """Exact figures, live and on the record, for an admin allowed to read
     background answers; the latest release for anyone else (releases.py)."""
-    program = program_of(slug)
+    program = request.program
     shown = snapshots.current(program, "fairness")  # the worker makes releases from these
-    if request.user.has_perm(SensitiveAccess.PERMISSION):
-        SensitiveAccess.record(viewer=request.user, what=f"exact fairness figures, {slug}")
+    if SensitiveAccess.allowed(request.user, program):
+        SensitiveAccess.record(
+            viewer=request.user, program=program, what=f"exact fairness figures, {slug}"
+        )
         figures = shown.snapshot.figures if shown.snapshot else {}
         context = {"program": program, "shown": shown, "exact": True, **figures}
     else:
@@ -89,19 +91,19 @@ def fairness(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page()
 def refresh_figures(request: HttpRequest, slug: str, page: str) -> HttpResponse:
     """Have the page's figures worked out again now, rather than within the minute."""
-    snapshots.changed(program_of(slug))
+    snapshots.changed(request.program)
     return redirect(SHOWN_AT[page], slug=slug)
 
 
-@staff_required
+@program_page()
 def figures_state(request: HttpRequest, slug: str, page: str, version: str) -> HttpResponse:
     """Polled by htmx while a page's figures are updating: the page reloads
     when newer figures are kept, hears nothing (204) while they are still
     being worked out, and is told if the worker gave up on them."""
-    program = program_of(slug)
+    program = request.program
     if snapshots.is_newer(program, page, int(version)):
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
@@ -128,9 +130,9 @@ def record_settings(program: Program, user, form: ProgramSettingsForm) -> None:
     )
 
 
-@staff_required
+@program_page(ADMIN)
 def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     form = ProgramSettingsForm(posted(request), instance=program)
     saved = False
     if request.method == "POST":

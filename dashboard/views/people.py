@@ -11,14 +11,14 @@ from mentorships.exceptions import Refused
 
 from .. import people
 from ..forms import InviteAgainForm, PauseForm, PeopleFilterForm
-from .access import program_of, staff_required
+from .access import ADMIN, program_page
 
 
-@staff_required
+@program_page()
 def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Search as you type swaps the results alone (htmx); without script, the
     form is a plain GET. Filters that do not validate are left out, and say why."""
-    program = program_of(slug)
+    program = request.program
     form = PeopleFilterForm(request.GET)
     form.is_valid()
     page = people.page_of(program, form.cleaned_data, request.GET.get("page"))
@@ -30,9 +30,9 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, template, {**context, "partial": partial})
 
 
-@staff_required
+@program_page()
 def person(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     show = request.GET.get("background") == "show"
     context = people.person_page(
         _person_or_404(program, profile_id), viewer=request.user, show_background=show
@@ -48,10 +48,10 @@ def _person_or_404(program, profile_id: int):
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def pause(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
     """Asks first; then pauses or resumes, as the confirmed form says."""
-    program = program_of(slug)
+    program = request.program
     mentor = _person_or_404(program, profile_id)
     if not mentor.is_mentor:
         raise Http404
@@ -76,11 +76,11 @@ def pause(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def invite_again(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
     """Asks first; the confirmation carries the resends it was shown after, so a
     double click sends one email."""
-    program = program_of(slug)
+    program = request.program
     invitee = _person_or_404(program, profile_id)
     if not people.may_be_invited(invitee):
         messages.info(

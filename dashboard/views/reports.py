@@ -11,14 +11,14 @@ from mentorships.actions import act
 from mentorships.forms import HandleReportForm
 from mentorships.models import Message, MessageReport
 
-from .access import program_of, staff_required
+from .access import ADMIN, program_page
 
 HANDLED_SHOWN = 20
 
 
-@staff_required
+@program_page(ADMIN)
 def reports(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     found = MessageReport.objects.of_program(program).select_related(
         "reporter", "message__author", "message__mentorship__mentee", "message__mentorship__mentor"
     )
@@ -38,10 +38,10 @@ def reports(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "dashboard/reports.html", context)
 
 
-@staff_required
 @require_POST
+@program_page(ADMIN)
 def handle(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     report = get_object_or_404(MessageReport.objects.of_program(program), pk=report_id)
     act(
         request,

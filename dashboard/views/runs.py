@@ -22,16 +22,16 @@ from ..forms import (
     AssignForm,
     CompareForm,
 )
-from .access import program_of, staff_required
+from .access import ADMIN, program_page
 from .confirming import confirmation
 
 PAIRS_PER_PAGE = 50
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def rescore(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     if not confirmed(request):
         back = (reverse("dashboard:program", args=[slug]), "No, go back to the dashboard")
         action = reverse("dashboard:rescore", args=[slug])
@@ -43,14 +43,14 @@ def rescore(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def assign(request: HttpRequest, slug: str) -> HttpResponse:
     form = AssignForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose an assignment policy.")
         return redirect("dashboard:program", slug=slug)
     run = assigning.start(
-        program=program_of(slug), policy=form.cleaned_data["policy"], user=request.user
+        program=request.program, policy=form.cleaned_data["policy"], user=request.user
     )
     return redirect("dashboard:run", slug=slug, run_id=run.pk)
 
@@ -65,7 +65,7 @@ def pair_of(run: MatchingRun, pair_id: int) -> AssignmentPair:
     return get_object_or_404(AssignmentPair.objects.select_related("run"), pk=pair_id, run=run)
 
 
-@staff_required
+@program_page()
 def run_detail(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     return run_page(request, run_of(slug, run_id))
 
@@ -97,7 +97,7 @@ def run_page(request: HttpRequest, run: MatchingRun, status: int = 200) -> HttpR
     return render(request, "dashboard/run.html", context, status=status)
 
 
-@staff_required
+@program_page()
 def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     """Polled by htmx while a run works; a finished run reloads the page."""
     run = run_of(slug, run_id)
@@ -108,7 +108,7 @@ def run_progress(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def edit_pair(request: HttpRequest, slug: str, run_id: int, pair_id: int, remove: bool):
     """Remove a pair from a proposal, or put it back: the row and the counts
     change in place with htmx; without it, the page reloads on its message."""
@@ -165,7 +165,7 @@ def ask(request: HttpRequest, run: MatchingRun, question, url_name: str) -> Http
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     run = run_of(slug, run_id)
     if why := assigning.commit_refusal(run):
@@ -182,7 +182,7 @@ def commit(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 
 
 @require_POST
-@staff_required
+@program_page(ADMIN)
 def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     run = run_of(slug, run_id)
     if why := assigning.discard_refusal(run):
@@ -197,9 +197,9 @@ def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
     return redirect("dashboard:run", slug=slug, run_id=run_id)
 
 
-@staff_required
+@program_page()
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
-    program = program_of(slug)
+    program = request.program
     form = CompareForm(request.GET or None, program=program)
     comparison = form.is_valid() and rescoring.compare(
         form.cleaned_data["a"], form.cleaned_data["b"]
