@@ -2,7 +2,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 
-from profiles.models import Profile, Program, Tag, User
+from profiles.models import Cycle, Profile, Program, ProgramRole, Tag, User
 from profiles.taxonomy import STEPS, Role
 
 PASSWORD = "correct horse battery staple"
@@ -73,3 +73,41 @@ class ProfileFactory(factory.django.DjangoModelFactory):
 class MentorFactory(ProfileFactory):
     role = Role.MENTOR
     career_stage = 3
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    """A cycle with no dates, in draft: give it the dates and state a test needs."""
+
+    class Meta:
+        model = Cycle
+
+    program = factory.SubFactory(ProgramFactory)
+    name = factory.Sequence(lambda n: f"Cycle {n}")
+
+
+class ProgramRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgramRole
+
+    user = factory.SubFactory(UserFactory)
+    program = factory.SubFactory(ProgramFactory)
+    role = ProgramRole.Kind.ADMIN
+
+
+def program_admin(program: Program, *, background: bool = False, **user) -> User:
+    """A new person who is an admin of ``program`` (reading background answers
+    if ``background``), and nothing anywhere else."""
+    role = ProgramRoleFactory(
+        program=program,
+        role=ProgramRole.Kind.ADMIN,
+        may_read_background=background,
+        user=UserFactory(**user),
+    )
+    return role.user
+
+
+def coordinator(program: Program, **user) -> User:
+    """A new person who is a coordinator of ``program``."""
+    return ProgramRoleFactory(
+        program=program, role=ProgramRole.Kind.COORDINATOR, user=UserFactory(**user)
+    ).user

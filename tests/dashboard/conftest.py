@@ -1,22 +1,19 @@
 import pytest
 
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 
 @pytest.fixture
-def staff_client(client):
-    return login(client, UserFactory(is_staff=True))
+def staff_client(client, program):
+    """An admin of the program (not allowed to read background answers)."""
+    return login(client, program_admin(program))
 
 
 @pytest.fixture
-def exact_client(client):
-    """A staff member allowed to read background answers: exact fairness figures."""
-    from django.contrib.auth.models import Permission
-
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    return login(client, user)
+def exact_client(client, program):
+    """An admin of the program allowed to read background answers: exact fairness figures."""
+    return login(client, program_admin(program, background=True))
 
 
 @pytest.fixture
