@@ -4,6 +4,8 @@ questionnaire step, giving and withdrawing consent."""
 from django.db import transaction
 from django.utils import timezone
 
+from . import cycles
+from .exceptions import RegistrationClosed
 from .models import Consent, Profile, Program, Tag, User
 from .signals import consent_withdrawn, profile_changed
 from .taxonomy import SENSITIVE_FACETS, Facet, Role
@@ -19,12 +21,23 @@ def announce_change(profile: Profile) -> None:
 
 @transaction.atomic
 def join_program(*, user: User, program: Program, role: Role | str) -> Profile:
+    """Join ``program`` in ``role`` (or find the profile already there), taking part
+    in the cycle whose registration is open. Joining anew while registration is
+    closed is refused (``RegistrationClosed``); an existing profile always opens."""
+    existing = Profile.objects.filter(user=user, program=program, role=role).first()
+    if existing is not None:
+        return existing
+    now = cycles.registration(program)
+    if not now.open:
+        raise RegistrationClosed(now.refusal(program))
     profile, _ = Profile.objects.get_or_create(
         user=user,
         program=program,
         role=role,
         defaults={"capacity": program.default_capacity},
     )
+    if now.cycle is not None:
+        cycles.enrol(profile=profile, cycle=now.cycle)
     return profile
 
 
