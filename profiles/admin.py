@@ -5,7 +5,18 @@ from django.db.models import Count, Q
 
 from config.admin import ReadOnlyAdmin
 
-from .models import AuditEntry, Consent, Profile, Program, SensitiveAccess, Tag, User
+from .models import (
+    AuditEntry,
+    Consent,
+    Cycle,
+    Enrolment,
+    Profile,
+    Program,
+    ProgramRole,
+    SensitiveAccess,
+    Tag,
+    User,
+)
 from .taxonomy import COMPONENTS, Role
 
 # The admin pages that delete a person: records kept read-only elsewhere (mentorships,
@@ -161,10 +172,47 @@ class ProfileAdmin(admin.ModelAdmin):
 
 @admin.register(SensitiveAccess)
 class SensitiveAccessAdmin(ReadOnlyAdmin):
-    list_display = ["at", "viewer", "profile", "what"]
-    list_filter = ["what"]
+    list_display = ["at", "program", "viewer", "profile", "what"]
+    list_filter = ["program", "what"]
+    list_select_related = ["program", "viewer", "profile"]
     search_fields = ["viewer__email", "profile__display_name", "what"]
     date_hierarchy = "at"
+
+
+@admin.register(ProgramRole)
+class ProgramRoleAdmin(ReadOnlyAdmin):
+    """Shown here; changed on a program's Roles page or with ``manage.py program_role``,
+    so every change is on the program's audit log."""
+
+    list_display = ["program", "user", "role", "may_read_background", "granted_by", "granted_at"]
+    list_filter = ["program", "role", "may_read_background"]
+    search_fields = ["user__email", "program__name"]
+    list_select_related = ["program", "user", "granted_by"]
+
+
+@admin.register(Cycle)
+class CycleAdmin(ReadOnlyAdmin):
+    """Shown here; created, changed and moved on the program's Cycles pages, on the record."""
+
+    list_display = [
+        "program",
+        "name",
+        "state",
+        "registration_opens",
+        "registration_closes",
+        "starts_on",
+        "ends_on",
+    ]
+    list_filter = ["program", "state"]
+    search_fields = ["name", "program__name"]
+
+
+@admin.register(Enrolment)
+class EnrolmentAdmin(ReadOnlyAdmin):
+    list_display = ["cycle", "profile", "enrolled_at", "carried_over"]
+    list_filter = ["cycle__program", "cycle", "carried_over"]
+    search_fields = ["profile__display_name", "profile__user__email"]
+    list_select_related = ["cycle__program", "profile__user", "profile__program"]
 
 
 @admin.register(AuditEntry)
