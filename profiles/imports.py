@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
-from . import emails, zones
+from . import cycles, emails, zones
 from .forms import AboutForm, LogisticsForm, step_form
 from .models import Profile, Program, Tag, User
 from .services import announce_change
@@ -536,6 +536,8 @@ def _import_rows(rows: list[ImportRow], program: Program, out: _Outcome, *, save
     )
     first_line: dict[tuple[str, str], int] = {}
     made: dict[str, User] = {}
+    # Imported people take part in the program's current round, if it runs in rounds.
+    cycle = cycles.current(program)
     for row in rows:
         email, role, problems = _identity(row, existing, held, first_line)
         answers = RowAnswers(row.cells, role, vocab, program)
@@ -551,6 +553,8 @@ def _import_rows(rows: list[ImportRow], program: Program, out: _Outcome, *, save
             profile = Profile.objects.create(
                 user=user, program=program, role=role, capacity=program.default_capacity
             )
+            if cycle is not None:
+                cycles.enrol(profile=profile, cycle=cycle)
             out.profiles.append(profile)
             problems += _save_answers(profile, answers, save=save)
         else:

@@ -103,6 +103,29 @@ def test_consents_are_recorded_for_each_sensitive_category_given(default_program
     assert not consents.filter(profile__user__email="daniel.cho@example.org").exists()
 
 
+def test_imported_people_take_part_in_the_programs_current_cycle(default_program):
+    from profiles import cycles
+
+    current = cycles.current(default_program)
+    imported(csv_text(A_MENTEE), default_program)
+
+    ana = Profile.objects.get(user__email="ana@example.org")
+    assert current is not None
+    assert ana.cycle == current
+    assert list(ana.enrolments.values_list("cycle", flat=True)) == [current.pk]
+
+
+def test_a_program_without_cycles_imports_people_in_no_cycle(default_program):
+    from tests.factories import ProgramFactory
+
+    program = ProgramFactory()
+    imported(csv_text(A_MENTEE), program)
+
+    ana = Profile.objects.get(user__email="ana@example.org")
+    assert ana.cycle is None
+    assert not ana.enrolments.exists()
+
+
 def test_imported_profiles_are_ready_for_matching(default_program):
     imported(FIXTURE.read_bytes(), default_program)
 
