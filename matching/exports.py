@@ -17,7 +17,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program, SensitiveAccess, Tag, User
+from profiles.models import Cycle, Profile, Program, SensitiveAccess, Tag, User
 from profiles.taxonomy import COMPONENTS, SENSITIVE_FACETS
 
 from .models import BACKGROUND_COMPONENTS, Suggestion
@@ -144,10 +144,18 @@ def _match_row(m: Mentorship) -> list[object]:
 
 
 def write_matches(
-    program: Program, out: IO[str], *, include_sensitive: bool, exact_times: bool = True
+    program: Program,
+    out: IO[str],
+    *,
+    include_sensitive: bool,
+    exact_times: bool = True,
+    cycle: Cycle | None = None,
 ) -> int:
-    """One row per mentorship of ``program``, oldest request first; the rows written."""
+    """One row per mentorship of ``program`` (made in ``cycle``, if given), oldest
+    request first; the rows written."""
     pairs = Mentorship.objects.filter(program=program).order_by("requested_at", "pk")
+    if cycle is not None:
+        pairs = pairs.filter(cycle=cycle)
     return _write(out, MATCH_COLUMNS, pairs, _match_row, include_sensitive, exact_times)
 
 
@@ -161,10 +169,18 @@ def _reasons(reasons: list[str], include_sensitive: bool) -> str:
 
 
 def write_suggestions(
-    program: Program, out: IO[str], *, include_sensitive: bool, exact_times: bool = True
+    program: Program,
+    out: IO[str],
+    *,
+    include_sensitive: bool,
+    exact_times: bool = True,
+    cycle: Cycle | None = None,
 ) -> int:
-    """One row per suggestion listed to a mentee of ``program``, by mentee and rank."""
+    """One row per suggestion listed to a mentee of ``program`` (enrolled in
+    ``cycle``, if given), by mentee and rank."""
     pairs = Suggestion.objects.filter(program=program).listed().order_by("mentee_id", "rank", "pk")
+    if cycle is not None:
+        pairs = pairs.filter(mentee__enrolments__cycle=cycle)
 
     # How much two people's backgrounds overlap is about their answers: only
     # with the permission (the score beside it still counts it).
@@ -184,9 +200,17 @@ def write_suggestions(
 WRITERS = {"matches": write_matches, "suggestions": write_suggestions}
 
 
-def csv_response(program: Program, what: str, *, viewer: User, include_sensitive: bool):
-    """``what`` (matches or suggestions) as a CSV download. Background answers
-    only with the permission, and on the record; PermissionDenied otherwise."""
+def csv_response(
+    program: Program,
+    what: str,
+    *,
+    viewer: User,
+    include_sensitive: bool,
+    cycle: Cycle | None = None,
+):
+    """``what`` (matches or suggestions, of one ``cycle`` if given) as a CSV
+    download. Background answers only with the right in ``program``, and on the
+    record; PermissionDenied otherwise."""
     if include_sensitive:
         SensitiveAccess.open_for(
             viewer=viewer,
@@ -194,12 +218,14 @@ def csv_response(program: Program, what: str, *, viewer: User, include_sensitive
             what=f"CSV export of {what} with background, {program.slug}",
         )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{program.slug}-{what}.csv"'
+    name = f"{program.slug}-{what}" if cycle is None else f"{program.slug}-cycle-{cycle.pk}-{what}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
     WRITERS[what](
         program,
         response,
         include_sensitive=include_sensitive,
         exact_times=SensitiveAccess.allowed(viewer, program),
+        cycle=cycle,
     )
     return response

@@ -8,8 +8,15 @@ from django.core.management import CommandError, call_command
 from matching import exports
 from matching.models import Suggestion
 from mentorships.models import Mentorship
+from profiles import cycles
 from profiles.models import Tag
-from tests.factories import MentorFactory, ProfileFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    CycleFactory,
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -65,9 +72,9 @@ def suggestion(pair):
     )
 
 
-def rows_of(write, program, *, include_sensitive: bool = False) -> list[dict]:
+def rows_of(write, program, *, include_sensitive: bool = False, **filters) -> list[dict]:
     out = io.StringIO()
-    write(program, out, include_sensitive=include_sensitive)
+    write(program, out, include_sensitive=include_sensitive, **filters)
     return list(csv.DictReader(io.StringIO(out.getvalue())))
 
 
@@ -130,6 +137,22 @@ def test_matches_of_other_programs_are_left_out(program, mentorship):
     other = MentorFactory().program
 
     assert rows_of(exports.write_matches, other) == []
+
+
+def test_matches_of_one_cycle_leave_the_other_cycles_out(program, mentorship):
+    spring, autumn = CycleFactory(program=program), CycleFactory(program=program)
+    Mentorship.objects.filter(pk=mentorship.pk).update(cycle=spring)
+
+    assert [r["status"] for r in rows_of(exports.write_matches, program, cycle=spring)] == ["ended"]
+    assert rows_of(exports.write_matches, program, cycle=autumn) == []
+
+
+def test_suggestions_of_one_cycle_are_those_of_its_enrolled_mentees(program, suggestion, pair):
+    spring, autumn = CycleFactory(program=program), CycleFactory(program=program)
+    cycles.enrol(profile=pair["mentee"], cycle=spring)
+
+    assert len(rows_of(exports.write_suggestions, program, cycle=spring)) == 1
+    assert rows_of(exports.write_suggestions, program, cycle=autumn) == []
 
 
 def test_background_answers_are_left_out_without_the_permission(program, mentorship):
