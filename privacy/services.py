@@ -34,11 +34,17 @@ def _profile(p: Profile) -> dict:
     def tags(rel: str) -> list[str]:
         return [t.name for t in getattr(p, rel).all()]
 
-    mine = Mentorship.objects.filter(Q(mentee=p) | Q(mentor=p)).select_related("mentee", "mentor")
+    mine = Mentorship.objects.filter(Q(mentee=p) | Q(mentor=p)).select_related(
+        "mentee", "mentor", "cycle"
+    )
     return {
         "program": p.program.name,
         "role": p.role,
         "created": p.created_at,
+        "cycles_taken_part_in": [
+            {"cycle": e.cycle.name, "since": e.enrolled_at, "carried_over": e.carried_over}
+            for e in p.enrolments.select_related("cycle").order_by("enrolled_at")
+        ],
         "answers": {
             "display_name": p.display_name,
             "headline": p.headline,
@@ -89,6 +95,7 @@ def _profile(p: Profile) -> dict:
                 "with": (m.other_side(p).name if m.other_side(p) else "a member who has left"),
                 "status": m.status,
                 "source": m.source,
+                "cycle": m.cycle.name if m.cycle else None,
                 "message": m.message,
                 "requested": m.requested_at,
                 "started": m.started_at,
@@ -276,6 +283,15 @@ def data_of(user: User) -> dict:
             ),
         },
         "profiles": [_profile(p) for p in user.profiles.select_related("program", "industry")],
+        "program_roles": [
+            {
+                "program": r.program.name,
+                "role": r.get_role_display(),
+                "may_read_background": r.may_read_background,
+                "since": r.granted_at,
+            }
+            for r in user.program_roles.select_related("program")
+        ],
         "emails_sent_to_you": list(SentEmail.objects.filter(to=user).values("key", "sent_at")),
     }
 

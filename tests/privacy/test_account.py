@@ -194,3 +194,26 @@ def test_a_sensitive_export_is_logged(client, program, mentee):
     login(client, staff)
     client.get(reverse("dashboard:export", args=[program.slug, "matches"]) + "?sensitive=1")
     assert SensitiveAccess.objects.get().viewer == staff
+
+
+def test_an_export_names_the_cycles_i_took_part_in_and_my_program_roles(mentee):
+    from privacy import services as privacy_services
+    from profiles import cycles
+    from tests.factories import ProgramRoleFactory
+
+    current = cycles.current(mentee.program)
+    cycles.enrol(profile=mentee, cycle=current)
+    ProgramRoleFactory(user=mentee.user, program=mentee.program, role="coordinator")
+
+    data = privacy_services.data_of(mentee.user)
+
+    (profile,) = data["profiles"]
+    assert [c["cycle"] for c in profile["cycles_taken_part_in"]] == [current.name]
+    assert data["program_roles"] == [
+        {
+            "program": mentee.program.name,
+            "role": "Coordinator",
+            "may_read_background": False,
+            "since": mentee.user.program_roles.get().granted_at,
+        }
+    ]
