@@ -175,6 +175,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "mentorship-clock": {"task": "mentorships.tasks.run_clock", "schedule": 3600.0},
+    "cycle-clock": {"task": "profiles.tasks.advance_cycles", "schedule": 3600.0},
     "rescore-forgotten-profiles": {"task": "matching.tasks.rescore_forgotten", "schedule": 3600.0},
     "refresh-rested-pairs": {"task": "matching.tasks.refresh_rested_pairs", "schedule": 3600.0},
     "weekly-admin-digest": {"task": "dashboard.tasks.queue_weekly_digests", "schedule": 3600.0},
@@ -274,8 +275,16 @@ SPECTACULAR_SETTINGS = {
             "description": "Notes, action items and messages: for the pair only.",
         },
         {"name": "vocabulary", "description": "The answers a profile can choose from."},
-        {"name": "admin: programs", "description": "Staff only."},
-        {"name": "admin: runs", "description": "Staff only: re-scores and auto-assignments."},
+        {
+            "name": "admin: programs",
+            "description": "For each program's admins and coordinators (superusers: every "
+            "program); anyone else gets a 404.",
+        },
+        {
+            "name": "admin: runs",
+            "description": "Re-scores and auto-assignments: coordinators read them, admins "
+            "start, commit and discard them.",
+        },
     ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
