@@ -11,11 +11,12 @@ from mentorships import lifecycle
 from mentorships.actions import act
 from mentorships.forms import AcceptForm, AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship
+from profiles import access
 from profiles.models import Profile
 from profiles.services import JOIN_ROLE_SESSION_KEY
 from profiles.taxonomy import Role
 
-from . import browse, pages, suggestions
+from . import browse, pages, programs, suggestions
 from .forms import BrowseForm, DismissForm, RequestForm
 from .models import Suggestion
 
@@ -32,24 +33,27 @@ def home(request: HttpRequest) -> HttpResponse:
         role := request.session.get(JOIN_ROLE_SESSION_KEY) or request.user.signup_role
     ):
         return redirect("profiles:join", role=role)
-    if not profiles and request.user.is_staff:
+    if not profiles and access.runs_any_program(request.user):
         return redirect("dashboard:programs")
     if len(profiles) == 1:
         return redirect("matching:profile_home", pk=profiles[0].pk)
-    return render(request, "matching/home.html", {"profiles": profiles})
+    return render(
+        request,
+        "matching/home.html",
+        {"profiles": profiles, "programs": programs.of(request.user)},
+    )
 
 
 def profile_home(request: HttpRequest, pk: int) -> HttpResponse:
     profile = own_profile(request, pk)
+    context = {"profile": profile, "programs": programs.of(request.user, profile)}
     if profile.role == Role.MENTEE:
         response = render(
-            request, "matching/home_mentee.html", {"profile": profile, **pages.mentee_home(profile)}
+            request, "matching/home_mentee.html", {**context, **pages.mentee_home(profile)}
         )
         suggestions.mark_seen(profile)
         return response
-    return render(
-        request, "matching/home_mentor.html", {"profile": profile, **pages.mentor_home(profile)}
-    )
+    return render(request, "matching/home_mentor.html", {**context, **pages.mentor_home(profile)})
 
 
 def suggestions_panel(request: HttpRequest, pk: int) -> HttpResponse:
