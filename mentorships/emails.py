@@ -9,7 +9,15 @@ from profiles import outbox
 from profiles.models import AuditEntry, Profile, User
 
 from . import invites
-from .models import AgreementVersion, Meeting, Mentorship, Message, MessageReport, ThreadReader
+from .models import (
+    AgreementVersion,
+    Continuation,
+    Meeting,
+    Mentorship,
+    Message,
+    MessageReport,
+    ThreadReader,
+)
 from .times import for_person, in_both_zones, length
 
 TEMPLATES = "mentorships/email"
@@ -472,3 +480,44 @@ def message_reported(report_id: int) -> bool:
             context={"program": program, "link": link},
         )
     return sent
+
+
+# --- same mentee again (mentorships/continuations.py) -------------------------------
+
+
+@outbox.email
+def continuation_asked(pk: int) -> bool:
+    """The mentee hears that their mentor of the last round would like to mentor
+    them again in the new cycle, and where to say yes or no thanks."""
+    c = (
+        Continuation.objects.select_related("mentee__user", "mentor", "cycle__program")
+        .filter(pk=pk, mentee_agrees__isnull=True)
+        .first()
+    )
+    if c is None:
+        return False
+    return _send(
+        key=f"continuation-asked:{pk}",
+        to=c.mentee,
+        template="continuation_asked",
+        context={
+            "c": c,
+            "program": c.cycle.program,
+            "link": reverse("profiles:take_part", args=[c.mentee_id, c.cycle_id]),
+        },
+    )
+
+
+@outbox.email
+def continued(pk: int, side: str) -> bool:
+    """Each side hears that they go on together in the new cycle."""
+    m = _mentorship(pk)
+    if m is None or m.source != Mentorship.Source.CONTINUED or m.cycle is None:
+        return False
+    me, other = (m.mentee, m.mentor) if side == "mentee" else (m.mentor, m.mentee)
+    return _send(
+        key=f"continued:{pk}:{me.pk}",
+        to=me,
+        template="continued",
+        context={"m": m, "me": me, "other": other, "link": m.get_absolute_url()},
+    )

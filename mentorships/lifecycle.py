@@ -19,13 +19,13 @@ from django.db.models import Q
 from django.utils import timezone
 
 from profiles.forms import MAX_MENTOR_CAPACITY
-from profiles.models import AuditEntry, Profile
+from profiles.models import AuditEntry, Enrolment, Profile
 from profiles.services import announce_change
 from profiles.taxonomy import Facet
 
 from . import emails
 from .exceptions import MentorFull, ReasonNeeded, Refused
-from .models import CheckIn, Mentorship
+from .models import CheckIn, Continuation, Mentorship
 from .signals import Event, mentorship_changed
 
 MAX_OPEN_REQUESTS = 3
@@ -293,6 +293,62 @@ def match(
     m.save()
     _pair_up(m, Event.MATCHED, refresh=refresh)
     emails.matched.delay_on_commit(m.pk)
+    return m
+
+
+@transaction.atomic
+def continue_pair(*, continuation: Continuation) -> Mentorship:
+    """A mentor asked for the same mentee again, the mentee said yes and both take
+    part in the new cycle: they go on, in a mentorship of that cycle, active at
+    once. Their mentorship of the old cycle, if still open, closes as completed
+    (its term ended). Once: a second call returns the mentorship the first made.
+    The mentor's capacity holds; a mentee with another mentor is refused."""
+    mentee, mentor = _lock_pair(continuation.mentee_id, continuation.mentor_id)
+    c = Continuation.objects.select_for_update().select_related("cycle").get(pk=continuation.pk)
+    cycle = c.cycle
+    if c.mentorship_id is not None:
+        return Mentorship.objects.get(pk=c.mentorship_id)
+    if not c.mentee_agrees:
+        raise Refused(f"{mentee.name} has not said yes to going on in {cycle.name}.")
+    taking_part = Enrolment.objects.filter(cycle=cycle, profile__in=[mentee, mentor]).count()
+    if taking_part < 2:
+        raise Refused(f"You go on together once both of you take part in {cycle.name}.")
+    pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
+    old = list(pair.open().select_for_update())
+    if (
+        Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED)
+        .exclude(mentor=mentor)
+        .exists()
+    ):
+        raise Refused(f"{mentee.name} already has another mentor.")
+    freed = sum(1 for m in old if m.status in Mentorship.TAKING_ROOM)
+    if places_taken(mentor) - freed >= mentor.capacity:
+        raise MentorFull(
+            f"{mentor.name} is full: they have no room for another mentee in {cycle.name} "
+            "right now. They can raise their capacity, then you can say yes again."
+        )
+    for m in old:
+        if m.status in Mentorship.PAIRED:
+            _close(m, Status.COMPLETED, Event.ENDED, end_reason=Mentorship.EndReason.TERM_ENDED)
+        else:
+            _close(m, Status.WITHDRAWN, Event.SUPERSEDED)
+    now = timezone.now()
+    m = Mentorship.objects.create(
+        program_id=mentee.program_id,
+        cycle=cycle,
+        mentee=mentee,
+        mentor=mentor,
+        status=Status.ACTIVE,
+        source=Mentorship.Source.CONTINUED,
+        decided_at=now,
+        started_at=now,
+    )
+    pair.filter(pk__in=[o.pk for o in old if o.status == Status.WITHDRAWN]).update(superseded_by=m)
+    c.mentorship = m
+    c.save(update_fields=["mentorship"])
+    _pair_up(m, Event.MATCHED)
+    for side in ("mentee", "mentor"):
+        emails.continued.delay_on_commit(m.pk, side)
     return m
 
 

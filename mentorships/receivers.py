@@ -1,10 +1,12 @@
+from django.db import transaction
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
+from django.template.loader import render_to_string
 
 from profiles.models import Profile
-from profiles.signals import profile_changed
+from profiles.signals import profile_changed, take_part_page, took_part_again
 
-from . import lifecycle, meetings
+from . import continuations, lifecycle, meetings
 from .models import Note
 from .signals import mentorship_changed
 
@@ -39,3 +41,19 @@ def cancel_meetings(sender, mentorship, **kwargs) -> None:
     # calendars that had them get the cancellation.
     if not mentorship.is_open:
         meetings.close_with(mentorship=mentorship)
+
+
+@receiver(took_part_again, dispatch_uid="mentorships.go_on_together")
+def go_on_together(sender, profile: Profile, cycle, **kwargs) -> None:
+    # After the enrolment commits, each pair in its own transaction: a pair the
+    # rules refuse (the mentor is full) never undoes the person's taking part.
+    transaction.on_commit(lambda: continuations.go_on(profile=profile, cycle=cycle))
+
+
+@receiver(take_part_page, dispatch_uid="mentorships.same_mentee_again")
+def same_mentee_again(sender, profile: Profile, cycle, request, **kwargs) -> str | None:
+    part = continuations.page_part(profile=profile, cycle=cycle)
+    if part is None:
+        return None
+    context = {"profile": profile, "cycle": cycle, **part}
+    return render_to_string("mentorships/_continuations.html", context, request=request)

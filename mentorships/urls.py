@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import agreement, meetings, messages, notes, pair
+from .views import agreement, continuations, meetings, messages, notes, pair
 
 app_name = "mentorships"
 
@@ -70,5 +70,15 @@ urlpatterns = [
         "m/<int:mentorship_id>/messages/<int:message_id>/report/",
         messages.report,
         name="message_report",
+    ),
+    path(
+        "p/<int:pk>/take-part/<int:cycle_id>/same-mentees/",
+        continuations.ask,
+        name="continuation_ask",
+    ),
+    path(
+        "again/<int:continuation_id>/answer/",
+        continuations.answer,
+        name="continuation_answer",
     ),
 ]

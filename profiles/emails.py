@@ -1,4 +1,5 @@
-"""The account's own emails: the welcome, and an imported person's invitation."""
+"""The account's own emails: the welcome, an imported person's invitation, and the
+invitation to take part again when a new cycle opens."""
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -6,7 +7,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import outbox
-from .models import INVITATION_KEYS, Profile, Program, User
+from .models import INVITATION_KEYS, Cycle, Profile, Program, User
 
 
 def _welcome_key(user_id: int) -> str:
@@ -83,4 +84,37 @@ def invitation(user_id: int, program_id: int, again: int = 0) -> bool:
             "link": invitation_link(user),
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         },
+    )
+
+
+def take_part_key(profile_id: int, cycle_id: int) -> str:
+    return f"take-part-again:{cycle_id}:{profile_id}"
+
+
+@outbox.email
+def take_part_again(profile_id: int, cycle_id: int) -> bool:
+    """Invite one of the previous cycle's people to take part in ``cycle`` with one
+    click, once per cycle; False when they are gone, already take part in it, or its
+    registration is no longer open."""
+    profile = Profile.objects.select_related("user", "program").filter(pk=profile_id).first()
+    cycle = Cycle.objects.filter(pk=cycle_id, state=Cycle.State.REGISTRATION).first()
+    if (
+        profile is None
+        or cycle is None
+        or cycle.program_id != profile.program_id
+        or profile.enrolments.filter(cycle=cycle).exists()
+    ):
+        return False
+    return outbox.send_once(
+        key=take_part_key(profile_id, cycle_id),
+        to=profile.user,
+        template="profiles/email/take_part_again",
+        context={
+            "profile": profile,
+            "program": profile.program,
+            "cycle": cycle,
+            "role": profile.get_role_display().lower(),
+            "link": reverse("profiles:take_part", args=[profile.pk, cycle.pk]),
+        },
+        tz=profile.timezone,
     )

@@ -3,8 +3,9 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from . import emails, zones
-from .models import Profile
+from . import emails, reenrolment, zones
+from .models import Cycle, Profile
+from .signals import cycle_moved
 
 
 @receiver(email_confirmed, dispatch_uid="profiles.welcome_email")
@@ -23,3 +24,11 @@ def forget_zone(sender, instance: Profile, **kwargs) -> None:
     once the change commits, as a page read meanwhile would cache the old zone."""
     zones.forget(instance.user_id)
     transaction.on_commit(lambda: zones.forget(instance.user_id))
+
+
+@receiver(cycle_moved, dispatch_uid="profiles.invite_back")
+def invite_back(sender, cycle: Cycle, from_state: str, to_state: str, **kwargs) -> None:
+    """A new cycle's registration opened: the previous cycle's people are invited
+    to take part again (each once, however often the move is announced)."""
+    if to_state == Cycle.State.REGISTRATION:
+        reenrolment.invite_back(cycle=cycle)

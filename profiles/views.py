@@ -3,12 +3,16 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
 
-from . import services
+from . import reenrolment, services
+from .exceptions import RegistrationClosed
 from .forms import JoinForm, step_form
-from .models import Profile, Program
+from .models import Cycle, Profile, Program
+from .signals import take_part_page
 from .taxonomy import STEP_TITLES, STEPS, Role
 
 
@@ -98,3 +102,45 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
         "downloads prepared before, which held them.",
     )
     return redirect(reverse("profiles:edit", args=[pk, "background"]))
+
+
+def _cycle_of(profile: Profile, cycle_id: int) -> Cycle:
+    return get_object_or_404(
+        Cycle.objects.select_related("program"), pk=cycle_id, program_id=profile.program_id
+    )
+
+
+def take_part(request: HttpRequest, pk: int, cycle_id: int) -> HttpResponse:
+    """The "take part again" page the invitation links to: the new cycle, the
+    person's answers as they stand, and one button."""
+    profile = own_profile(request, pk)
+    cycle = _cycle_of(profile, cycle_id)
+    parts = take_part_page.send(sender=Profile, profile=profile, cycle=cycle, request=request)
+    context = {
+        "profile": profile,
+        "cycle": cycle,
+        "enrolled": profile.enrolments.filter(cycle=cycle).exists(),
+        "open": reenrolment.registration_open(cycle),
+        "refusal": reenrolment.refusal(cycle),
+        "consents": list(profile.consents.given().order_by("category")),
+        # What other apps add (mentorships: "same mentee again").
+        "parts": [SafeString(html) for _, html in parts if html],
+    }
+    return render(request, "profiles/take_part.html", context)
+
+
+@require_POST
+def take_part_confirm(request: HttpRequest, pk: int, cycle_id: int) -> HttpResponse:
+    profile = own_profile(request, pk)
+    cycle = _cycle_of(profile, cycle_id)
+    try:
+        reenrolment.take_part(profile=profile, cycle=cycle)
+    except RegistrationClosed as refused:
+        messages.error(request, str(refused))
+        return redirect("profiles:take_part", pk=pk, cycle_id=cycle_id)
+    messages.success(
+        request,
+        f"You take part in {cycle.name}, with the answers below. "
+        "Change anything that is no longer true before matching.",
+    )
+    return redirect(profile)

@@ -18,7 +18,8 @@ from matching import suggestions
 from mentorships import agreements, lifecycle, meetings, threads
 from mentorships import emails as mentorship_emails
 from mentorships.agreements import GoalTerms, Terms
-from mentorships.models import Mentorship
+from mentorships.models import Continuation, Mentorship
+from profiles import cycles
 from profiles import emails as profile_emails
 from profiles.models import Profile
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
@@ -216,6 +217,40 @@ def invitation(w: World) -> list[str]:
     return [MENTEE, PROGRAM]
 
 
+ROUND = 'Autumn "28" & Co\'s'
+
+
+def new_cycle(w: World):
+    from profiles.models import Cycle
+    from tests.factories import CycleFactory
+
+    return CycleFactory(program=w.program, name=ROUND, state=Cycle.State.REGISTRATION)
+
+
+def take_part_again(w: World) -> list[str]:
+    profile_emails.take_part_again(w.mentee.pk, new_cycle(w).pk)
+    return [MENTEE, PROGRAM, ROUND]
+
+
+def continuation_asked(w: World) -> list[str]:
+    w.accepted()
+    c = Continuation.objects.create(cycle=new_cycle(w), mentor=w.mentor, mentee=w.mentee)
+    mentorship_emails.continuation_asked(c.pk)
+    return [MENTEE, MENTOR, PROGRAM, ROUND]
+
+
+def continued(w: World) -> list[str]:
+    w.accepted()
+    cycle = new_cycle(w)
+    for person in (w.mentee, w.mentor):
+        cycles.enrol(profile=person, cycle=cycle)
+    c = Continuation.objects.create(
+        cycle=cycle, mentor=w.mentor, mentee=w.mentee, mentee_agrees=True
+    )
+    w.run(lifecycle.continue_pair, continuation=c)
+    return [MENTEE, PROGRAM, ROUND]  # the mentor's email, the last sent
+
+
 def weekly_digest(w: World) -> list[str]:
     m = w.accepted()
     Mentorship.objects.filter(pk=m.pk).update(
@@ -248,6 +283,9 @@ EMAILS = [
     agreement_agreed,
     welcome,
     invitation,
+    take_part_again,
+    continuation_asked,
+    continued,
     weekly_digest,
 ]
 
