@@ -74,7 +74,12 @@ def request_mentor(
             "withdraw one or wait for an answer first."
         )
     mentorship = Mentorship.objects.create(
-        program_id=mentee.program_id, mentee=mentee, mentor=mentor, message=message, score=score
+        program_id=mentee.program_id,
+        cycle_id=mentee.cycle_id,
+        mentee=mentee,
+        mentor=mentor,
+        message=message,
+        score=score,
     )
     _changed(mentorship, Event.REQUESTED)
     emails.request_received.delay_on_commit(mentorship.pk)
@@ -285,7 +290,11 @@ def match(
     m = Mentorship.objects.select_for_update().filter(
         mentee=mentee, mentor=mentor, status=Status.REQUESTED
     ).first() or Mentorship(
-        program_id=mentee.program_id, mentee=mentee, mentor=mentor, source=source
+        program_id=mentee.program_id,
+        cycle_id=mentee.cycle_id,
+        mentee=mentee,
+        mentor=mentor,
+        source=source,
     )
     m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
     m.created_by, m.override_reason = by, override_reason
