@@ -71,8 +71,9 @@ def cleaned(serializer_class: type, data) -> dict:
     return form.cleaned_data
 
 
-def query(serializer_class: type, request) -> dict:
-    """Query parameters, checked (a bad one is a 400, not ignored)."""
-    params = serializer_class(data=request.query_params)
+def query(serializer_class: type, request, **context) -> dict:
+    """Query parameters, checked (a bad one is a 400, not ignored); ``context``
+    is what the serializer checks them against (``program=``)."""
+    params = serializer_class(data=request.query_params, context=context)
     params.is_valid(raise_exception=True)
     return params.validated_data

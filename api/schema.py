@@ -15,8 +15,9 @@ from .auth import BearerTokenAuthentication
 ERRORS = {
     "400": "Invalid input: `fields` names each problem; nothing was saved.",
     "401": "No credentials, or a token that is not valid or has been revoked.",
-    "403": "Signed in, but not allowed (staff only, or not your side of it).",
-    "404": "Not found, or not yours.",
+    "403": "Signed in, but not allowed: not your side of it, or an admin's action "
+    "asked by a coordinator, or background answers without that right in the program.",
+    "404": "Not found, or not yours (a program you have no role in is not there).",
     "409": "The rules refuse this now (for example the mentor is full); nothing changed.",
     "429": "Too many requests: wait as many seconds as the Retry-After header says.",
 }

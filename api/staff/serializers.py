@@ -1,5 +1,5 @@
-"""What the staff endpoints read and write: programs with their figures,
-participants, runs and matches."""
+"""What the admin endpoints read and write: programs with their figures, their
+cycles, participants, runs and matches."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rest_framework import serializers
 from dashboard.forms import AssignForm
 from matching.models import AssignmentPair, MatchingRun
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program
+from profiles.models import Cycle, Profile, Program
 from profiles.taxonomy import Role
 
 from ..forms import form_serializer
@@ -84,10 +84,36 @@ class ProgramDetailSerializer(ProgramSerializer):
         return HealthSerializer(health).data if health is not None else None
 
 
+class CycleSerializer(serializers.ModelSerializer):
+    """A round of the program: its dates (any may be empty: that move is made by
+    hand) and its state."""
+
+    current = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cycle
+        fields = [
+            "id",
+            "name",
+            "state",
+            "current",
+            "registration_opens",
+            "registration_closes",
+            "matching_on",
+            "starts_on",
+            "ends_on",
+            "state_changed_at",
+        ]
+
+    def get_current(self, cycle: Cycle) -> bool:
+        """The program's current cycle: the newest one people take part in now."""
+        return cycle.pk == self.context.get("current")
+
+
 class CoarseTimes:
-    """For a caller without ``profiles.view_sensitive_answers``, times only as
-    their day (midnight UTC) and ``unstamped`` fields null: exact times let
-    one person's change be picked out between two looks (docs/security.md)."""
+    """For a caller who may not read background answers in the program, times
+    only as their day (midnight UTC) and ``unstamped`` fields null: exact times
+    let one person's change be picked out between two looks (docs/security.md)."""
 
     to_day: tuple[str, ...] = ()
     unstamped: tuple[str, ...] = ()
@@ -104,16 +130,22 @@ class CoarseTimes:
 
 
 class ParticipantSerializer(CoarseTimes, PersonSerializer):
-    """A participant, for staff. ``background`` is null unless the caller holds
-    ``profiles.view_sensitive_answers`` and asked for it (``sensitive=true``).
-    Without that permission ``created_at`` is given as its day and
-    ``updated_at`` is null."""
+    """A participant, for the program's admins and coordinators. ``background`` is
+    null unless the caller may read background answers in this program (a program
+    admin given that right, or a superuser) and asked for it (``sensitive=true``).
+    Without that right ``created_at`` is given as its day and ``updated_at`` is null."""
 
     to_day = ("created_at",)
     unstamped = ("updated_at",)
     updated_at = serializers.DateTimeField(allow_null=True)
 
     email = serializers.EmailField(source="user.email")
+    cycle = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The cycle they take part in now (their latest enrolment); "
+        "null in a program without cycles.",
+    )
     places_taken = serializers.IntegerField(
         help_text="Accepted or active mentorships (a mentor's capacity counts these)."
     )
@@ -127,16 +159,42 @@ class ParticipantSerializer(CoarseTimes, PersonSerializer):
             "is_paused",
             "capacity",
             "places_taken",
+            "cycle",
             "created_at",
             "updated_at",
         ]
 
 
-class SensitiveFilterSerializer(serializers.Serializer):
+# The largest id PostgreSQL's integer keys hold: a larger one is a 400, not a query.
+MAX_ID = 2**31 - 1
+
+
+class CycleFilterSerializer(serializers.Serializer):
+    """``?cycle=``: only what belongs to one of the program's cycles. The view
+    passes the program (``context["program"]``); another program's cycle is a 400."""
+
+    cycle = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Only this cycle's: the id of one of the program's cycles "
+        "(…/cycles/). Participants enrolled in it, runs started in it, mentorships "
+        "made in it. Another program's cycle is a 400.",
+    )
+
+    def validate_cycle(self, value: int) -> Cycle:
+        cycle = self.context["program"].cycles.filter(pk=value).first()
+        if cycle is None:
+            raise serializers.ValidationError(f"This program has no cycle {value}.")
+        return cycle
+
+
+class SensitiveFilterSerializer(CycleFilterSerializer):
     sensitive = serializers.BooleanField(
         required=False,
         default=False,
-        help_text="Include background answers; needs profiles.view_sensitive_answers.",
+        help_text="Include background answers: only for a program admin given the right "
+        "to read them (or a superuser), and each such read is recorded; a 403 otherwise.",
     )
 
 
@@ -155,6 +213,11 @@ class RunSerializer(serializers.ModelSerializer):
     )
     settings = serializers.DictField()
     summary = serializers.DictField()
+    cycle = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The program's current cycle when it was started; null without cycles.",
+    )
 
     class Meta:
         model = MatchingRun
@@ -171,6 +234,7 @@ class RunSerializer(serializers.ModelSerializer):
             "settings",
             "summary",
             "error",
+            "cycle",
             "created_by",
             "created_at",
             "started_at",
@@ -218,17 +282,22 @@ class MatchSideSerializer(serializers.Serializer):
 
 
 class MatchSerializer(CoarseTimes, serializers.ModelSerializer):
-    """A mentorship of the program, for staff (the CSV export's rows). Without
-    ``profiles.view_sensitive_answers`` its times are given as their days."""
+    """A mentorship of the program (the CSV export's rows). For a caller who may
+    not read background answers in the program its times are given as their days."""
 
     to_day = ("requested_at", "decided_at", "started_at", "ended_at")
 
     mentee = MatchSideSerializer()
     mentor = MatchSideSerializer()
+    cycle = serializers.PrimaryKeyRelatedField(
+        read_only=True,
+        allow_null=True,
+        help_text="The cycle it was made in; null in a program without cycles.",
+    )
 
     class Meta:
         model = Mentorship
-        fields = ["id", "mentee", "mentor", *MATCH_FIELDS, "health"]
+        fields = ["id", "mentee", "mentor", "cycle", *MATCH_FIELDS, "health"]
 
 
 class MatchFilterSerializer(SensitiveFilterSerializer):

@@ -1,15 +1,13 @@
-"""A program admin's endpoints (staff only): programs, participants, runs and
-exports, calling what the dashboard calls."""
+"""A program's admin endpoints: programs, cycles, participants, runs and exports,
+calling what the dashboard calls. Who may call them: api/staff/permissions.py."""
 
 from __future__ import annotations
 
 from django.db.models import Count, Prefetch, Q
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAdminUser
 from rest_framework.response import Response
 from rest_framework.viewsets import GenericViewSet
 
@@ -17,12 +15,17 @@ from dashboard import snapshots
 from matching import assigning, exports, rescoring
 from matching.models import AssignmentPair, MatchingRun
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program, SensitiveAccess, Tag
+from profiles import access
+from profiles.cycles import current as current_cycle
+from profiles.models import Profile, SensitiveAccess, Tag
 
 from ..auth import CallerRateThrottle, RunRateThrottle
 from ..forms import cleaned, query
+from .permissions import RunsTheProgram, program_of
 from .serializers import (
     AssignInput,
+    CycleFilterSerializer,
+    CycleSerializer,
     MatchFilterSerializer,
     MatchSerializer,
     PairSerializer,
@@ -41,14 +44,17 @@ def room(side: str) -> Q:
 
 
 def sensitive_allowed(request, asked: bool, what: str) -> bool:
-    """Background answers only on request, only with the permission, and on record."""
+    """Background answers only on request, only with the right in this program,
+    and on record."""
     if asked:
-        SensitiveAccess.open_for(viewer=request.user, what=f"API: {what}")
+        SensitiveAccess.open_for(
+            viewer=request.user, program=program_of(request), what=f"API: {what}"
+        )
     return asked
 
 
 def exact_times(request) -> bool:
-    return request.user.has_perm(SensitiveAccess.PERMISSION)
+    return SensitiveAccess.allowed(request.user, program_of(request))
 
 
 def with_background(queryset, *paths: str):
@@ -57,22 +63,29 @@ def with_background(queryset, *paths: str):
 
 
 class StaffViewSet(GenericViewSet):
-    permission_classes = [IsAdminUser]
+    permission_classes = [RunsTheProgram]
     throttle_classes = [CallerRateThrottle, RunRateThrottle]
+    # Actions for the program's admins only: a coordinator gets a 403.
+    admin_only: frozenset[str] = frozenset()
 
 
 @extend_schema(tags=["admin: programs"])
 class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffViewSet):
-    """Every program, with the figures the dashboard shows."""
+    """The programs the caller runs, with the figures the dashboard shows."""
 
     lookup_field = "slug"
     lookup_value_converter = "slug"
+    admin_only = frozenset({"rescore", "assign"})
 
     def get_queryset(self):
-        return Program.objects.annotate(
-            mentors=Count("profiles", filter=Q(profiles__role="mentor")),
-            mentees=Count("profiles", filter=Q(profiles__role="mentee")),
-        ).order_by("name", "pk")
+        return (
+            access.programs_for(self.request.user)
+            .annotate(
+                mentors=Count("profiles", filter=Q(profiles__role="mentor")),
+                mentees=Count("profiles", filter=Q(profiles__role="mentee")),
+            )
+            .order_by("name", "pk")
+        )
 
     def get_serializer_class(self):
         return ProgramDetailSerializer if self.action == "retrieve" else ProgramSerializer
@@ -85,14 +98,29 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
         return Response(ProgramDetailSerializer(program, context={"health": health}).data)
 
     @extend_schema(
+        responses=CycleSerializer(many=True),
+        summary="The program's cycles, oldest first",
+        description="Every cycle (round) of the program with its dates and state; "
+        "`current` marks the one people take part in now. Their ids are what the "
+        "`cycle` parameter of the other lists takes. Empty for a program without cycles.",
+    )
+    @action(detail=True, methods=["get"], pagination_class=None)
+    def cycles(self, request, slug=None):
+        program = program_of(request)
+        now = current_cycle(program)
+        rounds = program.cycles.order_by("registration_opens", "pk")
+        context = {"current": now.pk if now else None}
+        return Response(CycleSerializer(rounds, many=True, context=context).data)
+
+    @extend_schema(
         parameters=[ParticipantFilterSerializer],
         responses=ParticipantSerializer(many=True),
         summary="Participants of a program",
     )
     @action(detail=True, methods=["get"])
     def participants(self, request, slug=None):
-        program = self.get_object()
-        params = query(ParticipantFilterSerializer, request)
+        program = program_of(request)
+        params = query(ParticipantFilterSerializer, request, program=program)
         people = (
             Profile.objects.filter(program=program)
             .select_related("user", "industry")
@@ -103,6 +131,8 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
             )
             .order_by("role", "display_name", "pk")
         )
+        if "cycle" in params:
+            people = people.filter(enrolments__cycle=params["cycle"])
         if "role" in params:
             people = people.filter(role=params["role"])
         if params["ready"] is not None:
@@ -119,26 +149,41 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
         data = ParticipantSerializer(page, many=True, context=context).data
         return self.get_paginated_response(data)
 
-    @extend_schema(request=None, responses={202: RunSerializer}, summary="Start a re-score")
+    @extend_schema(
+        request=None,
+        responses={202: RunSerializer},
+        summary="Start a re-score",
+        description="For the program's admins (a coordinator gets a 403).",
+    )
     @action(detail=True, methods=["post"])
     def rescore(self, request, slug=None):
-        run = rescoring.start_rescore(program=self.get_object(), user=request.user)
+        run = rescoring.start_rescore(program=program_of(request), user=request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(
-        request=AssignInput, responses={202: RunSerializer}, summary="Propose an auto-assignment"
+        request=AssignInput,
+        responses={202: RunSerializer},
+        summary="Propose an auto-assignment",
+        description="For the program's admins (a coordinator gets a 403).",
     )
     @action(detail=True, methods=["post"])
     def assign(self, request, slug=None):
-        program = self.get_object()
         data = cleaned(AssignInput, request.data)
-        run = assigning.start(program=program, policy=data["policy"], user=request.user)
+        run = assigning.start(program=program_of(request), policy=data["policy"], user=request.user)
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses=RunSerializer(many=True), summary="Runs, newest first")
+    @extend_schema(
+        parameters=[CycleFilterSerializer],
+        responses=RunSerializer(many=True),
+        summary="Runs, newest first",
+    )
     @action(detail=True, methods=["get"])
     def runs(self, request, slug=None):
-        runs = MatchingRun.objects.filter(program=self.get_object()).select_related("created_by")
+        program = program_of(request)
+        params = query(CycleFilterSerializer, request, program=program)
+        runs = MatchingRun.objects.filter(program=program).select_related("created_by")
+        if "cycle" in params:
+            runs = runs.filter(cycle=params["cycle"])
         page = self.paginate_queryset(runs.order_by("-created_at", "-pk"))
         return self.get_paginated_response(RunSerializer(page, many=True).data)
 
@@ -149,13 +194,15 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
     )
     @action(detail=True, methods=["get"])
     def matches(self, request, slug=None):
-        program = self.get_object()
-        params = query(MatchFilterSerializer, request)
+        program = program_of(request)
+        params = query(MatchFilterSerializer, request, program=program)
         pairs = (
             Mentorship.objects.filter(program=program)
             .select_related("mentee__user", "mentor__user")
             .order_by("requested_at", "pk")
         )
+        if "cycle" in params:
+            pairs = pairs.filter(cycle=params["cycle"])
         if "status" in params:
             pairs = pairs.filter(status=params["status"])
         sensitive = sensitive_allowed(
@@ -185,10 +232,14 @@ class MatchesCsvViewSet(StaffViewSet):
         return super().perform_content_negotiation(request, force=True)
 
     def list(self, request, slug=None):
-        program = get_object_or_404(Program, slug=slug)
-        params = query(SensitiveFilterSerializer, request)
+        program = program_of(request)
+        params = query(SensitiveFilterSerializer, request, program=program)
         return exports.csv_response(
-            program, "matches", viewer=request.user, include_sensitive=params["sensitive"]
+            program,
+            "matches",
+            viewer=request.user,
+            include_sensitive=params["sensitive"],
+            cycle=params.get("cycle"),
         )
 
 
@@ -199,9 +250,10 @@ class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
     lookup_value_converter = "int"
     serializer_class = RunSerializer
     refusable = {"commit", "discard"}
+    admin_only = frozenset({"commit", "discard"})
 
     def get_queryset(self):
-        return MatchingRun.objects.filter(program__slug=self.kwargs["slug"]).select_related(
+        return MatchingRun.objects.filter(program=program_of(self.request)).select_related(
             "program", "created_by"
         )
 
@@ -225,7 +277,8 @@ class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
         description=(
             "Poll the run: `committed_at` is set and `summary.committed` holds "
             "`created` and `skipped` when it is done; `summary.commit_error` says why "
-            "when nothing could be committed."
+            "when nothing could be committed. For the program's admins (a coordinator "
+            "gets a 403)."
         ),
     )
     @action(detail=True, methods=["post"])
@@ -239,6 +292,7 @@ class RunViewSet(mixins.RetrieveModelMixin, StaffViewSet):
         request=None,
         responses={204: OpenApiResponse(description="Discarded; nothing was changed.")},
         summary="Discard a proposal",
+        description="For the program's admins (a coordinator gets a 403).",
     )
     @action(detail=True, methods=["post"])
     def discard(self, request, slug=None, pk=None):

@@ -1,11 +1,10 @@
 import pytest
-from django.contrib.auth.models import Permission
 from rest_framework.test import APIClient
 
 from api.models import Token
 from matching import suggestions
 from matching.models import Suggestion
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, UserFactory, program_admin
 
 API = "/api/v1"
 
@@ -25,20 +24,20 @@ def suggestion(people):
 
 
 @pytest.fixture
-def staff(db):
-    return UserFactory(is_staff=True)
+def staff(program):
+    """An admin of the test program (without the right to read background answers)."""
+    return program_admin(program)
 
 
 @pytest.fixture
-def sensitive_staff(db):
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    return user
+def sensitive_staff(program):
+    """An admin of the test program who may read its background answers."""
+    return program_admin(program, background=True)
 
 
 @pytest.fixture
 def outsiders(program):
-    """Another mentee and another mentor of the same program, and staff."""
+    """Another mentee and another mentor of the same program, and staff with no role."""
     return {
         "another mentee": ProfileFactory(program=program).user,
         "another mentor": MentorFactory(program=program).user,

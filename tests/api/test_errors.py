@@ -5,6 +5,7 @@ from rest_framework.test import APIClient
 
 from api.models import Token
 from tests.api.conftest import API, bearer, call
+from tests.factories import coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,9 @@ def error_of(response, status: int, code: str) -> dict:
 def test_errors_share_one_shape(mentee, requested):
     client = bearer(mentee.user)
     error_of(APIClient().get(f"{API}/profiles/"), 401, "not_authenticated")
-    error_of(call(client, "get", "/admin/programs/"), 403, "permission_denied")
+    error_of(call(client, "get", "/admin/programs/"), 404, "not_found")
+    rescore = f"/admin/programs/{mentee.program.slug}/rescore/"
+    error_of(call(bearer(coordinator(mentee.program)), "post", rescore), 403, "permission_denied")
     error_of(call(client, "get", "/profiles/999999/"), 404, "not_found")
     error_of(call(client, "put", f"/profiles/{mentee.pk}/", {}), 405, "method_not_allowed")
     error_of(call(client, "post", f"/mentorships/{requested.pk}/decline/", {}), 404, "not_found")

@@ -1,5 +1,6 @@
 """Background answers appear exactly where their owner allows, as on the pages;
-staff read them only with the permission, on request, and on record."""
+a program's admins read them only with that right in the program, on request, and
+on record."""
 
 import pytest
 
@@ -8,7 +9,14 @@ from matching.models import Suggestion
 from mentorships import lifecycle
 from profiles.models import SensitiveAccess
 from tests.api.conftest import bearer, call
-from tests.factories import MentorFactory, ProfileFactory, tags
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    coordinator,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,25 +106,40 @@ def participants(user, program, query: str = ""):
     return call(bearer(user), "get", f"/admin/programs/{program.slug}/participants/{query}")
 
 
-def test_staff_see_no_background_by_default(pair, staff, sensitive_staff, program):
+def test_admins_see_no_background_by_default(pair, staff, sensitive_staff, program):
     for user in (staff, sensitive_staff):
         rows = participants(user, program).json()["results"]
         assert rows and all(row["background"] is None for row in rows)
     assert not SensitiveAccess.objects.exists()
 
 
+@pytest.mark.parametrize("who", ["admin", "coordinator"])
 @pytest.mark.parametrize("path", ["participants/", "matches/", "matches.csv"])
-def test_staff_without_the_permission_cannot_ask_for_background(pair, staff, program, path):
-    response = call(bearer(staff), "get", f"/admin/programs/{program.slug}/{path}?sensitive=true")
+def test_without_the_right_nobody_can_ask_for_background(pair, staff, program, path, who):
+    user = staff if who == "admin" else coordinator(program)
+    response = call(bearer(user), "get", f"/admin/programs/{program.slug}/{path}?sensitive=true")
     assert response.status_code == 403
-    assert "permission" in response.json()["error"]["message"]
+    assert "right in this program" in response.json()["error"]["message"]
+    assert not SensitiveAccess.objects.exists()
 
 
-def test_staff_with_the_permission_read_background_on_record(pair, sensitive_staff, program):
+def test_an_admin_with_the_right_reads_background_on_record(pair, sensitive_staff, program):
     rows = participants(sensitive_staff, program, "?sensitive=true").json()["results"]
     assert all(row["background"]["answers"] == [FILIPINO] for row in rows)
     access = SensitiveAccess.objects.get()
     assert access.viewer == sensitive_staff and "participants" in access.what
+    assert access.program == program
+
+
+def test_the_right_in_one_program_reads_nothing_of_another(pair, program):
+    other = ProgramFactory()
+    ProfileFactory(program=other)
+    reader = program_admin(other, background=True)
+    response = participants(reader, program, "?sensitive=true")
+    assert response.status_code == 404
+    # Their own program's: yes, recorded against that program.
+    assert participants(reader, other, "?sensitive=true").status_code == 200
+    assert list(SensitiveAccess.objects.values_list("program", flat=True)) == [other.pk]
 
 
 def test_the_csv_export_has_background_columns_only_with_the_permission(

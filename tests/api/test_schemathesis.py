@@ -1,5 +1,5 @@
-"""The schema, fuzzed against a live server as a mentee, a mentor and staff
-(each with a token): no server errors, and every response as documented.
+"""The schema, fuzzed against a live server as a mentee, a mentor and a program
+admin (each with a token): no server errors, and every response as documented.
 
 Every operation runs for each caller, with data that fits the schema and data
 that does not. Its path ids are the caller's own objects, one set per kind of
@@ -34,7 +34,7 @@ from matching import assigning, suggestions
 from matching.models import Suggestion
 from mentorships import lifecycle, meetings, notes, threads
 from mentorships.models import Meeting
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -80,7 +80,7 @@ def test_every_operation_is_fuzzed():
 @pytest.fixture
 def world(settings, program):
     """A mentee with two suggestions and one request; a mentor with two
-    mentees and two requests to answer; staff with two proposals."""
+    mentees and two requests to answer; the program's admin with two proposals."""
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"caller": "100000/minute", "runs": "100000/minute"},
@@ -128,7 +128,7 @@ def world(settings, program):
             "": under_way.pk,
         },
     }
-    staff = UserFactory(is_staff=True)
+    staff = program_admin(program, background=True)
     return {
         "slug": program.slug,
         "users": {"mentee": mentee.user, "mentor": mentor.user, "staff": staff},

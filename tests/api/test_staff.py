@@ -8,8 +8,15 @@ import pytest
 from matching import assigning, exports, rescoring
 from matching.models import MatchingRun
 from mentorships.models import Mentorship
+from profiles import cycles
 from tests.api.conftest import bearer, call
-from tests.factories import MentorFactory, ProfileFactory, ProgramFactory
+from tests.factories import (
+    CycleFactory,
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    program_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +178,106 @@ def test_a_run_recorded_without_settings_still_reads(admin, program):
     data = call(admin, "get", url(program, f"runs/{run.pk}/")).json()
     assert (data["weights"], data["summary"], data["status"]) == ({}, {}, "queued")
     assert call(admin, "get", url(program, "runs/")).json()["count"] == 1
+
+
+@pytest.fixture
+def rounds(program):
+    """The program's open-ended cycle ("Ongoing", from the upgrade) and an earlier
+    one that has closed."""
+    ongoing = program.cycles.get()
+    spring = CycleFactory(
+        program=program,
+        name="Spring 2026",
+        registration_opens="2026-01-05",
+        registration_closes="2026-02-01",
+        matching_on="2026-02-08",
+        starts_on="2026-02-15",
+        ends_on="2026-06-30",
+        state="closed",
+    )
+    return spring, ongoing
+
+
+def test_cycles_come_with_their_dates_and_state_oldest_first(admin, program, rounds):
+    spring, ongoing = rounds
+    listed = call(admin, "get", url(program, "cycles/")).json()
+    assert [(c["id"], c["name"], c["state"], c["current"]) for c in listed] == [
+        (spring.pk, "Spring 2026", "closed", False),
+        (ongoing.pk, "Ongoing", "registration", True),
+    ]
+    assert listed[0] | {"state_changed_at": None} == {
+        "id": spring.pk,
+        "name": "Spring 2026",
+        "state": "closed",
+        "current": False,
+        "registration_opens": "2026-01-05",
+        "registration_closes": "2026-02-01",
+        "matching_on": "2026-02-08",
+        "starts_on": "2026-02-15",
+        "ends_on": "2026-06-30",
+        "state_changed_at": None,
+    }
+    assert call(admin, "get", url(ProgramFactory(), "cycles/")).status_code == 404
+
+
+def test_a_program_without_cycles_lists_none():
+    bare = ProgramFactory()
+    assert call(bearer(program_admin(bare)), "get", url(bare, "cycles/")).json() == []
+
+
+def test_participants_of_one_cycle_are_those_enrolled_in_it(admin, cohort, program, rounds):
+    spring, ongoing = rounds
+    mentees, mentors = cohort
+    for person in (mentees[0], mentors[0]):
+        cycles.enrol(profile=person, cycle=spring)
+    cycles.enrol(profile=mentees[1], cycle=ongoing)
+    data = call(admin, "get", url(program, f"participants/?cycle={spring.pk}")).json()
+    assert {p["id"] for p in data["results"]} == {mentees[0].pk, mentors[0].pk}
+    mentee = call(admin, "get", url(program, f"participants/?cycle={ongoing.pk}&role=mentee"))
+    assert [(p["id"], p["cycle"]) for p in mentee.json()["results"]] == [
+        (mentees[1].pk, ongoing.pk)
+    ]
+
+
+def test_runs_of_one_cycle_are_those_started_in_it(admin, program, rounds):
+    spring, ongoing = rounds
+    old = MatchingRun.objects.create(program=program, cycle=spring)
+    new = MatchingRun.objects.create(program=program, cycle=ongoing)
+    listed = call(admin, "get", url(program, f"runs/?cycle={spring.pk}")).json()["results"]
+    assert [(r["id"], r["cycle"]) for r in listed] == [(old.pk, spring.pk)]
+    everything = call(admin, "get", url(program, "runs/")).json()["results"]
+    assert [r["id"] for r in everything] == [new.pk, old.pk]
+
+
+def test_matches_and_their_csv_of_one_cycle_are_those_made_in_it(admin, accepted, program, rounds):
+    spring, _ = rounds
+    Mentorship.objects.filter(pk=accepted.pk).update(cycle=spring)
+    Mentorship.objects.create(
+        program=program,
+        mentee=ProfileFactory(program=program),
+        mentor=accepted.mentor,
+        status="requested",
+    )
+    data = call(admin, "get", url(program, f"matches/?cycle={spring.pk}")).json()
+    assert [(m["id"], m["cycle"]) for m in data["results"]] == [(accepted.pk, spring.pk)]
+    assert call(admin, "get", url(program, "matches/")).json()["count"] == 2
+    response = call(admin, "get", url(program, f"matches.csv?cycle={spring.pk}"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row[4] for row in rows[1:]] == ["accepted"]
+    assert f"cycle-{spring.pk}" in response["Content-Disposition"]
+
+
+@pytest.mark.parametrize("path", ["participants/", "runs/", "matches/", "matches.csv"])
+def test_a_cycle_of_another_program_is_a_400_naming_the_parameter(admin, program, path):
+    elsewhere = CycleFactory(program=ProgramFactory())
+    for value in (elsewhere.pk, 2**31 - 1):
+        response = call(admin, "get", url(program, f"{path}?cycle={value}"))
+        assert response.status_code == 400
+        error = response.json()["error"]
+        assert (error["code"], error["fields"]) == (
+            "invalid",
+            {"cycle": [f"This program has no cycle {value}."]},
+        )
+    for bad in ("spring", "0", str(2**31)):
+        response = call(admin, "get", url(program, f"{path}?cycle={bad}"))
+        assert response.status_code == 400 and list(response.json()["error"]["fields"]) == ["cycle"]
