@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: migrate, seed the demo program (idempotent) and serve on :8000.
+# `make run`: migrate, seed the demo programs (idempotent) and serve on :8000.
 # PostgreSQL and a real Celery worker when DATABASE_URL / REDIS_URL are set;
 # otherwise an embedded SQLite file and tasks run in-process.
 set -euo pipefail
@@ -31,6 +31,7 @@ if [ -n "${REDIS_URL:-}" ]; then
 fi
 
 $PY manage.py score_program default --wait
+$PY manage.py score_program first-gen --wait
 
 echo "» Kindred is at http://127.0.0.1:$PORT/ (log in with a demo login above)"
 $PY manage.py runserver "127.0.0.1:$PORT"

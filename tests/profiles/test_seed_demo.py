@@ -1,11 +1,18 @@
+from datetime import UTC, date, datetime, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.utils import timezone
 
-from profiles.models import Consent, Profile, Program, User
+from mentorships.models import Mentorship
+from profiles import cycles
+from profiles.access import programs_for
+from profiles.models import Consent, Cycle, Enrolment, Profile, Program, ProgramRole, User
+from tests.factories import MentorFactory, ProfileFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -104,19 +111,171 @@ def test_a_different_size_asks_for_reset():
     assert Profile.objects.filter(program__slug="demo").count() == 11
 
 
+LOGINS = [
+    "mentee@demo.kindred.test",
+    "mentor@demo.kindred.test",
+    "mentor2@demo.kindred.test",
+    "admin@demo.kindred.test",
+    "admin-heritage@demo.kindred.test",
+    "admin-firstgen@demo.kindred.test",
+]
+
+
 def test_demo_logins_can_sign_in(client, capsys):
     call_command("seed_demo", mentors=3, mentees=3, seed=1, program="default")
     output = capsys.readouterr().out
-    assert "mentee@demo.kindred.test" in output and "kindred-demo-2026" in output
-    for email in (
-        "mentee@demo.kindred.test",
-        "mentor@demo.kindred.test",
-        "admin@demo.kindred.test",
-    ):
+    assert "kindred-demo-2026" in output
+    for email in LOGINS:
+        assert email in output
         assert EmailAddress.objects.get(email=email).verified
         assert client.login(email=email, password="kindred-demo-2026")
-    assert User.objects.get(email="admin@demo.kindred.test").is_staff
-    assert Profile.objects.get(user__email="mentee@demo.kindred.test").is_ready
+    mentee = Profile.objects.get(user__email="mentee@demo.kindred.test", program__slug="default")
+    assert mentee.is_ready
+
+
+def test_the_demo_admin_stays_a_superuser_and_each_program_gets_its_own_admin():
+    call_command("seed_demo", mentors=3, mentees=3, seed=1, program="default", stdout=StringIO())
+    root = User.objects.get(email="admin@demo.kindred.test")
+    assert root.is_superuser and root.is_staff and not root.program_roles.exists()
+    roles = {
+        (r.user.email, r.program.slug, r.role, r.may_read_background)
+        for r in ProgramRole.objects.select_related("user", "program")
+    }
+    assert roles == {
+        ("admin-heritage@demo.kindred.test", "default", "admin", True),
+        ("admin-firstgen@demo.kindred.test", "first-gen", "admin", True),
+    }
+    for email in ("admin-heritage@demo.kindred.test", "admin-firstgen@demo.kindred.test"):
+        user = User.objects.get(email=email)
+        assert not (user.is_staff or user.is_superuser)
+    assert [p.slug for p in programs_for(User.objects.get(email=LOGINS[5]))] == ["first-gen"]
+
+
+def test_the_demo_has_a_second_program_and_the_demo_mentee_is_in_both():
+    call_command("seed_demo", mentors=3, mentees=3, seed=1, program="default", stdout=StringIO())
+    second = Program.objects.get(slug="first-gen")
+    assert second.name == "First-Gen Network"
+    assert second.profiles.ready().mentors().count() == 6
+    # Twelve generated mentees, and the demo mentee.
+    assert second.profiles.ready().mentees().count() == 12 + 1
+    generated = second.profiles.filter(user__email__startswith="firstgen1-")
+    assert generated.count() == 18
+    assert all(
+        "first-generation-college-graduate" in p.background.values_list("slug", flat=True)
+        for p in generated
+    )
+    # Their own people, not the main program's first ones again.
+    main_names = set(
+        Profile.objects.filter(program__slug="default").values_list("display_name", flat=True)
+    )
+    assert len(set(generated.values_list("display_name", flat=True)) - main_names) >= 12
+    assert set(
+        Profile.objects.filter(user__email="mentee@demo.kindred.test").values_list(
+            "program__slug", "role"
+        )
+    ) == {("default", "mentee"), ("first-gen", "mentee")}
+
+
+@time_machine.travel(datetime(2026, 12, 6, 10, 0, tzinfo=UTC), tick=False)
+def test_the_demo_program_runs_in_a_cycle_around_today_after_a_closed_one():
+    call_command("seed_demo", mentors=4, mentees=5, seed=2, program="default", stdout=StringIO())
+    program = Program.objects.get(slug="default")
+    rounds = [
+        (
+            c.name,
+            c.state,
+            c.registration_opens,
+            c.registration_closes,
+            c.matching_on,
+            c.starts_on,
+            c.ends_on,
+        )
+        for c in program.cycles.order_by("registration_opens")
+    ]
+    assert rounds == [
+        (
+            "Summer 2026",
+            "closed",
+            date(2026, 4, 23),
+            date(2026, 5, 28),
+            date(2026, 6, 1),
+            date(2026, 6, 4),
+            date(2026, 11, 1),
+        ),
+        (
+            "Winter 2026–27",
+            "registration",
+            date(2026, 11, 8),
+            date(2026, 12, 13),
+            date(2026, 12, 20),
+            date(2026, 12, 20),
+            date(2027, 5, 19),
+        ),
+    ]
+    winter = cycles.current(program)
+    assert winter.name == "Winter 2026–27" and cycles.registration(program).open
+    people = program.profiles.all()
+    assert people.count() == 4 + 5 + 3  # and the demo mentee and two mentors
+    assert set(people.values_list("cycle__name", flat=True)) == {"Winter 2026–27"}
+    assert Enrolment.objects.filter(cycle=winter).count() == people.count()
+    # The mentors came back from the round before; the mentees are new.
+    came_back = Enrolment.objects.filter(cycle=winter, carried_over=True)
+    assert set(came_back.values_list("profile__role", flat=True)) == {"mentor"}
+    assert came_back.count() == Enrolment.objects.filter(cycle__name="Summer 2026").count() == 6
+    # Sign-ups spread over registration so far, never in the future.
+    signed_up = Enrolment.objects.filter(cycle=winter).values_list("enrolled_at", flat=True)
+    assert min(signed_up) > datetime(2026, 11, 8, tzinfo=UTC) - timedelta(days=1)
+    assert max(signed_up) <= timezone.now()
+    # A program with no rounds of its own behaves as before.
+    assert not Program.objects.get(slug="first-gen").cycles.exists()
+
+
+def test_the_round_is_named_after_the_season_its_mentorships_start_in():
+    with time_machine.travel(datetime(2027, 4, 10, 10, 0, tzinfo=UTC), tick=False):
+        call_command("seed_demo", mentors=2, mentees=2, seed=3, program="spring", stdout=StringIO())
+    names = list(
+        Program.objects.get(slug="spring").cycles.order_by("starts_on").values_list("name", "state")
+    )
+    assert names == [("Autumn 2026", "closed"), ("Spring 2027", "registration")]
+
+
+def test_the_whole_demo_twice_gives_the_same_demo(capsys):
+    def counts():
+        return (
+            Program.objects.count(),
+            Profile.objects.count(),
+            User.objects.count(),
+            Cycle.objects.count(),
+            Enrolment.objects.count(),
+            ProgramRole.objects.count(),
+            list(Cycle.objects.order_by("pk").values_list("name", "state")),
+        )
+
+    call_command("seed_demo", mentors=3, mentees=4, seed=1, program="default")
+    first = counts()
+    capsys.readouterr()
+    call_command("seed_demo", mentors=3, mentees=4, seed=1, program="default")
+    assert counts() == first
+    output = capsys.readouterr().out
+    assert "Kindred mentoring program: seed 1 already present (7 people)" in output
+    assert "First-Gen Network: seed 1 already present (18 people)" in output
+
+
+def test_the_demo_program_cannot_be_the_second_one():
+    with pytest.raises(CommandError, match="second program"):
+        call_command("seed_demo", mentors=1, mentees=1, program="first-gen")
+    assert not Program.objects.filter(slug="first-gen").exists()
+
+
+def test_a_demo_program_that_already_has_mentorships_keeps_its_open_ended_cycle():
+    program = Program.objects.get(slug="default")
+    (ongoing,) = program.cycles.all()
+    mentee, mentor = ProfileFactory(program=program), MentorFactory(program=program)
+    Mentorship.objects.create(program=program, cycle=ongoing, mentee=mentee, mentor=mentor)
+    out = StringIO()
+    call_command("seed_demo", mentors=2, mentees=2, seed=1, program="default", stdout=out)
+    assert list(program.cycles.all()) == [ongoing]
+    assert "keeps its open-ended cycle" in out.getvalue()
 
 
 def test_seeding_leaves_the_planner_statistics_of_what_it_loaded():

@@ -1,13 +1,16 @@
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 
 from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from profiles.demo import Person, Vocabulary, people
-from profiles.models import Consent, Profile, Program, Tag, User
+from profiles.models import Consent, Cycle, Enrolment, Profile, Program, ProgramRole, Tag, User
 from profiles.signals import profile_changed
 from profiles.taxonomy import STEPS, Role, TagKind
 
@@ -79,11 +82,47 @@ DEMO_LOGINS = [
     },
     {
         "email": "admin@demo.kindred.test",
-        "what": "program admin (staff)",
+        "what": "superuser: every program, and the Django admin",
         "role": None,
-        "name": "Program Admin",
+        "name": "Site Admin",
+        "superuser": True,
+    },
+    {
+        "email": "admin-heritage@demo.kindred.test",
+        "what": "program admin of {main} only",
+        "role": None,
+        "name": "Mei Tanaka",
+        "admin_of": "main",
+    },
+    {
+        "email": "admin-firstgen@demo.kindred.test",
+        "what": "program admin of {second} only",
+        "role": None,
+        "name": "Rosa Delgado",
+        "admin_of": "second",
     },
 ]
+# The demo mentee takes part in the second program too, so the switcher between a
+# person's programs shows on their home.
+ALSO_IN_SECOND = {"mentee@demo.kindred.test"}
+SECOND_PROGRAM = {
+    "slug": "first-gen",
+    "name": "First-Gen Network",
+    "description": "Mentoring for people who are the first in their family at university or "
+    "in a professional career, from people who were first too.",
+}
+SECOND_MENTORS, SECOND_MENTEES = 6, 12
+# The second program's people come from another stream of the generator, so that
+# they are not the main program's first people again.
+SECOND_SEED_OFFSET = 10_000
+FIRST_GEN_TAG = "first-generation-college-graduate"
+# The demo program's rounds, around the day it is seeded: one that ended, and one
+# open for registration now.
+REGISTRATION_OPENED = timedelta(weeks=4)
+REGISTRATION_CLOSES = timedelta(weeks=1)
+MATCHING = timedelta(weeks=2)
+TERM = timedelta(days=150)  # about five months of mentorships
+PAST_ENDED = timedelta(weeks=5)
 BATCH = 2000
 UNUSABLE = "!seeded-no-login"
 
@@ -92,6 +131,19 @@ def batched(items, size: int):
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
+
+
+def first_generation(seed: int, vocab: Vocabulary) -> Iterable[Person]:
+    """The second program's people: their own stream of the generator, each of them
+    the first in their family at university (and consenting to say so, as the
+    generator's people consent to every background answer they give)."""
+    stream = SECOND_SEED_OFFSET + seed
+    generated = people(mentors=SECOND_MENTORS, mentees=SECOND_MENTEES, seed=stream, vocab=vocab)
+    for person in generated:
+        person.email = person.email.replace(f"seed{stream}-", f"firstgen{seed}-", 1)
+        if FIRST_GEN_TAG not in person.background:
+            person.background.append(FIRST_GEN_TAG)
+        yield person
 
 
 def insert_links(through, pairs: list[tuple[int, int]], chunk: int = 5000) -> None:
@@ -123,12 +175,44 @@ class Command(BaseCommand):
     def handle(self, *args, mentors, mentees, seed, program, reset, no_logins, **options):
         if mentors < 0 or mentees < 0:
             raise CommandError("--mentors and --mentees cannot be negative.")
+        if program == SECOND_PROGRAM["slug"] and not no_logins:
+            raise CommandError(
+                f"--program {program} is the demo's second program: pick another, "
+                "or add --no-logins to seed it alone."
+            )
         prog, _ = Program.objects.get_or_create(
             slug=program, defaults={"name": program.replace("-", " ").title()}
         )
-        pattern = f"seed{seed}-"
+        self.seed_people(
+            prog,
+            mentors,
+            mentees,
+            seed=seed,
+            label=f"seed{seed}",
+            reset=reset,
+            make=lambda vocab: people(mentors=mentors, mentees=mentees, seed=seed, vocab=vocab),
+        )
+        if not no_logins:
+            second = self.seed_second_program(seed, reset=reset)
+            self.create_logins(prog, second)
+            self.create_rounds(prog)
+            self.list_logins(prog, second)
+
+    def seed_people(
+        self,
+        prog: Program,
+        mentors: int,
+        mentees: int,
+        *,
+        seed: int,
+        label: str,
+        reset: bool,
+        make: Callable[[Vocabulary], Iterable[Person]],
+    ) -> None:
+        """``mentors`` and ``mentees`` generated people in ``prog``, their emails starting
+        with ``label``; nothing if they are there already."""
         seeded = User.objects.filter(
-            email__startswith=pattern, email__endswith="@demo.kindred.test"
+            email__startswith=f"{label}-", email__endswith="@demo.kindred.test"
         )
         if reset:
             seeded.filter(profiles__program=prog).delete()
@@ -141,10 +225,27 @@ class Command(BaseCommand):
                 "add --reset to recreate them."
             )
         else:
-            self.create_people(prog, mentors, mentees, seed)
+            vocab, _ = self.vocabulary()
+            self.create_people(prog, mentors, mentees, make(vocab))
             analyze_profiles()
-        if not no_logins:
-            self.create_logins(prog, seed)
+
+    def seed_second_program(self, seed: int, *, reset: bool) -> Program:
+        """A second, smaller program with admins of its own, so the demo shows programs
+        kept apart: First-Gen Network, everyone in it first in their family."""
+        second, _ = Program.objects.get_or_create(
+            slug=SECOND_PROGRAM["slug"],
+            defaults={"name": SECOND_PROGRAM["name"], "description": SECOND_PROGRAM["description"]},
+        )
+        self.seed_people(
+            second,
+            SECOND_MENTORS,
+            SECOND_MENTEES,
+            seed=seed,
+            label=f"firstgen{seed}",
+            reset=reset,
+            make=lambda vocab: first_generation(seed, vocab),
+        )
+        return second
 
     def vocabulary(self) -> tuple[Vocabulary, dict[tuple[str, str], int]]:
         tags = list(Tag.objects.active().order_by("kind", "sort_order", "slug"))
@@ -162,11 +263,12 @@ class Command(BaseCommand):
         )
         return vocab, ids
 
-    def create_people(self, program: Program, mentors: int, mentees: int, seed: int) -> None:
-        vocab, ids = self.vocabulary()
+    def create_people(
+        self, program: Program, mentors: int, mentees: int, generated: Iterable[Person]
+    ) -> None:
+        _, ids = self.vocabulary()
         by_slug = {slug: pk for (kind, slug), pk in ids.items() if kind in ("heritage", "identity")}
         total = mentors + mentees
-        generated = people(mentors=mentors, mentees=mentees, seed=seed, vocab=vocab)
         with tqdm(total=total, desc=f"Seeding {program.slug}", unit="people") as bar:
             for batch in batched(generated, BATCH):
                 with transaction.atomic():
@@ -241,19 +343,21 @@ class Command(BaseCommand):
             setattr(profile, f"importance_{component}", value)
         return profile
 
-    def create_logins(self, program: Program, seed: int) -> None:
-        """People with known passwords, so anyone can try each role."""
+    def create_logins(self, program: Program, second: Program) -> None:
+        """People with known passwords, so anyone can try each role: a mentee (in both
+        programs), two mentors, a superuser and an admin for each program."""
         _, ids = self.vocabulary()
         password = make_password(DEMO_PASSWORD)
+        runs = {"main": program, "second": second}
         with transaction.atomic():
             for login in DEMO_LOGINS:
-                staff = login["role"] is None
+                superuser = login.get("superuser", False)
                 user, _ = User.objects.get_or_create(
                     email=login["email"],
                     defaults={
                         "first_name": login["name"].split()[0],
-                        "is_staff": staff,
-                        "is_superuser": staff,
+                        "is_staff": superuser,
+                        "is_superuser": superuser,
                     },
                 )
                 user.password = password
@@ -261,12 +365,90 @@ class Command(BaseCommand):
                 EmailAddress.objects.update_or_create(
                     user=user, email=user.email, defaults={"verified": True, "primary": True}
                 )
-                exists = Profile.objects.filter(user=user, program=program, role=login["role"])
-                if not staff and not exists.exists():
-                    self.create_demo_profile(user, program, login, ids)
+                if "admin_of" in login:
+                    ProgramRole.objects.update_or_create(
+                        user=user,
+                        program=runs[login["admin_of"]],
+                        defaults={"role": ProgramRole.Kind.ADMIN, "may_read_background": True},
+                    )
+                if login["role"] is None:
+                    continue
+                places = [program, second] if login["email"] in ALSO_IN_SECOND else [program]
+                for place in places:
+                    mine = Profile.objects.filter(user=user, program=place, role=login["role"])
+                    if not mine.exists():
+                        self.create_demo_profile(user, place, login, ids)
+
+    def list_logins(self, program: Program, second: Program) -> None:
         self.stdout.write(f"\nDemo logins (password for all: {DEMO_PASSWORD})")
         for login in DEMO_LOGINS:
-            self.stdout.write(f"  {login['email']:<29} {login['what']}")
+            what = login["what"].format(main=program.name, second=second.name)
+            if login["email"] in ALSO_IN_SECOND:
+                what += f", in {program.name} and in {second.name}"
+            self.stdout.write(f"  {login['email']:<34} {what}")
+
+    def create_rounds(self, program: Program) -> None:
+        """The demo program's rounds around today: one that ended, and one whose
+        registration is open now, that everyone in the program takes part in (the
+        mentors came back from the one before). Once: a program that has rounds of its
+        own keeps them, and only people in no round yet join the current one."""
+        ongoing = program.cycles.filter(name="Ongoing", ends_on__isnull=True)
+        if not program.cycles.exclude(pk__in=ongoing).exists():
+            if any(c.mentorships.exists() or c.runs.exists() for c in ongoing):
+                self.stdout.write(
+                    f"{program.name} keeps its open-ended cycle: it already has mentorships or "
+                    "runs. Seed an empty database to see the demo's rounds."
+                )
+                return
+            ongoing.delete()  # made by the upgrade, before anyone took part in it
+            self.create_cycles(program, timezone.localdate())
+        current = program.cycles.filter(state=Cycle.State.REGISTRATION).order_by(
+            "-registration_opens", "-pk"
+        )[:1]
+        if current:
+            enrol_everyone(program, current[0])
+
+    def create_cycles(self, program: Program, today: date) -> None:
+        opens = today - REGISTRATION_OPENED
+        starts = today + MATCHING
+        current = Cycle.objects.create(
+            program=program,
+            name=season(starts),
+            registration_opens=opens,
+            registration_closes=today + REGISTRATION_CLOSES,
+            matching_on=today + MATCHING,
+            starts_on=starts,
+            ends_on=starts + TERM,
+            state=Cycle.State.REGISTRATION,
+            state_changed_at=midnight(opens),
+        )
+        ended = today - PAST_ENDED
+        began = ended - TERM
+        past = Cycle.objects.create(
+            program=program,
+            name=season(began),
+            registration_opens=began - MATCHING - REGISTRATION_OPENED,
+            registration_closes=began - MATCHING + REGISTRATION_CLOSES,
+            matching_on=began - timedelta(days=3),
+            starts_on=began,
+            ends_on=ended,
+            state=Cycle.State.CLOSED,
+            state_changed_at=midnight(ended),
+        )
+        # The mentors took part in the round before, and came back for this one.
+        mentors = list(program.profiles.mentors().values_list("pk", flat=True))
+        Enrolment.objects.bulk_create(
+            [
+                Enrolment(profile_id=pk, cycle=past, enrolled_at=midnight(past.registration_opens))
+                for pk in mentors
+            ],
+            ignore_conflicts=True,
+            batch_size=BATCH,
+        )
+        self.stdout.write(
+            f"{program.name}: {current.name} open for registration until "
+            f"{current.registration_closes:%-d %B %Y}, after {past.name}."
+        )
 
     def create_demo_profile(self, user, program, login: dict, ids) -> None:
         profile = Profile.objects.create(
@@ -293,6 +475,47 @@ class Command(BaseCommand):
         for category in sorted({self.facet_of[slug] for _, slug in login["background"]}):
             Consent.to_current_text(profile, category, profile.created_at).save()
         profile_changed.send(sender=Profile, profile_id=profile.pk, program_id=program.pk)
+
+
+def season(day: date) -> str:
+    """A round's name from the day its mentorships start: "Winter 2026–27"."""
+    if day.month == 12:
+        return f"Winter {day.year}–{(day.year + 1) % 100:02d}"
+    if day.month <= 2:
+        return f"Winter {day.year - 1}–{day.year % 100:02d}"
+    name = {3: "Spring", 4: "Spring", 5: "Spring", 6: "Summer", 7: "Summer", 8: "Summer"}
+    return f"{name.get(day.month, 'Autumn')} {day.year}"
+
+
+def midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def enrol_everyone(program: Program, cycle: Cycle) -> None:
+    """Everyone in ``program`` in no round yet takes part in ``cycle``, their sign-ups
+    spread over its registration so far (what enrolling each would do, in bulk)."""
+    waiting = list(program.profiles.filter(cycle__isnull=True).order_by("pk"))
+    if not waiting:
+        return
+    opened = midnight(cycle.registration_opens)
+    span = max(timezone.now() - opened, timedelta(0))
+    came_back = set(
+        Enrolment.objects.filter(profile__in=waiting).values_list("profile_id", flat=True)
+    )
+    Enrolment.objects.bulk_create(
+        [
+            Enrolment(
+                profile=p,
+                cycle=cycle,
+                enrolled_at=opened + span * (i + 1) / (len(waiting) + 1),
+                carried_over=p.pk in came_back,
+            )
+            for i, p in enumerate(waiting)
+        ],
+        ignore_conflicts=True,
+        batch_size=BATCH,
+    )
+    Profile.objects.filter(pk__in=[p.pk for p in waiting]).update(cycle=cycle)
 
 
 def analyze_profiles() -> None:
