@@ -9,7 +9,9 @@ theirs: the timeline says there was one, not what it said."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
+
+from django.utils import timezone
 
 from matching.emails import told_key
 from matching.models import AssignmentPair
@@ -34,6 +36,10 @@ class Event:
     # Another mentorship this one names (the one that closed it, or one it closed).
     other: Mentorship | None = None
     run_id: int | None = None
+
+
+def _midnight(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 def _name(profile: Profile | None) -> str:
@@ -100,6 +106,7 @@ def timeline(m: Mentorship) -> list[Event]:
     ]
     if m.health and m.health_flagged_at:
         events.append(Event(m.health_flagged_at, "flag", f"Flagged: {m.get_health_display()}"))
+    events += _term(m, names)
     if m.ended_at:
         events.append(_ended(m, names))
     events += _emails(m, names)
@@ -181,6 +188,42 @@ def _answered(m: Mentorship, names: Pair) -> Event | None:
     )
 
 
+def _day(d: date) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+def _term(m: Mentorship, names: Pair) -> list[Event]:
+    """The end of the cycle's term (mentorships/terms.py): asked to close, each
+    side's choice to keep going, and both choosing it."""
+    cycle = m.cycle
+    chose = {"mentee": m.mentee_extends_at, "mentor": m.mentor_extends_at}
+    if cycle is None or cycle.ends_on is None:
+        return []
+    told = (
+        SentEmail.objects.filter(key__startswith=f"term-ended:{m.pk}:")
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if not (told or m.closing_on or all(chose.values())):
+        return []
+    text = f"Asked to close: the term of {cycle.name} ended on {_day(cycle.ends_on)}"
+    if m.closing_on:
+        text += f"; it closes on {_day(m.closing_on)} unless both choose to keep going"
+    events = [Event(told or _midnight(cycle.ends_on), "prompt", text)]
+    events += [
+        Event(at, "answer", f"{names[side]} chose to keep going after the term")
+        for side, at in chose.items()
+        if at
+    ]
+    if all(chose.values()):
+        text = "Both chose to keep going"
+        if m.closing_on is None and m.is_paired:
+            text += ": it goes on without a term"
+        events.append(Event(max(chose.values()), "answer", text))
+    return events
+
+
 def _ended(m: Mentorship, names: Pair) -> Event:
     at, by = m.ended_at, m.ended_by
     if by == "admin":
@@ -195,6 +238,9 @@ def _ended(m: Mentorship, names: Pair) -> Event:
         )
         who = f": {_admin(entry.actor)}" if entry else ""
         return Event(at, "end", f"Ended by the program team{who}", m.end_note, "Reason")
+    if m.end_reason == Mentorship.EndReason.TERM_ENDED:
+        of = f" of {m.cycle.name}" if m.cycle else ""
+        return Event(at, "end", f"Completed at the end of the term{of}")
     side = names[by] if by in ("mentee", "mentor") else "Kindred"
     if by in ("mentee", "mentor") and getattr(m, by) is None:
         return Event(at, "end", f"Ended: the {by} left Kindred")

@@ -1,15 +1,17 @@
 """The mentorship clock, run hourly by Celery beat (docs/mentorships.md):
 reminders at 7 days, expiry at 14, check-in prompts at weeks 2 and 8, a
-meeting's reminder the day before and its "did you meet?" after, and
-match-health flags. Each step is idempotent, so a missed or doubled hour
-changes nothing; each takes ``now`` so that tests can move the clock.
+meeting's reminder the day before and its "did you meet?" after, the end of
+a cycle's term (terms.py), and match-health flags. Each step is idempotent,
+so a missed or doubled hour changes nothing; each takes ``now`` so that
+tests can move the clock.
 
 What one run has to say to one person is one email: a mentor with two
 requests waiting and a check-in due hears once (``emails.from_the_clock``),
 and a mentee whose three requests expire together goes back to the pool
 once (their expiries share one transaction, so matching sends one email). A
 meeting's reminder and its "did you meet?" are emails of their own, about one
-meeting at its time, found by their subject."""
+meeting at its time, found by their subject; so is "your term has ended",
+about one mentorship on one day."""
 
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import emails, lifecycle
+from . import emails, lifecycle, terms
 from .models import EXPIRE_AFTER, HEALTH_AFTER, REMIND_AFTER, CheckIn, Meeting, Mentorship
 
 CHECK_IN_WEEKS = (2, 8)
@@ -180,6 +182,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
         return {
             "reminded": send_reminders(now, outgoing),
             "expired": expire_requests(now),
+            "terms": terms.close_terms(now=now),
             "prompted": prompt_check_ins(now, outgoing),
             "meeting_reminders": remind_of_meetings(now),
             "meeting_prompts": ask_how_meetings_went(now),

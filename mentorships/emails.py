@@ -26,7 +26,7 @@ TEMPLATES = "mentorships/email"
 def _mentorship(pk: int) -> Mentorship | None:
     """The mentorship, unless it is gone or one side has since deleted their account."""
     m = (
-        Mentorship.objects.select_related("mentee__user", "mentor__user", "program")
+        Mentorship.objects.select_related("mentee__user", "mentor__user", "program", "cycle")
         .filter(pk=pk)
         .first()
     )
@@ -195,6 +195,42 @@ def mentor_paused(pk: int) -> bool:
     )
 
 
+def _term_link(m: Mentorship) -> str:
+    return m.get_absolute_url() + "#term"
+
+
+@outbox.email
+def term_ended(pk: int) -> bool:
+    """Both sides hear that their cycle's term has ended (mentorships/terms.py): the
+    day their mentorship closes as completed, unless both choose to keep going."""
+    m = _mentorship(pk)
+    if m is None or m.closing_on is None or m.cycle_id is None:
+        return False
+    return _to_the_pair(pk, f"term-ended:{pk}", "term_ended", link=_term_link(m))
+
+
+@outbox.email
+def term_choice(pk: int, by_side: str, agreed: bool, at: str) -> bool:
+    """The other side of ``by_side`` hears that both chose to keep going after the
+    term (``agreed``), or, when ``by_side`` took their choice back after both had,
+    that it closes after all. ``at``, when the choice was made, keys it: each change
+    is told once, and a change undone before its email went tells nothing."""
+    m = _mentorship(pk)
+    if m is None or not m.is_paired or m.closing_on is None or m.cycle_id is None:
+        return False
+    chooser, to = (m.mentee, m.mentor) if by_side == "mentee" else (m.mentor, m.mentee)
+    chose = {"mentee": m.mentee_extends_at, "mentor": m.mentor_extends_at}
+    now = (chose[by_side] is not None, chose[m.side_of(to)] is not None)
+    if now != ((True, True) if agreed else (False, True)):
+        return False
+    return _send(
+        key=f"term-choice:{pk}:{to.pk}:{at}",
+        to=to,
+        template="term_choice",
+        context={"m": m, "me": to, "other": chooser, "agreed": agreed, "link": _term_link(m)},
+    )
+
+
 def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
     """The outbox keys of this app's emails about ``m``, each with whom it went to
     ("mentee" or "mentor") and what it told them. The clock's are left out: one
@@ -209,6 +245,8 @@ def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
         f"paused:{pk}": ("mentee", "the mentor they asked has paused"),
         f"ended:{pk}:{m.mentor_id}": ("mentor", "the mentorship has ended"),
         f"left:{pk}": ("mentor", "the mentee has left Kindred"),
+        f"term-ended:{pk}:{m.mentee_id}": ("mentee", "the term has ended: close, or keep going?"),
+        f"term-ended:{pk}:{m.mentor_id}": ("mentor", "the term has ended: close, or keep going?"),
     }
 
 

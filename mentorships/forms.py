@@ -34,7 +34,11 @@ class DeclineForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    reason = reason_field(Mentorship.EndReason.choices, "Why end the mentorship?")
+    # The end of a cycle's term is Kindred's to say (mentorships/terms.py), not a person's.
+    reason = reason_field(
+        [c for c in Mentorship.EndReason.choices if c[0] != Mentorship.EndReason.TERM_ENDED],
+        "Why end the mentorship?",
+    )
     note = note_field("Anything you would like to add (optional)")
 
 

@@ -11,7 +11,7 @@ the lists it touches.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import NamedTuple
 
 from django.db import transaction
@@ -633,3 +633,25 @@ def end(*, mentorship: Mentorship, by: Profile, reason: str, note: str = "") -> 
     status = Status.COMPLETED if reason == Mentorship.EndReason.GOALS_MET else Status.ENDED
     _close(m, status, Event.ENDED, end_reason=reason, end_note=note, ended_by=m.side_of(by))
     emails.ended.delay_on_commit(m.pk)
+
+
+@transaction.atomic
+def end_term(*, mentorship: Mentorship, today: date) -> Mentorship:
+    """The day a mentorship asked to close at its cycle's end (``closing_on``,
+    mentorships/terms.py) has come: it ends as *completed*, unless both sides chose
+    to keep going, when it goes on without a term (``closing_on`` cleared; either
+    side can end it as any other). Refused if it is no longer under way or its
+    day has not come (a page or a second clock run got there first)."""
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status not in Mentorship.PAIRED:
+        raise Refused("This mentorship is not under way.")
+    if m.closing_on is None or m.closing_on > today:
+        raise Refused("This mentorship's term has not come to its end.")
+    if m.mentor_extends_at and m.mentee_extends_at:
+        m.closing_on = None
+        m.save(update_fields=["closing_on"])
+        return m
+    # ended_by stays empty: Kindred closed it on the day both were told, nobody chose
+    # it, so neither goes "back in the pool" with an email (matching's RETURNED).
+    _close(m, Status.COMPLETED, Event.ENDED, end_reason=Mentorship.EndReason.TERM_ENDED)
+    return m

@@ -1,13 +1,14 @@
 """What a mentorship's page shows, gathered for its template."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
+from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from profiles.models import Profile
 
-from . import agreement_page, meeting_page, notes, signals, threads
+from . import agreement_page, meeting_page, notes, signals, terms, threads
 from .forms import CheckInForm, EndForm, TurnDownForm
 from .models import Mentorship
 from .visibility import can_see_background
@@ -36,6 +37,8 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         "turn_down_form": TurnDownForm(auto_id="turn-down-%s"),
         "side": m.side_of(me),
         "outcome": outcome(m, m.side_of(me)),
+        # The cycle it belongs to, and what its end asks of the pair.
+        "term": term(m, me),
         # Meetings still to settle, and the session log.
         **meeting_page.page_part(m, me),
         # The workspace: notes and action items; the thread's unread count.
@@ -96,6 +99,103 @@ def confirmation(m: Mentorship, me: Profile, action: str) -> dict:
     }
 
 
+def _day(d: date) -> str:
+    return f"{d:%-d %B %Y}"
+
+
+@dataclass(frozen=True)
+class Term:
+    """A mentorship's cycle on its page: ``line`` under the heading ("Spring 2027 ·
+    runs until 30 June 2027"); once asked to close (``closing_on``), each side's
+    choice to keep going and whether they may still make it."""
+
+    line: str
+    closing_on: date | None = None
+    ended_on: date | None = None
+    mine: datetime | None = None
+    theirs: datetime | None = None
+    may_choose: bool = False
+
+
+def term(m: Mentorship, me: Profile, today: date | None = None) -> Term | None:
+    """None for a mentorship of no cycle (a program without cycles)."""
+    cycle = m.cycle
+    if cycle is None:
+        return None
+    today = today or timezone.localdate()
+    ends = cycle.ends_on
+    if ends is None:
+        return Term(f"{cycle.name} · no set end")
+    if not (m.is_paired and m.closing_on):
+        if m.is_paired and _went_on(m) and ends < today:
+            return Term(f"{cycle.name} · its term ended on {_day(ends)}: you both chose to go on")
+        return Term(f"{cycle.name} · {'runs' if ends >= today else 'ran'} until {_day(ends)}")
+    mine, theirs = (
+        (m.mentee_extends_at, m.mentor_extends_at)
+        if m.side_of(me) == "mentee"
+        else (m.mentor_extends_at, m.mentee_extends_at)
+    )
+    return Term(
+        f"{cycle.name} · its term ended on {_day(ends)}",
+        closing_on=m.closing_on,
+        ended_on=ends,
+        mine=mine,
+        theirs=theirs,
+        may_choose=terms.may_choose(m, today),
+    )
+
+
+def _went_on(m: Mentorship) -> bool:
+    return bool(m.mentee_extends_at and m.mentor_extends_at)
+
+
+def term_confirmation(m: Mentorship, me: Profile, action: str) -> dict:
+    """What choosing to keep going after the term (``keep_going``), or taking that
+    back (``take_back``), does, said before it is done."""
+    other = m.other_side(me)
+    name = other.name if other else "the other side"
+    closing = _day(m.closing_on) if m.closing_on else "the day it closes"
+    theirs = (m.mentor_extends_at if m.side_of(me) == "mentee" else m.mentee_extends_at) is not None
+    if action == "keep_going":
+        happens = (
+            [
+                f"{name} has chosen to keep going too: your mentorship does not close on "
+                f"{closing}. It goes on without an end date.",
+                f"{name} is told by email.",
+            ]
+            if theirs
+            else [
+                f"Your mentorship goes on after the term once {name} chooses so too; until "
+                f"then it still closes on {closing}.",
+                f"{name} sees your choice on this page, and is told by email once you both "
+                "have chosen.",
+            ]
+        )
+        happens.append(
+            f"You can take it back until {closing}, and either of you can end the "
+            "mentorship at any time, as before."
+        )
+        title, label = "Keep going after the term?", "Yes, keep going after the term"
+    else:
+        happens = [
+            f"Your mentorship closes on {closing} as completed, unless you choose to keep "
+            "going again before then.",
+            f"{name} is told by email, since you had both chosen to keep going."
+            if theirs
+            else f"{name} sees on this page that you have not chosen to keep going.",
+        ]
+        title, label = "Take back your choice to keep going?", "Yes, take it back"
+    return {
+        "m": m,
+        "me": me,
+        "other_name": name,
+        "action": action,
+        "title": title,
+        "happens": happens,
+        "confirm_label": label,
+    }
+
+
 @dataclass(frozen=True)
 class Outcome:
     """How a request or mentorship closed, told to one side: a sentence of
@@ -126,6 +226,9 @@ def outcome(m: Mentorship, side: str) -> Outcome | None:
     if m.ended_by == "admin":
         text = "The program team ended this mentorship, so that each of you can be matched afresh."
         return Outcome(text, m.ended_at)
+    if m.end_reason == Mentorship.EndReason.TERM_ENDED:
+        cycle = f" of {m.cycle.name}" if m.cycle else ""
+        return Outcome(f"Completed at the end of the term{cycle}.", m.ended_at)
     if other is None and not by_me:
         return Outcome(f"Ended: {name} left Kindred.", m.ended_at)
     if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:

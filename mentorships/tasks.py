@@ -17,6 +17,6 @@ def answer_waiting_requests(mentor_id: int) -> None:
 def run_clock() -> dict:
     """Hourly: reminders at 7 days, expiry at 14, check-in prompts at 2 and 8
     weeks, a meeting's reminder the day before and "did you meet?" after it,
-    match-health flags. Each step is idempotent, so a missed or doubled hour
-    changes nothing."""
+    the end of a cycle's term, match-health flags. Each step is idempotent, so
+    a missed or doubled hour changes nothing."""
     return clock.run()

@@ -10,6 +10,8 @@ urlpatterns = [
     path("m/<int:mentorship_id>/met/", pair.mark_met, name="mark_met"),
     path("m/<int:mentorship_id>/end/", pair.end, name="end"),
     path("m/<int:mentorship_id>/not-for-me/", pair.turn_down, name="turn_down"),
+    path("m/<int:mentorship_id>/term/keep-going/", pair.keep_going, name="keep_going"),
+    path("m/<int:mentorship_id>/term/take-back/", pair.take_back, name="take_back"),
     path("m/<int:mentorship_id>/meetings/new/", meetings.new, name="meeting_new"),
     path(
         "m/<int:mentorship_id>/meetings/<int:meeting_id>/times/",

@@ -10,7 +10,7 @@ def own_mentorship(request: HttpRequest, mentorship_id: int):
     """A mentorship and the signed-in person's side of it; 404 for anyone else."""
     m = get_object_or_404(
         Mentorship.objects.of_user(request.user).select_related(
-            "mentee__user", "mentor__user", "program", "superseded_by__mentor"
+            "mentee__user", "mentor__user", "program", "cycle", "superseded_by__mentor"
         ),
         pk=mentorship_id,
     )

@@ -7,7 +7,7 @@ from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
 
-from .. import lifecycle, pages
+from .. import lifecycle, pages, terms
 from ..actions import act
 from ..forms import CheckInForm, EndForm, TurnDownForm
 from ..models import Mentorship
@@ -74,6 +74,38 @@ def turn_down(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         lambda data: lifecycle.turn_down_match(mentorship=m, by=me, reason=data["reason"]),
     )
     return redirect(m)
+
+
+def keep_going(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """ "Keep going after the term", at a cycle's end: asks first."""
+    return _term_choice(request, mentorship_id, "keep_going")
+
+
+def take_back(request: HttpRequest, mentorship_id: int) -> HttpResponse:
+    """Taking back the choice to keep going, before the day it closes: asks first."""
+    return _term_choice(request, mentorship_id, "take_back")
+
+
+def _term_choice(request: HttpRequest, mentorship_id: int, action: str) -> HttpResponse:
+    m, me = own_mentorship(request, mentorship_id)
+    if why := terms.why_not_choose(m):
+        return _gone(request, m, why)
+    if not confirmed(request):
+        context = pages.term_confirmation(m, me, action)
+        return render(request, "mentorships/term_confirm.html", context)
+    choose = getattr(terms, action)
+    act(request, None, _chosen(m, me, action), lambda _: choose(mentorship=m, by=me))
+    return redirect(m.get_absolute_url() + "#term")
+
+
+def _chosen(m: Mentorship, me, action: str) -> str:
+    closing = f"{m.closing_on:%-d %B %Y}"
+    if action == "take_back":
+        return f"You took back your choice: your mentorship closes on {closing}."
+    theirs = m.mentor_extends_at if m.side_of(me) == "mentee" else m.mentee_extends_at
+    if theirs is not None:
+        return "You both chose to keep going: your mentorship goes on after the term."
+    return f"You chose to keep going. Unless you both do, your mentorship closes on {closing}."
 
 
 def _gone(request: HttpRequest, m: Mentorship, why: str) -> HttpResponse:

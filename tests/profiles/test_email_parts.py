@@ -17,12 +17,13 @@ from dashboard import emails as dashboard_emails
 from matching import suggestions
 from mentorships import agreements, lifecycle, meetings, threads
 from mentorships import emails as mentorship_emails
+from mentorships import terms as mentorship_terms
 from mentorships.agreements import GoalTerms, Terms
 from mentorships.models import Continuation, Mentorship
 from profiles import cycles
 from profiles import emails as profile_emails
 from profiles.models import Profile
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import CycleFactory, MentorFactory, ProfileFactory, UserFactory
 from tests.mentorships.helpers import ask
 
 pytestmark = pytest.mark.django_db
@@ -202,6 +203,34 @@ def agreement_proposed(w: World) -> list[str]:
     return [MENTEE, MENTOR, MESSAGE]
 
 
+TERM_CYCLE = 'Spring "27" & Ma\'s Cohort'
+
+
+def term_asked(w: World) -> Mentorship:
+    """A mentorship of a cycle whose term ended yesterday, asked to close by the clock."""
+    cycle = CycleFactory(
+        program=w.program, name=TERM_CYCLE, ends_on=timezone.localdate() - timedelta(1)
+    )
+    Profile.objects.filter(pk=w.mentee.pk).update(cycle=cycle)
+    m = w.accepted()
+    Mentorship.objects.filter(pk=m.pk).update(started_at=timezone.now() - timedelta(days=60))
+    w.run(mentorship_terms.close_terms, now=timezone.now())
+    m.refresh_from_db()
+    return m
+
+
+def term_ended(w: World) -> list[str]:
+    term_asked(w)
+    return [MENTEE, MENTOR, PROGRAM, TERM_CYCLE]
+
+
+def term_choice(w: World) -> list[str]:
+    m = term_asked(w)
+    w.run(mentorship_terms.keep_going, mentorship=m, by=w.mentee)
+    w.run(mentorship_terms.keep_going, mentorship=m, by=w.mentor)
+    return [MENTEE, MENTOR, PROGRAM, TERM_CYCLE]
+
+
 def welcome(w: World) -> list[str]:
     w.mentor.user.email = ADDRESS
     w.mentor.user.save(update_fields=["email"])
@@ -281,6 +310,8 @@ EMAILS = [
     agreement_proposed,
     agreement_changes,
     agreement_agreed,
+    term_ended,
+    term_choice,
     welcome,
     invitation,
     take_part_again,
