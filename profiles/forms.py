@@ -80,7 +80,14 @@ def tag_choices(kind: str, label: str, *, required: bool = False, **kwargs):
 
 class JoinForm(forms.Form):
     program = forms.ModelChoiceField(
-        queryset=Program.objects.open(), empty_label=None, label="Program to join"
+        # Only programs whose registration is open now (ProgramQuerySet.open).
+        queryset=Program.objects.open(),
+        empty_label=None,
+        label="Program to join",
+        error_messages={
+            "invalid_choice": "Registration for that program is closed now; "
+            "see below when it opens again."
+        },
     )
 
     def only_program(self) -> Program | None:

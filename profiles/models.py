@@ -76,7 +76,12 @@ class User(AbstractUser):
 
 class ProgramQuerySet(models.QuerySet):
     def open(self) -> ProgramQuerySet:
-        return self.filter(signup_open=True)
+        """Programs people can join now: sign-up on and, for a program that runs in
+        cycles, a cycle whose registration is open (as ``cycles.registration``)."""
+        cycles = Cycle.objects.filter(program=OuterRef("pk"))
+        return self.filter(signup_open=True).filter(
+            ~Exists(cycles) | Exists(cycles.filter(state=Cycle.State.REGISTRATION))
+        )
 
 
 class Program(models.Model):

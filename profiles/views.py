@@ -18,7 +18,9 @@ from .taxonomy import STEP_TITLES, STEPS, Role
 
 @login_not_required
 def landing(request: HttpRequest) -> HttpResponse:
-    programs = list(Program.objects.open().order_by("name"))
+    # Programs taking sign-ups, their registration open now or between two cycles
+    # (the page then says when the next one opens).
+    programs = list(Program.objects.filter(signup_open=True).order_by("name"))
     # Most installs run one program: the page then speaks of it by name.
     program = programs[0] if len(programs) == 1 else None
     return render(request, "profiles/landing.html", {"programs": programs, "program": program})
@@ -48,9 +50,16 @@ def join(request: HttpRequest, role: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         program = form.cleaned_data["program"]
     if program is not None:
-        profile = services.join_program(user=request.user, program=program, role=role)
+        try:
+            profile = services.join_program(user=request.user, program=program, role=role)
+        except RegistrationClosed as closed:  # it closed since the form was shown
+            messages.error(request, str(closed))
+            return redirect("profiles:join", role=role)
         return redirect("profiles:edit", pk=profile.pk, step=profile.next_step() or STEPS[0])
-    return render(request, "profiles/join.html", {"form": form, "role": Role(role)})
+    # Programs taking sign-ups whose registration is closed now: when they open again.
+    waiting = Program.objects.filter(signup_open=True).exclude(pk__in=Program.objects.open())
+    context = {"form": form, "role": Role(role), "waiting": waiting.order_by("name")}
+    return render(request, "profiles/join.html", context)
 
 
 def own_profile(request: HttpRequest, pk: int) -> Profile:
