@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from matching import assigning, rescoring
 from matching.models import MatchingRun
-from profiles.models import Program
+from profiles import cycles
+from profiles.models import Cycle, Profile, Program
 
 from .models import ImportJob
 
@@ -120,4 +121,50 @@ def import_job(job: ImportJob, invite: bool) -> Question:
         confirm_label=f"Yes, import {plural(people, 'person', 'people')}"
         + (f" and send {plural(new, 'invitation')}" if invite else ""),
         hidden=(("invite", "on"),) if invite else (),
+    )
+
+
+def move_cycle(cycle: Cycle, to: str, reason: str = "") -> Question:
+    """A cycle moved by hand: what registration and the matching pool do
+    (docs/admin.md, "Cycles")."""
+    label = dict(Cycle.State.choices)
+    start = cycle.state
+    people = Profile.objects.filter(cycle=cycle).count()
+    onward = cycles.ORDER.index(to) > cycles.ORDER.index(start)
+    happens = [
+        f"{cycle.name} moves {'on' if onward else 'back'} from “{label[start]}” to "
+        f"“{label[to]}” now, whatever its dates say."
+    ]
+    if to == Cycle.State.REGISTRATION:
+        happens.append(f"Registration opens: people who join {cycle.program.name} take part in it.")
+    elif start == Cycle.State.REGISTRATION:
+        happens.append(
+            f"Registration closes: joining {cycle.program.name} is refused, with when "
+            "the next cycle opens."
+        )
+    taking_part = Cycle.TAKING_PART
+    if people and start in taking_part and to not in taking_part:
+        happens.append(
+            f"{plural(people, 'person', 'people')} of this cycle "
+            f"{'leaves' if people == 1 else 'leave'} the matching pool: their suggestion "
+            "lists empty, and nobody is suggested them."
+        )
+    elif people and to in taking_part and start not in taking_part:
+        happens.append(
+            f"{plural(people, 'person', 'people')} of this cycle "
+            f"{'enters' if people == 1 else 'enter'} the matching pool, and suggestions are "
+            "worked out for them."
+        )
+    if to == Cycle.State.CLOSED:
+        happens.append("A closed cycle stays closed: it cannot be moved back.")
+    elif onward:
+        happens.append("The clock only moves it on from here, on the dates that are still to come.")
+    happens.append("It goes on the audit log, with your reason.")
+    return Question(
+        title=f"Move {cycle.name} to “{label[to]}”?",
+        happens=happens,
+        confirm_label=f"Yes, move it to “{label[to]}”",
+        danger=to == Cycle.State.CLOSED,
+        # The state the admin saw: if the clock moves it meanwhile, the yes changes nothing.
+        hidden=(("to", to), ("reason", reason), ("from_state", start)),
     )

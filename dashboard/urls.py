@@ -1,6 +1,17 @@
 from django.urls import path, re_path
 
-from .views import audit, csv_guide, csv_io, matches, mentorships, overview, people, reports, runs
+from .views import (
+    audit,
+    csv_guide,
+    csv_io,
+    cycles,
+    matches,
+    mentorships,
+    overview,
+    people,
+    reports,
+    runs,
+)
 
 app_name = "dashboard"
 
@@ -9,6 +20,10 @@ urlpatterns = [
     path("me/digest/", overview.digest_choice, name="digest"),
     path("<slug:slug>/", overview.dashboard, name="program"),
     path("<slug:slug>/fairness/", overview.fairness, name="fairness"),
+    path("<slug:slug>/cycles/", cycles.cycle_list, name="cycles"),
+    path("<slug:slug>/cycles/new/", cycles.cycle_new, name="cycle_new"),
+    path("<slug:slug>/cycles/<int:cycle_id>/edit/", cycles.cycle_edit, name="cycle_edit"),
+    path("<slug:slug>/cycles/<int:cycle_id>/move/", cycles.cycle_move, name="cycle_move"),
     re_path(
         r"^(?P<slug>[-\w]+)/figures/(?P<page>health|fairness)/refresh/$",
         overview.refresh_figures,
