@@ -7,11 +7,12 @@ from django.core.cache import cache
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentorships import lifecycle
+from mentorships import continuations, lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship, Message
 from mentorships.pages import outcome
 from mentorships.visibility import backgrounds_visible_to, can_see_background
+from profiles import reenrolment
 from profiles.models import Profile
 
 from . import suggestions
@@ -151,6 +152,13 @@ def mentee_home(profile: Profile) -> dict:
         "current": current,
         "waiting": list(mine.filter(status=Mentorship.Status.REQUESTED).order_by("requested_at")),
         "past": _with_outcomes(closed, "mentee"),
+        # A new cycle to take part in, and mentors asking to go on (issue 21).
+        "take_part_cycle": reenrolment.invitation_for(profile),
+        "again_asks": [
+            c
+            for c in continuations.asks_for(profile)
+            if c.mentee_agrees is None and c.mentorship_id is None
+        ],
     }
 
 
@@ -182,6 +190,7 @@ def mentor_home(profile: Profile) -> dict:
             "mentor",
         ),
         "room": max(profile.capacity - len(current), 0),
+        "take_part_cycle": reenrolment.invitation_for(profile),
         "decline_form": DeclineForm(),
         "availability_form": AvailabilityForm(
             initial={"capacity": profile.capacity, "is_paused": profile.is_paused}

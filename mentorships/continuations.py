@@ -134,7 +134,9 @@ def page_part(*, profile: Profile, cycle: Cycle) -> dict | None:
         return {
             "side": "mentor",
             "former": [(m, asked.get(m.pk)) for m in mentees],
-            "can_ask": reenrolment.registration_open(cycle),
+            # Anyone left to ask, while the cycle's registration is open.
+            "can_ask": reenrolment.registration_open(cycle)
+            and any(m.pk not in asked for m in mentees),
             "full": lifecycle.places_taken(profile) >= profile.capacity,
         }
     asks = asks_for(profile, cycle=cycle)

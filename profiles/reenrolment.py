@@ -56,6 +56,19 @@ def invite_back(*, cycle: Cycle) -> int:
     return len(people)
 
 
+def invitation_for(profile: Profile) -> Cycle | None:
+    """The cycle ``profile`` is invited to take part in now, for their home page: the
+    program's cycle open for registration, if they took part in the one before it
+    and not yet in this one."""
+    now = cycles.registration(profile.program)
+    if now.cycle is None or profile.enrolments.filter(cycle=now.cycle).exists():
+        return None
+    before = previous_cycle(now.cycle)
+    if before is None or not profile.enrolments.filter(cycle=before).exists():
+        return None
+    return now.cycle
+
+
 def registration_open(cycle: Cycle) -> bool:
     """Whether people can take part in ``cycle`` now: its registration is open
     and its program takes sign-ups."""

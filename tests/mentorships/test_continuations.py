@@ -116,6 +116,10 @@ def test_asking_tells_the_mentee_by_email_once(rnd, as_, django_capture_on_commi
     (email,) = [m for m in mail.outbox if m.to == [rnd.mentee.user.email]]
     assert email.subject == "Grace Ho would like to mentor you again"
     assert reverse("profiles:take_part", args=[rnd.mentee.pk, rnd.new.pk]) in email.body
+    page = client.get(reverse("profiles:take_part", args=[rnd.mentor.pk, rnd.new.pk]))
+    text = page.content.decode()
+    assert "Tomás Ruiz</strong> —" in text and "waiting for their answer" in text
+    assert "Ask them" not in text  # nobody left to ask
 
 
 def test_a_mentor_cannot_ask_for_someone_they_did_not_mentor(rnd, as_):
@@ -137,7 +141,8 @@ def test_the_mentee_sees_the_offer_on_their_page(rnd, as_):
     page = as_(rnd.mentee).get(reverse("profiles:take_part", args=[rnd.mentee.pk, rnd.new.pk]))
     text = page.content.decode()
     assert "Grace Ho would like to mentor you again in Spring 2027." in text
-    assert ">Yes<span" in text and ">No thanks<span" in text
+    assert 'aria-label="Yes, go on with Grace Ho">Yes</button>' in text
+    assert 'aria-label="No thanks to Grace Ho">No thanks</button>' in text
 
 
 def test_both_agreeing_and_taking_part_go_on_once(rnd, as_, django_capture_on_commit_callbacks):
@@ -235,3 +240,14 @@ def test_continue_pair_refuses_without_the_mentees_yes(rnd):
     rnd.take_part(rnd.mentor, rnd.mentee)
     with pytest.raises(lifecycle.Refused, match="has not said yes"):
         lifecycle.continue_pair(continuation=rnd.asked())
+
+
+def test_the_mentees_home_shows_an_unanswered_offer(rnd, as_, django_capture_on_commit_callbacks):
+    c = rnd.asked()
+    client = as_(rnd.mentee)
+    home = reverse("matching:profile_home", args=[rnd.mentee.pk])
+    page = client.get(home).content.decode()
+    assert "Grace Ho would like to mentor you again in Spring 2027." in page
+    assert reverse("mentorships:continuation_answer", args=[c.pk]) in page
+    answer(client, c, "no", django_capture_on_commit_callbacks)
+    assert "would like to mentor you again" not in client.get(home).content.decode()

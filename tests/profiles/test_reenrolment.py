@@ -250,3 +250,23 @@ def test_a_mentor_takes_part_again_too(client, before, new):
     client.post(reverse("profiles:take_part_confirm", args=[mentor.pk, new.pk]))
     mentor.refresh_from_db()
     assert mentor.cycle == new and mentor.capacity == 2
+
+
+def test_the_home_page_offers_the_new_cycle_to_last_cycles_people_until_they_take_part(
+    client, program, before, new
+):
+    person = in_cycle(before)
+    client.force_login(person.user)
+    home = reverse("matching:profile_home", args=[person.pk])
+    link = reverse("profiles:take_part", args=[person.pk, new.pk])
+    page = client.get(home).content.decode()
+    assert "Spring 2027 is open" in page and link in page
+    client.post(reverse("profiles:take_part_confirm", args=[person.pk, new.pk]))
+    assert "Spring 2027 is open" not in client.get(home).content.decode()
+
+
+def test_the_home_page_offers_nothing_to_someone_not_in_the_last_cycle(client, program, new):
+    newcomer = ProfileFactory(program=program)
+    client.force_login(newcomer.user)
+    page = client.get(reverse("matching:profile_home", args=[newcomer.pk])).content.decode()
+    assert "Spring 2027 is open" not in page
