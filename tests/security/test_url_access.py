@@ -129,6 +129,18 @@ TABLE = {
         {"mentorship_id": "@request"},
         ok("mentee", "mentor", code=302),
     ),
+    # Keep going after the term, and taking it back: the world's mentorship was never asked
+    # to close, so the pair is told there is nothing to choose (tests/mentorships/test_terms.py).
+    "mentorships:keep_going": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
+    "mentorships:take_back": (
+        "post",
+        {"mentorship_id": "@request"},
+        ok("mentee", "mentor", code=302),
+    ),
     # The workspace (the world's note and action item are the mentee's, its message the
     # mentor's): a write the rules refuse (the mentee withdrew the request) is told on the page.
     "mentorships:note_add": (
