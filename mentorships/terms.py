@@ -21,8 +21,6 @@ from . import emails, lifecycle
 from .exceptions import Refused
 from .models import Mentorship
 
-Status = Mentorship.Status
-
 
 def close_terms(*, now: datetime | None = None) -> int:
     """The clock's step: ask the pairs whose term ended, then close (or carry on)
@@ -90,6 +88,8 @@ def may_choose(m: Mentorship, today: date | None = None) -> bool:
 
 
 def _column(m: Mentorship, by: Profile) -> str:
+    if by.pk not in (m.mentee_id, m.mentor_id):
+        raise Refused("Only the two people of this mentorship choose whether it goes on.")
     return f"{m.side_of(by)}_extends_at"
 
 

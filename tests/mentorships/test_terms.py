@@ -290,6 +290,14 @@ def test_there_is_no_choosing_outside_the_time_to_choose(pair, clock_at, on_comm
     assert fresh(pair).mentee_extends_at is None
 
 
+def test_only_the_pair_chooses(pair, clock_at, program):
+    clock_at(ENDS)
+    with pytest.raises(Refused):
+        terms.keep_going(mentorship=pair, by=MentorFactory(program=program))
+    m = fresh(pair)
+    assert m.mentee_extends_at is None and m.mentor_extends_at is None
+
+
 def test_the_end_of_a_term_is_not_a_reason_a_person_gives():
     choices = dict(EndForm().fields["reason"].choices)
     assert Mentorship.EndReason.TERM_ENDED not in choices
