@@ -4,14 +4,15 @@ import re
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from config.forms import posted
 from matching.models import MatchingRun
-from profiles.models import AuditEntry, Program, SensitiveAccess
+from profiles import access
+from profiles.models import AuditEntry, Program, ProgramRole, SensitiveAccess
 
 from .. import releases, snapshots
 from ..fairness import lay_out
@@ -29,11 +30,15 @@ SHOWN_AT = {"health": "dashboard:program", "fairness": "dashboard:fairness"}
 
 @admin_area
 def programs(request: HttpRequest) -> HttpResponse:
-    listed = Program.objects.annotate(
+    """The programs the person helps run (every one for a superuser), with their role in each."""
+    held = ProgramRole.objects.filter(program=OuterRef("pk"), user=request.user)
+    listed = access.programs_for(request.user).annotate(
         mentors=Count("profiles", filter=Q(profiles__role="mentor")),
         mentees=Count("profiles", filter=Q(profiles__role="mentee")),
+        held=Subquery(held.values("role")[:1]),
     )
-    return render(request, "dashboard/programs.html", {"programs": listed})
+    context = {"programs": listed, "superuser": request.user.is_superuser}
+    return render(request, "dashboard/programs.html", context)
 
 
 @admin_area

@@ -19,7 +19,7 @@ from tests.api.conftest import bearer, call
 from tests.conftest import login
 from tests.dashboard.helpers import proposal
 from tests.dashboard.test_views import settings_data
-from tests.factories import ProfileFactory, ProgramFactory, UserFactory
+from tests.factories import ProfileFactory, ProgramFactory, UserFactory, coordinator, program_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ YES = {"confirm": "yes"}
 
 
 @pytest.fixture
-def admin(db):
-    return UserFactory(is_staff=True, email="admin@example.org")
+def admin(program):
+    return program_admin(program, email="admin@example.org")
 
 
 @pytest.fixture
@@ -168,7 +168,7 @@ def test_a_discard_is_recorded(staff, admin, program, cohort):
 def test_an_import_is_recorded_once_done_as_whoever_confirmed_it(
     client, program, django_capture_on_commit_callbacks
 ):
-    uploader, confirmer = UserFactory(is_staff=True), UserFactory(is_staff=True)
+    uploader, confirmer = program_admin(program), program_admin(program)
     job = checked_import(login(client, uploader), program, django_capture_on_commit_callbacks)
     url = reverse("dashboard:confirm_import", args=[program.slug, job.pk])
     with django_capture_on_commit_callbacks(execute=True):
@@ -237,7 +237,7 @@ def test_the_audit_page_shows_when_who_what_and_why_newest_first(staff, admin, p
 
 
 def test_the_audit_page_filters_by_action_and_by_who(staff, admin, program):
-    other = UserFactory(is_staff=True, email="other@example.org")
+    other = program_admin(program, email="other@example.org")
     record(program, admin, "rescore", "Admin re-scored.")
     record(program, other, "settings", "Other changed settings.")
     record(program, None, "rescore", "The worker re-scored.")
@@ -279,12 +279,15 @@ def test_another_programs_entries_are_never_shown(staff, admin, program):
     assert "Nothing has been recorded yet" in page
 
 
-def test_the_audit_page_is_staff_only(client, program):
+def test_the_audit_page_is_for_those_who_run_the_program(client, program):
     url = reverse("dashboard:audit", args=[program.slug])
     assert client.get(url).status_code == 302
     login(client, ProfileFactory(program=program).user)
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 404
     login(client, UserFactory(is_staff=True))
+    assert client.get(url).status_code == 404
+    login(client, coordinator(program))
+    assert client.get(url).status_code == 200
     assert client.get(reverse("dashboard:audit", args=["no-such-program"])).status_code == 404
 
 

@@ -8,7 +8,6 @@ is a matter of chance it is measured over 200 releases, each with its own
 seed, as an attacker comparing many releases would see them."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,7 +18,7 @@ from mentorships.models import Mentorship
 from profiles.models import SensitiveAccess
 from tests.api.conftest import bearer, call
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import MentorFactory, ProfileFactory, program_admin, tags
 
 pytestmark = pytest.mark.django_db
 
@@ -52,9 +51,9 @@ def heritage(program):
 
 
 @pytest.fixture
-def insider(client):
-    """Staff, without the permission to read background answers."""
-    return login(client, UserFactory(is_staff=True))
+def insider(client, program):
+    """An admin of the program, without the right to read background answers."""
+    return login(client, program_admin(program))
 
 
 def shown_sizes(client, program) -> dict[str, int]:
@@ -138,7 +137,7 @@ def test_comparing_releases_does_not_give_a_newcomer_away(heritage):
 
 
 def test_participants_and_matches_carry_days_not_times_for_an_insider(heritage):
-    staff = UserFactory(is_staff=True)
+    staff = program_admin(heritage)
     client = bearer(staff)
     people = call(client, "get", f"/admin/programs/{heritage.slug}/participants/").json()
     assert all(p["updated_at"] is None for p in people["results"])
@@ -154,8 +153,7 @@ def test_participants_and_matches_carry_days_not_times_for_an_insider(heritage):
 
 
 def test_an_admin_with_the_permission_sees_exact_times_and_figures_on_the_record(heritage, client):
-    staff = UserFactory(is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    staff = program_admin(heritage, background=True)
     people = call(bearer(staff), "get", f"/admin/programs/{heritage.slug}/participants/").json()
     assert all(p["updated_at"] for p in people["results"])
     login(client, staff)
@@ -163,7 +161,9 @@ def test_an_admin_with_the_permission_sees_exact_times_and_figures_on_the_record
     assert page.context["exact"]
     sizes = {g["name"]: g["people"] for g in page.context["groups"]}
     assert sizes["Filipino"] == 12 and sizes["Southeast Asian"] == 31
-    assert SensitiveAccess.objects.filter(viewer=staff, what__startswith="exact fairness").exists()
+    assert SensitiveAccess.objects.filter(
+        viewer=staff, program=heritage, what__startswith="exact fairness"
+    ).exists()
 
 
 # --- 3. linkage: a group of exactly five -------------------------------------------------

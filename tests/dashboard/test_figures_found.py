@@ -74,7 +74,7 @@ def test_the_flag_list_links_to_every_flagged_mentorship(program, client):
     from django.urls import reverse
 
     from tests.conftest import login
-    from tests.factories import UserFactory
+    from tests.factories import program_admin
 
     when = timezone.now() - timedelta(weeks=4)
     for _ in range(figures.PAGE + 2):
@@ -87,7 +87,7 @@ def test_the_flag_list_links_to_every_flagged_mentorship(program, client):
             health="low_rating",
             health_flagged_at=when,
         )
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(program))
     page = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
     assert f"The 20 flagged longest ago of {figures.PAGE + 2}." in page
     link = f"{reverse('dashboard:mentorships', args=[program.slug])}?health=flagged"

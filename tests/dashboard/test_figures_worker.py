@@ -13,14 +13,14 @@ from dashboard import snapshots
 from matching.models import MatchingRun
 from tests.conftest import login, point_broker_at, wait_for
 from tests.dashboard.helpers import proposal
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
-def staff_client(client, celery_worker):
-    return login(client, UserFactory(is_staff=True))
+def staff_client(client, program, celery_worker):
+    return login(client, program_admin(program))
 
 
 @pytest.fixture
@@ -186,7 +186,7 @@ def test_a_refresh_nobody_answers_is_worked_out_by_the_next_view(
 ):
     """No worker consumes the figures' queue: after ASKED_FOR the page stops
     waiting, and the next view works the figures out itself, saying why."""
-    staff = login(client, UserFactory(is_staff=True))
+    staff = login(client, program_admin(program))
     MentorFactory(program=program)
     shown = overview(staff, program).context["shown"]
     assert shown.updating and shown.snapshot is None

@@ -5,14 +5,20 @@ flagged mentorship, then picking the mentee's next mentor or leaving them in the
 import html
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from matching.models import Suggestion
 from mentorships.models import Mentorship
 from profiles.models import AuditEntry, Program, SensitiveAccess
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -174,13 +180,12 @@ def test_which_must_have_is_unmet_is_named_only_with_the_permission_and_recorded
     mentee, mentor = pair
     mentee.must_share = ["heritage"]
     mentee.save()
-    plain = login(client, UserFactory(is_staff=True))
-    assert "(heritage)" not in preview(plain, program, mentee, mentor)
+    for plain in (program_admin(program), coordinator(program)):
+        assert "(heritage)" not in preview(login(client, plain), program, mentee, mentor)
     assert not SensitiveAccess.objects.exists()
-    allowed = UserFactory(is_staff=True)
-    allowed.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    allowed = program_admin(program, background=True)
     assert "(heritage)" in preview(login(client, allowed), program, mentee, mentor)
-    assert SensitiveAccess.objects.filter(viewer=allowed, profile=mentee).exists()
+    assert SensitiveAccess.objects.filter(viewer=allowed, profile=mentee, program=program).exists()
 
 
 def test_a_mentee_with_a_mentor_cannot_be_matched_again(staff_client, program, pair):
@@ -304,18 +309,29 @@ def test_a_mentor_of_another_program_is_refused_and_nothing_saved(staff_client, 
     assert not Mentorship.objects.exists()
 
 
-def test_people_who_are_not_staff_get_403(client, program, pair):
+def test_people_who_do_not_run_the_program_get_404(client, program, pair):
     mentee, mentor = pair
-    login(client, mentee.user)
     urls = [
         page_url(program),
         reverse("dashboard:match_find", args=[program.slug, "mentees"]) + "?mentee_q=a",
         reverse("dashboard:match_preview", args=[program.slug]),
     ]
-    for url in urls:
-        assert client.get(url).status_code == 403, url
-    assert post_match(client, program, mentee, mentor).status_code == 403
+    elsewhere = program_admin(Program.objects.create(name="Other", slug="other"))
+    for outsider in (mentee.user, UserFactory(is_staff=True), elsewhere):
+        login(client, outsider)
+        for url in urls:
+            assert client.get(url).status_code == 404, url
+        assert post_match(client, program, mentee, mentor).status_code == 404
     assert not Mentorship.objects.exists()
+
+
+def test_a_coordinator_matches_by_hand(client, program, pair, django_capture_on_commit_callbacks):
+    mentee, mentor = pair
+    login(client, coordinator(program))
+    assert client.get(page_url(program, mentee)).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert post_match(client, program, mentee, mentor).status_code == 302
+    assert Mentorship.objects.get(mentee=mentee).mentor == mentor
 
 
 # --- re-matching --------------------------------------------------------------------------------
@@ -423,14 +439,20 @@ def test_another_programs_mentorship_is_404(staff_client, flagged):
     assert Mentorship.objects.get(pk=flagged.pk).status == "active"
 
 
-def test_rematch_is_staff_only(client, flagged):
-    login(client, flagged.mentee.user)
-    assert client.get(rematch_url(flagged)).status_code == 403
-    assert client.get(rematch_url(flagged, "rematch_next")).status_code == 403
+def test_rematch_is_for_those_who_run_the_program(client, flagged):
     data = {"reason": "x", "confirm": "yes"}
-    assert client.post(rematch_url(flagged), data).status_code == 403
-    assert client.post(rematch_url(flagged, "rematch_pool")).status_code == 403
+    for outsider in (flagged.mentee.user, UserFactory(is_staff=True)):
+        login(client, outsider)
+        assert client.get(rematch_url(flagged)).status_code == 404
+        assert client.get(rematch_url(flagged, "rematch_next")).status_code == 404
+        assert client.post(rematch_url(flagged), data).status_code == 404
+        assert client.post(rematch_url(flagged, "rematch_pool")).status_code == 404
     assert Mentorship.objects.get(pk=flagged.pk).status == "active"
+    # A coordinator re-matches (ending the mentorship to match the mentee again).
+    login(client, coordinator(flagged.program))
+    answer = client.post(rematch_url(flagged), data)
+    assert answer.status_code == 302 and answer.url == rematch_url(flagged, "rematch_next")
+    assert Mentorship.objects.get(pk=flagged.pk).status == "ended"
 
 
 def test_the_dashboard_flag_links_to_the_confirmation(staff_client, program, flagged):

@@ -14,7 +14,13 @@ from mentorships import clock, lifecycle
 from mentorships.models import CheckIn, Mentorship
 from profiles.models import AuditEntry, Program
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -235,18 +241,33 @@ def test_rows_link_to_each_mentorships_page_with_both_emails(staff_client, progr
 # --- who may look --------------------------------------------------------------------
 
 
-def test_people_who_are_not_staff_get_403(client, program):
+def test_people_who_do_not_run_the_program_get_404(client, program):
     m = under_way(program)
-    login(client, m.mentee.user)
     s = program.slug
-    assert client.get(reverse("dashboard:mentorships", args=[s])).status_code == 403
-    assert client.get(reverse("dashboard:mentorship", args=[s, m.pk])).status_code == 403
-    response = client.post(
-        reverse("dashboard:end_mentorship", args=[s, m.pk]), {"confirm": "yes", "reason": "x"}
+    ending = (
+        reverse("dashboard:end_mentorship", args=[s, m.pk]),
+        {"confirm": "yes", "reason": "x"},
     )
-    assert response.status_code == 403
+    for outsider in (m.mentee.user, UserFactory(is_staff=True)):
+        login(client, outsider)
+        assert client.get(reverse("dashboard:mentorships", args=[s])).status_code == 404
+        assert client.get(reverse("dashboard:mentorship", args=[s, m.pk])).status_code == 404
+        assert client.post(*ending).status_code == 404
     m.refresh_from_db()
     assert m.status == Status.ACTIVE
+
+
+def test_a_coordinator_reads_mentorships_and_ends_none(client, program):
+    m = under_way(program)
+    s = program.slug
+    login(client, coordinator(program))
+    assert client.get(reverse("dashboard:mentorships", args=[s])).status_code == 200
+    page = client.get(reverse("dashboard:mentorship", args=[s, m.pk])).content.decode()
+    assert end_url(m) not in page and "End this mentorship" not in page
+    assert reverse("dashboard:rematch", args=[s, m.pk]) in page
+    assert client.post(end_url(m), {"confirm": "yes", "reason": "x"}).status_code == 403
+    m.refresh_from_db()
+    assert m.status == Status.ACTIVE and not AuditEntry.objects.exists()
 
 
 def test_another_programs_mentorship_is_404(staff_client, program):
@@ -419,7 +440,7 @@ def test_ending_with_a_reason_ends_it_tells_both_and_is_on_the_record(
     client, program, pair, mailoutbox, django_capture_on_commit_callbacks
 ):
     mentee, mentor = pair
-    admin = UserFactory(is_staff=True, first_name="Rosa", last_name="Admin")
+    admin = program_admin(program, first_name="Rosa", last_name="Admin")
     login(client, admin)
     m = lifecycle.request_mentor(mentee=mentee, mentor=mentor, message="")
     lifecycle.accept(mentorship=m)

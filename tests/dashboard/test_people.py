@@ -17,7 +17,14 @@ from matching.models import Suggestion
 from mentorships.models import CheckIn, Mentorship
 from profiles.models import AuditEntry, Profile, Program, SensitiveAccess, SentEmail
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,18 +245,45 @@ def test_the_dashboard_nav_links_to_people(staff_client, program):
 # --- access --------------------------------------------------------------------------------
 
 
-def test_people_who_are_not_staff_get_403_on_every_people_url(client, program):
+def test_people_who_do_not_run_the_program_get_404_on_every_people_url(client, program):
     mentor = MentorFactory(program=program)
-    login(client, ProfileFactory(program=program).user)
     s = program.slug
-    for method, url in [
+    urls = [
         ("get", people_url(program)),
         ("get", person_url(mentor)),
         ("post", reverse("dashboard:person_pause", args=[s, mentor.pk])),
         ("post", reverse("dashboard:person_invite", args=[s, mentor.pk])),
-    ]:
-        assert getattr(client, method)(url, {"confirm": "yes", "paused": "yes"}).status_code == 403
+    ]
+    for outsider in (ProfileFactory(program=program).user, UserFactory(is_staff=True)):
+        login(client, outsider)
+        for method, url in urls:
+            answer = getattr(client, method)(url, {"confirm": "yes", "paused": "yes"})
+            assert answer.status_code == 404, url
     assert not Profile.objects.get(pk=mentor.pk).is_paused
+
+
+def test_a_coordinator_reads_people_and_neither_pauses_nor_invites(client, program):
+    mentor = MentorFactory(program=program)
+    invitee = ProfileFactory(program=program, user=invited_user())
+    s = program.slug
+    pause = reverse("dashboard:person_pause", args=[s, mentor.pk])
+    invite = reverse("dashboard:person_invite", args=[s, invitee.pk])
+    login(client, coordinator(program))
+    assert client.get(people_url(program)).status_code == 200
+    page = client.get(person_url(mentor)).content.decode()
+    assert pause not in page and "Pause: no new requests" not in page
+    page = client.get(person_url(invitee)).content.decode()
+    assert invite not in page and "Resend invitation" not in page
+    assert "Pausing a mentor and sending invitations are for the program's admins." in page
+    emails = SentEmail.objects.count()
+    assert client.post(pause, {"confirm": "yes", "paused": "yes"}).status_code == 403
+    assert client.post(invite, {"confirm": "yes", "seen": "0"}).status_code == 403
+    assert not Profile.objects.get(pk=mentor.pk).is_paused
+    assert SentEmail.objects.count() == emails and not AuditEntry.objects.exists()
+    # The admin sees both buttons.
+    login(client, program_admin(program))
+    assert pause in client.get(person_url(mentor)).content.decode()
+    assert invite in client.get(person_url(invitee)).content.decode()
 
 
 def test_a_person_of_another_program_is_404(staff_client, program):
@@ -264,9 +298,9 @@ def test_a_person_of_another_program_is_404(staff_client, program):
 
 
 @pytest.fixture
-def plain_client():
-    """Staff without the permission to read background answers, beside ``exact_client``."""
-    return login(Client(), UserFactory(is_staff=True))
+def plain_client(program):
+    """An admin without the right to read background answers, beside ``exact_client``."""
+    return login(Client(), program_admin(program))
 
 
 # --- one person ----------------------------------------------------------------------------
@@ -303,7 +337,8 @@ def test_background_answers_show_only_when_asked_and_each_view_is_recorded(
 
     assert "Korean" in shown and "Grew up in Busan" in shown
     access = SensitiveAccess.objects.get()
-    assert access.profile == background and access.viewer.is_staff
+    assert access.profile == background and access.program == background.program
+    assert access.viewer.program_roles.get().may_read_background
     assert "People page" in access.what
 
 

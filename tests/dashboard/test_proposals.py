@@ -3,7 +3,6 @@ put back (htmx, no reload), refused once the proposal is settled, names told apa
 by email, reasons worded about the pair, and the figures in words."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from matching import assigning
@@ -14,7 +13,15 @@ from profiles.models import AuditEntry, SensitiveAccess
 from tests.api.conftest import bearer, call
 from tests.conftest import login
 from tests.dashboard.helpers import proposal
-from tests.factories import MentorFactory, ProfileFactory, ProgramFactory, UserFactory, tags
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -170,18 +177,25 @@ def test_a_rescore_run_has_no_pairs_to_edit(staff, program, cohort):
     assert staff.post(edit_url(pair), headers=HTMX).status_code == 409
 
 
-def test_only_staff_edit_a_proposal(client, program, cohort):
+def test_only_the_programs_admins_edit_a_proposal(client, program, cohort):
     run = proposal(program)
     pair = best(run)
     assert client.post(edit_url(pair)).status_code == 302  # to log in
-    login(client, cohort[0][0].user)
+    for outsider in (cohort[0][0].user, UserFactory(is_staff=True)):
+        login(client, outsider)
+        assert client.post(edit_url(pair)).status_code == 404
+        assert client.post(edit_url(pair, "restore")).status_code == 404
+    login(client, coordinator(program))
+    page = client.get(run_url(run)).content.decode()
+    assert edit_url(pair) not in page and "Commit:" not in page and "Discard…" not in page
+    assert "the program's admins commit or discard a proposal" in page
     assert client.post(edit_url(pair)).status_code == 403
     assert client.post(edit_url(pair, "restore")).status_code == 403
     assert AssignmentPair.objects.get(pk=pair.pk).removed_at is None
 
 
 def test_each_edit_is_on_the_audit_log_with_who_did_it(client, program, cohort):
-    admin = UserFactory(is_staff=True, email="lin@example.org")
+    admin = program_admin(program, email="lin@example.org")
     login(client, admin)
     run = proposal(program)
     pair = best(run)
@@ -213,8 +227,8 @@ def test_the_api_shows_which_pairs_were_removed(staff_user, program, cohort):
 
 
 @pytest.fixture
-def staff_user():
-    return UserFactory(is_staff=True)
+def staff_user(program):
+    return program_admin(program)
 
 
 # --- names and reasons ---------------------------------------------------------------------------
@@ -265,17 +279,17 @@ def test_background_reasons_need_the_permission_and_are_on_the_record(
     client, program, shared_heritage
 ):
     run = proposal(program)
-    admin = login(client, UserFactory(is_staff=True))
+    admin = login(client, program_admin(program))
     page = admin.get(run_url(run)).content.decode()
     assert "Both speak English and Tagalog" in page
     assert "Filipino" not in page and "Shared background:" not in page
     assert not SensitiveAccess.objects.exists()
 
-    allowed = UserFactory(is_staff=True)
-    allowed.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    allowed = program_admin(program, background=True)
     page = login(client, allowed).get(run_url(run)).content.decode()
     assert "Shared background: Filipino" in page
-    assert SensitiveAccess.objects.get().viewer == allowed
+    access = SensitiveAccess.objects.get()
+    assert access.viewer == allowed and access.program == program
 
 
 def test_stored_reasons_and_the_api_never_carry_background(program, shared_heritage):

@@ -10,7 +10,7 @@ from mentorships.models import Mentorship
 from profiles.models import AuditEntry
 from tests.conftest import login, wait_for
 from tests.dashboard.helpers import proposal
-from tests.factories import UserFactory
+from tests.factories import program_admin
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_worker_commits_the_pairs_left_and_the_removed_mentees_wait(
     client, celery_worker, program, cohort
 ):
-    admin = UserFactory(is_staff=True)
+    admin = program_admin(program)
     staff = login(client, admin)
     run = proposal(program)
     removed = list(AssignmentPair.objects.filter(run=run).order_by("-score", "pk")[:2])

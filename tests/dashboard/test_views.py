@@ -15,7 +15,7 @@ from mentorships.models import Mentorship
 from profiles.models import Program
 from tests.conftest import login
 from tests.dashboard.helpers import proposal
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -60,14 +60,15 @@ def test_anonymous_visitors_are_sent_to_log_in(client, every_url):
         assert response.status_code == 302 and "/accounts/login/" in response.url, url
 
 
-def test_people_who_are_not_staff_get_403(client, every_url, cohort):
+def test_people_who_do_not_run_the_program_get_404(client, every_url, cohort):
     mentees, mentors = cohort
-    for user in (mentees[2].user, mentors[1].user):
+    for user in (mentees[2].user, mentors[1].user, UserFactory(is_staff=True)):
         login(client, user)
         for method, url in every_url:
-            assert getattr(client, method)(url).status_code == 403, url
+            assert getattr(client, method)(url).status_code == 404, url
     assert not MatchingRun.objects.filter(kind="score").exists()
     assert AssignmentPair.objects.filter(outcome="created").count() == 0
+    assert Mentorship.objects.get().status == "active"
 
 
 def test_staff_open_every_page(staff_client, every_url):

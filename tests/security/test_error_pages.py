@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import login
-from tests.factories import UserFactory
+from tests.factories import UserFactory, coordinator
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +44,21 @@ def test_an_action_address_opened_in_a_browser_says_to_use_its_button(production
     assert "This address only works from its button" in html and "Nothing was changed" in html
 
 
-def test_a_staff_page_is_a_403_in_the_house_style(production_errors, client):
-    login(client, UserFactory())
-    response = client.get(reverse("dashboard:programs"))
+def test_an_admins_page_is_a_403_for_a_coordinator_in_the_house_style(
+    production_errors, client, program
+):
+    login(client, coordinator(program))
+    response = client.get(reverse("dashboard:settings", args=[program.slug]))
     html = response.content.decode()
     assert response.status_code == 403 and house_style(html)
     assert "This page is not open to you" in html
+
+
+def test_the_admin_area_is_not_found_by_those_without_a_role(production_errors, client, program):
+    login(client, UserFactory(is_staff=True))
+    for url in (reverse("dashboard:programs"), reverse("dashboard:program", args=[program.slug])):
+        response = client.get(url)
+        assert response.status_code == 404 and house_style(response.content.decode())
 
 
 def test_a_bug_is_a_500_in_the_house_style_without_details(production_errors, settings):

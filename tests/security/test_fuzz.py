@@ -14,7 +14,7 @@ from profiles.forms import step_form
 from profiles.models import Profile, Program
 from profiles.taxonomy import STEPS
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -189,7 +189,7 @@ def test_mentorship_actions_survive_hostile_input(client, people):
 
 
 def test_dashboard_forms_and_parameters_survive_hostile_input(client, people, program):
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(program))
     run = MatchingRun.objects.create(program=program)
     mentee, _ = people
 
