@@ -1,5 +1,6 @@
-"""The account's own emails: the welcome, an imported person's invitation, and the
-invitation to take part again when a new cycle opens."""
+"""The account's own emails: the welcome, an imported person's invitation, the
+invitation to take part again when a new cycle opens, and the news of a role in
+running a program (profiles/roles.py), or an invitation to take it up."""
 
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -7,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from . import outbox
-from .models import INVITATION_KEYS, Cycle, Profile, Program, User
+from .models import INVITATION_KEYS, Cycle, Profile, Program, ProgramRole, User
 
 
 def _welcome_key(user_id: int) -> str:
@@ -118,3 +119,64 @@ def take_part_again(profile_id: int, cycle_id: int) -> bool:
         },
         tz=profile.timezone,
     )
+
+
+def _role_context(role: ProgramRole) -> dict:
+    by = role.granted_by
+    return {
+        "program": role.program,
+        "role": "an admin" if role.role == ProgramRole.Kind.ADMIN else "a coordinator",
+        "coordinator": role.role == ProgramRole.Kind.COORDINATOR,
+        "by": (by.get_full_name() or by.email) if by else "",
+        "name": role.user.first_name or "there",
+        "email": role.user.email,
+    }
+
+
+def _program_role(role_id: int) -> ProgramRole | None:
+    return (
+        ProgramRole.objects.select_related("program", "user", "granted_by")
+        .filter(pk=role_id, user__is_active=True)
+        .first()
+    )
+
+
+@outbox.email
+def role_granted(role_id: int) -> bool:
+    """Someone who can sign in was given a role in a program; once per role
+    granted, and not if it was taken away before this was sent."""
+    role = _program_role(role_id)
+    if role is None:
+        return False
+    return outbox.send_once(
+        key=f"role-granted:{role_id}",
+        to=role.user,
+        template="profiles/email/role_granted",
+        context={
+            **_role_context(role),
+            "link": reverse("dashboard:program", args=[role.program.slug]),
+        },
+    )
+
+
+@outbox.email
+def role_invitation(role_id: int) -> bool:
+    """Someone new was given a role: a link to choose a password, once per role;
+    False when the role is gone or they have a password already. It is their
+    welcome too: the participants' welcome never follows."""
+    role = _program_role(role_id)
+    if role is None or role.user.has_usable_password():
+        return False
+    sent = outbox.send_once(
+        key=f"role-invitation:{role_id}",
+        to=role.user,
+        template="profiles/email/role_invitation",
+        context={
+            **_role_context(role),
+            "link": invitation_link(role.user),
+            "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        },
+    )
+    if sent:
+        outbox.claim(key=_welcome_key(role.user_id), to=role.user)
+    return sent
