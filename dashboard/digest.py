@@ -1,6 +1,7 @@
 """The admins' weekly digest: each program's match-health flags and the
-mentors whose requests keep expiring, once a week, to every admin who has
-not turned it off (docs/admin.md).
+mentors whose requests keep expiring, once a week, to everyone who helps run
+a program (an admin or coordinator of it, or a superuser) and has not turned
+it off, each about their own programs only (docs/admin.md).
 
 The hourly beat task asks :func:`due` whom to send one email per admin per
 ISO week, from Monday 08:00 UTC; the email (``emails.weekly_digest``) works
@@ -16,7 +17,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program, SentEmail, User
+from profiles import access
+from profiles.models import Profile, Program, ProgramRole, SentEmail, User
 
 from .figures import paired
 
@@ -39,8 +41,10 @@ def key(user_id: int, week: str) -> str:
 
 
 def recipients():
-    """Active admins who have not turned the digest off."""
-    return User.objects.filter(is_active=True, is_staff=True).exclude(digest_choice__weekly=False)
+    """Active people with a role in a program, and superusers, who have not turned
+    the digest off."""
+    runs = Q(is_superuser=True) | Q(pk__in=ProgramRole.objects.values("user_id"))
+    return User.objects.filter(runs, is_active=True).exclude(digest_choice__weekly=False)
 
 
 def due(now: datetime | None = None) -> tuple[str, list[int]]:
@@ -94,11 +98,12 @@ def silent_mentors(program: Program, now: datetime) -> list[dict]:
     return [{"mentor": p, "expired": p.expired} for p in rows[:SHOWN]]
 
 
-def contents(now: datetime | None = None) -> list[ProgramWeek]:
-    """What each program has to report this week; programs with nothing left out."""
+def contents(user: User, now: datetime | None = None) -> list[ProgramWeek]:
+    """What each of ``user``'s programs has to report this week; programs with
+    nothing left out."""
     now = now or timezone.now()
     weeks = []
-    for program in Program.objects.order_by("name"):
+    for program in access.programs_for(user).order_by("name"):
         flagged = paired(program).exclude(health="")
         week = ProgramWeek(
             program=program,

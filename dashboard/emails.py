@@ -9,12 +9,12 @@ from . import digest
 
 @outbox.email
 def weekly_digest(user_id: int, week: str) -> bool:
-    """This week's flags and silent mentors for one admin. A week with nothing
-    to report sends nothing, but is marked as that week's digest."""
+    """This week's flags and silent mentors in the programs one person helps run.
+    A week with nothing to report sends nothing, but is marked as that week's digest."""
     user = digest.recipients().filter(pk=user_id).first()
     if user is None:
         return False
-    programs = digest.contents()
+    programs = digest.contents(user)
     if not programs:
         outbox.claim(key=digest.key(user_id, week), to=user)
         return False
