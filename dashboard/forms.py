@@ -8,7 +8,7 @@ from django.utils.formats import date_format
 from matching import rescoring
 from matching.models import MatchingRun
 from mentorships.models import Mentorship, MentorshipQuerySet
-from profiles.models import AuditEntry, Profile, Program, User
+from profiles.models import AuditEntry, Profile, Program, ProgramRole, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
 from .models import DigestChoice
@@ -388,3 +388,25 @@ class AuditFilterForm(forms.Form):
         """The filters as a query string, for the pages' links."""
         self.is_valid()
         return urlencode({k: v for k, v in self.cleaned_data.items() if v})
+
+
+class RoleInviteForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="Someone with an account gets the role at once; a new address gets an "
+        "invitation to choose a password.",
+    )
+    role = forms.ChoiceField(
+        label="Role",
+        choices=[
+            (ProgramRole.Kind.COORDINATOR, "Coordinator: reads the dashboards, matches by hand"),
+            (ProgramRole.Kind.ADMIN, "Admin: everything in this program"),
+        ],
+        initial=ProgramRole.Kind.COORDINATOR,
+        widget=forms.RadioSelect,
+    )
+
+
+class RoleChangeForm(forms.Form):
+    role = forms.ChoiceField(choices=ProgramRole.Kind.choices, widget=forms.HiddenInput)
