@@ -26,8 +26,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import outbox
-from .models import Program
+from . import access, outbox
 from .services import JOIN_ROLE_SESSION_KEY
 from .taxonomy import Role
 
@@ -86,9 +85,9 @@ class AccountAdapter(DefaultAccountAdapter):
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request) -> str:
-        if request.user.is_staff:
+        if access.runs_any_program(request.user):
             # With one program there is nothing to choose: straight to its dashboard.
-            only = list(Program.objects.values_list("slug", flat=True)[:2])
+            only = list(access.programs_for(request.user).values_list("slug", flat=True)[:2])
             if len(only) == 1:
                 return reverse("dashboard:program", args=only)
             return reverse("dashboard:programs")

@@ -11,7 +11,15 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import Profile, User
-from tests.factories import PASSWORD, MentorFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MentorFactory,
+    ProgramFactory,
+    ProgramRoleFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -79,23 +87,34 @@ def test_someone_who_chose_no_role_is_asked_how_to_take_part(client, default_pro
     assert ROLE_QUESTION in response.content.decode()
 
 
-def test_staff_land_on_the_dashboard_after_signing_in(client, default_program):
-    """With one program, on its dashboard; with several, on the list to choose from."""
-    UserFactory(email="admin@example.org", is_staff=True)
+def test_program_admins_land_on_the_dashboard_after_signing_in(client, default_program):
+    """With one program of theirs, on its dashboard; with several, on the list to choose from."""
+    admin = program_admin(default_program, email="admin@example.org")
+    alumni = ProgramFactory(name="Alumni circle")  # not theirs: still nothing to choose
     response = log_in(client, "admin@example.org")
     assert response.redirect_chain[0][0] == reverse(
         "dashboard:program", args=[default_program.slug]
     )
     assert response.status_code == 200
     assert ROLE_QUESTION not in response.content.decode()
-    ProgramFactory(name="Alumni circle")
+    ProgramRoleFactory(user=admin, program=alumni, role="coordinator")
     response = log_in(Client(), "admin@example.org")
     assert response.redirect_chain[0][0] == reverse("dashboard:programs")
 
 
-def test_staff_who_open_home_go_to_the_dashboard_not_the_role_question(client, default_program):
-    client.force_login(UserFactory(is_staff=True))
+def test_program_admins_who_open_home_go_to_the_dashboard_not_the_role_question(
+    client, default_program
+):
+    client.force_login(coordinator(default_program))
     assert client.get(reverse("matching:home")).url == reverse("dashboard:programs")
+
+
+def test_staff_without_a_role_are_not_sent_to_the_dashboard(client, default_program):
+    UserFactory(email="staff@example.org", is_staff=True)
+    response = log_in(client, "staff@example.org")
+    assert all("/programs/" not in url for url, _ in response.redirect_chain)
+    client.force_login(UserFactory(is_staff=True))
+    assert client.get(reverse("matching:home")).status_code == 200
 
 
 def test_a_participant_still_lands_on_their_home_after_signing_in(client, default_program):
