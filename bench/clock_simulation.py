@@ -51,7 +51,12 @@ from mentorships.exceptions import Refused  # noqa: E402
 from mentorships.models import CheckIn, Mentorship  # noqa: E402
 from privacy import services as privacy  # noqa: E402
 from profiles.models import Profile, Program, User  # noqa: E402
-from tests.factories import MentorFactory, ProfileFactory, UserFactory  # noqa: E402
+from tests.factories import (  # noqa: E402
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    program_admin,
+)
 
 try:  # the admins' digest (issue 16); older checkouts have none
     from dashboard.tasks import queue_weekly_digests
@@ -103,7 +108,7 @@ class Program60:
         self.sent: list[tuple[str, int, str]] = []  # (to, hour, kind)
         self.role: dict[str, str] = {}
         self.seen = 0
-        self.admin = UserFactory(email="admin@clock.kindred.test", is_staff=True)
+        self.admin = program_admin(self.program, email="admin@clock.kindred.test")
         self.role[self.admin.email] = "admin"
 
     def person(self, factory, n: int, **fields) -> Profile:

@@ -9,7 +9,7 @@ from matching import suggestions
 from matching.models import Suggestion
 from profiles.models import Program
 from tests.conftest import login, point_broker_at
-from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory
+from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory, program_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -73,7 +73,7 @@ def test_the_clock_rescores_a_mentee_whose_refresh_was_lost(
 def test_the_dashboard_works_its_figures_out_itself_without_redis(client, redis_down):
     program = Program.objects.get(slug="default")
     MentorFactory(program=program)
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(program))
     page = client.get(reverse("dashboard:program", args=[program.slug]))
     assert page.status_code == 200
     assert page.context["health"]["mentors"] == 1 and not page.context["shown"].updating

@@ -14,7 +14,14 @@ from mentorships.models import Mentorship
 from privacy.models import DataExport
 from profiles.models import Profile, SensitiveAccess, User
 from tests.conftest import login
-from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import (
+    PASSWORD,
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -171,29 +178,32 @@ def test_withdrawing_consent_rescores_at_once(
 def test_reading_raw_answers_in_the_admin_is_logged(client, mentee):
     staff = UserFactory(is_staff=True)
     staff.user_permissions.add(
-        *Permission.objects.filter(codename__in=["view_profile", "change_profile"])
+        *Permission.objects.filter(
+            codename__in=["view_profile", "change_profile", "view_sensitive_answers"]
+        )
     )
     login(client, staff)
     url = reverse("admin:profiles_profile_change", args=[mentee.pk])
-    client.get(url)
-    assert not SensitiveAccess.objects.exists()  # no permission, nothing shown, nothing logged
-    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    login(client, staff)
-    client.get(url)
+    assert client.get(url).status_code == 302  # the Django admin is for superusers only
+    assert not SensitiveAccess.objects.exists()  # nothing shown, nothing logged
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    login(client, superuser)
+    assert client.get(url).status_code == 200
     access = SensitiveAccess.objects.get()
-    assert (access.viewer, access.profile, access.what) == (
-        staff,
+    assert (access.viewer, access.profile, access.program, access.what) == (
+        superuser,
         mentee,
+        mentee.program,
         "Django admin profile page",
     )
 
 
 def test_a_sensitive_export_is_logged(client, program, mentee):
-    staff = UserFactory(is_staff=True)
-    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    login(client, staff)
+    admin = program_admin(program, background=True)
+    login(client, admin)
     client.get(reverse("dashboard:export", args=[program.slug, "matches"]) + "?sensitive=1")
-    assert SensitiveAccess.objects.get().viewer == staff
+    access = SensitiveAccess.objects.get()
+    assert (access.viewer, access.program) == (admin, program)
 
 
 def test_an_export_names_the_cycles_i_took_part_in_and_my_program_roles(mentee):
