@@ -13,7 +13,7 @@ from django.utils import timezone
 from dashboard.models import ImportJob
 from matching import suggestions
 from matching.models import AssignmentPair, MatchingRun, Suggestion
-from mentorships.models import ActionItem, Meeting, Message, MessageReport, Note
+from mentorships.models import ActionItem, Continuation, Meeting, Message, MessageReport, Note
 from privacy.models import DataExport
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
@@ -79,6 +79,24 @@ TABLE = {
     # Without confirm=yes, the page that asks first.
     "profiles:withdraw_consent": ("post", {"pk": "@mentee"}, ok("mentee")),
     "matching:profile_home": ("get", {"pk": "@mentee"}, ok("mentee")),
+    # Taking part again: the person's own page, and one click (the world's cycle is open).
+    "profiles:take_part": ("get", {"pk": "@mentee", "cycle_id": "@cycle"}, ok("mentee")),
+    "profiles:take_part_confirm": (
+        "post",
+        {"pk": "@mentee", "cycle_id": "@cycle"},
+        ok("mentee", code=302),
+    ),
+    # Same mentee again: with nobody ticked, and with no answer, each is told why on the page.
+    "mentorships:continuation_ask": (
+        "post",
+        {"pk": "@mentor", "cycle_id": "@cycle"},
+        ok("mentor", code=302),
+    ),
+    "mentorships:continuation_answer": (
+        "post",
+        {"continuation_id": "@continuation"},
+        ok("mentee", code=302),
+    ),
     "matching:suggestions": ("get", {"pk": "@mentee"}, ok("mentee")),
     "matching:dismiss": (
         "post",
@@ -475,6 +493,10 @@ def world(program):
         ).pk,
         "message": message.pk,
         "report": MessageReport.objects.create(message=message, reporter=mentee).pk,
+        "cycle": program.cycles.get().pk,
+        "continuation": Continuation.objects.create(
+            cycle=program.cycles.get(), mentor=mentor, mentee=mentee
+        ).pk,
     }
     users = {
         "mentee": mentee.user,
