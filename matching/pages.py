@@ -191,6 +191,7 @@ def mentor_home(profile: Profile) -> dict:
         ),
         "room": max(profile.capacity - len(current), 0),
         "take_part_cycle": reenrolment.invitation_for(profile),
+        "again_asked": continuations.asked_by(profile),
         "decline_form": DeclineForm(),
         "availability_form": AvailabilityForm(
             initial={"capacity": profile.capacity, "is_paused": profile.is_paused}

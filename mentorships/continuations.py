@@ -152,3 +152,15 @@ def asks_for(mentee: Profile, *, cycle: Cycle | None = None) -> list[Continuatio
     if cycle is not None:
         found = found.filter(cycle=cycle)
     return list(found.order_by("-asked_at", "-pk"))
+
+
+def asked_by(mentor: Profile) -> list[Continuation]:
+    """What ``mentor`` asked in cycles still taking part, not yet gone on: each
+    with the mentee's answer so far, for their home."""
+    return list(
+        Continuation.objects.filter(
+            mentor=mentor, cycle__state__in=Cycle.TAKING_PART, mentorship__isnull=True
+        )
+        .select_related("mentee", "cycle")
+        .order_by("cycle_id", "mentee__display_name", "pk")
+    )

@@ -251,3 +251,21 @@ def test_the_mentees_home_shows_an_unanswered_offer(rnd, as_, django_capture_on_
     assert reverse("mentorships:continuation_answer", args=[c.pk]) in page
     answer(client, c, "no", django_capture_on_commit_callbacks)
     assert "would like to mentor you again" not in client.get(home).content.decode()
+
+
+def test_the_mentors_home_shows_each_answer_until_they_go_on(
+    rnd, as_, django_capture_on_commit_callbacks
+):
+    c = rnd.asked()
+    home = reverse("matching:profile_home", args=[rnd.mentor.pk])
+    mentor = as_(rnd.mentor)
+    assert "Tomás Ruiz</strong> — has not answered yet about Spring 2027" in (
+        mentor.get(home).content.decode()
+    )
+    Continuation.objects.filter(pk=c.pk).update(mentee_agrees=False)
+    assert "said no thanks to going on in Spring 2027" in mentor.get(home).content.decode()
+    rnd.take_part(rnd.mentor, rnd.mentee)
+    answer(as_(rnd.mentee), c, "yes", django_capture_on_commit_callbacks)
+    page = as_(rnd.mentor).get(home).content.decode()
+    assert "Same mentee again" not in page
+    assert "Tomás Ruiz</a>" in page and "going on from the last round" in page
