@@ -140,6 +140,10 @@ def page_part(*, profile: Profile, cycle: Cycle) -> dict | None:
             "full": lifecycle.places_taken(profile) >= profile.capacity,
         }
     asks = asks_for(profile, cycle=cycle)
+    for c in asks:
+        # A yes that could not go on when the last of them took part (the mentor was
+        # full then): the mentee may try again, from the page.
+        c.stuck = c.mentee_agrees and c.mentorship_id is None and _both_take_part(c)
     return {"side": "mentee", "asks": asks} if asks else None
 
 

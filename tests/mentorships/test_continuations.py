@@ -269,3 +269,30 @@ def test_the_mentors_home_shows_each_answer_until_they_go_on(
     page = as_(rnd.mentor).get(home).content.decode()
     assert "Same mentee again" not in page
     assert "Tomás Ruiz</a>" in page and "going on from the last round" in page
+
+
+def test_a_yes_that_waited_for_room_goes_on_when_the_mentee_tries_again(
+    rnd, as_, django_capture_on_commit_callbacks
+):
+    lifecycle.end(mentorship=rnd.old, by=rnd.mentee, reason="goals_met")
+    newcomer = ProfileFactory(program=rnd.program)
+    taken = Mentorship.objects.create(
+        program=rnd.program,
+        cycle=rnd.new,
+        mentee=newcomer,
+        mentor=rnd.mentor,
+        status=Status.ACTIVE,
+        started_at=timezone.now(),
+    )
+    rnd.take_part(rnd.mentor)
+    c = rnd.asked()
+    client = as_(rnd.mentee)
+    answer(client, c, "yes", django_capture_on_commit_callbacks)  # before taking part: kept
+    with django_capture_on_commit_callbacks(execute=True):  # the mentor is full: it waits
+        client.post(reverse("profiles:take_part_confirm", args=[rnd.mentee.pk, rnd.new.pk]))
+    assert not continued(rnd).exists()
+    page = client.get(reverse("profiles:take_part", args=[rnd.mentee.pk, rnd.new.pk]))
+    assert "Go on with Grace Ho now</button>" in page.content.decode()
+    lifecycle.end(mentorship=taken, by=newcomer, reason="goals_met")  # a place frees up
+    answer(client, c, "yes", django_capture_on_commit_callbacks)
+    assert continued(rnd).count() == 1
