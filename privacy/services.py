@@ -17,6 +17,7 @@ from mentorships.models import (
     ActionItem,
     Agreement,
     CheckIn,
+    Continuation,
     Meeting,
     Mentorship,
     Message,
@@ -111,10 +112,29 @@ def _profile(p: Profile) -> dict:
             {"rating": c.rating, "note": c.note, "at": c.created_at}
             for c in CheckIn.objects.filter(author=p)
         ],
+        "same_again_in_a_new_cycle": _continuations(p),
         "meetings": _meetings(p, mine),
         "workspaces": _workspaces(p, mine),
         "agreements": _agreements(p, mine),
     }
+
+
+def _continuations(p: Profile) -> list[dict]:
+    """Each "same mentee again" this person asked for or was asked, and the answer."""
+    asked = Continuation.objects.filter(Q(mentor=p) | Q(mentee=p)).select_related(
+        "cycle", "mentor", "mentee"
+    )
+    return [
+        {
+            "cycle": c.cycle.name,
+            "as": "mentor" if c.mentor_id == p.pk else "mentee",
+            "with": (c.mentee if c.mentor_id == p.pk else c.mentor).name,
+            "asked": c.asked_at,
+            "mentee_agrees": c.mentee_agrees,
+            "answered": c.answered_at,
+        }
+        for c in asked.order_by("asked_at")
+    ]
 
 
 def _agreements(p: Profile, mine) -> list[dict]:

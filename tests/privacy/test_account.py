@@ -227,3 +227,23 @@ def test_an_export_names_the_cycles_i_took_part_in_and_my_program_roles(mentee):
             "since": mentee.user.program_roles.get().granted_at,
         }
     ]
+
+
+def test_an_export_holds_each_same_mentee_again_asked_and_answered(mentee, mentor):
+    from django.utils import timezone
+
+    from mentorships.models import Continuation
+    from privacy import services as privacy_services
+    from tests.factories import CycleFactory
+
+    spring = CycleFactory(program=mentee.program, name="Spring 2027")
+    Continuation.objects.create(
+        cycle=spring, mentor=mentor, mentee=mentee, mentee_agrees=True, answered_at=timezone.now()
+    )
+
+    (theirs,) = privacy_services.data_of(mentee.user)["profiles"][0]["same_again_in_a_new_cycle"]
+    (mine,) = privacy_services.data_of(mentor.user)["profiles"][0]["same_again_in_a_new_cycle"]
+
+    assert (theirs["cycle"], theirs["as"], theirs["with"]) == ("Spring 2027", "mentee", mentor.name)
+    assert theirs["mentee_agrees"] is True
+    assert (mine["as"], mine["with"]) == ("mentor", mentee.name)
