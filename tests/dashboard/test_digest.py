@@ -13,7 +13,7 @@ from dashboard import tasks
 from dashboard.models import DigestChoice
 from mentorships.models import Mentorship
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, UserFactory, coordinator, program_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +24,13 @@ MONDAY_8AM = MIDNIGHT + timedelta(hours=8)
 
 
 @pytest.fixture
-def admins(db):
+def admins(program):
     return {
-        "keen": UserFactory(is_staff=True),
-        "opted_out": UserFactory(is_staff=True),
-        "left": UserFactory(is_staff=True, is_active=False),
+        "keen": program_admin(program),
+        "opted_out": coordinator(program),
+        "left": program_admin(program, is_active=False),
         "participant": UserFactory(),
+        "staff": UserFactory(is_staff=True),
     }
 
 
@@ -152,6 +153,11 @@ def test_an_admin_turns_the_digest_off_and_on(client, admins):
     assert "You will get the weekly digest." in response.content.decode()
 
 
-def test_only_admins_have_a_digest_page(client, admins):
-    login(client, admins["participant"])
-    assert client.get(reverse("dashboard:digest")).status_code == 403
+def test_only_those_who_run_a_program_have_a_digest_page(client, admins, program):
+    url = reverse("dashboard:digest")
+    assert client.get(url).url.startswith(reverse("account_login"))
+    for nobody in ("participant", "staff"):
+        login(client, admins[nobody])
+        assert client.get(url).status_code == 404
+    login(client, coordinator(program))
+    assert client.get(url).status_code == 200
