@@ -2,6 +2,7 @@ from django.urls import path, re_path
 
 from .views import (
     audit,
+    comparison,
     csv_guide,
     csv_io,
     cycles,
@@ -24,6 +25,7 @@ urlpatterns = [
     path("<slug:slug>/cycles/new/", cycles.cycle_new, name="cycle_new"),
     path("<slug:slug>/cycles/<int:cycle_id>/edit/", cycles.cycle_edit, name="cycle_edit"),
     path("<slug:slug>/cycles/<int:cycle_id>/move/", cycles.cycle_move, name="cycle_move"),
+    path("<slug:slug>/cycles/compared/", comparison.cycles_compared, name="cycles_compared"),
     re_path(
         r"^(?P<slug>[-\w]+)/figures/(?P<page>health|fairness)/refresh/$",
         overview.refresh_figures,
