@@ -27,6 +27,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
 )
@@ -36,7 +37,7 @@ from django.utils import timezone
 from matching.models import Suggestion
 from mentorships.clock import REMIND_AFTER
 from mentorships.models import Mentorship
-from profiles.models import Profile, Program, Tag
+from profiles.models import TAKING_PART, Cycle, Enrolment, Profile, Program, Tag
 from profiles.taxonomy import HERITAGE_REGIONS, TagKind
 
 from .disclosure import WAIT_CAP, Counts, Relation
@@ -81,6 +82,17 @@ def wait_to_match():
     return ExpressionWrapper(
         F("started_at") - F("mentee__created_at"), output_field=DurationField()
     )
+
+
+def wait_in_cycle():
+    """A mentorship's wait counted from its mentee taking part in its cycle (joining,
+    or taking part again: a returning mentee's wait starts anew), from joining
+    without cycles; never below 0 (a pair that went on from the cycle before)."""
+    enrolled = Enrolment.objects.filter(
+        profile=OuterRef("mentee_id"), cycle=OuterRef("cycle_id")
+    ).values("enrolled_at")[:1]
+    waited = F("started_at") - Coalesce(Subquery(enrolled), F("mentee__created_at"))
+    return Greatest(waited, Value(timedelta(0)), output_field=DurationField())
 
 
 # The score chart's drawing, in SVG units (dashboard.html draws it at about
@@ -135,27 +147,56 @@ def paired(program: Program):
     return Mentorship.objects.filter(program=program, status__in=Mentorship.PAIRED)
 
 
+def members(program: Program):
+    """The people the overview and fairness figures are about: those taking part
+    now (in a cycle in registration, matching or running: the current cycle's, and
+    an earlier one still running), everyone in a program without cycles. People of
+    a closed cycle are in the cycles compared (cycle_figures.py), not here."""
+    return Profile.objects.filter(program=program).filter(TAKING_PART)
+
+
+# A mentorship whose mentee is one of members(): the figures' matched and waited.
+MENTEE_TAKING_PART = Q(mentee__cycle__isnull=True) | Q(mentee__cycle__state__in=Cycle.TAKING_PART)
+
+
+def taking_part(program: Program) -> list[str]:
+    """The names of the cycles whose people the figures are about, newest first
+    (none without cycles), for the page to say so."""
+    return list(
+        program.cycles.taking_part()
+        .order_by("-registration_opens", "-pk")
+        .values_list("name", flat=True)
+    )
+
+
 def program_health(program: Program) -> dict:
     now = timezone.now()
-    people = Profile.objects.filter(program=program)
+    people = members(program)
     counts = people.aggregate(
         mentors=Count("id", filter=Q(role="mentor", is_ready=True)),
         mentees=Count("id", filter=Q(role="mentee", is_ready=True)),
         unfinished=Count("id", filter=Q(is_ready=False)),
         paused=Count("id", filter=Q(role="mentor", is_ready=True, is_paused=True)),
     )
-    matched = paired(program).values("mentee_id").distinct().count()
+    matched = paired(program).filter(MENTEE_TAKING_PART).values("mentee_id").distinct().count()
     # The mentee's program as well, which is always the mentorship's: PostgreSQL
     # then reads that program's profiles, not every profile (0.077 → 0.045 s).
+    # Mentorships of the cycles taking part (a returning mentee's earlier ones are
+    # their earlier cycle's: the cycles compared count those).
     started = Mentorship.objects.filter(
-        program=program, mentee__program=program, started_at__isnull=False
+        MENTEE_TAKING_PART,
+        Q(cycle__isnull=True) | Q(cycle__state__in=Cycle.TAKING_PART),
+        program=program,
+        mentee__program=program,
+        started_at__isnull=False,
     )
     load = _mentor_load(program)
     return {
         **counts,
+        "cycles": taking_part(program),
         "matched": matched,
         "matched_share": _share(matched, counts["mentees"]),
-        "median_days_to_match": days(median(started, wait_to_match(), DurationField())),
+        "median_days_to_match": days(median(started, wait_in_cycle(), DurationField())),
         "waiting": waiting_mentees(program),
         "full_mentors": load["full"],
         "idle_mentors": load["idle"],
@@ -208,7 +249,8 @@ def waiting_mentees(program: Program) -> list[dict]:
     mine = "mentorships_as_mentee"
     closed = Q(**{f"{mine}__status__in": Mentorship.CLOSED})
     rows = list(
-        Profile.objects.filter(program=program, role="mentee", is_ready=True)
+        members(program)
+        .filter(role="mentee", is_ready=True)
         .exclude(Exists(paired(program).filter(mentee=OuterRef("pk"))))
         .annotate(
             last_closed=Max(Coalesce(f"{mine}__ended_at", f"{mine}__decided_at"), filter=closed),
@@ -231,9 +273,13 @@ def mentors_with_load(program: Program):
     them: one join and GROUP BY (a correlated count per mentor took seconds on
     30,000 mentors)."""
     mine = "mentorships_as_mentor"
-    return Profile.objects.filter(program=program, role="mentor", is_ready=True).annotate(
-        taken=Count(mine, filter=Q(**{f"{mine}__status__in": Mentorship.TAKING_ROOM})),
-        pending=Count(mine, filter=Q(**{f"{mine}__status": Mentorship.Status.REQUESTED})),
+    return (
+        members(program)
+        .filter(role="mentor", is_ready=True)
+        .annotate(
+            taken=Count(mine, filter=Q(**{f"{mine}__status__in": Mentorship.TAKING_ROOM})),
+            pending=Count(mine, filter=Q(**{f"{mine}__status": Mentorship.Status.REQUESTED})),
+        )
     )
 
 
@@ -309,7 +355,8 @@ def unmet_goals(program: Program) -> list[list]:
     if not unmet:
         return []
     waiting = (
-        Profile.objects.filter(program=program, role="mentee", is_ready=True)
+        members(program)
+        .filter(role="mentee", is_ready=True)
         .exclude(Exists(paired(program).filter(mentee=OuterRef("pk"))))
         .values("pk")
     )
@@ -349,7 +396,7 @@ def _tallies(program: Program):
     mentees' outcomes; and the same for those who answered none, and for all.
     A fixed number of queries however many groups there are: the groups'
     outcomes come from one grouped query."""
-    mentees = Profile.objects.filter(program=program, role="mentee", is_ready=True)
+    mentees = members(program).filter(role="mentee", is_ready=True)
     through = Profile.background.through.objects.filter(profile__in=mentees.values("pk"))
     sizes = dict(
         through.values("tag_id").annotate(n=Count("profile_id")).values_list("tag_id", "n")
@@ -388,6 +435,7 @@ def fairness(program: Program) -> dict:
     if undisclosed_count >= MIN_GROUP:
         groups.append(_group(program, "Chose not to disclose", "—", undisclosed, undisclosed_count))
     return {
+        "cycles": taking_part(program),
         "groups": groups,
         "everyone": _group(program, "All mentees", "—", mentees, mentees.count()),
         "hidden": sum(1 for n in sizes.values() if n < MIN_GROUP),

@@ -20,6 +20,7 @@ from profiles import emails
 from profiles.models import (
     INVITATIONS,
     AuditEntry,
+    Cycle,
     Profile,
     Program,
     SensitiveAccess,
@@ -65,10 +66,14 @@ def with_state(people: QuerySet[Profile]) -> QuerySet[Profile]:
     )
 
 
-def found(program: Program, filters: dict) -> QuerySet[Profile]:
+def found(program: Program, filters: dict, cycle: Cycle | None = None) -> QuerySet[Profile]:
     """The program's people that match ``filters`` (PeopleFilterForm's cleaned
-    data; a filter left out or empty is not applied), by name."""
-    people = with_state(Profile.objects.filter(program=program)).select_related("user")
+    data; a filter left out or empty is not applied), by name; with ``cycle``,
+    those who took part in it (an Enrolment: one per person and cycle)."""
+    people = Profile.objects.filter(program=program)
+    if cycle is not None:
+        people = people.filter(enrolments__cycle=cycle)
+    people = with_state(people).select_related("user")
     people = people.search(filters.get("q") or "")
     if role := filters.get("role"):
         people = people.filter(role=role)
@@ -82,8 +87,10 @@ def found(program: Program, filters: dict) -> QuerySet[Profile]:
     return people.order_by(Lower("display_name"), "pk")
 
 
-def page_of(program: Program, filters: dict, number: str | int | None) -> Page:
-    page = Paginator(found(program, filters), PER_PAGE).get_page(number)
+def page_of(
+    program: Program, filters: dict, number: str | int | None, cycle: Cycle | None = None
+) -> Page:
+    page = Paginator(found(program, filters, cycle), PER_PAGE).get_page(number)
     for person in page:
         describe(person)
     return page

@@ -93,6 +93,7 @@ def make_if_due(program: Program, now: datetime | None = None) -> FiguresRelease
         released_at=now,
         changes=changes_since(program, last.released_at if last else None),
         figures={
+            "cycles": figures.taking_part(program),
             "groups": [vars(g) for g in shown if g.key != figures.EVERYONE],
             "everyone": vars(everyone),
             "hidden": hidden,

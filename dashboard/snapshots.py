@@ -58,7 +58,7 @@ KEEP_FOR = timedelta(days=7)
 ASKED_FOR = timedelta(minutes=3)
 # The layout of the figures kept: change it when figures.py changes what it
 # returns, so that a deploy never shows figures of the old layout.
-SHAPE = 4
+SHAPE = 5
 PAGES: dict[str, Callable[[Program], dict]] = {
     "health": figures.program_health,
     "fairness": figures.fairness,

@@ -23,6 +23,7 @@ from django.utils import timezone
 from mentorships import lifecycle
 from mentorships.exceptions import Refused
 from mentorships.models import Mentorship
+from profiles import cycles
 from profiles.models import AuditEntry, Profile, Program, Tag, User
 
 from . import assignment, candidates, reasons, rescoring, scoring, suggestions
@@ -59,6 +60,7 @@ def start(
     run = MatchingRun.objects.create(
         program=program,
         kind=MatchingRun.Kind.ASSIGN,
+        cycle=cycles.current(program),
         total=len(unmatched_mentee_ids(program.pk)),
         weights=weights,
         settings={

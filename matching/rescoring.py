@@ -18,6 +18,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from mentorships.models import Mentorship
+from profiles import cycles
 from profiles.models import AuditEntry, Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
@@ -92,6 +93,7 @@ def start_rescore(
     run = MatchingRun.objects.create(
         program=program,
         kind=MatchingRun.Kind.SCORE,
+        cycle=cycles.current(program),
         total=len(ids),
         chunks_total=len(bounds),
         weights=weights,

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from config.forms import confirmed, posted
 from matching import exports
 
-from .. import confirmations, imports
+from .. import confirmations, cycle_choice, imports
 from ..forms import (
     ConfirmImportForm,
     ImportForm,
@@ -27,9 +27,15 @@ def import_participants(request: HttpRequest, slug: str) -> HttpResponse:
         job = imports.start(program=program, user=request.user, upload=form.cleaned_data["file"])
         return redirect("dashboard:import_job", slug=slug, job_id=job.pk)
     jobs = ImportJob.objects.filter(program=program).select_related("created_by")[:10]
-    return render(
-        request, "dashboard/import.html", {"program": program, "form": form, "jobs": jobs}
-    )
+    chosen = cycle_choice.choose(program, request.GET)
+    context = {
+        "program": program,
+        "form": form,
+        "jobs": jobs,
+        "chosen": chosen,
+        "cycle_form": chosen.form(),
+    }
+    return render(request, "dashboard/import.html", context)
 
 
 def job_of(slug: str, job_id: int) -> ImportJob:
@@ -96,10 +102,14 @@ def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 
 @program_page()
 def export(request: HttpRequest, slug: str, what: str) -> HttpResponse:
-    """Matches or suggestions as CSV; background answers only with the permission."""
+    """Matches or suggestions as CSV; background answers only with the permission.
+    Matches are the chosen cycle's (cycle_choice.py); suggestions are the current
+    lists, which only the pool of the cycles taking part has."""
+    cycle = cycle_choice.choose(request.program, request.GET).cycle if what == "matches" else None
     return exports.csv_response(
         request.program,
         what,
         viewer=request.user,
         include_sensitive=request.GET.get("sensitive") == "1",
+        cycle=cycle,
     )

@@ -13,7 +13,7 @@ from mentorships.exceptions import Refused
 from mentorships.models import Mentorship
 from profiles.models import Program, SensitiveAccess
 
-from .. import snapshots, timeline
+from .. import cycle_choice, snapshots, timeline
 from ..forms import AdminEndForm, MentorshipFilterForm
 from .access import ADMIN, program_page
 
@@ -29,8 +29,12 @@ def _exact(request: HttpRequest) -> bool:
 @program_page()
 def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
     program = request.program
+    chosen = cycle_choice.choose(program, request.GET)
     form = MentorshipFilterForm(request.GET)
-    found = form.filter(Mentorship.objects.filter(program=program))
+    in_program = Mentorship.objects.filter(program=program)
+    if chosen.cycle is not None:
+        in_program = in_program.filter(cycle=chosen.cycle)
+    found = form.filter(in_program)
     found = found.with_check_ins().select_related("mentee__user", "mentor__user")
     query = request.GET.copy()
     query.pop("page", None)
@@ -39,6 +43,8 @@ def mentorship_list(request: HttpRequest, slug: str) -> HttpResponse:
         "form": form,
         "page": Paginator(found, PER_PAGE).get_page(request.GET.get("page")),
         "query": query.urlencode(),
+        "chosen": chosen,
+        "cycle_form": chosen.form(),
     }
     return render(request, "dashboard/mentorship_list.html", context)
 

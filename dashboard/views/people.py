@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from config.forms import confirmed
 from mentorships.exceptions import Refused
 
-from .. import people
+from .. import cycle_choice, people
 from ..forms import InviteAgainForm, PauseForm, PeopleFilterForm
 from .access import ADMIN, program_page
 
@@ -19,12 +19,20 @@ def people_list(request: HttpRequest, slug: str) -> HttpResponse:
     """Search as you type swaps the results alone (htmx); without script, the
     form is a plain GET. Filters that do not validate are left out, and say why."""
     program = request.program
+    chosen = cycle_choice.choose(program, request.GET)
     form = PeopleFilterForm(request.GET)
     form.is_valid()
-    page = people.page_of(program, form.cleaned_data, request.GET.get("page"))
+    page = people.page_of(program, form.cleaned_data, request.GET.get("page"), chosen.cycle)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"program": program, "form": form, "page": page, "query": query.urlencode()}
+    context = {
+        "program": program,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "chosen": chosen,
+        "cycle_form": chosen.form(),
+    }
     partial = request.htmx and not request.htmx.history_restore_request
     template = "dashboard/_people_results.html" if partial else "dashboard/people.html"
     return render(request, template, {**context, "partial": partial})

@@ -17,7 +17,7 @@ from matching.models import AssignmentPair, MatchingRun
 from mentorships.exceptions import Refused
 from profiles.models import Profile
 
-from .. import confirmations, proposals
+from .. import confirmations, cycle_choice, proposals
 from ..forms import (
     AssignForm,
     CompareForm,
@@ -200,7 +200,9 @@ def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
 @program_page()
 def run_list(request: HttpRequest, slug: str) -> HttpResponse:
     program = request.program
-    form = CompareForm(request.GET or None, program=program)
+    # Bound only when runs were chosen: the cycle chooser and the pager send other keys.
+    asked = {"a", "b"} & request.GET.keys()
+    form = CompareForm(request.GET if asked else None, program=program)
     comparison = form.is_valid() and rescoring.compare(
         form.cleaned_data["a"], form.cleaned_data["b"]
     )
@@ -210,11 +212,16 @@ def run_list(request: HttpRequest, slug: str) -> HttpResponse:
         comparison["moved_sample"] = [
             tuple(names.get(i, "—") for i in row) for row in comparison["moved_sample"]
         ]
-    page = Paginator(MatchingRun.objects.filter(program=program).select_related("created_by"), 25)
+    chosen = cycle_choice.choose(program, request.GET)
+    runs = MatchingRun.objects.filter(program=program).select_related("created_by")
+    if chosen.cycle is not None:
+        runs = runs.filter(cycle=chosen.cycle)
     context = {
         "program": program,
-        "page": page.get_page(request.GET.get("page")),
+        "page": Paginator(runs, 25).get_page(request.GET.get("page")),
         "form": form,
         "comparison": comparison,
+        "chosen": chosen,
+        "cycle_form": chosen.form(),
     }
     return render(request, "dashboard/runs.html", context)
