@@ -20,7 +20,14 @@ from mentorships.models import Mentorship
 from profiles.models import Program
 from profiles.taxonomy import STEPS
 from tests.e2e.conftest import ROOT, axe_violations, describe
-from tests.factories import PASSWORD, MentorFactory, ProfileFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    PASSWORD,
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+    program_admin,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -298,7 +305,7 @@ def test_admin_pages(browsing, default_program, tmp_path):
     audit = Audit()
     participants(default_program)
     slug = default_program.slug
-    staff = browsing.page(UserFactory(is_staff=True))
+    staff = browsing.page(program_admin(default_program))
 
     audit.visit(staff, reverse("dashboard:programs"), "programs")
     staff.get_by_role("link", name="your weekly digest").click()

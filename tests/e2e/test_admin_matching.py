@@ -9,9 +9,9 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from mentorships.models import Mentorship
-from profiles.models import AuditEntry
+from profiles.models import AuditEntry, Program
 from tests.e2e.test_accessibility import Audit
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,7 +44,7 @@ def people(default_program):
 
 
 def staff_page(browsing) -> Page:
-    return browsing.page(UserFactory(is_staff=True))
+    return browsing.page(program_admin(Program.objects.get(slug="default")))
 
 
 def test_matching_by_hand_past_a_rule_with_a_reason(browsing, default_program, people):

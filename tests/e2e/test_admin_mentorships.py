@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from mentorships import lifecycle
 from tests.e2e.test_accessibility import Audit
 from tests.e2e.test_small_screens import PhoneCheck, phone
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -44,7 +44,7 @@ def test_an_admin_finds_reads_and_ends_a_flagged_mentorship(browsing, default_pr
     flagged = mentorships(default_program)
     slug = default_program.slug
     audit, fits = Audit(), PhoneCheck()
-    admin = UserFactory(is_staff=True, first_name="Rosa", last_name="Admin")
+    admin = program_admin(default_program, first_name="Rosa", last_name="Admin")
     page = browsing.page(admin)
 
     audit.visit(page, reverse("dashboard:program", args=[slug]), "dashboard")

@@ -2,7 +2,6 @@
 Chromium, by labels and roles, with axe on each page and state, and on a phone."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -10,7 +9,7 @@ from matching import suggestions
 from profiles.models import AuditEntry, Profile, SensitiveAccess
 from tests.e2e.test_accessibility import Audit
 from tests.e2e.test_small_screens import PhoneCheck, phone
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import MentorFactory, ProfileFactory, program_admin, tags
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -31,10 +30,8 @@ def cohort(default_program):
 
 
 @pytest.fixture
-def admin():
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    return user
+def admin(default_program):
+    return program_admin(default_program, background=True)
 
 
 def search(page: Page, text: str) -> None:

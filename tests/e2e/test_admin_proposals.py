@@ -13,7 +13,7 @@ from matching.models import AssignmentPair, MatchingRun
 from mentorships.models import Mentorship
 from tests.e2e.conftest import MOBILE
 from tests.e2e.test_accessibility import Audit
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -37,7 +37,7 @@ def test_an_admin_removes_a_pair_commits_the_rest_and_reads_the_audit_log(
     browsing, default_program, cohort
 ):
     audit = Audit()
-    admin = UserFactory(is_staff=True, email="lead@example.org")
+    admin = program_admin(default_program, email="lead@example.org")
     page = browsing.page(admin)
     page.goto(reverse("dashboard:program", args=[default_program.slug]))
     page.get_by_role("radio", name=re.compile("^Optimal")).check()
@@ -108,7 +108,7 @@ def test_an_admin_removes_a_pair_commits_the_rest_and_reads_the_audit_log(
 
 def test_a_rescore_asks_first_and_going_back_changes_nothing(browsing, default_program, cohort):
     audit = Audit()
-    page = browsing.page(UserFactory(is_staff=True))
+    page = browsing.page(program_admin(default_program))
     page.goto(reverse("dashboard:program", args=[default_program.slug]))
     page.get_by_role("button", name="Re-score the program").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Re-score {default_program.name}?")

@@ -11,7 +11,6 @@ Every dashboard page is found from dashboard/urls.py, so a page added later is c
 import re
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import get_resolver, reverse
 from playwright.sync_api import Page, expect
@@ -24,7 +23,7 @@ from profiles.models import Program
 from tests.e2e.conftest import VIEWPORT, axe_violations, describe
 from tests.e2e.test_accessibility import GOALS, Audit, participants
 from tests.e2e.test_small_screens import TAP, PhoneCheck, phone
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import MentorFactory, ProfileFactory, program_admin, tags
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -148,7 +147,7 @@ def dashboard_pages(client: Client, program: Program, world: dict) -> list[tuple
 def test_every_admin_page_fits_a_phone(browsing, default_program):
     world = admin_world(default_program)
     slug = default_program.slug
-    staff = UserFactory(is_staff=True)
+    staff = program_admin(default_program)
     client = Client()
     client.force_login(staff)
     pages = dashboard_pages(client, default_program, world)
@@ -170,15 +169,13 @@ def test_every_admin_page_fits_a_phone(browsing, default_program):
     ]
     for path, what in extra:
         check.visit(page, path, what)
-    exact = phone(browsing, allowed_to_read_backgrounds())
+    exact = phone(browsing, allowed_to_read_backgrounds(default_program))
     check.visit(exact, reverse("dashboard:fairness", args=[slug]), "fairness, exact")
     check.assert_fits()
 
 
-def allowed_to_read_backgrounds():
-    user = UserFactory(is_staff=True)
-    user.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
-    return user
+def allowed_to_read_backgrounds(program):
+    return program_admin(program, background=True)
 
 
 def program_menu(page: Page):
@@ -189,7 +186,7 @@ def program_menu(page: Page):
 def test_on_a_phone_the_program_pages_are_in_the_main_menu_which_opens_by_keyboard(
     browsing, default_program
 ):
-    page = phone(browsing, UserFactory(is_staff=True))
+    page = phone(browsing, program_admin(default_program))
     page.goto(reverse("dashboard:fairness", args=[default_program.slug]))
     expect(page.get_by_role("navigation", name="Program")).to_be_hidden()  # no row of tabs
     menu, toggle = program_menu(page)
@@ -231,7 +228,7 @@ def test_on_a_phone_the_program_pages_are_in_the_main_menu_which_opens_by_keyboa
 
 
 def test_on_a_wide_screen_the_program_pages_are_tabs_under_the_title(browsing, default_program):
-    page = browsing.page(UserFactory(is_staff=True))
+    page = browsing.page(program_admin(default_program))
     page.goto(reverse("dashboard:runs", args=[default_program.slug]))
     tabs = page.get_by_role("navigation", name="Program")
     expect(tabs.get_by_role("link", name="Runs")).to_have_attribute("aria-current", "page")
@@ -249,9 +246,9 @@ def test_the_new_admin_states_pass_axe_on_a_desktop_and_a_phone(browsing, defaul
         (VIEWPORT, "", Audit()),
         ({"width": 390, "height": 844}, " (phone)", PhoneAudit()),
     ):
-        staff = browsing.page(UserFactory(is_staff=True))
+        staff = browsing.page(program_admin(default_program))
         staff.set_viewport_size(size)
-        exact = browsing.page(allowed_to_read_backgrounds())
+        exact = browsing.page(allowed_to_read_backgrounds(default_program))
         exact.set_viewport_size(size)
 
         audit.visit(staff, reverse("dashboard:program", args=[slug]), "score chart" + suffix)

@@ -22,9 +22,10 @@ from playwright.sync_api import Page, expect
 
 from matching.models import MatchingRun
 from mentorships.models import Meeting, Mentorship
+from profiles.models import Program
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_workspace_notes import said
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -345,7 +346,7 @@ def they_end_it(mentee: Page, url: str) -> None:
 
 def test_two_people_are_matched_and_an_admin_assigns_the_rest(browsing, worker, time_machine):
     call_command("seed_demo", mentors=12, mentees=30, seed=5, no_logins=True, verbosity=0)
-    UserFactory(email="admin@example.org", is_staff=True)
+    program_admin(Program.objects.get(slug="default"), email="admin@example.org")
     mentor = browsing.page()
     mentee = browsing.page()
     admin = browsing.page()

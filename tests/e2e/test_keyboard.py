@@ -11,7 +11,7 @@ from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import Mentorship
 from profiles.models import Profile
-from tests.factories import PASSWORD, MentorFactory, ProfileFactory, UserFactory
+from tests.factories import PASSWORD, MentorFactory, ProfileFactory, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -205,7 +205,7 @@ def test_accepting_a_request_by_keyboard(browsing, suggested):
 
 
 def test_starting_a_rescore_by_keyboard(browsing, suggested, default_program):
-    page = browsing.page(UserFactory(is_staff=True))
+    page = browsing.page(program_admin(default_program))
     page.goto(f"/programs/{default_program.slug}/")
     tab_and_press(page, page.get_by_role("button", name="Re-score the program"))
     tab_and_press(page, page.get_by_role("button", name=re.compile(r"^Yes, re-score")))
@@ -230,7 +230,7 @@ def test_every_control_of_the_main_pages_is_reachable_by_tab(browsing, suggested
         + [paired.get_absolute_url()],
         mentee.user: [f"/p/{mentee.pk}/"],
         mentor.user: [f"/p/{mentor.pk}/"],
-        UserFactory(is_staff=True): [
+        program_admin(default_program): [
             f"/programs/{default_program.slug}/",
             f"/programs/{default_program.slug}/settings/",
             f"/programs/{default_program.slug}/import/",

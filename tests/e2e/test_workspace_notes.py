@@ -13,7 +13,7 @@ from mentorships import lifecycle
 from mentorships.models import ActionItem, MessageReport
 from tests.e2e.conftest import MOBILE, VIEWPORT
 from tests.e2e.test_accessibility import Audit
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -148,7 +148,7 @@ def test_a_pair_keeps_notes_ticks_an_item_and_talks(browsing, pair):
     assert MessageReport.objects.get().reason == "Just testing"
 
     # The admin sees it, with its context, and marks it handled.
-    admin = browsing.page(UserFactory(is_staff=True))
+    admin = browsing.page(program_admin(pair.program))
     admin.goto(f"/programs/{pair.program.slug}/")
     admin.get_by_role("navigation", name="Program").get_by_role("link", name="Reports").click()
     expect(admin.get_by_role("heading", name="1 report to handle")).to_be_visible()
