@@ -5,8 +5,8 @@ from celery import current_app
 from django.db.models import Q
 from django.urls import reverse
 
-from profiles import outbox
-from profiles.models import AuditEntry, Profile, User
+from profiles import access, outbox
+from profiles.models import AuditEntry, Profile
 
 from . import invites
 from .models import (
@@ -510,7 +510,7 @@ def message_reported(report_id: int) -> bool:
     program = report.message.mentorship.program
     link = reverse("dashboard:reports", args=[program.slug])
     sent = False
-    for admin in User.objects.filter(is_staff=True, is_active=True).order_by("pk"):
+    for admin in access.admins_of(program):
         sent |= outbox.send_once(
             key=f"message-reported:{report_id}:{admin.pk}",
             to=admin,

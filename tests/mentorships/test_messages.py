@@ -318,12 +318,18 @@ def test_two_messages_at_the_same_moment_send_one_email(accepted, monkeypatch):
     assert SentEmail.objects.filter(key__startswith=f"message:{accepted.pk}:").count() == 1
 
 
-def test_a_report_emails_each_admin_once_with_a_link_and_not_the_message(accepted, on_commit):
-    from tests.factories import UserFactory
+def test_a_report_emails_each_admin_of_its_program_once_with_a_link_and_not_the_message(
+    accepted, on_commit
+):
+    from tests.factories import ProgramFactory, UserFactory, coordinator, program_admin
 
-    admins = [UserFactory(is_staff=True), UserFactory(is_staff=True)]
-    UserFactory(is_staff=True, is_active=False)
-    UserFactory()  # not staff
+    program = accepted.program
+    admins = [program_admin(program), program_admin(program)]
+    program_admin(program, is_active=False)
+    coordinator(program)
+    program_admin(ProgramFactory())  # another program's
+    UserFactory(is_staff=True)  # staff alone runs nothing
+    UserFactory(is_staff=True, is_superuser=True)  # the program has admins of its own
     message = say(accepted, accepted.mentor, "Something unkind")
     mail.outbox.clear()
     report = on_commit(threads.report, message=message, reporter=accepted.mentee, reason="Rude")
@@ -335,3 +341,15 @@ def test_a_report_emails_each_admin_once_with_a_link_and_not_the_message(accepte
         assert accepted.mentee.name not in email.body and accepted.mentor.name not in email.body
     assert emails.message_reported(report.pk) is False  # run again: nothing more
     assert len(mail.outbox) == len(sent)
+
+
+def test_a_report_in_a_program_with_no_admin_emails_the_superusers(accepted, on_commit):
+    from tests.factories import UserFactory
+
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    UserFactory(is_staff=True)
+    message = say(accepted, accepted.mentor, "Something unkind")
+    mail.outbox.clear()
+    on_commit(threads.report, message=message, reporter=accepted.mentee, reason="Rude")
+    sent = [e for e in mail.outbox if e.extra_headers.get("X-Kindred-Email") == "message_reported"]
+    assert [e.to for e in sent] == [[superuser.email]]

@@ -20,10 +20,10 @@ from mentorships import emails as mentorship_emails
 from mentorships import terms as mentorship_terms
 from mentorships.agreements import GoalTerms, Terms
 from mentorships.models import Continuation, Mentorship
-from profiles import cycles
+from profiles import cycles, roles
 from profiles import emails as profile_emails
 from profiles.models import Profile
-from tests.factories import CycleFactory, MentorFactory, ProfileFactory, UserFactory
+from tests.factories import CycleFactory, MentorFactory, ProfileFactory, program_admin
 from tests.mentorships.helpers import ask
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +96,7 @@ def ended(w: World) -> list[str]:
 
 
 def matched(w: World) -> list[str]:
-    staff = UserFactory(is_staff=True)
+    staff = program_admin(w.program)
     w.run(
         lifecycle.match_by_admin,
         mentee=w.mentee,
@@ -116,7 +116,7 @@ def new_message(w: World) -> list[str]:
 
 def message_reported(w: World) -> list[str]:
     m = w.accepted()
-    UserFactory(is_staff=True)
+    program_admin(w.program)
     sent = w.run(threads.send, mentorship=m, author=w.mentor, body=MESSAGE)
     w.run(threads.report, message=sent, reporter=w.mentee, reason="Unkind")
     return [PROGRAM]  # the program, never the message, the reason or who
@@ -280,12 +280,24 @@ def continued(w: World) -> list[str]:
     return [MENTEE, PROGRAM, ROUND]  # the mentor's email, the last sent
 
 
+def role_granted(w: World) -> list[str]:
+    by = program_admin(w.program, first_name="Siobhán", last_name="O'Brien & Sons")
+    w.run(roles.grant, program=w.program, user=w.mentor.user, role="coordinator", by=by)
+    return [PROGRAM, "Siobhán O'Brien & Sons"]
+
+
+def role_invitation(w: World) -> list[str]:
+    by = program_admin(w.program, first_name="Siobhán", last_name="O'Brien & Sons")
+    w.run(roles.invite, program=w.program, email=ADDRESS, role="admin", by=by)
+    return [PROGRAM, "Siobhán O'Brien & Sons", ADDRESS]
+
+
 def weekly_digest(w: World) -> list[str]:
     m = w.accepted()
     Mentorship.objects.filter(pk=m.pk).update(
         health=Mentorship.Health.LOW_RATING, health_flagged_at=timezone.now() - timedelta(days=1)
     )
-    admin = UserFactory(is_staff=True)
+    admin = program_admin(w.program)
     dashboard_emails.weekly_digest(admin.pk, "2026-W49")
     return [MENTEE, MENTOR, PROGRAM]
 
@@ -317,6 +329,8 @@ EMAILS = [
     take_part_again,
     continuation_asked,
     continued,
+    role_granted,
+    role_invitation,
     weekly_digest,
 ]
 
@@ -387,7 +401,7 @@ def test_participants_emails_link_to_their_settings(sent):
     email, _ = sent
     html = html_of(email)
     kind = email.extra_headers["X-Kindred-Email"]
-    if kind == "invitation":  # no account to set yet: nothing until they choose a password
+    if kind in ("invitation", "role_invitation"):  # nothing to set until they choose a password
         assert "settings" not in html.lower().split("you get this", 1)[1]
     elif kind == "weekly_digest":
         assert "/programs/me/digest/" in html
