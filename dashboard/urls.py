@@ -11,6 +11,7 @@ from .views import (
     overview,
     people,
     reports,
+    roles,
     runs,
 )
 
@@ -57,6 +58,10 @@ urlpatterns = [
         name="restore_pair",
     ),
     path("<slug:slug>/audit/", audit.audit_log, name="audit"),
+    path("<slug:slug>/roles/", roles.role_list, name="roles"),
+    path("<slug:slug>/roles/invite/", roles.invite, name="invite_role"),
+    path("<slug:slug>/roles/<int:role_id>/change/", roles.change, name="change_role"),
+    path("<slug:slug>/roles/<int:role_id>/remove/", roles.remove, name="remove_role"),
     path("<slug:slug>/match/", matches.manual_match, name="match"),
     path("<slug:slug>/match/<int:mentee_id>/", matches.manual_match, name="manual_match"),
     re_path(
@@ -99,6 +104,7 @@ urlpatterns = [
     path("<slug:slug>/import/<int:job_id>/", csv_io.import_job, name="import_job"),
     path("<slug:slug>/import/<int:job_id>/confirm/", csv_io.confirm_import, name="confirm_import"),
     path("<slug:slug>/import/<int:job_id>/discard/", csv_io.discard_import, name="discard_import"),
+    path("<slug:slug>/export/", csv_io.export_page, name="exports"),
     re_path(
         r"^(?P<slug>[-\w]+)/export/(?P<what>matches|suggestions)\.csv$",
         csv_io.export,

@@ -1,4 +1,5 @@
-"""CSV in (participant import, checked before it is applied) and out (matches, suggestions)."""
+"""CSV in (participant import, checked before it is applied: the program's admins)
+and out (matches, suggestions: anyone who runs the program)."""
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -98,6 +99,16 @@ def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     else:
         messages.error(request, "This file can no longer be discarded.")
     return redirect("dashboard:import", slug=slug)
+
+
+@program_page()
+def export_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """The downloads on a page of their own, for a coordinator (who may not
+    open the import page they share with it)."""
+    program = request.program
+    chosen = cycle_choice.choose(program, request.GET)
+    context = {"program": program, "chosen": chosen, "cycle_form": chosen.form()}
+    return render(request, "dashboard/exports.html", context)
 
 
 @program_page()

@@ -1,15 +1,21 @@
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dashboard.models import ImportJob
 from mentorships.models import Mentorship
-from profiles.models import Profile
+from profiles.models import Profile, ProgramRole, SensitiveAccess
 from tests.conftest import login, wait_for
-from tests.factories import MentorFactory, ProfileFactory, UserFactory, tags
+from tests.factories import (
+    MentorFactory,
+    ProfileFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+    tags,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -17,8 +23,8 @@ GOOD = (Path(__file__).resolve().parent.parent / "fixtures" / "participants.csv"
 
 
 @pytest.fixture
-def staff(client):
-    user = UserFactory(is_staff=True)
+def staff(client, program):
+    user = program_admin(program)
     login(client, user)
     return user
 
@@ -94,27 +100,64 @@ def test_discarding_deletes_the_file(client, staff, program, django_capture_on_c
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_file_is_checked_by_a_real_worker(celery_worker, client, program):
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(program))
     upload(client, program, GOOD)
     job = ImportJob.objects.get()
     wait_for(lambda: ImportJob.objects.get(pk=job.pk).status == "checked", timeout=60)
     assert ImportJob.objects.get(pk=job.pk).report["ok"]
 
 
-def test_csv_pages_are_staff_only(client, program):
+def test_csv_pages_are_for_those_who_run_the_program(client, program):
     job = ImportJob.objects.create(program=program, filename="x.csv", content=b"x")
-    urls = [
+    imports = [
         ("get", reverse("dashboard:import", args=[program.slug])),
         ("get", reverse("dashboard:import_job", args=[program.slug, job.pk])),
         ("post", reverse("dashboard:confirm_import", args=[program.slug, job.pk])),
         ("post", reverse("dashboard:discard_import", args=[program.slug, job.pk])),
+    ]
+    exports = [
+        ("get", reverse("dashboard:exports", args=[program.slug])),
         ("get", reverse("dashboard:export", args=[program.slug, "matches"])),
         ("get", reverse("dashboard:export", args=[program.slug, "suggestions"])),
     ]
-    login(client, ProfileFactory(program=program).user)
-    for method, url in urls:
+    for method, url in imports + exports:
+        answer = getattr(client, method)(url)
+        assert answer.status_code == 302 and answer.url.startswith(reverse("account_login")), url
+    for outsider in (ProfileFactory(program=program).user, UserFactory(is_staff=True)):
+        login(client, outsider)
+        for method, url in imports + exports:
+            assert getattr(client, method)(url).status_code == 404, url
+    # A coordinator downloads the exports, and imports nothing.
+    login(client, coordinator(program))
+    for method, url in imports:
         assert getattr(client, method)(url).status_code == 403, url
+    for method, url in exports:
+        assert getattr(client, method)(url).status_code == 200, url
     assert bytes(ImportJob.objects.get().content) == b"x"
+    assert ImportJob.objects.get().status == "checking"
+
+
+def test_a_coordinator_finds_the_exports_and_no_import(client, program):
+    login(client, coordinator(program))
+    overview = client.get(reverse("dashboard:program", args=[program.slug])).content.decode()
+    exports_url = reverse("dashboard:exports", args=[program.slug])
+    assert f'href="{exports_url}"' in overview and ">CSV out<" in overview
+    assert reverse("dashboard:import", args=[program.slug]) not in overview
+    page = client.get(exports_url).content.decode()
+    matches = reverse("dashboard:export", args=[program.slug, "matches"])
+    suggestions = reverse("dashboard:export", args=[program.slug, "suggestions"])
+    assert f'href="{matches}"' in page and f'href="{suggestions}"' in page
+    assert "sensitive=1" not in page and "Import participants" not in page
+
+
+def test_only_an_admin_allowed_to_read_background_is_offered_it(client, program):
+    login(client, program_admin(program))
+    page = client.get(reverse("dashboard:import", args=[program.slug])).content.decode()
+    assert "Import participants" in page and "sensitive=1" not in page
+    login(client, program_admin(program, background=True))
+    for name in ("dashboard:import", "dashboard:exports"):
+        page = client.get(reverse(name, args=[program.slug])).content.decode()
+        assert page.count("sensitive=1") == 2, name
 
 
 @pytest.fixture
@@ -137,9 +180,13 @@ def test_exports_escape_formulas_and_leave_out_background(client, staff, program
 def test_background_in_exports_needs_the_permission(client, staff, program, paired):
     url = reverse("dashboard:export", args=[program.slug, "matches"]) + "?sensitive=1"
     assert client.get(url).status_code == 403
-    staff.user_permissions.add(Permission.objects.get(codename="view_sensitive_answers"))
+    login(client, coordinator(program))
+    assert client.get(url).status_code == 403
+    assert not SensitiveAccess.objects.exists()
+    ProgramRole.objects.filter(user=staff).update(may_read_background=True)
     login(client, staff)
     assert "Korean" in client.get(url).content.decode("utf-8-sig")
+    assert SensitiveAccess.objects.get().program == program
 
 
 def test_an_unknown_export_is_404(client, staff, program):

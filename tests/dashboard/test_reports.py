@@ -10,7 +10,13 @@ from mentorships.exceptions import Refused
 from mentorships.models import Message, MessageReport
 from profiles.models import AuditEntry
 from tests.conftest import login
-from tests.factories import ProfileFactory, ProgramFactory, UserFactory
+from tests.factories import (
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+    coordinator,
+    program_admin,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -99,7 +105,7 @@ def test_a_message_can_be_reported_after_the_mentorship_ends(client, thread):
 def test_the_admin_reads_the_reported_message_and_two_either_side_only(client, reported):
     m, _, _ = reported
     notes.write(mentorship=m, author=m.mentee, body="A shared note", shared=True)
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(m.program))
     page = client.get(reverse("dashboard:reports", args=[m.program.slug])).content.decode()
     shown = {n for n in range(9) if f"Line number {n}<" in page}
     assert shown == {3, 4, 5, 6, 7}
@@ -119,14 +125,18 @@ def test_the_context_stops_at_the_threads_ends(client, thread):
 
 def test_the_dashboard_menu_counts_open_reports(client, reported):
     m, _, _ = reported
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(m.program))
     page = client.get(reverse("dashboard:program", args=[m.program.slug])).content.decode()
     assert 'Reports <span class="badge">1<span class="visually-hidden"> open' in page
+    # A coordinator does not handle reports: no tab for them.
+    login(client, coordinator(m.program))
+    page = client.get(reverse("dashboard:program", args=[m.program.slug])).content.decode()
+    assert reverse("dashboard:reports", args=[m.program.slug]) not in page
 
 
 def test_an_admin_marks_a_report_handled_with_a_note(client, reported):
     m, _, report = reported
-    admin = UserFactory(is_staff=True)
+    admin = program_admin(m.program)
     login(client, admin)
     url = reverse("dashboard:handle_report", args=[m.program.slug, report.pk])
     said = client.post(url, {"note": ""}, follow=True).content.decode()
@@ -153,7 +163,7 @@ def test_an_admin_marks_a_report_handled_with_a_note(client, reported):
 def test_a_report_of_another_program_is_a_404(client, reported):
     _, _, report = reported
     other = ProgramFactory()
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(other))
     response = client.post(
         reverse("dashboard:handle_report", args=[other.slug, report.pk]), {"note": "x"}
     )
@@ -162,13 +172,20 @@ def test_a_report_of_another_program_is_a_404(client, reported):
     assert "Line number" not in page and "No reports waiting" in page
 
 
-def test_participants_cannot_open_the_reports_page(client, reported):
+def test_only_the_programs_admins_open_the_reports_page(client, reported):
     m, _, report = reported
-    for user in (m.mentee.user, m.mentor.user, ProfileFactory(program=m.program).user):
+    page = reverse("dashboard:reports", args=[m.program.slug])
+    url = reverse("dashboard:handle_report", args=[m.program.slug, report.pk])
+    outsiders = (m.mentee.user, m.mentor.user, ProfileFactory(program=m.program).user)
+    for user in (*outsiders, UserFactory(is_staff=True)):
         login(client, user)
-        assert client.get(reverse("dashboard:reports", args=[m.program.slug])).status_code == 403
-        url = reverse("dashboard:handle_report", args=[m.program.slug, report.pk])
-        assert client.post(url, {"note": "x"}).status_code == 403
+        assert client.get(page).status_code == 404
+        assert client.post(url, {"note": "x"}).status_code == 404
+    login(client, coordinator(m.program))
+    assert client.get(page).status_code == 403
+    assert client.post(url, {"note": "x"}).status_code == 403
+    report.refresh_from_db()
+    assert report.status == "open"
 
 
 def _staff_pages(m) -> list[str]:
@@ -214,7 +231,7 @@ def test_admins_never_read_notes_or_messages_anywhere_else(client, reported):
 def test_the_admins_mentorship_page_counts_the_workspace(client, reported):
     m, _, _ = reported
     notes.write(mentorship=m, author=m.mentee, body="Counted, not shown", shared=False)
-    login(client, UserFactory(is_staff=True))
+    login(client, program_admin(m.program))
     page = client.get(reverse("dashboard:mentorship", args=[m.program.slug, m.pk])).content
     assert b"1 note, 9 messages, 0 action items" in page
     assert b"Counted, not shown" not in page and b"Line number" not in page

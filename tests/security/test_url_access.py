@@ -16,11 +16,14 @@ from matching.models import AssignmentPair, MatchingRun, Suggestion
 from mentorships.models import ActionItem, Continuation, Meeting, Message, MessageReport, Note
 from privacy.models import DataExport
 from tests.conftest import login
-from tests.factories import MentorFactory, ProfileFactory, UserFactory
+from tests.factories import MentorFactory, ProfileFactory, UserFactory, program_admin
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "mentee", "other_mentee", "mentor", "other_mentor", "staff"]
+# "admin" runs the program (a program admin); "staff" is a staff member with no role,
+# who may open nothing of the admin area (tests/security/test_program_access.py
+# walks the admin URLs for every role across two programs).
+ROLES = ["anonymous", "mentee", "other_mentee", "mentor", "other_mentor", "staff", "admin"]
 LOGIN = "login"  # a redirect to the log-in page
 PAIR = ("mentee", "mentor")  # the two sides of the world's mentorship
 
@@ -36,9 +39,10 @@ def ok(
 
 
 PUBLIC = dict.fromkeys(ROLES, 200)
-SIGNED_IN = ok("mentee", "other_mentee", "mentor", "other_mentor", "staff")
-STAFF = ok("staff", others=403)
-STAFF_POST = ok("staff", others=403, code=302)
+SIGNED_IN = ok(*ROLES[1:])
+# The admin area: 404 for anyone signed in without a role in the program.
+ADMIN = ok("admin")
+ADMIN_POST = ok("admin", code=302)
 SIGNED_OUT_ONLY = {
     **dict.fromkeys(ROLES, 302),
     "anonymous": 200,
@@ -70,8 +74,9 @@ TABLE = {
     "account_change_password": ("get", {}, SIGNED_IN),
     "account_set_password": ("get", {}, {**dict.fromkeys(ROLES, 302)}),
     "usersessions_list": ("get", {}, SIGNED_IN),
-    # Everyone signed in is sent on: participants to their profile, staff to their dashboard.
-    "matching:home": ("get", {}, ok(*ROLES[1:], code=302)),
+    # Everyone signed in is sent on: participants to their profile, an admin to the
+    # programs; a staff member with neither is asked to join (being staff opens nothing).
+    "matching:home": ("get", {}, ok(*ROLES[1:], code=302) | {"staff": 200}),
     # A link asks first (a GET joins only in the role chosen at sign-up); signed out, sign up.
     "profiles:join": ("get", {"role": "mentee"}, {**ok(*ROLES[1:]), "anonymous": 302}),
     "profiles:profile": ("get", {"pk": "@mentee"}, ok("mentee")),
@@ -247,79 +252,92 @@ TABLE = {
     "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
-    "dashboard:programs": ("get", {}, STAFF),
-    "dashboard:digest": ("get", {}, STAFF),
-    "dashboard:program": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:fairness": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:settings": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:runs": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:run": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
-    "dashboard:run_progress": ("get", {"slug": "@program", "run_id": "@run"}, STAFF),
-    "dashboard:manual_match": ("get", {"slug": "@program", "mentee_id": "@mentee"}, STAFF),
-    "dashboard:people": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:person": ("get", {"slug": "@program", "profile_id": "@mentee"}, STAFF),
+    "dashboard:programs": ("get", {}, ADMIN),
+    "dashboard:digest": ("get", {}, ADMIN),
+    "dashboard:program": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:fairness": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:settings": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:runs": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:run": ("get", {"slug": "@program", "run_id": "@run"}, ADMIN),
+    "dashboard:run_progress": ("get", {"slug": "@program", "run_id": "@run"}, ADMIN),
+    "dashboard:manual_match": ("get", {"slug": "@program", "mentee_id": "@mentee"}, ADMIN),
+    "dashboard:people": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:person": ("get", {"slug": "@program", "profile_id": "@mentee"}, ADMIN),
     # Without confirm=yes, the page that asks first.
     "dashboard:person_pause": (
         "post",
         {"slug": "@program", "profile_id": "@mentor"},
-        ok("staff", others=403),
+        ok("admin"),
     ),
     # The mentee has chosen a password: nothing to send, back to their page.
-    "dashboard:person_invite": ("post", {"slug": "@program", "profile_id": "@mentee"}, STAFF_POST),
-    "dashboard:match": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:match_find": ("get", {"slug": "@program", "side": "mentors"}, STAFF),
-    "dashboard:match_preview": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:import": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:csv_guide": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:csv_template": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, STAFF),
-    "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, STAFF),
-    "dashboard:refresh_figures": ("post", {"slug": "@program", "page": "health"}, STAFF_POST),
+    "dashboard:person_invite": ("post", {"slug": "@program", "profile_id": "@mentee"}, ADMIN_POST),
+    "dashboard:match": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:match_find": ("get", {"slug": "@program", "side": "mentors"}, ADMIN),
+    "dashboard:match_preview": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:import": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:csv_guide": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:csv_template": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:import_job": ("get", {"slug": "@program", "job_id": "@job"}, ADMIN),
+    "dashboard:export": ("get", {"slug": "@program", "what": "matches"}, ADMIN),
+    "dashboard:refresh_figures": ("post", {"slug": "@program", "page": "health"}, ADMIN_POST),
     "dashboard:figures_state": (
         "get",
         {"slug": "@program", "page": "fairness", "version": "9" * 20},
-        STAFF,
+        ADMIN,
     ),
     # Without confirm=yes, the page that asks first.
-    "dashboard:rescore": ("post", {"slug": "@program"}, STAFF),
-    "dashboard:assign": ("post", {"slug": "@program"}, STAFF_POST),
-    "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
-    "dashboard:discard": ("post", {"slug": "@program", "run_id": "@run"}, STAFF_POST),
+    "dashboard:rescore": ("post", {"slug": "@program"}, ADMIN),
+    "dashboard:assign": ("post", {"slug": "@program"}, ADMIN_POST),
+    "dashboard:commit": ("post", {"slug": "@program", "run_id": "@run"}, ADMIN_POST),
+    "dashboard:discard": ("post", {"slug": "@program", "run_id": "@run"}, ADMIN_POST),
     "dashboard:remove_pair": (
         "post",
         {"slug": "@program", "run_id": "@assign_run", "pair_id": "@pair"},
-        STAFF_POST,
+        ADMIN_POST,
     ),
     "dashboard:restore_pair": (
         "post",
         {"slug": "@program", "run_id": "@assign_run", "pair_id": "@pair"},
-        STAFF_POST,
+        ADMIN_POST,
     ),
-    "dashboard:audit": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:mentorships": ("get", {"slug": "@program"}, STAFF),
-    "dashboard:mentorship": ("get", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
+    "dashboard:audit": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:cycles": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:cycle_new": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:cycle_edit": ("get", {"slug": "@program", "cycle_id": "@cycle"}, ADMIN),
+    "dashboard:cycle_move": ("get", {"slug": "@program", "cycle_id": "@cycle"}, ADMIN),
+    "dashboard:cycles_compared": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:exports": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:roles": ("get", {"slug": "@program"}, ADMIN),
+    # Without an email the form comes back with its error; nobody is invited.
+    "dashboard:invite_role": ("post", {"slug": "@program"}, ADMIN),
+    # Without a role chosen: back to the roles, told why.
+    "dashboard:change_role": ("post", {"slug": "@program", "role_id": "@role"}, ADMIN_POST),
+    # The program's only admin cannot step down: back to the roles, told why.
+    "dashboard:remove_role": ("post", {"slug": "@program", "role_id": "@role"}, ADMIN_POST),
+    "dashboard:mentorships": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:mentorship": ("get", {"slug": "@program", "mentorship_id": "@request"}, ADMIN),
     # Not under way (the world's request): staff are sent back to its page, told why.
     "dashboard:end_mentorship": (
         "post",
         {"slug": "@program", "mentorship_id": "@request"},
-        STAFF_POST,
+        ADMIN_POST,
     ),
     # The world's request is not under way: the page says so, nothing to re-match.
-    "dashboard:rematch": ("post", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
-    "dashboard:rematch_next": ("get", {"slug": "@program", "mentorship_id": "@request"}, STAFF),
+    "dashboard:rematch": ("post", {"slug": "@program", "mentorship_id": "@request"}, ADMIN),
+    "dashboard:rematch_next": ("get", {"slug": "@program", "mentorship_id": "@request"}, ADMIN),
     "dashboard:rematch_pool": (
         "post",
         {"slug": "@program", "mentorship_id": "@request"},
-        STAFF_POST,
+        ADMIN_POST,
     ),
-    "dashboard:confirm_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
-    "dashboard:discard_import": ("post", {"slug": "@program", "job_id": "@job"}, STAFF_POST),
-    "dashboard:reports": ("get", {"slug": "@program"}, STAFF),
+    "dashboard:confirm_import": ("post", {"slug": "@program", "job_id": "@job"}, ADMIN_POST),
+    "dashboard:discard_import": ("post", {"slug": "@program", "job_id": "@job"}, ADMIN_POST),
+    "dashboard:reports": ("get", {"slug": "@program"}, ADMIN),
     # Without a note nothing is handled: back to the reports, told why.
     "dashboard:handle_report": (
         "post",
         {"slug": "@program", "report_id": "@report"},
-        STAFF_POST,
+        ADMIN_POST,
     ),
     "tokens:list": ("get", {}, SIGNED_IN),
     "tokens:revoke": ("post", {"token_id": "999999"}, ok(others=404)),
@@ -345,14 +363,15 @@ TABLE = {
             ("api:action-item-detail", {"pk": "@item"}, ok("mentee", "mentor")),
             ("api:message-list", {}, SIGNED_IN),
             ("api:message-detail", {"pk": "@message"}, ok("mentee", "mentor")),
-            ("api:program-list", {}, STAFF),
-            ("api:program-detail", {"slug": "@program"}, STAFF),
-            ("api:program-participants", {"slug": "@program"}, STAFF),
-            ("api:program-matches", {"slug": "@program"}, STAFF),
-            ("api:matches-csv", {"slug": "@program"}, STAFF),
-            ("api:program-runs", {"slug": "@program"}, STAFF),
-            ("api:run-detail", {"slug": "@program", "pk": "@run"}, STAFF),
-            ("api:run-pairs", {"slug": "@program", "pk": "@run"}, STAFF),
+            ("api:program-list", {}, ADMIN),
+            ("api:program-detail", {"slug": "@program"}, ADMIN),
+            ("api:program-cycles", {"slug": "@program"}, ADMIN),
+            ("api:program-participants", {"slug": "@program"}, ADMIN),
+            ("api:program-matches", {"slug": "@program"}, ADMIN),
+            ("api:matches-csv", {"slug": "@program"}, ADMIN),
+            ("api:program-runs", {"slug": "@program"}, ADMIN),
+            ("api:run-detail", {"slug": "@program", "pk": "@run"}, ADMIN),
+            ("api:run-pairs", {"slug": "@program", "pk": "@run"}, ADMIN),
         ]
     },
     **{
@@ -397,17 +416,17 @@ TABLE = {
             ("api:message-read", {"pk": "@message"}, ok("mentee", "mentor")),
             # the mentee reported it already; the mentor wrote it
             ("api:message-report", {"pk": "@message"}, ok("mentee", "mentor", code=409)),
-            ("api:program-rescore", {"slug": "@program"}, ok("staff", others=403, code=202)),
-            ("api:program-assign", {"slug": "@program"}, ok("staff", others=403, code=400)),
+            ("api:program-rescore", {"slug": "@program"}, ok("admin", code=202)),
+            ("api:program-assign", {"slug": "@program"}, ok("admin", code=400)),
             (
                 "api:run-commit",
                 {"slug": "@program", "pk": "@run"},
-                ok("staff", others=403, code=409),
+                ok("admin", code=409),
             ),
             (
                 "api:run-discard",
                 {"slug": "@program", "pk": "@run"},
-                ok("staff", others=403, code=409),
+                ok("admin", code=409),
             ),
         ]
     },
@@ -498,13 +517,16 @@ def world(program):
             cycle=program.cycles.get(), mentor=mentor, mentee=mentee
         ).pk,
     }
+    admin = program_admin(program)
     users = {
         "mentee": mentee.user,
         "other_mentee": other_mentee.user,
         "mentor": mentor.user,
         "other_mentor": other_mentor.user,
         "staff": UserFactory(is_staff=True),
+        "admin": admin,
     }
+    ids["role"] = admin.program_roles.get().pk
     return ids, users
 
 
@@ -535,8 +557,8 @@ def test_each_visitor_gets_exactly_what_they_should(client, world, role):
     assert not wrong, wrong
 
 
-@pytest.mark.parametrize("role", ["mentee", "mentor"])
-def test_the_django_admin_is_for_staff_only(client, world, role):
+@pytest.mark.parametrize("role", ["mentee", "mentor", "staff", "admin"])
+def test_the_django_admin_is_for_superusers_only(client, world, role):
     ids, users = world
     login(client, users[role])
     for url in (
