@@ -165,6 +165,7 @@ def invite(
     account with no password (its address counted as confirmed: the invitation
     goes there) and an invitation to choose one."""
     _check(role, background)
+    _lock(program)  # a second invitation of the same new address waits, then finds the account
     email = User.objects.normalize_email(email.strip())
     user = find_user(email)
     new_account = user is None

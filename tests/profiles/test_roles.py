@@ -1,6 +1,7 @@
 """Program roles granted, changed and removed (profiles/roles.py), and the
 ``program_role`` command that calls the same service."""
 
+import threading
 from io import StringIO
 
 import pytest
@@ -8,6 +9,7 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 
 from profiles import access, emails, roles
 from profiles.exceptions import RoleRefused
@@ -325,3 +327,59 @@ def test_the_command_refuses_removing_a_role_nobody_has(program):
 def test_the_command_refuses_an_unknown_role():
     with pytest.raises(CommandError, match="invalid choice"):
         command("default", "a@example.org", "--role", "owner")
+
+
+# --- at the same moment --------------------------------------------------------
+
+
+def race(*actions) -> list[Exception]:
+    """Run each action in its own thread and transaction, all at once; their refusals."""
+    start = threading.Barrier(len(actions))
+    refused: list[Exception] = []
+
+    def run(action):
+        try:
+            start.wait()
+            action()
+        except RoleRefused as error:
+            refused.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return refused
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_admins_removing_each_other_at_once_leave_one(program, monkeypatch):
+    first, second = (ProgramRole.objects.get(user=program_admin(program)) for _ in range(2))
+    counting = roles._last_admin
+
+    def slow_count(role):
+        found = counting(role)
+        threading.Event().wait(0.3)  # hold the lock while the other removal arrives
+        return found
+
+    monkeypatch.setattr(roles, "_last_admin", slow_count)
+    refused = race(
+        lambda: roles.remove(role=first, by=second.user),
+        lambda: roles.remove(role=second, by=first.user),
+    )
+    assert len(refused) == 1 and "only admin" in str(refused[0])
+    assert ProgramRole.objects.filter(program=program, role=ADMIN).count() == 1
+    assert len(role_entries(program)) == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_address_invited_twice_at_once_makes_one_account(program):
+    refused = race(
+        lambda: roles.invite(program=program, email="twice@example.org", role=ADMIN, by=None),
+        lambda: roles.invite(program=program, email="twice@example.org", role=ADMIN, by=None),
+    )
+    assert len(refused) == 1 and "already an admin" in str(refused[0])
+    assert User.objects.filter(email="twice@example.org").count() == 1
+    assert ProgramRole.objects.filter(program=program, user__email="twice@example.org").count() == 1
