@@ -34,6 +34,7 @@ class ProgramSettingsForm(forms.ModelForm):
             "suggestion_gap",
             "default_capacity",
             "expired_pair_cooldown_days",
+            "term_grace_days",
             *(f"weight_{c}" for c in COMPONENTS),
         ]
         labels = {
@@ -46,6 +47,8 @@ class ProgramSettingsForm(forms.ModelForm):
             "default_capacity": "Default mentor capacity (0–50)",
             "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered, "
             "or declined it for want of room, is suggested to that mentee again (0–365)",
+            "term_grace_days": "Days each pair has to choose to keep going when a cycle's "
+            "term ends, before it closes as completed (0–90)",
             **{
                 f"weight_{c}": f"Weight of {COMPONENT_LABELS[c].lower()} (0–100)"
                 for c in COMPONENTS

@@ -363,6 +363,7 @@ def settings_data(program, **changes):
         "suggestion_gap": "10",
         "default_capacity": "3",
         "expired_pair_cooldown_days": "30",
+        "term_grace_days": "14",
         "weight_goals": "40",
         "weight_background": "25",
         "weight_values": "20",
@@ -377,11 +378,18 @@ def test_saving_settings_offers_a_rescore(staff_client, program):
     url = reverse("dashboard:settings", args=[program.slug])
     data = settings_data(program, weight_values="35", min_score="40")
     response = staff_client.post(
-        url, {**data, "expired_pair_cooldown_days": "60", "suggestion_gap": "25"}
+        url,
+        {
+            **data,
+            "expired_pair_cooldown_days": "60",
+            "suggestion_gap": "25",
+            "term_grace_days": "21",
+        },
     )
     program.refresh_from_db()
     assert (program.weight_values, program.min_score) == (35, 40)
     assert program.expired_pair_cooldown_days == 60
+    assert program.term_grace_days == 21
     assert program.suggestion_gap == 25
     # A run records the gap, and its lists are built with it.
     weights, settings = suggestions.snapshot(program)
@@ -396,6 +404,7 @@ def test_saving_settings_offers_a_rescore(staff_client, program):
         {"suggestions_per_mentee": "0"},
         {"default_capacity": "-1"},
         {"expired_pair_cooldown_days": "366"},
+        {"term_grace_days": "91"},
         {"suggestion_gap": "101"},
         {"weight_goals": "500"},
         {
