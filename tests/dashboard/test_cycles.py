@@ -104,6 +104,12 @@ def test_the_list_shows_dates_state_people_and_what_the_clock_will_do(
     assert f"{days(20):%-d %b %Y}" in text and f"{days(120):%-d %b %Y}" in text
     assert "The clock moves it to “Registration open” at its next run." in text
     assert "More than one cycle is taking part at once" in text  # Ongoing and Spring 2027
+    assert f'href="{url("cycles_compared", program)}"' in text
+
+
+def test_one_cycle_offers_nothing_to_compare(staff_client, program):
+    text = staff_client.get(url("cycles", program)).content.decode()
+    assert url("cycles_compared", program) not in text
 
 
 # --- creating and editing ----------------------------------------------------------------
