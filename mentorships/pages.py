@@ -4,7 +4,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
-from django.utils.safestring import SafeString
 
 from profiles.models import Profile
 
@@ -28,8 +27,10 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         "other_name": other.name if other else "a member who has left Kindred",
         "show_contact": m.is_paired and other is not None,
         "show_background": other is not None and can_see_background(other, me),
-        # What other apps add about the pair (matching: why they were matched).
-        "parts": [SafeString(html) for _, html in parts if html],
+        # What other apps add about the pair (matching: why they were matched): HTML
+        # their receivers rendered from templates, already escaped; a plain string
+        # would be escaped on the page.
+        "parts": [html for _, html in parts if html],
         "check_ins": list(m.check_ins.select_related("author")),
         # Both forms have a note: distinct ids keep each label on its own field.
         "check_in_form": CheckInForm(auto_id="check-in-%s"),

@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import SafeString
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -132,8 +131,9 @@ def take_part(request: HttpRequest, pk: int, cycle_id: int) -> HttpResponse:
         "open": reenrolment.registration_open(cycle),
         "refusal": reenrolment.refusal(cycle),
         "consents": list(profile.consents.given().order_by("category")),
-        # What other apps add (mentorships: "same mentee again").
-        "parts": [SafeString(html) for _, html in parts if html],
+        # What other apps add (mentorships: "same mentee again"): HTML their receivers
+        # rendered from templates, already escaped; a plain string would be escaped here.
+        "parts": [html for _, html in parts if html],
     }
     return render(request, "profiles/take_part.html", context)
 

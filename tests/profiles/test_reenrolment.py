@@ -270,3 +270,20 @@ def test_the_home_page_offers_nothing_to_someone_not_in_the_last_cycle(client, p
     client.force_login(newcomer.user)
     page = client.get(reverse("matching:profile_home", args=[newcomer.pk])).content.decode()
     assert "Spring 2027 is open" not in page
+
+
+def test_a_part_another_app_adds_as_plain_text_is_escaped_on_the_page(client, before, new):
+    from profiles.signals import take_part_page
+
+    def careless(sender, **kwargs):
+        return "<script>alert(1)</script>"
+
+    take_part_page.connect(careless, dispatch_uid="test.careless")
+    try:
+        person = in_cycle(before)
+        client.force_login(person.user)
+        page = client.get(reverse("profiles:take_part", args=[person.pk, new.pk])).content.decode()
+    finally:
+        take_part_page.disconnect(dispatch_uid="test.careless")
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
