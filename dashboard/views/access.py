@@ -66,7 +66,3 @@ def _held(user, slug: str) -> tuple[Program, str, bool]:
     if held is None:
         raise Http404
     return held.program, held.role, held.role == ADMIN and held.may_read_background
-
-
-def program_of(request: HttpRequest) -> Program:
-    return request.program
