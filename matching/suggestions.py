@@ -628,6 +628,8 @@ def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
     """Keep the pair's suggestion in step with a lifecycle transition, inside its
     transaction, and re-rank the lists the two are in once it commits."""
     pair = Suggestion.objects.filter(mentee_id=m.mentee_id, mentor_id=m.mentor_id)
+    if event in (Event.REQUESTED, Event.MATCHED) and m.match_components is None:
+        keep_what_the_matcher_knew(m)
     if event == Event.REQUESTED:
         pair.update(status=Suggestion.Status.REQUESTED, rank=None)
         queue_refresh(m.mentor_id)  # waiting requests move the mentor in lists
@@ -650,6 +652,44 @@ def follow(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
             _tell_back_in_pool(m.mentee_id)  # refreshes their list, then tells them
         else:
             queue_refresh(m.mentee_id)
+
+
+def components_of(*, mentee_id: int, mentor_id: int, program_id: int) -> dict | None:
+    """The pair's five components (0–1, None where not counted), from the mentee's
+    list when the mentor is on it, else worked out fresh; None when either is not
+    in the program's scoring data."""
+    listed = (
+        Suggestion.objects.filter(mentee_id=mentee_id, mentor_id=mentor_id)
+        .values_list("components", flat=True)
+        .first()
+    )
+    if listed:
+        return {c: listed.get(c) for c in COMPONENTS}
+    pair = feature_cache.for_pair(program_id, mentee_id, mentor_id)
+    if pair is None:
+        return None
+    mentees, mentors, _ = pair
+    parts = scoring.pair_components(mentees, [0], mentors, [0])[0].tolist()
+    return {
+        c: None if v != v else round(float(v), 4) for c, v in zip(COMPONENTS, parts, strict=True)
+    }
+
+
+def keep_what_the_matcher_knew(m: Mentorship) -> None:
+    """Keep, once, the pair's components and the program's weights as they were when
+    the mentorship was made, so outcomes can be related to them (matching/learning.py)."""
+    if m.mentee_id is None or m.mentor_id is None:
+        return
+    components = components_of(
+        mentee_id=m.mentee_id, mentor_id=m.mentor_id, program_id=m.program_id
+    )
+    if components is None:
+        return
+    weights = Program.objects.get(pk=m.program_id).weights()
+    Mentorship.objects.filter(pk=m.pk, match_components__isnull=True).update(
+        match_components=components, match_weights=weights
+    )
+    m.match_components, m.match_weights = components, weights
 
 
 def score_of(*, mentee: Profile, mentor: Profile) -> float | None:

@@ -295,6 +295,12 @@ class Mentorship(models.Model):
     closing_on = models.DateField(null=True, blank=True)
     mentor_extends_at = models.DateTimeField(null=True, blank=True)
     mentee_extends_at = models.DateTimeField(null=True, blank=True)
+    # What the matcher knew when the mentorship was made (a request, a match): the
+    # pair's five components (0–1, None where not counted) and the program's
+    # weights then, so outcomes can be related to them (matching/learning.py).
+    # Written once by matching on the ``requested`` or ``matched`` event.
+    match_components = models.JSONField(null=True, blank=True)
+    match_weights = models.JSONField(null=True, blank=True)
 
     objects = MentorshipQuerySet.as_manager()
 
@@ -1003,3 +1009,12 @@ class Continuation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentor} → {self.mentee} again in {self.cycle.name}"
+
+
+# The outcome models live in their own module; imported here so Django registers them.
+from .outcome_models import (  # noqa: E402, F401
+    CloseOut,
+    CloseOutGoal,
+    FollowUp,
+    SponsorshipAction,
+)
