@@ -382,3 +382,59 @@ class AssignmentPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee_id} → {self.mentor_id} ({self.score:.0f})"
+
+
+class WeightProposal(models.Model):
+    """Program weights learned from outcomes (matching/learning.py), proposed to the
+    program's admins and applied only when one of them approves. Nothing changes a
+    program's weights by itself: ``approve`` is an admin's act, on the record.
+
+    ``sample`` says which data the fit used (cycles, dates, mentorships and
+    observations of each kind); ``intervals`` each proposed weight's uncertainty;
+    ``preview_run`` the comparison run showing whose lists and which pairs would
+    change; ``applied_run`` the re-score that applied it."""
+
+    class Status(models.TextChoices):
+        TOO_FEW = "too_few", "Not enough outcomes yet"
+        PROPOSED = "proposed", "Proposed"
+        APPROVED = "approved", "Approved"
+        DISCARDED = "discarded", "Discarded"
+
+    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weight_proposals")
+    cycle = models.ForeignKey(
+        Cycle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=9, choices=Status.choices, default=Status.PROPOSED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    current_weights = models.JSONField(default=dict)
+    proposed_weights = models.JSONField(default=dict)
+    # {component: [low, high]}: each proposed weight's interval.
+    intervals = models.JSONField(default=dict)
+    # The model's coefficients and anything else the page explains.
+    fit = models.JSONField(default=dict, blank=True)
+    sample = models.JSONField(default=dict)
+    preview_run = models.ForeignKey(
+        MatchingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    applied_run = models.ForeignKey(
+        MatchingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status__in=["approved", "discarded"]) | Q(decided_at__isnull=False),
+                name="weight_proposal_decided_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"weights proposal #{self.pk} for {self.program} ({self.status})"
