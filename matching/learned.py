@@ -79,6 +79,8 @@ class Observations:
     first: date | None
     last: date | None
     cycle: str | None = None
+    # Mentorships made outside any cycle (a program without cycles, or before them).
+    outside_cycles: int = 0
 
     @property
     def mentorship_count(self) -> int:
@@ -92,6 +94,7 @@ class Observations:
             "kinds": {k: dict(v) for k, v in self.counts.items()},
             "cycle": self.cycle,
             "cycles": list(self.cycles),
+            "outside_cycles": self.outside_cycles,
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
             "needs": {
@@ -152,6 +155,7 @@ def observations(program: Program, cycle: Cycle | None = None) -> Observations:
         counts[kind]["good" if outcome else "poor"] += 1
     used = sorted({pk for pk, _, _ in found})
     cycle_ids = {pairs[pk]["cycle_id"] for pk in used} - {None}
+    outside = sum(pairs[pk]["cycle_id"] is None for pk in used)
     cycle_names = list(
         Cycle.objects.filter(pk__in=cycle_ids)
         .order_by("registration_opens", "pk")
@@ -175,6 +179,7 @@ def observations(program: Program, cycle: Cycle | None = None) -> Observations:
         first=min(dates, default=None),
         last=max(dates, default=None),
         cycle=cycle.name if cycle is not None else None,
+        outside_cycles=outside,
     )
 
 
@@ -245,15 +250,17 @@ def _and(words: list[str]) -> str:
 
 
 def describe_sample(sample: dict) -> str:
-    """ "from 143 mentorships in Summer 2026: 120 requests answered, 300 check-ins,
-    80 close-outs, 60 closed" (a ``WeightProposal.sample``)."""
+    """A ``WeightProposal.sample`` in words, as "from 143 mentorships in Summer 2026:
+    120 requests answered, 300 check-ins, 80 close-outs, 60 closed"."""
     head = f"from {_plural(sample['mentorships'], 'mentorship', 'mentorships')}"
     cycles = sample["cycles"]
     if len(cycles) > 3:
         head += f" in {len(cycles)} cycles ({cycles[0]} to {cycles[-1]})"
     elif cycles:
         head += f" in {_and(cycles)}"
-    elif sample["first"]:
+    if cycles and sample.get("outside_cycles"):
+        head += " and outside any cycle"
+    elif not cycles and sample["first"]:
         first, last = (date.fromisoformat(sample[k]) for k in ("first", "last"))
         head += (
             f" made on {_day(first)}"

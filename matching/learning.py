@@ -371,7 +371,7 @@ def learn(
     for j, c in enumerate(COMPONENTS):
         lo, hi = min(low[j], point[c]), max(high[j], point[c])
         intervals[c] = (math.floor(lo + 1e-9), math.ceil(hi - 1e-9))
-        confident[c] = (
+        confident[c] = bool(
             c in design.learnable
             and c not in fixed
             and (low[j] > current[c] or high[j] < current[c])
