@@ -70,14 +70,9 @@ def ready_counts(program: Program) -> tuple[int, int]:
     return ready.mentees().count(), ready.mentors().count()
 
 
-@transaction.atomic
-def start_rescore(
-    *, program: Program, user: User | None = None, size: int | None = None, reason: str = ""
-) -> MatchingRun:
-    """Queue a re-score of every ready mentee, split into chunks. One an admin
-    starts (``user``) goes on the program's audit log, with ``reason`` if any."""
-    from .tasks import score_chunk
-
+def chunks_of(program: Program, size: int | None = None) -> tuple[list[int], int, int, list]:
+    """(ready mentee ids in id order, ready mentors, mentees per chunk, each
+    chunk's (start, end) in the ids): how a re-score of the program splits."""
     ids = list(
         Profile.objects.filter(program=program)
         .mentees()
@@ -88,6 +83,25 @@ def start_rescore(
     mentors = Profile.objects.filter(program=program).mentors().ready().count()
     size = size or chunk_size(mentors, len(ids))
     bounds = [(start, min(start + size, len(ids))) for start in range(0, len(ids), size)]
+    return ids, mentors, size, bounds
+
+
+@transaction.atomic
+def start_rescore(
+    *,
+    program: Program,
+    user: User | None = None,
+    size: int | None = None,
+    reason: str = "",
+    source: dict | None = None,
+) -> MatchingRun:
+    """Queue a re-score of every ready mentee, split into chunks. One an admin
+    starts (``user``) goes on the program's audit log, with ``reason`` if any.
+    ``source`` says where the weights came from, kept with the run's settings
+    (``{"weights_from": "learning", "proposal": …}``)."""
+    from .tasks import score_chunk
+
+    ids, mentors, size, bounds = chunks_of(program, size)
     weights, settings = suggestions.snapshot(program)
     now = timezone.now()
     run = MatchingRun.objects.create(
@@ -97,7 +111,7 @@ def start_rescore(
         total=len(ids),
         chunks_total=len(bounds),
         weights=weights,
-        settings={**settings, "chunk_size": size, "mentors": mentors},
+        settings={**settings, "chunk_size": size, "mentors": mentors, **(source or {})},
         created_by=user,
     )
     MatchingChunk.objects.bulk_create(
@@ -303,7 +317,8 @@ def _pairs(run: MatchingRun) -> dict[int, list[int]]:
 
 
 # Each setting a run records, as the settings page names it. Those missing
-# here (chunk size, mentors counted) describe the work, not the rules.
+# here (chunk size, mentors counted) describe the work, not the rules; nor do
+# those of DESCRIBING, which say where a run's weights came from.
 SETTING_NAMES = {
     "min_score": "Minimum score",
     "k": "Suggestions per mentee",
@@ -313,6 +328,17 @@ SETTING_NAMES = {
     "policy": "Policy",
     "candidates": "Candidates weighed per mentee",
     "per_place": "Candidates weighed per free place",
+}
+
+
+DESCRIBING = {
+    "chunk_size",
+    "mentors",
+    "preview",
+    "learned_from",
+    "weights_from",
+    "proposal",
+    "sample",
 }
 
 
@@ -354,7 +380,7 @@ def changed_settings(a: MatchingRun, b: MatchingRun) -> list[tuple[str, object, 
     ]
     for k in [
         *SETTING_NAMES,
-        *sorted({*a.settings, *b.settings} - {*SETTING_NAMES, "chunk_size", "mentors"}),
+        *sorted({*a.settings, *b.settings} - {*SETTING_NAMES, *DESCRIBING}),
     ]:
         if a.settings.get(k) != b.settings.get(k):
             name = SETTING_NAMES.get(k, k.replace("_", " ").capitalize())

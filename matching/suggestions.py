@@ -197,6 +197,27 @@ def _hold_mentors(features, mentor_ids: list[int]) -> list[int]:
     ]
 
 
+def pool_rows(features, *, mentee_ids: list[int]) -> np.ndarray:
+    """The rows of these mentees still in the pool: ready (in the arrays) and
+    not paired with a mentor. Their lists are the ones a re-score fills."""
+    # Others' ids in the range are harmless here: only these mentees' rows are kept.
+    paired = set(
+        Mentorship.objects.filter(
+            mentees_around(set(mentee_ids)),
+            program_id=features.program_id,
+            status__in=Mentorship.PAIRED,
+        ).values_list("mentee_id", flat=True)
+    )
+    return np.array(
+        [
+            features.mentee_row[i]
+            for i in mentee_ids
+            if i in features.mentee_row and i not in paired
+        ],
+        dtype=np.int64,
+    )
+
+
 def refresh_mentees(
     *,
     program_id: int,
@@ -224,22 +245,7 @@ def refresh_mentees(
         lock_lists(mentee_ids)
         features = prepared(program_id)
         rules = rules_from(weights, settings, features)
-        # Others' ids in the range are harmless here: only these mentees' rows are scored.
-        paired = set(
-            Mentorship.objects.filter(
-                mentees_around(set(mentee_ids)),
-                program_id=program_id,
-                status__in=Mentorship.PAIRED,
-            ).values_list("mentee_id", flat=True)
-        )
-        rows = np.array(
-            [
-                features.mentee_row[i]
-                for i in mentee_ids
-                if i in features.mentee_row and i not in paired
-            ],
-            dtype=np.int64,
-        )
+        rows = pool_rows(features, mentee_ids=mentee_ids)
         excluded = excluded_pairs(features, mentee_ids=mentee_ids)
         if exposure_scale is None:
             exposure = exposure_elsewhere(features, mentee_ids)

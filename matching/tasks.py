@@ -4,7 +4,7 @@ from celery import shared_task
 
 from config.celery import RETRY, Task, describe
 
-from . import assigning, emails, rescoring, suggestions
+from . import assigning, emails, learned_preview, rescoring, suggestions
 
 
 class RunTask(Task):
@@ -44,6 +44,11 @@ class CommitTask(Task):
 @shared_task(base=CommitTask, soft_time_limit=1740, time_limit=1800, **RETRY)
 def commit_assignment(run_id: int, user_id: int | None) -> None:
     assigning.commit_requested(run_id=run_id, user_id=user_id)
+
+
+@shared_task(soft_time_limit=540, time_limit=600, **RETRY)
+def preview_learned_weights(proposal_id: int) -> None:
+    learned_preview.work_out(proposal_id=proposal_id)
 
 
 @shared_task(acks_late=True)
