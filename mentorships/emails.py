@@ -18,6 +18,7 @@ from .models import (
     MessageReport,
     ThreadReader,
 )
+from .outcome_models import CloseOut, FollowUp, SponsorshipAction
 from .times import for_person, in_both_zones, length
 
 TEMPLATES = "mentorships/email"
@@ -231,6 +232,35 @@ def term_choice(pk: int, by_side: str, agreed: bool, at: str) -> bool:
     )
 
 
+@outbox.email
+def close_out_asked(close_out_id: int) -> bool:
+    """Each side of a mentorship that completed or ended is asked, once, how it went
+    (mentorships/close_outs.py): a link to their survey, none of its questions."""
+    c = (
+        CloseOut.objects.select_related(
+            "respondent__user", "mentorship__mentee", "mentorship__mentor", "mentorship__program"
+        )
+        .filter(pk=close_out_id, answered_at__isnull=True)
+        .first()
+    )
+    if c is None:
+        return False
+    m, me = c.mentorship, c.respondent
+    other = m.other_side(me)
+    return _send(
+        key=f"close-out:{m.pk}:{me.pk}",
+        to=me,
+        template="close_out_asked",
+        context={
+            "m": m,
+            "me": me,
+            "other_name": other.name if other else f"your former {c.get_side_display().lower()}",
+            "goals": c.goals.count(),
+            "link": reverse("mentorships:close_out", args=[m.pk, c.side]),
+        },
+    )
+
+
 def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
     """The outbox keys of this app's emails about ``m``, each with whom it went to
     ("mentee" or "mentor") and what it told them. The clock's are left out: one
@@ -247,6 +277,8 @@ def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
         f"left:{pk}": ("mentor", "the mentee has left Kindred"),
         f"term-ended:{pk}:{m.mentee_id}": ("mentee", "the term has ended: close, or keep going?"),
         f"term-ended:{pk}:{m.mentor_id}": ("mentor", "the term has ended: close, or keep going?"),
+        f"close-out:{pk}:{m.mentee_id}": ("mentee", "how did it go? (the close-out survey)"),
+        f"close-out:{pk}:{m.mentor_id}": ("mentor", "how did it go? (the close-out survey)"),
     }
 
 
@@ -558,4 +590,64 @@ def continued(pk: int, side: str) -> bool:
         to=me,
         template="continued",
         context={"m": m, "me": me, "other": other, "link": m.get_absolute_url()},
+    )
+
+
+# --- the sponsorship ledger (mentorships/sponsorships.py) ---------------------------
+
+
+@outbox.email
+def sponsorship_recorded(action_id: int) -> bool:
+    """The mentee hears that their mentor recorded an act of sponsorship, and where
+    to confirm it; not the note, which they read on the page."""
+    action = (
+        SponsorshipAction.objects.filter(pk=action_id, confirmed_at__isnull=True)
+        .only("mentorship_id", "kind", "happened_on")
+        .first()
+    )
+    m = _mentorship(action.mentorship_id) if action else None
+    if m is None:
+        return False
+    return _send(
+        key=f"sponsorship-recorded:{action_id}",
+        to=m.mentee,
+        template="sponsorship_recorded",
+        context={
+            "m": m,
+            "me": m.mentee,
+            "mentor": m.mentor,
+            "action": action,
+            "link": reverse("mentorships:sponsorship", args=[m.pk]),
+        },
+    )
+
+
+# --- the follow-ups, 6 and 12 months on (mentorships/follow_ups.py) ------------------
+
+
+@outbox.email
+def follow_up(pk: int) -> bool:
+    """The mentee is asked how things have gone since their mentorship closed, once
+    the clock sent the follow-up; nothing once they have answered it."""
+    f = (
+        FollowUp.objects.select_related(
+            "profile__user", "mentorship__program", "mentorship__mentor"
+        )
+        .filter(pk=pk, sent_at__isnull=False, answered_at__isnull=True)
+        .first()
+    )
+    if f is None:
+        return False
+    m = f.mentorship
+    return _send(
+        key=f"follow-up:{pk}",
+        to=f.profile,
+        template="follow_up",
+        context={
+            "f": f,
+            "m": m,
+            "me": f.profile,
+            "mentor": m.mentor,
+            "link": reverse("mentorships:follow_up", args=[pk]),
+        },
     )

@@ -138,6 +138,21 @@ class MentorshipQuerySet(models.QuerySet):
             action_item_count=count(ActionItem),
         )
 
+    def with_sponsorship_counts(self) -> MentorshipQuerySet:
+        """Each with ``sponsorship_count`` (what its mentor recorded in the ledger) and
+        ``sponsorship_confirmed_count`` (how many the mentee confirmed): counts only."""
+        rows = SponsorshipAction.objects.filter(mentorship=OuterRef("pk")).order_by()
+
+        def count(rows) -> Coalesce:
+            return Coalesce(
+                Subquery(rows.values("mentorship").annotate(n=Count("pk")).values("n")[:1]), 0
+            )
+
+        return self.annotate(
+            sponsorship_count=count(rows),
+            sponsorship_confirmed_count=count(rows.filter(confirmed_at__isnull=False)),
+        )
+
     # --- what an admin looks for (the dashboard's Mentorships list) ---
 
     def under_way(self) -> MentorshipQuerySet:

@@ -10,7 +10,7 @@ the mentee confirmed). Admins see counts and group figures, never a row
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from profiles.models import Profile, Tag
@@ -153,6 +153,24 @@ class FollowUp(models.Model):
         return self.answered_at is not None
 
 
+class SponsorshipActionQuerySet(models.QuerySet):
+    def tally(self) -> dict:
+        """How many were recorded and how many the mentee confirmed, in all and by
+        kind, and in how many mentorships: plain data (it may be kept as JSON) for
+        the admins' figures, never a note or a date (mentorships/sponsorships.py)."""
+        confirmed = Count("pk", filter=Q(confirmed_at__isnull=False))
+        by_kind = {kind: {"recorded": 0, "confirmed": 0} for kind in SponsorshipAction.Kind.values}
+        rows = self.order_by().values("kind").annotate(recorded=Count("pk"), confirmed=confirmed)
+        for row in rows:
+            by_kind[row["kind"]] = {"recorded": row["recorded"], "confirmed": row["confirmed"]}
+        return {
+            "recorded": sum(k["recorded"] for k in by_kind.values()),
+            "confirmed": sum(k["confirmed"] for k in by_kind.values()),
+            "mentorships": self.order_by().values("mentorship").distinct().count(),
+            "by_kind": by_kind,
+        }
+
+
 class SponsorshipAction(models.Model):
     """A concrete act of sponsorship a mentor records for their mentee: dated, with a
     short note the pair can see. The mentee may confirm it. Admins see counts only."""
@@ -173,6 +191,16 @@ class SponsorshipAction(models.Model):
     recorded_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
 
+    objects = SponsorshipActionQuerySet.as_manager()
+
+    # What was done, about the mentee by name or as "you": "introduced Ana to someone".
+    DONE_FOR = {
+        Kind.INTRODUCED: "introduced {who} to someone",
+        Kind.RECOMMENDED: "recommended {who} for a role or project",
+        Kind.NOMINATED: "nominated {who} for an award or a promotion",
+        Kind.ADVOCATED: "advocated for {who} in a review",
+    }
+
     class Meta:
         ordering = ["-happened_on", "-pk"]
         indexes = [models.Index(fields=["mentorship", "kind"], name="sponsorship_mentorship_kind")]
@@ -183,3 +211,10 @@ class SponsorshipAction(models.Model):
     @property
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
+
+    def done_for(self, who: str) -> str:
+        return self.DONE_FOR[self.kind].format(who=who)
+
+    @property
+    def for_mentee(self) -> str:
+        return self.done_for("you")

@@ -7,7 +7,16 @@ from django.utils import timezone
 
 from profiles.models import Profile
 
-from . import agreement_page, meeting_page, notes, signals, terms, threads
+from . import (
+    agreement_page,
+    close_outs,
+    meeting_page,
+    notes,
+    signals,
+    sponsorship_page,
+    terms,
+    threads,
+)
 from .forms import CheckInForm, EndForm, TurnDownForm
 from .models import Mentorship
 from .visibility import can_see_background
@@ -40,6 +49,8 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         "outcome": outcome(m, m.side_of(me)),
         # The cycle it belongs to, and what its end asks of the pair.
         "term": term(m, me),
+        # Once it closed: the viewer's close-out survey, and the other's testimonial if shared.
+        **close_outs.page_part(m, me),
         # Meetings still to settle, and the session log.
         **meeting_page.page_part(m, me),
         # The workspace: notes and action items; the thread's unread count.
@@ -47,6 +58,8 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         **threads.page_part(m, me),
         # The agreement's card and the guides for the pair's goals.
         **agreement_page.workspace(m, me),
+        # The sponsorship ledger in one line.
+        **sponsorship_page.card(m, me),
     }
 
 

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import agreement, continuations, meetings, messages, notes, pair
+from .views import (
+    agreement,
+    close_out,
+    continuations,
+    follow_ups,
+    meetings,
+    messages,
+    notes,
+    pair,
+    sponsorship,
+)
 
 app_name = "mentorships"
 
@@ -12,6 +22,12 @@ urlpatterns = [
     path("m/<int:mentorship_id>/not-for-me/", pair.turn_down, name="turn_down"),
     path("m/<int:mentorship_id>/term/keep-going/", pair.keep_going, name="keep_going"),
     path("m/<int:mentorship_id>/term/take-back/", pair.take_back, name="take_back"),
+    path("m/<int:mentorship_id>/close-out/<str:side>/", close_out.survey, name="close_out"),
+    path(
+        "m/<int:mentorship_id>/close-out/<str:side>/testimonial/",
+        close_out.share,
+        name="close_out_share",
+    ),
     path("m/<int:mentorship_id>/meetings/new/", meetings.new, name="meeting_new"),
     path(
         "m/<int:mentorship_id>/meetings/<int:meeting_id>/times/",
@@ -73,6 +89,16 @@ urlpatterns = [
         messages.report,
         name="message_report",
     ),
+    path("m/<int:mentorship_id>/sponsorship/", sponsorship.ledger, name="sponsorship"),
+    *(
+        path(f"m/<int:mentorship_id>/sponsorship/<int:action_id>/{step}", view, name=name)
+        for step, view, name in [
+            ("", sponsorship.edit, "sponsorship_edit"),
+            ("delete/", sponsorship.delete, "sponsorship_delete"),
+            ("confirm/", sponsorship.confirm, "sponsorship_confirm"),
+            ("not-quite-right/", sponsorship.unconfirm, "sponsorship_unconfirm"),
+        ]
+    ),
     path(
         "p/<int:pk>/take-part/<int:cycle_id>/same-mentees/",
         continuations.ask,
@@ -83,4 +109,5 @@ urlpatterns = [
         continuations.answer,
         name="continuation_answer",
     ),
+    path("follow-up/<int:follow_up_id>/", follow_ups.answer, name="follow_up"),
 ]

@@ -53,7 +53,9 @@ def _mentorship(program: Program, mentorship_id: int) -> Mentorship:
     related = ("mentee__user", "mentor__user", "created_by", "superseded_by__mentor")
     return get_object_or_404(
         # What the pair wrote in their workspace is theirs: its counts, never its words.
-        Mentorship.objects.with_workspace_counts().select_related(*related),
+        Mentorship.objects.with_workspace_counts()
+        .with_sponsorship_counts()
+        .select_related(*related),
         pk=mentorship_id,
         program=program,
     )

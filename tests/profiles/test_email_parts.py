@@ -95,6 +95,12 @@ def ended(w: World) -> list[str]:
     return [MENTEE, NOTE, PROGRAM]
 
 
+def close_out_asked(w: World) -> list[str]:
+    m = w.accepted()
+    w.run(lifecycle.end, mentorship=m, by=w.mentee, reason="goals_met", note=NOTE)
+    return [MENTEE, MENTOR, PROGRAM]  # the survey's link, never a question or an answer
+
+
 def matched(w: World) -> list[str]:
     staff = program_admin(w.program)
     w.run(
@@ -203,6 +209,22 @@ def agreement_proposed(w: World) -> list[str]:
     return [MENTEE, MENTOR, MESSAGE]
 
 
+def sponsorship_recorded(w: World) -> list[str]:
+    """The mentor records an introduction; the email names it, never the note."""
+    from mentorships import sponsorships
+
+    m = w.accepted()
+    w.run(
+        sponsorships.record,
+        mentorship=m,
+        by=w.mentor,
+        kind="introduced",
+        happened_on=timezone.localdate(),
+        note=NOTE,
+    )
+    return [MENTEE, MENTOR, PROGRAM]
+
+
 TERM_CYCLE = 'Spring "27" & Ma\'s Cohort'
 
 
@@ -280,6 +302,17 @@ def continued(w: World) -> list[str]:
     return [MENTEE, PROGRAM, ROUND]  # the mentor's email, the last sent
 
 
+def follow_up(w: World) -> list[str]:
+    """Six months after the mentorship closed: the page's link, never a question's answer."""
+    from mentorships import follow_ups
+
+    m = w.accepted()
+    w.run(lifecycle.end, mentorship=m, by=w.mentee, reason="goals_met", note=NOTE)
+    Mentorship.objects.filter(pk=m.pk).update(ended_at=timezone.now() - timedelta(days=200))
+    w.run(follow_ups.send_due, timezone.now())
+    return [MENTEE, MENTOR, PROGRAM]
+
+
 def role_granted(w: World) -> list[str]:
     by = program_admin(w.program, first_name="Siobhán", last_name="O'Brien & Sons")
     w.run(roles.grant, program=w.program, user=w.mentor.user, role="coordinator", by=by)
@@ -310,6 +343,7 @@ EMAILS = [
     returned,
     request_accepted,
     ended,
+    close_out_asked,
     matched,
     partner_left,
     meeting_proposed,
@@ -322,6 +356,7 @@ EMAILS = [
     agreement_proposed,
     agreement_changes,
     agreement_agreed,
+    sponsorship_recorded,
     term_ended,
     term_choice,
     welcome,
@@ -329,6 +364,7 @@ EMAILS = [
     take_part_again,
     continuation_asked,
     continued,
+    follow_up,
     role_granted,
     role_invitation,
     weekly_digest,

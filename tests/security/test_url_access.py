@@ -13,7 +13,16 @@ from django.utils import timezone
 from dashboard.models import ImportJob
 from matching import suggestions
 from matching.models import AssignmentPair, MatchingRun, Suggestion
-from mentorships.models import ActionItem, Continuation, Meeting, Message, MessageReport, Note
+from mentorships.models import (
+    ActionItem,
+    Continuation,
+    Meeting,
+    Mentorship,
+    Message,
+    MessageReport,
+    Note,
+)
+from mentorships.outcome_models import CloseOut, FollowUp, SponsorshipAction
 from privacy.models import DataExport
 from tests.conftest import login
 from tests.factories import MentorFactory, ProfileFactory, UserFactory, program_admin
@@ -49,6 +58,7 @@ SIGNED_OUT_ONLY = {
 }  # a signed-in visitor is sent home
 
 MEETING = {"meeting_id": "@meeting"}
+SPONSORSHIP = {"action_id": "@sponsorship"}
 
 # name → (method, url kwargs ("@x" is the world's x), expected answer per role)
 TABLE = {
@@ -102,6 +112,8 @@ TABLE = {
         {"continuation_id": "@continuation"},
         ok("mentee", code=302),
     ),
+    # A follow-up 6 or 12 months after a mentorship closed: its mentee's own page.
+    "mentorships:follow_up": ("get", {"follow_up_id": "@follow_up"}, ok("mentee")),
     "matching:suggestions": ("get", {"pk": "@mentee"}, ok("mentee")),
     "matching:dismiss": (
         "post",
@@ -249,6 +261,26 @@ TABLE = {
         ]
         for spec in [{"mentorship_id": "@request", **spec}]
     },
+    # The sponsorship ledger: the pair's page; the mentor changes an entry (without
+    # confirm=yes, deleting asks first), the mentee confirms it or takes it back.
+    "mentorships:sponsorship": ("get", {"mentorship_id": "@request"}, ok("mentee", "mentor")),
+    **{
+        f"mentorships:{name}": (method, {"mentorship_id": "@request", **SPONSORSHIP}, expected)
+        for name, method, expected in [
+            ("sponsorship_edit", "get", ok("mentor")),
+            ("sponsorship_delete", "post", ok("mentor")),
+            ("sponsorship_confirm", "post", ok("mentee", code=302)),
+            ("sponsorship_unconfirm", "post", ok("mentee", code=302)),
+        ]
+    },
+    # The close-out survey: each side's own, of the world's mentorship that completed
+    # (its mentee was asked); sharing a testimonial before answering is refused in words.
+    "mentorships:close_out": ("get", {"mentorship_id": "@closed", "side": "mentee"}, ok("mentee")),
+    "mentorships:close_out_share": (
+        "post",
+        {"mentorship_id": "@closed", "side": "mentee"},
+        ok("mentee", code=302),
+    ),
     "privacy:export": ("post", {}, ok(*ROLES[1:], code=302)),
     "privacy:download": ("get", {"export_id": "@export"}, ok("mentee")),
     "privacy:delete_account": ("get", {}, SIGNED_IN),
@@ -507,14 +539,25 @@ def world(program):
         "job": ImportJob.objects.create(program=program, filename="x.csv", content=b"x").pk,
         "export": DataExport.objects.create(user=mentee.user, status="ready", content="{}").pk,
         "note": note.pk,
+        "sponsorship": SponsorshipAction.objects.create(
+            mentorship=request, kind="introduced", happened_on=timezone.localdate(), note="x"
+        ).pk,
         "item": ActionItem.objects.create(
             mentorship=request, text="x", owner="mentee", created_by=mentee
         ).pk,
         "message": message.pk,
         "report": MessageReport.objects.create(message=message, reporter=mentee).pk,
         "cycle": program.cycles.get().pk,
+        "closed": closed_with_a_close_out(mentee, mentor).pk,
         "continuation": Continuation.objects.create(
             cycle=program.cycles.get(), mentor=mentor, mentee=mentee
+        ).pk,
+        "follow_up": FollowUp.objects.create(
+            mentorship=request,
+            profile=mentee,
+            months=6,
+            due_on=timezone.localdate(),
+            sent_at=timezone.now(),
         ).pk,
     }
     admin = program_admin(program)
@@ -528,6 +571,22 @@ def world(program):
     }
     ids["role"] = admin.program_roles.get().pk
     return ids, users
+
+
+def closed_with_a_close_out(mentee, mentor) -> Mentorship:
+    """An earlier mentorship of the pair, completed; its mentee asked how it went."""
+    now = timezone.now()
+    closed = Mentorship.objects.create(
+        program=mentee.program,
+        mentee=mentee,
+        mentor=mentor,
+        status=Mentorship.Status.COMPLETED,
+        started_at=now - timedelta(days=90),
+        ended_at=now - timedelta(days=1),
+        end_reason=Mentorship.EndReason.GOALS_MET,
+    )
+    CloseOut.objects.create(mentorship=closed, respondent=mentee, side="mentee")
+    return closed
 
 
 def kwargs_for(spec: dict, ids: dict) -> dict:
