@@ -1,4 +1,5 @@
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.template.loader import render_to_string
@@ -6,8 +7,9 @@ from django.template.loader import render_to_string
 from profiles.models import Profile
 from profiles.signals import profile_changed, take_part_page, took_part_again
 
-from . import continuations, lifecycle, meetings
+from . import close_outs, continuations, lifecycle, meetings, tasks
 from .models import Note
+from .outcome_models import SponsorshipAction
 from .signals import mentorship_changed
 
 
@@ -27,6 +29,17 @@ def forget_private_notes(sender, instance: Profile, **kwargs) -> None:
     Note.objects.filter(author=instance, shared=False).delete()
 
 
+@receiver(pre_delete, sender=Profile, dispatch_uid="mentorships.forget_sponsorship_notes")
+def forget_sponsorship_notes(sender, instance: Profile, **kwargs) -> None:
+    # A sponsorship's note says what was done for whom: it goes when either side
+    # leaves, however the profile goes. The row (what kind, when, confirmed or not)
+    # stays, anonymous, for the program's counts. Close-outs and follow-ups go
+    # with their respondent by CASCADE.
+    SponsorshipAction.objects.filter(
+        Q(mentorship__mentee=instance) | Q(mentorship__mentor=instance)
+    ).exclude(note="").update(note="")
+
+
 @receiver(profile_changed, dispatch_uid="mentorships.tell_of_a_pause")
 def tell_of_a_pause(sender, profile_id: int, **kwargs) -> None:
     # A pause saved with the questionnaire, not only on the availability page:
@@ -41,6 +54,16 @@ def cancel_meetings(sender, mentorship, **kwargs) -> None:
     # calendars that had them get the cancellation.
     if not mentorship.is_open:
         meetings.close_with(mentorship=mentorship)
+
+
+@receiver(mentorship_changed, dispatch_uid="mentorships.ask_how_it_went")
+def ask_how_it_went(sender, mentorship, **kwargs) -> None:
+    # However a mentorship that had started completes or ends (either side, the
+    # program team, a match turned down, a departure, its term's end, going on in a
+    # new cycle), each side still on Kindred is asked how it went once it commits.
+    # A request that closed never started: nobody is asked.
+    if mentorship.status in close_outs.ASKED and mentorship.started_at is not None:
+        tasks.ask_close_out.delay_on_commit(mentorship.pk)
 
 
 @receiver(took_part_again, dispatch_uid="mentorships.go_on_together")

@@ -58,8 +58,9 @@ def _ask_to_close(today: date) -> int:
             pk=m.pk, status__in=Mentorship.PAIRED, closing_on__isnull=True
         ).update(closing_on=closing_on)
         if claimed:
-            # Here the outcomes work's close-out survey hooks in: each side is asked
-            # how it went as their term ends, in this email or beside it.
+            # Not yet the close-out survey: the pair may still choose to keep going. Each
+            # side is asked how it went when it completes (lifecycle.end_term), as after
+            # any end (mentorships/close_outs.py).
             emails.term_ended.delay_on_commit(m.pk)
             count += 1
     return count

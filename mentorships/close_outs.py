@@ -1,0 +1,236 @@
+"""The close-out survey: each side of a mentorship that completed or ended after it
+had started is asked, once, how it went (docs/outcomes.md, "The close-out survey").
+
+:func:`ask` makes one :class:`CloseOut` per side still on Kindred, each with a row
+per goal of the agreement in force (the rating that goal started from beside it),
+and emails each side once. ``receivers.ask_how_it_went`` queues it as any closing
+transition commits (an end by either side or the program team, a match turned
+down, a departure, the end of a term, a pair going on into a new cycle).
+:func:`answer` keeps the person's answers: once, every one optional. Only the
+testimonial's consent may change afterwards (:func:`share_testimonial`): it is the
+person's to give or take back at any time.
+
+The answers are the respondent's: only they open their survey; the other side
+reads a testimonial only while its writer shares it (:func:`page_part`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from profiles.models import Profile
+
+from . import emails
+from .exceptions import Invalid, Refused
+from .models import Agreement, AgreementGoal, GoalProgress, Mentorship, Rating
+from .outcome_models import TEXT_MAX_LENGTH, CloseOut, CloseOutGoal, Side
+
+ASKED = (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED)
+RATINGS = range(1, 6)
+# The overall rating, in words.
+OVERALL = [
+    (1, "1 — poor"),
+    (2, "2 — fair"),
+    (3, "3 — good"),
+    (4, "4 — very good"),
+    (5, "5 — excellent"),
+]
+# A goal's rating as the mentor reads it: the mentee's words, said of the mentee.
+GOAL_FOR_MENTOR = [
+    (value, label.replace("where I want to be", "where they want to be"))
+    for value, label in Rating.choices
+]
+
+
+@transaction.atomic
+def ask(*, mentorship_id: int) -> list[CloseOut]:
+    """Ask each side of a mentorship that completed or ended after starting: one
+    survey per side, made once however often this runs (a retry, two workers),
+    and each side emailed once. A side who has left Kindred (or whose account is
+    switched off) is not asked; a request that never started asks nobody."""
+    m = (
+        Mentorship.objects.select_related("mentee__user", "mentor__user")
+        .filter(pk=mentorship_id, status__in=ASKED, started_at__isnull=False)
+        .first()
+    )
+    if m is None:
+        return []
+    goals = agreed_goals(m)
+    made = []
+    for side, person in ((Side.MENTEE, m.mentee), (Side.MENTOR, m.mentor)):
+        if person is None or not person.user.is_active:
+            continue
+        close_out, created = CloseOut.objects.get_or_create(
+            mentorship=m, side=side, defaults={"respondent": person}
+        )
+        if created:
+            CloseOutGoal.objects.bulk_create(
+                [CloseOutGoal(close_out=close_out, goal_id=g, start_rating=r) for g, r in goals],
+                ignore_conflicts=True,
+            )
+            emails.close_out_asked.delay_on_commit(close_out.pk)
+        made.append(close_out)
+    return made
+
+
+def agreed_goals(m: Mentorship) -> list[tuple[int, int]]:
+    """The goals of the agreement in force when it closed, in its order, each with
+    the rating it started from (its ``GoalProgress``); none without an agreement."""
+    agreement = Agreement.objects.filter(mentorship=m, agreed__isnull=False).first()
+    if agreement is None:
+        return []
+    started = dict(
+        GoalProgress.objects.filter(agreement=agreement).values_list("goal_id", "start_rating")
+    )
+    return [
+        (goal_id, started.get(goal_id, starting))
+        for goal_id, starting in AgreementGoal.objects.filter(
+            version_id=agreement.agreed_id
+        ).values_list("goal_id", "starting_rating")
+    ]
+
+
+# --- answering ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answers:
+    """One side's answers, every one optional: ``rating`` and each goal's end rating
+    (by the goal's slug) 1–5 or None, ``recommend`` one of ``CloseOut.Recommend``
+    or "", and the testimonial with whether to show it."""
+
+    rating: int | None = None
+    goals: dict[str, int | None] = field(default_factory=dict)
+    helped_most: str = ""
+    recommend: str = ""
+    testimonial: str = ""
+    testimonial_shared: bool = False
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.rating
+            or any(self.goals.values())
+            or self.helped_most.strip()
+            or self.recommend
+            or self.testimonial.strip()
+        )
+
+
+NOTHING = "Answer at least one question, or come back later: your survey stays open."
+SHARE_WITHOUT_TEXT = (
+    "Write your testimonial first, or untick “Show my testimonial”: there is nothing to show."
+)
+
+
+def check(close_out: CloseOut, answers: Answers) -> None:
+    """:class:`Invalid` naming every problem by field (``rating``, ``goal_<slug>``,
+    ``helped_most``, ``recommend``, ``testimonial``, ``testimonial_shared``, and
+    ``__all__`` for an empty survey)."""
+    errors: dict[str, list[str]] = {}
+    if answers.rating is not None and answers.rating not in RATINGS:
+        errors["rating"] = ["Choose from 1 to 5."]
+    slugs = {g.goal.slug for g in close_out.goals.select_related("goal")}
+    for slug, rating in answers.goals.items():
+        if slug not in slugs:
+            errors[f"goal_{slug}"] = [f"“{slug}” is not one of the goals you agreed."]
+        elif rating is not None and rating not in RATINGS:
+            errors[f"goal_{slug}"] = ["Choose from 1 to 5."]
+    for name in ("helped_most", "testimonial"):
+        text = getattr(answers, name).strip()
+        if len(text) > TEXT_MAX_LENGTH:
+            errors[name] = [f"Keep it to {TEXT_MAX_LENGTH:,} characters (this has {len(text):,})."]
+    if answers.recommend not in ("", *CloseOut.Recommend.values):
+        errors["recommend"] = ["Choose yes, not sure or no."]
+    if answers.testimonial_shared and not answers.testimonial.strip():
+        errors["testimonial_shared"] = [SHARE_WITHOUT_TEXT]
+    if not errors and answers.is_empty:
+        errors["__all__"] = [NOTHING]
+    if errors:
+        raise Invalid(errors)
+
+
+def _mine(close_out: CloseOut, by: Profile | None) -> CloseOut:
+    locked = CloseOut.objects.select_for_update().get(pk=close_out.pk)
+    if by is None or locked.respondent_id != by.pk:
+        raise Refused("Only the person asked answers their close-out survey.")
+    return locked
+
+
+@transaction.atomic
+def answer(*, close_out: CloseOut, by: Profile, data: Answers) -> CloseOut:
+    """Keep ``by``'s answers, once: a second answer is refused (their first stands).
+    Nothing is written when an answer is refused or invalid."""
+    c = _mine(close_out, by)
+    if c.is_answered:
+        raise Refused(
+            f"You answered on {timezone.localdate(c.answered_at):%-d %B %Y}: thank you. "
+            "Your answers are below."
+        )
+    check(c, data)
+    c.rating = data.rating
+    c.helped_most = data.helped_most.strip()
+    c.recommend = data.recommend
+    c.testimonial = data.testimonial.strip()
+    c.testimonial_shared = data.testimonial_shared
+    c.answered_at = timezone.now()
+    c.save()
+    for goal in c.goals.select_related("goal"):
+        rating = data.goals.get(goal.goal.slug)
+        if rating is not None:
+            goal.end_rating = rating
+            goal.save(update_fields=["end_rating"])
+    return c
+
+
+@transaction.atomic
+def share_testimonial(*, close_out: CloseOut, by: Profile, shared: bool) -> CloseOut:
+    """``by`` shows their testimonial to the other side and the program, or takes
+    that back, at any time after answering (choosing what is already so changes
+    nothing)."""
+    c = _mine(close_out, by)
+    if not c.is_answered:
+        raise Refused("Answer the survey first: your testimonial is part of it.")
+    if shared and not c.testimonial:
+        raise Refused("You wrote no testimonial, so there is nothing to show.")
+    if c.testimonial_shared != shared:
+        c.testimonial_shared = shared
+        c.save(update_fields=["testimonial_shared"])
+    return c
+
+
+# --- what pages show ------------------------------------------------------------------
+
+
+def page_part(m: Mentorship, me: Profile) -> dict:
+    """For the mentorship page: the viewer's own survey (to answer, or answered),
+    and the other side's testimonial if, and only while, they share it."""
+    mine = CloseOut.objects.filter(mentorship=m, respondent=me).first()
+    theirs = (
+        CloseOut.objects.filter(mentorship=m, testimonial_shared=True)
+        .exclude(respondent=me)
+        .exclude(testimonial="")
+        .first()
+    )
+    return {"close_out": mine, "their_testimonial": theirs.testimonial if theirs else ""}
+
+
+def answers_shown(close_out: CloseOut) -> dict:
+    """The person's own answers in words, for their thank-you page."""
+    words = dict(GOAL_FOR_MENTOR if close_out.side == Side.MENTOR else Rating.choices)
+    goals = list(close_out.goals.select_related("goal"))
+    for goal in goals:
+        goal.end_label = words.get(goal.end_rating, "")
+    return {"overall": dict(OVERALL).get(close_out.rating, ""), "goals": goals}
+
+
+def waiting_for(profile: Profile) -> list[CloseOut]:
+    """The person's surveys still to answer, latest closed first (for their home)."""
+    return list(
+        CloseOut.objects.filter(respondent=profile, answered_at__isnull=True)
+        .select_related("mentorship__mentee", "mentorship__mentor")
+        .order_by("-mentorship__ended_at", "-pk")
+    )
