@@ -7,7 +7,7 @@ from django.core.cache import cache
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from mentorships import continuations, lifecycle
+from mentorships import close_outs, continuations, follow_ups, lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship, Message
 from mentorships.pages import outcome
@@ -159,6 +159,10 @@ def mentee_home(profile: Profile) -> dict:
             for c in continuations.asks_for(profile)
             if c.mentee_agrees is None and c.mentorship_id is None
         ],
+        # 6 and 12 months after a mentorship closed (issue 22).
+        "follow_ups": follow_ups.open_for(profile),
+        # Each mentorship that closed asks how it went, until answered (issue 22).
+        "close_outs": close_outs.waiting_for(profile),
     }
 
 
@@ -192,6 +196,8 @@ def mentor_home(profile: Profile) -> dict:
         "room": max(profile.capacity - len(current), 0),
         "take_part_cycle": reenrolment.invitation_for(profile),
         "again_asked": continuations.asked_by(profile),
+        # Each mentorship that closed asks how it went, until answered (issue 22).
+        "close_outs": close_outs.waiting_for(profile),
         "decline_form": DeclineForm(),
         "availability_form": AvailabilityForm(
             initial={"capacity": profile.capacity, "is_paused": profile.is_paused}

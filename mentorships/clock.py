@@ -11,7 +11,8 @@ and a mentee whose three requests expire together goes back to the pool
 once (their expiries share one transaction, so matching sends one email). A
 meeting's reminder and its "did you meet?" are emails of their own, about one
 meeting at its time, found by their subject; so is "your term has ended",
-about one mentorship on one day."""
+about one mentorship on one day, and a mentee's follow-up 6 or 12 months after
+a mentorship closed (follow_ups.py)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from . import emails, lifecycle, terms
+from . import emails, follow_ups, lifecycle, terms
 from .models import EXPIRE_AFTER, HEALTH_AFTER, REMIND_AFTER, CheckIn, Meeting, Mentorship
 
 CHECK_IN_WEEKS = (2, 8)
@@ -187,6 +188,7 @@ def run(now: datetime | None = None) -> dict[str, int]:
             "meeting_reminders": remind_of_meetings(now),
             "meeting_prompts": ask_how_meetings_went(now),
             "flagged": flag_unhealthy(now),
+            "follow_ups": follow_ups.send_due(now),
         }
     finally:
         # Reminders and prompts are marked as claimed: whatever fails after the
