@@ -64,13 +64,17 @@ def suppress(
     relations: Iterable[Relation],
     threshold: int,
     public: frozenset[str] = frozenset(),
+    already: Iterable[str] = (),
 ) -> set[str]:
     """The keys to hide: each group under ``threshold`` people, and as many
     others as the relations need so that none of those can be isolated.
     ``public`` groups (everyone in the program: its size is on the overview)
-    are never hidden, since hiding them would protect nothing."""
+    are never hidden, since hiding them would protect nothing. ``already``:
+    groups hidden for another reason (a figure of a group whose size is hidden),
+    protected like the small ones."""
     size = {c.key: c.people for c in cells}
     hidden = {c.key for c in cells if c.people < threshold and c.key not in public}
+    hidden |= {k for k in already if k in size and k not in public}
     relations = [
         Relation(r.parent, tuple(k for k in r.children if k in size))
         for r in relations

@@ -450,7 +450,6 @@ def fairness_counts(program: Program) -> tuple[list[Counts], list[Relation]]:
     """Every group's exact counts, small ones included, and how the groups
     relate: what a release (dashboard/disclosure.py) is made from."""
     mentees, tags, sizes, by_tag, _, undisclosed = _tallies(program)
-    slug_key = {t.slug: f"tag:{t.pk}" for t in tags if t.kind == TagKind.HERITAGE}
     cells = [
         _counts(f"tag:{t.pk}", t.name, t.get_facet_display(), sizes[t.pk], by_tag.get(t.pk, {}))
         for t in tags
@@ -463,6 +462,15 @@ def fairness_counts(program: Program) -> tuple[list[Counts], list[Relation]]:
             program=program, mentee__in=members.values("pk")
         ).aggregate(**_outcomes(medians=False))
         cells.append(_counts(key, name, "—", members.count(), outcome))
+    return cells, group_relations(tags)
+
+
+def group_relations(tags: list[Tag]) -> list[Relation]:
+    """How the groups of ``tags`` (keyed ``tag:<pk>``), EVERYONE and UNDISCLOSED
+    relate: a heritage region holds its sub-groups, and everyone holds each
+    facet's top groups and those who chose not to disclose. The outcome report
+    (dashboard/outcomes.py) suppresses over the same relations."""
+    slug_key = {t.slug: f"tag:{t.pk}" for t in tags if t.kind == TagKind.HERITAGE}
     relations = [
         Relation(slug_key[region], tuple(slug_key[c] for c in children if c in slug_key))
         for region, children in HERITAGE_REGIONS.items()
@@ -476,7 +484,7 @@ def fairness_counts(program: Program) -> tuple[list[Counts], list[Relation]]:
             if t.facet == facet and not (t.kind == TagKind.HERITAGE and t.slug in within)
         ]
         relations.append(Relation(EVERYONE, (*top, UNDISCLOSED)))
-    return cells, relations
+    return relations
 
 
 def _counts(key: str, name: str, kind: str, people: int, outcome: dict) -> Counts:

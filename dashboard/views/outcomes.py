@@ -1,0 +1,139 @@
+"""The outcome report (dashboard/outcomes.py): what came of the program's
+mentorships, one cycle at a time or all together, as a page and as CSV.
+
+Anyone who runs the program reads the overall figures, as they read the cycles
+compared; the figures per self-identified group are for the program's admins
+allowed to read background answers, and each reading is recorded, as on the
+fairness page."""
+
+import csv
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from matching.exports import cell as safe
+from profiles.models import SensitiveAccess
+
+from .. import cycle_choice, outcomes
+from .access import program_page
+
+
+def _report(request: HttpRequest):
+    program = request.program
+    chosen = cycle_choice.choose(program, request.GET)
+    found = outcomes.report(program, chosen.cycle, groups=request.may_read_background)
+    if found.groups:
+        scope = chosen.cycle.name if chosen.cycle else "all mentorships"
+        SensitiveAccess.record(
+            viewer=request.user,
+            program=program,
+            what=f"outcome figures per group, {program.slug}, {scope}",
+        )
+    return chosen, found
+
+
+def _charts(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
+    """All mentees' figures of one kind in one chart; with groups, a chart per figure."""
+    if report.groups:
+        return [
+            {
+                "id": f"chart-{f.key}",
+                "title": f"{f.label}: all mentees and each group shown",
+                "bars": [(row.name, row.cells[f.key]) for row in report.rows],
+            }
+            for f in section.figures
+        ]
+    charts = []
+    for unit in dict.fromkeys(f.unit for f in section.figures):
+        figures = [f for f in section.figures if f.unit == unit]
+        charts.append(
+            {
+                "id": f"chart-{section.key}-{unit}",
+                "title": f"{section.title}: " + ", ".join(f.label.lower() for f in figures),
+                "bars": [(f.label, report.everyone.cells[f.key]) for f in figures],
+            }
+        )
+    return charts
+
+
+@program_page()
+def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
+    chosen, found = _report(request)
+    context = {
+        "program": request.program,
+        "chosen": chosen,
+        "cycle_form": chosen.form(),
+        "report": found,
+        "sections": [
+            {
+                "section": s,
+                "charts": _charts(found, s),
+                "everyone": [found.everyone.cells[f.key] for f in s.figures],
+                "table": [(row, [row.cells[f.key] for f in s.figures]) for row in found.rows],
+            }
+            for s in outcomes.SECTIONS
+        ],
+    }
+    return render(request, "dashboard/outcomes.html", context)
+
+
+HEADER = (
+    "Cycle",
+    "Group",
+    "Question",
+    "Mentees mentored",
+    "Section",
+    "Figure",
+    "Value",
+    "Low (95 %)",
+    "High (95 %)",
+    "Unit",
+    "Answers",
+    "Note",
+)
+UNITS = {outcomes.SHARE: "percent", outcomes.RATING: "mean, 1-5", outcomes.COUNT: "mean"}
+
+
+def _number(value: float | None, figure: outcomes.Figure) -> str:
+    if value is None:
+        return ""
+    return f"{value:.0f}" if figure.unit == outcomes.SHARE else f"{value:.2f}"
+
+
+@program_page()
+def outcome_csv(request: HttpRequest, slug: str) -> HttpResponse:
+    """The page's figures, one line per group and figure, hidden ones blank with
+    a note: never a line about a person."""
+    chosen, found = _report(request)
+    program = request.program
+    scope = "all-cycles" if chosen.cycle is None else f"cycle-{chosen.cycle.pk}"
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{program.slug}-outcomes-{scope}.csv"'
+    response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
+    out = csv.writer(response)
+    out.writerow(HEADER)
+    cycle = chosen.cycle.name if chosen.cycle else "All cycles"
+    for row in found.rows:
+        for section in outcomes.SECTIONS:
+            for figure in section.figures:
+                c = row.cells[figure.key]
+                out.writerow(
+                    [
+                        safe(v)
+                        for v in (
+                            cycle,
+                            row.name,
+                            row.kind,
+                            row.people,
+                            section.title,
+                            figure.label,
+                            _number(c.value, figure),
+                            _number(c.low, figure),
+                            _number(c.high, figure),
+                            UNITS[figure.unit],
+                            c.n if c.shown else "",
+                            c.note,
+                        )
+                    ]
+                )
+    return response
