@@ -54,7 +54,7 @@ class TimeZoneField(forms.ChoiceField):
 
 def no_silent_cut(form: forms.BaseForm) -> None:
     """Over-long text is refused with a message saying so, never cut by the
-    browser's ``maxlength``; long fields get a character counter (questionnaire.js
+    browser's ``maxlength``; long fields get a character counter (kindred.js
     keeps it live), described to the field it counts."""
     for name, field in form.fields.items():
         if isinstance(field, forms.CharField) and field.max_length:

@@ -108,3 +108,34 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("resize", markAll);
   document.body.addEventListener("htmx:afterSettle", markAll);
 });
+
+// A live "n / max characters" count under long text (the questionnaire, the sponsorship
+// ledger's note): the page draws it and describes the field by it; the server refuses
+// more than max with a message, so the browser never cuts text short.
+document.addEventListener("DOMContentLoaded", () => {
+  const format = (n) => n.toLocaleString("en-GB");
+  for (const input of document.querySelectorAll("[data-maxlength]")) {
+    const count = document.getElementById(`${input.id}_count`);
+    if (!count) continue;
+    const max = Number(input.dataset.maxlength);
+    const spoken = document.createElement("p");
+    spoken.className = "visually-hidden";
+    spoken.setAttribute("aria-live", "polite");
+    count.after(spoken);
+    const render = () => {
+      const n = input.value.length;
+      const over = n - max;
+      count.textContent = `${format(n)} / ${format(max)} characters`
+        + (over > 0 ? ` — ${format(over)} too many` : "");
+      count.classList.toggle("char-count-over", over > 0);
+    };
+    render();
+    let pause;
+    input.addEventListener("input", () => {
+      render();
+      // Said once typing pauses, not at every key.
+      clearTimeout(pause);
+      pause = setTimeout(() => { spoken.textContent = count.textContent; }, 1000);
+    });
+  }
+});
