@@ -35,7 +35,6 @@ class CloseOutForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.close_out = close_out
         mentor = close_out.side == Side.MENTOR
-        program = close_out.mentorship.program.name
         self.fields["rating"] = forms.TypedChoiceField(
             label=(
                 f"Overall, how was mentoring {other_name}?"
@@ -74,9 +73,9 @@ class CloseOutForm(forms.Form):
         )
         self.fields["recommend"] = forms.ChoiceField(
             label=(
-                f"Would you recommend mentoring in {program} to a colleague?"
+                "Would you recommend mentoring in the program to a colleague?"
                 if mentor
-                else f"Would you recommend {program} to a friend or colleague?"
+                else "Would you recommend the program to a friend or colleague?"
             ),
             choices=CloseOut.Recommend.choices,
             required=False,

@@ -5,7 +5,9 @@ had started is asked, once, how it went (docs/outcomes.md, "The close-out survey
 per goal of the agreement in force (the rating that goal started from beside it),
 and emails each side once. ``receivers.ask_how_it_went`` queues it as any closing
 transition commits (an end by either side or the program team, a match turned
-down, a departure, the end of a term, a pair going on into a new cycle).
+down, a departure, the end of a term); a pair that goes on together into a new
+cycle is asked once the last of their mentorships closes, about the goals they
+last agreed.
 :func:`answer` keeps the person's answers: once, every one optional. Only the
 testimonial's consent may change afterwards (:func:`share_testimonial`): it is the
 person's to give or take back at any time.
@@ -19,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from profiles.models import Profile
@@ -50,10 +53,12 @@ def ask(*, mentorship_id: int) -> list[CloseOut]:
     """Ask each side of a mentorship that completed or ended after starting: one
     survey per side, made once however often this runs (a retry, two workers),
     and each side emailed once. A side who has left Kindred (or whose account is
-    switched off) is not asked; a request that never started asks nobody."""
+    switched off) is not asked; a request that never started asks nobody, nor does a
+    mentorship its pair went on from together (they are asked when the last closes)."""
     m = (
         Mentorship.objects.select_related("mentee__user", "mentor__user")
         .filter(pk=mentorship_id, status__in=ASKED, started_at__isnull=False)
+        .exclude(Exists(_went_on()))
         .first()
     )
     if m is None:
@@ -76,10 +81,33 @@ def ask(*, mentorship_id: int) -> list[CloseOut]:
     return made
 
 
+def _went_on():
+    """The pair's mentorship that went on from this one into a new cycle."""
+    return Mentorship.objects.filter(
+        mentee=OuterRef("mentee"),
+        mentor=OuterRef("mentor"),
+        source=Mentorship.Source.CONTINUED,
+        started_at__gt=OuterRef("started_at"),
+    )
+
+
 def agreed_goals(m: Mentorship) -> list[tuple[int, int]]:
     """The goals of the agreement in force when it closed, in its order, each with
-    the rating it started from (its ``GoalProgress``); none without an agreement."""
-    agreement = Agreement.objects.filter(mentorship=m, agreed__isnull=False).first()
+    the rating it started from (its ``GoalProgress``); none without an agreement. A
+    pair that went on together without a new agreement is asked about the goals of
+    their latest one."""
+    agreed = Agreement.objects.filter(agreed__isnull=False)
+    agreement = agreed.filter(mentorship=m).first()
+    if agreement is None and m.source == Mentorship.Source.CONTINUED:
+        agreement = (
+            agreed.filter(
+                mentorship__mentee_id=m.mentee_id,
+                mentorship__mentor_id=m.mentor_id,
+                mentorship__started_at__lt=m.started_at,
+            )
+            .order_by("-mentorship__started_at")
+            .first()
+        )
     if agreement is None:
         return []
     started = dict(

@@ -120,9 +120,12 @@ def test_a_term_asks_when_it_completes_not_when_it_is_asked_to_close(pair, on_co
     assert sent_to(mentee).count(SUBJECT.format("Grace Lee")) == 1
 
 
-def test_a_pair_going_on_into_a_new_cycle_is_asked_about_the_old_mentorship(
+def test_a_pair_going_on_together_is_asked_when_the_last_mentorship_closes(
     under_way, on_commit, program
 ):
+    """Going on into a new cycle closes the old mentorship, but the pair has not
+    finished: they are asked when the new one ends, about the goals they agreed."""
+    agree(under_way, on_commit)
     cycle = CycleFactory(program=program, name="Autumn", state=Cycle.State.REGISTRATION)
     for person in (under_way.mentee, under_way.mentor):
         cycles.enrol(profile=person, cycle=cycle)
@@ -131,8 +134,13 @@ def test_a_pair_going_on_into_a_new_cycle_is_asked_about_the_old_mentorship(
     )
     new = on_commit(lifecycle.continue_pair, continuation=c)
     assert Mentorship.objects.get(pk=under_way.pk).status == "completed"
-    assert set(asked(under_way)) == {"mentee", "mentor"}
-    assert not asked(new)
+    assert close_outs.ask(mentorship_id=under_way.pk) == []
+    assert not CloseOut.objects.exists()
+    on_commit(lifecycle.end, mentorship=new, by=new.mentee, reason="goals_met")
+    assert set(asked(new)) == {"mentee", "mentor"}
+    assert not asked(under_way)
+    goals = CloseOutGoal.objects.filter(close_out__mentorship=new, close_out__side="mentee")
+    assert [(g.goal.slug, g.start_rating) for g in goals] == [("networking", 2), ("leadership", 1)]
 
 
 def test_a_side_who_left_kindred_is_not_asked(under_way, on_commit):

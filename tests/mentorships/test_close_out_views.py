@@ -110,7 +110,7 @@ def test_the_mentor_rates_the_mentees_progress_as_they_saw_it(client, closed):
     assert "Ji-woo Park started at 2 — early steps." in shown
     assert "where they want to be" in shown and "where I want to be" not in shown
     assert "What do you think helped Ji-woo Park most?" in shown
-    assert "Would you recommend mentoring in" in shown
+    assert "Would you recommend mentoring in the program to a colleague?" in shown
 
 
 def test_the_consent_box_is_unticked_at_first(client, closed):
