@@ -1,12 +1,14 @@
 from celery.signals import worker_ready
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.template.loader import render_to_string
 
+from mentorships.models import Mentorship
 from mentorships.signals import mentorship_changed, mentorship_page
 from profiles.models import Profile, Program, Tag
-from profiles.signals import profile_changed
+from profiles.signals import consent_withdrawn, demo_seeded, profile_changed
 
 # The scoring modules (numpy and the rest) are imported by each receiver when it
 # runs, not here: every process loads this module at start, and most (a web
@@ -37,6 +39,28 @@ def explain_the_pair(sender, mentorship, viewer: Profile, **kwargs) -> str | Non
     if explanation is None:
         return None
     return render_to_string("matching/_pair_explanation.html", {"explanation": explanation})
+
+
+@receiver(consent_withdrawn, dispatch_uid="matching.forget_kept_background_overlap")
+def forget_kept_background_overlap(sender, profile_id: int, **kwargs) -> None:
+    # Each mentorship keeps the components the matcher knew (outcomes are related
+    # to them): the background one was worked out from the answers just withdrawn,
+    # and says how far they matched the other side's. It goes, in the withdrawal's
+    # transaction; learning reads None as not counted.
+    kept = Mentorship.objects.filter(
+        Q(mentee_id=profile_id) | Q(mentor_id=profile_id), match_components__isnull=False
+    ).only("pk", "match_components")
+    changed = [m for m in kept if m.match_components.get("background") is not None]
+    for m in changed:
+        m.match_components["background"] = None
+    Mentorship.objects.bulk_update(changed, ["match_components"])
+
+
+@receiver(demo_seeded, dispatch_uid="matching.demo_outcomes")
+def demo_outcomes(sender, program: Program, people, cycles, seed: int, **kwargs) -> str | None:
+    from . import demo
+
+    return demo.outcomes(program=program, people=people, cycles=cycles, seed=seed)
 
 
 @receiver(post_delete, sender=Profile, dispatch_uid="matching.forget_deleted_profile")

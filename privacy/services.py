@@ -23,6 +23,7 @@ from mentorships.models import (
     Message,
     Note,
 )
+from mentorships.outcome_models import CloseOut, FollowUp, SponsorshipAction
 from profiles.models import Profile, SentEmail, User
 from profiles.taxonomy import COMPONENTS
 
@@ -116,6 +117,78 @@ def _profile(p: Profile) -> dict:
         "meetings": _meetings(p, mine),
         "workspaces": _workspaces(p, mine),
         "agreements": _agreements(p, mine),
+        **_outcomes(p, mine),
+    }
+
+
+def _outcomes(p: Profile, mine) -> dict:
+    """What came of their mentorships, as theirs: their own close-out surveys and
+    follow-ups (never the other side's answers, nor the scores the matcher kept),
+    and the sponsorship recorded in each, with whether the mentee confirmed it."""
+
+    def other(m: Mentorship) -> str:
+        them = m.other_side(p)
+        return them.name if them else "a member who has left"
+
+    close_outs = CloseOut.objects.filter(respondent=p).select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    )
+    follow_ups = FollowUp.objects.filter(profile=p).select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    )
+    sponsorships = SponsorshipAction.objects.filter(mentorship__in=mine).select_related(
+        "mentorship__mentee", "mentorship__mentor"
+    )
+    return {
+        "close_out_surveys_you_answered": [
+            {
+                "with": other(c.mentorship),
+                "as": c.side,
+                "asked": c.asked_at,
+                "answered": c.answered_at,
+                "rating": c.rating,
+                "what_helped_most": c.helped_most,
+                "would_recommend": c.get_recommend_display() if c.recommend else None,
+                "testimonial": c.testimonial,
+                "testimonial_shared": c.testimonial_shared,
+                "goals": [
+                    {
+                        "goal": g.goal.name,
+                        "start_rating": g.start_rating,
+                        "end_rating": g.end_rating,
+                    }
+                    for g in c.goals.all()
+                ],
+            }
+            for c in close_outs.prefetch_related("goals__goal")
+        ],
+        "follow_ups": [
+            {
+                "with": other(f.mentorship),
+                "months_after": f.months,
+                "due": f.due_on,
+                "sent": f.sent_at,
+                "answered": f.answered_at,
+                "new_role": f.new_role,
+                "expect_to_stay": f.get_stay_display() if f.stay else None,
+                "belonging": {k.removeprefix("belong_"): getattr(f, k) for k in FollowUp.BELONGING},
+                "sponsored": f.sponsored,
+            }
+            for f in follow_ups
+        ],
+        "sponsorship": [
+            {
+                "as": s.mentorship.side_of(p),
+                "with": other(s.mentorship),
+                "what": s.get_kind_display(),
+                "on": s.happened_on,
+                "note": s.note,
+                "recorded_by": "you" if s.recorded_by_id == p.pk else "mentor",
+                "recorded": s.recorded_at,
+                "confirmed_by_the_mentee": s.confirmed_at,
+            }
+            for s in sponsorships
+        ],
     }
 
 

@@ -28,3 +28,10 @@ took_part_again = Signal()
 # ``cycle`` and ``request``. A receiver returns HTML to show on it, or None:
 # mentorships adds "same mentee again" this way.
 take_part_page = Signal()
+
+# Sent by ``seed_demo`` once the demo program's people and rounds exist, with
+# ``program``, ``people`` (the generated profiles, never the demo logins),
+# ``cycles`` (the program's closed rounds, oldest first) and ``seed``. Matching
+# makes the closed rounds' past mentorships and what came of them, from the
+# seed (matching/demo.py), once; a receiver returns a line to print, or None.
+demo_seeded = Signal()
