@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from profiles.demo import Person, Vocabulary, people
 from profiles.models import Consent, Cycle, Enrolment, Profile, Program, ProgramRole, Tag, User
-from profiles.signals import profile_changed
+from profiles.signals import demo_seeded, profile_changed
 from profiles.taxonomy import STEPS, Role, TagKind
 
 DEMO_PASSWORD = "kindred-demo-2026"  # noqa: S105 - printed for people trying the demo
@@ -116,13 +116,15 @@ SECOND_MENTORS, SECOND_MENTEES = 6, 12
 # they are not the main program's first people again.
 SECOND_SEED_OFFSET = 10_000
 FIRST_GEN_TAG = "first-generation-college-graduate"
-# The demo program's rounds, around the day it is seeded: one that ended, and one
-# open for registration now.
+# The demo program's rounds, around the day it is seeded: two that ended (the older
+# one long enough ago for its mentees' 6-month follow-ups), and one open for
+# registration now.
 REGISTRATION_OPENED = timedelta(weeks=4)
 REGISTRATION_CLOSES = timedelta(weeks=1)
 MATCHING = timedelta(weeks=2)
 TERM = timedelta(days=150)  # about five months of mentorships
 PAST_ENDED = timedelta(weeks=5)
+BETWEEN_ROUNDS = timedelta(weeks=3)  # from a round's end to the next one's registration
 BATCH = 2000
 UNUSABLE = "!seeded-no-login"
 
@@ -196,6 +198,7 @@ class Command(BaseCommand):
             second = self.seed_second_program(seed, reset=reset)
             self.create_logins(prog, second)
             self.create_rounds(prog)
+            self.tell_what_was_seeded(prog, seed)
             self.list_logins(prog, second)
 
     def seed_people(
@@ -422,24 +425,14 @@ class Command(BaseCommand):
             state=Cycle.State.REGISTRATION,
             state_changed_at=midnight(opens),
         )
-        ended = today - PAST_ENDED
-        began = ended - TERM
-        past = Cycle.objects.create(
-            program=program,
-            name=season(began),
-            registration_opens=began - MATCHING - REGISTRATION_OPENED,
-            registration_closes=began - MATCHING + REGISTRATION_CLOSES,
-            matching_on=began - timedelta(days=3),
-            starts_on=began,
-            ends_on=ended,
-            state=Cycle.State.CLOSED,
-            state_changed_at=midnight(ended),
-        )
-        # The mentors took part in the round before, and came back for this one.
+        past = closed_round(program, ended=today - PAST_ENDED)
+        earlier = closed_round(program, ended=past.registration_opens - BETWEEN_ROUNDS)
+        # The mentors took part in the rounds before, and came back for this one.
         mentors = list(program.profiles.mentors().values_list("pk", flat=True))
         Enrolment.objects.bulk_create(
             [
-                Enrolment(profile_id=pk, cycle=past, enrolled_at=midnight(past.registration_opens))
+                Enrolment(profile_id=pk, cycle=c, enrolled_at=midnight(c.registration_opens))
+                for c in (earlier, past)
                 for pk in mentors
             ],
             ignore_conflicts=True,
@@ -447,8 +440,23 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{program.name}: {current.name} open for registration until "
-            f"{current.registration_closes:%-d %B %Y}, after {past.name}."
+            f"{current.registration_closes:%-d %B %Y}, after {past.name} and {earlier.name}."
         )
+
+    def tell_what_was_seeded(self, program: Program, seed: int) -> None:
+        """The apps above add what they make of the demo (matching: the closed rounds'
+        past mentorships and their outcomes), each once."""
+        people = Profile.objects.filter(
+            program=program,
+            user__email__startswith=f"seed{seed}-",
+            user__email__endswith="@demo.kindred.test",
+        )
+        closed = list(program.cycles.filter(state=Cycle.State.CLOSED).order_by("starts_on", "pk"))
+        for _, line in demo_seeded.send(
+            sender=Program, program=program, people=people, cycles=closed, seed=seed
+        ):
+            if line:
+                self.stdout.write(line)
 
     def create_demo_profile(self, user, program, login: dict, ids) -> None:
         profile = Profile.objects.create(
@@ -485,6 +493,22 @@ def season(day: date) -> str:
         return f"Winter {day.year - 1}–{day.year % 100:02d}"
     name = {3: "Spring", 4: "Spring", 5: "Spring", 6: "Summer", 7: "Summer", 8: "Summer"}
     return f"{name.get(day.month, 'Autumn')} {day.year}"
+
+
+def closed_round(program: Program, *, ended: date) -> Cycle:
+    """A round of the demo's length that closed on ``ended``."""
+    began = ended - TERM
+    return Cycle.objects.create(
+        program=program,
+        name=season(began),
+        registration_opens=began - MATCHING - REGISTRATION_OPENED,
+        registration_closes=began - MATCHING + REGISTRATION_CLOSES,
+        matching_on=began - timedelta(days=3),
+        starts_on=began,
+        ends_on=ended,
+        state=Cycle.State.CLOSED,
+        state_changed_at=midnight(ended),
+    )
 
 
 def midnight(day: date) -> datetime:
