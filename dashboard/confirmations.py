@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from matching import assigning, rescoring
-from matching.models import MatchingRun
+from matching import approving, assigning, rescoring
+from matching.models import MatchingRun, WeightProposal
 from profiles import cycles
 from profiles.models import Cycle, Profile, Program
 
@@ -167,4 +167,48 @@ def move_cycle(cycle: Cycle, to: str, reason: str = "") -> Question:
         danger=to == Cycle.State.CLOSED,
         # The state the admin saw: if the clock moves it meanwhile, the yes changes nothing.
         hidden=(("to", to), ("reason", reason), ("from_state", start)),
+    )
+
+
+def approve_weights(proposal: WeightProposal, seen: dict | None) -> Question:
+    """What approving learned weights changes: the weights, then every list (the
+    preview's counts), and the record kept."""
+    program = proposal.program
+    moves = approving.changes_in_words(proposal.current_weights, proposal.proposed_weights)
+    happens = [
+        f"{program.name}'s weights change: {'; '.join(moves) or 'none moves'}. "
+        "The settings page shows them, and they can be changed there at any time.",
+    ]
+    if seen:
+        lists = seen["lists"]
+        happens.append(
+            "The whole program is re-scored with them at once. In the preview, "
+            f"{lists['lists_changed']} of {plural(lists['compared'], 'mentee')} compared got "
+            "a different list, and the auto-assignment paired "
+            f"{plural(seen['assignment']['changed'], 'mentee')} differently; lists may move a "
+            "little more if people or places changed since."
+        )
+    happens += [
+        "Nobody is matched, and no request or mentorship changes. A mentee whose list was "
+        "empty and now has mentors in it is emailed that suggestions are ready.",
+        f"It goes on the audit log with proposal #{proposal.pk} and the outcomes it was "
+        "learned from, and the re-score records that its weights came from learning.",
+    ]
+    return Question(
+        title=f"Approve the learned weights of proposal #{proposal.pk}?",
+        happens=happens,
+        confirm_label="Yes, approve and re-score",
+    )
+
+
+def discard_weights(proposal: WeightProposal) -> Question:
+    return Question(
+        title=f"Discard proposal #{proposal.pk}?",
+        happens=[
+            f"{proposal.program.name}'s weights stay as they are; nothing is re-scored.",
+            "The proposal stays on the learned-weights page for the record, but can no longer "
+            "be approved. You can learn from outcomes again at any time.",
+        ],
+        confirm_label="Yes, discard the proposal",
+        danger=True,
     )

@@ -8,9 +8,10 @@ from django.utils.formats import date_format
 from matching import rescoring
 from matching.models import MatchingRun
 from mentorships.models import Mentorship, MentorshipQuerySet
-from profiles.models import AuditEntry, Profile, Program, ProgramRole, User
+from profiles.models import AuditEntry, Cycle, Profile, Program, ProgramRole, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
 
+from .learning import run_name
 from .models import DigestChoice
 from .people import STATES
 
@@ -94,7 +95,7 @@ class CompareForm(forms.Form):
         for name in ("a", "b"):
             self.fields[name].queryset = finished
             self.fields[name].label_from_instance = lambda r: (
-                f"#{r.pk} {r.get_kind_display()} · {r.created_at:%d %b %H:%M}"
+                f"#{r.pk} {run_name(r)} · {r.created_at:%d %b %H:%M}"
             )
 
     def clean(self):
@@ -107,6 +108,25 @@ class CompareForm(forms.Form):
         if a and b and rescoring.made_at(a) > rescoring.made_at(b):
             data["a"], data["b"] = b, a  # the earlier first, whichever box it was chosen in
         return data
+
+
+class LearnForm(forms.Form):
+    """Which outcomes to learn weights from: every cycle's, or one cycle's."""
+
+    cycle = forms.ModelChoiceField(
+        queryset=Cycle.objects.none(),
+        required=False,
+        empty_label="All cycles",
+        label="Learn from the outcomes of",
+    )
+
+    def __init__(self, *args, program: Program, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["cycle"]
+        field.queryset = program.cycles.exclude(state=Cycle.State.DRAFT).order_by(
+            "-registration_opens", "-pk"
+        )
+        field.label_from_instance = lambda c: c.name
 
 
 class ManualMatchForm(forms.Form):

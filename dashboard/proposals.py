@@ -34,9 +34,12 @@ POLICY_HELP = {
 
 
 def result_in_words(summary: dict) -> list[tuple[str, object]]:
-    """A re-score's figures, labelled in words, in RESULT_LABELS' order (others after)."""
+    """A re-score's figures, labelled in words, in RESULT_LABELS' order (others
+    after; what is not a figure, such as a preview's comparison, left out)."""
     keys = [k for k in RESULT_LABELS if k in summary]
-    keys += [k for k in summary if k not in RESULT_LABELS]
+    keys += [
+        k for k in summary if k not in RESULT_LABELS and not isinstance(summary[k], dict | list)
+    ]
     return [
         (
             RESULT_LABELS.get(k, k.replace("_", " ").capitalize()),

@@ -4,6 +4,9 @@
 from django import template
 
 from matching import rescoring
+from matching.models import MatchingRun
+
+from .. import learning
 
 register = template.Library()
 
@@ -16,3 +19,14 @@ def weights_in_words(weights: dict) -> str:
 @register.filter
 def settings_in_words(settings: dict) -> str:
     return ", ".join(rescoring.settings_in_words(settings or {}))
+
+
+@register.filter
+def run_name(run: MatchingRun) -> str:
+    """ "Re-score", "Auto-assignment", or which preview of learned weights."""
+    return learning.run_name(run)
+
+
+@register.filter
+def run_source(run: MatchingRun) -> str:
+    return learning.run_source(run)

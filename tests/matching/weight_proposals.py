@@ -2,7 +2,10 @@
 way, and weights proposals made straight in the database (as matching/learned.py
 saves them), for the preview and approval tests."""
 
+from django.utils import timezone
+
 from matching.models import WeightProposal
+from mentorships.models import CheckIn, Mentorship
 from profiles.taxonomy import COMPONENTS
 from tests.factories import MentorFactory, ProfileFactory
 
@@ -91,3 +94,30 @@ def make_proposal(program, *, proposed=None, status=WeightProposal.Status.PROPOS
         sample=SAMPLE,
         **fields,
     )
+
+
+def outcomes(program, n=40):
+    """``n`` closed mentorships of two people outside the pool (paused), those
+    sharing values gone well and the others not, each with a check-in."""
+    mentee = ProfileFactory(program=program, steps_done=[])
+    mentor = MentorFactory(program=program, is_paused=True)
+    for i in range(n):
+        shared = i % 3 != 0
+        m = Mentorship.objects.create(
+            program=program,
+            mentee=mentee,
+            mentor=mentor,
+            status=Mentorship.Status.COMPLETED if shared else Mentorship.Status.ENDED,
+            end_reason="goals_met" if shared else "not_working",
+            source="admin",
+            requested_at=timezone.now(),
+            match_components={
+                "goals": (i % 4) / 4 if shared else 1.0,
+                "background": 0.5,
+                "values": 1.0 if shared else (i % 5) / 10,
+                "experience": 0.5,
+                "logistics": 1.0,
+            },
+            match_weights=program.weights(),
+        )
+        CheckIn.objects.create(mentorship=m, author=mentee, rating=5 if shared else 1)

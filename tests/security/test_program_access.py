@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from dashboard.models import DigestChoice, ImportJob
-from matching.models import AssignmentPair, MatchingRun, Suggestion
+from matching.models import AssignmentPair, MatchingRun, Suggestion, WeightProposal
 from mentorships.models import Mentorship, Message, MessageReport
 from profiles.models import (
     AuditEntry,
@@ -73,6 +73,8 @@ TABLE = [
     ("dashboard:program", "get", {}, COORDINATOR, 200, None),
     ("dashboard:fairness", "get", {}, COORDINATOR, 200, None),
     ("dashboard:cycles_compared", "get", {}, COORDINATOR, 200, None),
+    ("dashboard:outcomes", "get", {}, COORDINATOR, 200, None),
+    ("dashboard:outcomes_csv", "get", {}, COORDINATOR, 200, None),
     ("dashboard:refresh_figures", "post", {"page": "health"}, COORDINATOR, 302, {}),
     (
         "dashboard:figures_state",
@@ -108,6 +110,12 @@ TABLE = [
     ("dashboard:discard", "post", {"run_id": "@run"}, ADMIN, 302, YES),
     ("dashboard:remove_pair", "post", {"run_id": "@run", "pair_id": "@pair"}, ADMIN, 302, {}),
     ("dashboard:restore_pair", "post", {"run_id": "@run", "pair_id": "@pair"}, ADMIN, 302, {}),
+    ("dashboard:learned_weights", "get", {}, COORDINATOR, 200, None),
+    ("dashboard:learn_weights", "post", {}, ADMIN, 302, {}),
+    ("dashboard:weight_proposal", "get", {"proposal_id": "@proposal"}, COORDINATOR, 200, None),
+    # The preview is not worked out yet: back to the proposal, told why, nothing applied.
+    ("dashboard:approve_weights", "post", {"proposal_id": "@proposal"}, ADMIN, 302, YES),
+    ("dashboard:discard_weights", "post", {"proposal_id": "@proposal"}, ADMIN, 302, YES),
     ("dashboard:audit", "get", {}, COORDINATOR, 200, None),
     ("dashboard:roles", "get", {}, ADMIN, 200, None),
     (
@@ -218,6 +226,9 @@ def test_every_action_is_posted_and_every_page_got():
         "dashboard:handle_report",
         "dashboard:confirm_import",
         "dashboard:discard_import",
+        "dashboard:learn_weights",
+        "dashboard:approve_weights",
+        "dashboard:discard_weights",
     }
     assert {name for name, how in methods.items() if how == {"post"}} == actions
 
@@ -290,6 +301,9 @@ def program_world(program: Program) -> dict:
         "job": ImportJob.objects.create(program=program, filename="x.csv", content=b"x").pk,
         "report": MessageReport.objects.create(message=message, reporter=mentee).pk,
         "role": ProgramRole.objects.get(user=helper, program=program).pk,
+        "proposal": WeightProposal.objects.create(
+            program=program, current_weights=program.weights(), proposed_weights=program.weights()
+        ).pk,
         "mentee_user": mentee.user,
     }
 
@@ -321,6 +335,7 @@ WATCHED = [
     Suggestion,
     MatchingRun,
     AssignmentPair,
+    WeightProposal,
     ImportJob,
     MessageReport,
     AuditEntry,
