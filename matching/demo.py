@@ -167,6 +167,12 @@ def outcomes(*, program: Program, people: QuerySet, cycles: list[Cycle], seed: i
         made.append(f"{len(pairs)} in {cycle.name}")
     if made:
         return f"{program.name}: past mentorships with their outcomes, {' and '.join(made)}."
+    if kept and not Mentorship.objects.filter(cycle__in=newest_first, mentee__in=mentees).exists():
+        # Reset people leave their past behind, anonymised, as any deleted account does.
+        return (
+            f"{program.name} keeps the past mentorships of {', '.join(kept)} without their "
+            "people, who were recreated: seed an empty database to see the demo's past afresh."
+        )
     if kept:
         return f"{program.name}: past mentorships already present in {', '.join(kept)}."
     return None

@@ -201,3 +201,12 @@ def test_the_same_seed_gives_the_same_past_and_seeding_again_changes_nothing():
     User.objects.filter(email__endswith="@demo.kindred.test").delete()
     seed()
     assert snapshot() == first
+
+
+def test_a_reset_recreates_the_people_and_leaves_their_past_anonymised():
+    seed()
+    made = Mentorship.objects.count()
+    output = seed(reset=True)
+    assert Mentorship.objects.count() == made
+    assert not Mentorship.objects.filter(mentee__isnull=False).exists()
+    assert "without their people, who were recreated: seed an empty database" in output

@@ -12,14 +12,16 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
 from django.utils import timezone
 
+from mentorships import close_outs
 from mentorships.models import Mentorship
 from mentorships.outcome_models import CloseOut, CloseOutGoal, FollowUp, SponsorshipAction
 from privacy import services
 from privacy.models import DataExport
 from profiles import services as profile_services
 from profiles.models import Profile, Tag
+from tests.api.conftest import API, bearer
 from tests.conftest import login
-from tests.factories import PASSWORD, tags
+from tests.factories import PASSWORD, MentorFactory, ProfileFactory, tags
 
 pytestmark = pytest.mark.django_db
 
@@ -218,8 +220,6 @@ def test_deleting_the_mentors_profile_takes_their_answers_and_the_notes_however_
 
 
 def test_an_account_deleted_elsewhere_leaves_the_other_pairs_notes_alone(closed, program):
-    from tests.factories import MentorFactory, ProfileFactory
-
     other = Mentorship.objects.create(
         program=program,
         mentee=ProfileFactory(program=program),
@@ -238,8 +238,6 @@ def test_an_account_deleted_elsewhere_leaves_the_other_pairs_notes_alone(closed,
 def test_withdrawing_consent_forgets_the_background_component_kept_with_my_mentorships(
     closed, program
 ):
-    from tests.factories import MentorFactory, ProfileFactory
-
     mentee = closed.mentee
     mentee.background.set(tags("heritage", "korean"))
     others = Mentorship.objects.create(
@@ -255,3 +253,31 @@ def test_withdrawing_consent_forgets_the_background_component_kept_with_my_mento
     assert closed.match_components == {**COMPONENTS, "background": None}
     others.refresh_from_db()
     assert others.match_components == COMPONENTS
+
+
+@pytest.mark.parametrize("side", ["mentee", "mentor"])
+def test_neither_the_mentorship_page_nor_the_api_shows_the_components_the_matcher_kept(
+    client, closed, side
+):
+    person = getattr(closed, side)
+    login(client, person.user)
+    page = client.get(reverse("mentorships:detail", args=[closed.pk]))
+    api = bearer(person.user).get(f"{API}/mentorships/{closed.pk}/")
+    assert page.status_code == api.status_code == 200
+    for body in (page.content.decode(), api.content.decode()):
+        assert "match_components" not in body
+        assert all(str(value) not in body for value in COMPONENTS.values())
+
+
+def test_a_testimonial_taken_back_is_hidden_from_the_other_side_at_once(client, closed):
+    mine = CloseOut.objects.get(mentorship=closed, side="mentee")
+    login(client, closed.mentor.user)
+    page = reverse("mentorships:detail", args=[closed.pk])
+    assert "my mentor changed how I see my work" in client.get(page).content.decode()
+    close_outs.share_testimonial(close_out=mine, by=closed.mentee, shared=False)
+    assert "my mentor changed how I see my work" not in client.get(page).content.decode()
+    assert close_outs.page_part(closed, closed.mentor)["their_testimonial"] == ""
+    # Still the mentee's own, in their export.
+    (survey,) = outcomes_in(services.data_of(closed.mentee.user))["close_out_surveys_you_answered"]
+    assert survey["testimonial_shared"] is False
+    assert survey["testimonial"] == "Mentee: my mentor changed how I see my work"
