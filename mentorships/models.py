@@ -15,6 +15,8 @@ from django.utils import timezone
 
 from profiles.models import Cycle, Profile, Program, User
 
+from .ratings import Rating
+
 # Match health: a mentorship with no check-in this long after it started, or
 # whose latest check-in is rated this low or lower, is flagged.
 HEALTH_AFTER = timedelta(weeks=3)
@@ -649,16 +651,6 @@ AGREEMENT_MAX_GOALS = 5
 SUCCESS_MAX_LENGTH = 300
 CONFIDENTIALITY_MAX_LENGTH = 500
 SUGGESTION_MAX_LENGTH = 1000
-
-
-class Rating(models.IntegerChoices):
-    """Where a mentee stands on a goal, in their own judgement."""
-
-    STARTING = 1, "1 — just starting out"
-    EARLY = 2, "2 — early steps"
-    HALFWAY = 3, "3 — about halfway"
-    NEARLY = 4, "4 — nearly there"
-    THERE = 5, "5 — where I want to be"
 
 
 class Agreement(models.Model):

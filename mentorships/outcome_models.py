@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from profiles.models import Profile, Tag
 
-from .models import Mentorship, Rating
+from .ratings import Rating
 
 TEXT_MAX_LENGTH = 1000
 SPONSORSHIP_NOTE_MAX_LENGTH = 300
@@ -38,7 +38,9 @@ class CloseOut(models.Model):
         UNSURE = "unsure", "Not sure"
         NO = "no", "No"
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="close_outs")
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship", on_delete=models.CASCADE, related_name="close_outs"
+    )
     respondent = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="close_outs")
     side = models.CharField(max_length=6, choices=Side.choices)
     asked_at = models.DateTimeField(default=timezone.now)
@@ -110,7 +112,9 @@ class FollowUp(models.Model):
         UNSURE = "unsure", "I am not sure"
         NO = "no", "I expect to leave within a year"
 
-    mentorship = models.ForeignKey(Mentorship, on_delete=models.CASCADE, related_name="follow_ups")
+    mentorship = models.ForeignKey(
+        "mentorships.Mentorship", on_delete=models.CASCADE, related_name="follow_ups"
+    )
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="follow_ups")
     months = models.PositiveSmallIntegerField()
     due_on = models.DateField()
@@ -182,7 +186,7 @@ class SponsorshipAction(models.Model):
         ADVOCATED = "advocated", "Advocated for them in a review"
 
     mentorship = models.ForeignKey(
-        Mentorship, on_delete=models.CASCADE, related_name="sponsorships"
+        "mentorships.Mentorship", on_delete=models.CASCADE, related_name="sponsorships"
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     happened_on = models.DateField()
