@@ -14,14 +14,14 @@ from dashboard.outcomes import COUNT, RATING, SHARE, Cell
 register = template.Library()
 
 WIDTH = 400
-LABEL_END = 150  # labels end here, right-aligned
-PLOT_START, PLOT_END = 158, 322  # the bars' axis
-ROW, BAR, TOP = 26, 12, 8  # each bar's row height, its thickness, the space above the first
+LABEL_END = 162  # labels end here, right-aligned
+PLOT_START, PLOT_END = 170, 330  # the bars' axis
+ROW, BAR, TOP = 28, 14, 8  # each bar's row height, its thickness, the space above the first
 
 
 def _scale(unit: str, cells: list[Cell]) -> tuple[float, float, list[float]]:
     if unit == SHARE:
-        return 0.0, 100.0, [0, 25, 50, 75, 100]
+        return 0.0, 100.0, [0, 50, 100]
     if unit == RATING:
         return 1.0, 5.0, [1, 2, 3, 4, 5]
     top = max((c.high for c in cells if c.shown), default=1.0)
@@ -47,7 +47,7 @@ def outcome_chart(chart_id: str, title: str, bars: list[tuple[str, Cell]]):
     drawn = []
     for i, (label, cell) in enumerate(bars):
         y = TOP + i * ROW
-        row = {"label": label, "cell": cell, "y": y, "text_y": y + BAR - 2, "mid": y + BAR / 2}
+        row = {"label": label, "cell": cell, "y": y, "text_y": y + BAR - 1, "mid": y + BAR / 2}
         if cell.shown:
             row |= {
                 "x": PLOT_START,
@@ -65,14 +65,14 @@ def outcome_chart(chart_id: str, title: str, bars: list[tuple[str, Cell]]):
         "unit": unit,
         "bars": drawn,
         "width": WIDTH,
-        "height": axis_y + 22,
+        "height": axis_y + 24,
         "axis_y": axis_y,
         "label_end": LABEL_END,
         "value_x": PLOT_END + 6,
         "plot_start": PLOT_START,
         "plot_end": PLOT_END,
         "ticks": [{"x": x(t), "text": _tick(unit, t)} for t in ticks],
-        "tick_text_y": axis_y + 14,
+        "tick_text_y": axis_y + 17,
         "share": unit == SHARE,
         "count": unit == COUNT,
     }

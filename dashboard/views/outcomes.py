@@ -33,7 +33,12 @@ def _report(request: HttpRequest):
 
 
 def _charts(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
-    """All mentees' figures of one kind in one chart; with groups, a chart per figure."""
+    """All mentees' figures of one kind in one chart; with groups, a chart per figure.
+    A chart with no figure to draw is left out: the words and the table say why."""
+    return [c for c in _drawn(report, section) if any(cell.shown for _, cell in c["bars"])]
+
+
+def _drawn(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
     if report.groups:
         return [
             {
@@ -68,7 +73,14 @@ def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
             {
                 "section": s,
                 "charts": _charts(found, s),
-                "everyone": [found.everyone.cells[f.key] for f in s.figures],
+                # Each figure of all mentees, and how many newer answers wait for a batch.
+                "everyone": [
+                    (
+                        found.everyone.cells[f.key],
+                        found.answers[f.family] - found.everyone.cells[f.key].n,
+                    )
+                    for f in s.figures
+                ],
                 "table": [(row, [row.cells[f.key] for f in s.figures]) for row in found.rows],
             }
             for s in outcomes.SECTIONS

@@ -52,9 +52,18 @@ def test_an_admin_with_the_right_reads_groups_in_words_charts_and_tables(
     )
     assert "East Asian" in words and "Southeast Asian" not in words
     assert "2 groups hidden now" in words
-    html = page.content.decode()
-    assert html.count('role="img"') >= len(outcomes.FIGURES)  # a chart per figure, with groups
-    assert '<title id="chart-close_out_mentee-title">' in html
+    # A chart per figure with something to draw: completion, the close-out by mentees,
+    # and the four of sponsorship (nobody has checked in, been followed up…).
+    drawn = page.content.decode()
+    assert re.findall(r'<title id="chart-([a-z_0-9]+)-title">', drawn) == [
+        "completed",
+        "close_out_mentee",
+        "sponsored",
+        "sponsored_confirmed",
+        "actions",
+        "not_sponsored",
+    ]
+    assert "Close-out, mentees (1–5): all mentees and each group shown" in words
     assert SensitiveAccess.objects.filter(what__startswith="outcome figures per group").count() == 1
 
 
@@ -120,3 +129,17 @@ def test_a_cycle_that_is_not_the_program_s_is_a_404(exact_client, program, sprin
             exact_client.get(reverse(name, args=[program.slug]), {"cycle": asked}).status_code
             == 404
         )
+
+
+def test_the_page_says_how_many_answers_wait_for_a_batch(staff_client, program, spring):
+    from tests.dashboard.test_outcomes import close_out, mentored
+
+    for i, m in enumerate(mentored(program, 2, cycle=spring, start=500)):
+        close_out(m, rating=1, at=100 + i)
+    page = staff_client.get(
+        reverse("dashboard:outcomes", args=[program.slug]), {"cycle": spring.pk}
+    )
+    words = text(page)
+    assert "4.4 (4.2–4.6) of 20 mentees who answered" in words
+    assert "2 newer answers wait for the next batch." in words
+    assert "Close-out, mentors (1–5): not enough answers yet." in words
