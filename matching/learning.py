@@ -75,7 +75,7 @@ MIN_MENTORSHIPS = 30
 MIN_OBSERVATIONS = 60
 PENALTY = 1.0
 INTERCEPT_PENALTY = 1e-3
-RESAMPLES = 400
+RESAMPLES = 1000
 LEVEL = 0.99
 SEED = 0
 FLOOR = 1
@@ -84,6 +84,10 @@ CEILING = 100
 MAX_TILT = 3.0
 MAX_ITERATIONS = 100
 TOLERANCE = 1e-9
+# The bootstrap's fits go together, this many weights × rows at a time, for at
+# most this many Newton steps before a straggler is fitted on its own.
+BATCH_CELLS = 2_000_000
+BATCH_ITERATIONS = 30
 
 
 class Reason:
@@ -207,8 +211,65 @@ def fit_logistic(
     return beta, MAX_ITERATIONS, False
 
 
+def fit_many(
+    X: np.ndarray,
+    y: np.ndarray,
+    weights: np.ndarray,
+    *,
+    penalty: np.ndarray | float = PENALTY,
+    start: np.ndarray,
+) -> tuple[np.ndarray, bool]:
+    """(one row of coefficients per row of ``weights``, all converged): the fit of
+    :func:`fit_logistic` for many weightings of the same rows at once (the
+    bootstrap's resamples), by Newton steps taken together from ``start``. A
+    weighting whose steps do not settle within ``BATCH_ITERATIONS`` is fitted on
+    its own, with step halving."""
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    weights = np.atleast_2d(np.asarray(weights, dtype=float))
+    k = X.shape[1]
+    lam = np.broadcast_to(np.asarray(penalty, dtype=float), (k,))
+    outer = (X[:, :, None] * X[:, None, :]).reshape(len(X), k * k)
+    result = np.empty((len(weights), k))
+    converged = True
+    step_rows = max(1, BATCH_CELLS // max(len(X), 1))
+    for first in range(0, len(weights), step_rows):
+        W = weights[first : first + step_rows]
+        B = np.tile(np.asarray(start, dtype=float), (len(W), 1))
+        settled = np.zeros(len(W), dtype=bool)
+        for _ in range(BATCH_ITERATIONS):
+            P = _sigmoid(B @ X.T)
+            gradient = (W * (P - y)) @ X + lam * B
+            hessian = ((W * P * (1 - P)) @ outer).reshape(len(W), k, k) + np.diag(lam)
+            step = np.linalg.solve(hessian, gradient[..., None])[..., 0]
+            B = B - step
+            moved = np.max(np.abs(step), axis=1, initial=0.0)
+            settled = np.isfinite(moved) & (moved < TOLERANCE)
+            if settled.all():
+                break
+        for r in np.flatnonzero(~settled):
+            B[r], _, ok = fit_logistic(X, y, weights=W[r], penalty=lam, start=start)
+            converged = converged and ok
+        result[first : first + len(W)] = B
+    return result, converged
+
+
+def _grouped(X: np.ndarray, y: np.ndarray, w: np.ndarray, cluster: np.ndarray):
+    """Rows of one cluster with the same design row merged into one, with the
+    weighted share of good outcomes and the summed weight: the same likelihood
+    for any reweighting of whole clusters, from fewer rows (a mentorship's
+    check-ins are one row). Returns (X, y, w, cluster of each row)."""
+    keyed = np.column_stack([cluster.astype(float), X])
+    keys, inverse = np.unique(keyed, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    total = np.bincount(inverse, weights=w, minlength=len(keys))
+    good = np.bincount(inverse, weights=w * y, minlength=len(keys))
+    share = np.divide(good, total, out=np.zeros_like(good), where=total > 0)
+    return keys[:, 1:], share, total, keys[:, 0].astype(np.int64)
+
+
 def _sigmoid(z: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -z))
+    # 1 / (1 + e^−z) without overflow, with one transcendental per value.
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
 
 
 # --- the design ----------------------------------------------------------------------
@@ -352,14 +413,24 @@ def learn(
     # Cluster bootstrap: whole mentorships drawn with replacement, as weights.
     ids, at = np.unique(clusters, return_inverse=True)
     rng = np.random.default_rng(seed)
+    draws = (
+        np.stack(
+            [
+                np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids))
+                for _ in range(resamples)
+            ]
+        )
+        if resamples
+        else np.zeros((0, len(ids)), dtype=np.int64)
+    )
+    X, y_grouped, w_grouped, group_cluster = _grouped(design.X, y, w, at)
+    fits, ok = fit_many(
+        X, y_grouped, w_grouped * draws[:, group_cluster], penalty=design.penalty, start=beta
+    )
+    converged = converged and ok
     boot_weights = np.empty((resamples, len(COMPONENTS)))
     boot_coefficients = np.empty((resamples, len(design.learnable)))
-    for r in range(resamples):
-        times = np.bincount(rng.integers(0, len(ids), len(ids)), minlength=len(ids))
-        b, _, ok = fit_logistic(
-            design.X, y, weights=w * times[at], penalty=design.penalty, start=beta
-        )
-        converged = converged and ok
+    for r, b in enumerate(fits):
         found = coefficient_of(b)
         boot_coefficients[r] = [found[c] for c in design.learnable]
         tilt = tilted(current, found)

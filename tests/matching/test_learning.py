@@ -195,6 +195,24 @@ def test_the_fit_is_the_penalised_optimum():
     np.testing.assert_allclose(X.T @ (p - outcomes) + penalty * beta, 0, atol=1e-7)
 
 
+def test_fits_taken_together_equal_fits_taken_one_by_one(monkeypatch):
+    components, outcomes, *_ = synthetic(9)
+    X = np.column_stack([np.ones(len(outcomes)), np.nan_to_num(components, nan=0.5)])
+    penalty = np.array([1e-3, 1, 1, 1, 1, 1])
+    start, _, _ = learning.fit_logistic(X, outcomes, penalty=penalty)
+    weightings = np.random.default_rng(0).integers(0, 3, (4, len(outcomes))).astype(float)
+    together, converged = learning.fit_many(X, outcomes, weightings, penalty=penalty, start=start)
+    assert converged
+    for w, found in zip(weightings, together, strict=True):
+        alone, _, _ = learning.fit_logistic(X, outcomes, weights=w, penalty=penalty)
+        np.testing.assert_allclose(found, alone, atol=1e-7)
+    # A weighting whose steps have not settled is fitted on its own, to the same end.
+    monkeypatch.setattr(learning, "BATCH_ITERATIONS", 1)
+    stragglers, converged = learning.fit_many(X, outcomes, weightings, penalty=penalty, start=start)
+    assert converged
+    np.testing.assert_allclose(stragglers, together, atol=1e-7)
+
+
 def test_an_intercept_alone_finds_the_log_odds():
     y = np.array([1.0, 1.0, 1.0, 0.0] * 25)
     beta, _, converged = learning.fit_logistic(np.ones((100, 1)), y, penalty=0.0)
