@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import SimpleRouter
 
 from .errors import NotFoundView
-from .participant import agreements, meetings, views, workspace
+from .participant import agreements, meetings, sponsorship, views, workspace
 from .staff import views as staff
 
 app_name = "api"
@@ -21,6 +21,7 @@ router.register("meetings", meetings.MeetingViewSet, basename="meeting")
 router.register("notes", workspace.NoteViewSet, basename="note")
 router.register("action-items", workspace.ActionItemViewSet, basename="action-item")
 router.register("messages", workspace.MessageViewSet, basename="message")
+router.register("sponsorships", sponsorship.SponsorshipViewSet, basename="sponsorship")
 router.register(
     "mentorships/<int:mentorship_id>/agreement", agreements.AgreementViewSet, basename="agreement"
 )

@@ -298,6 +298,9 @@ SPECTACULAR_SETTINGS = {
         # Two answers are called "visibility": who sees a background, who sees a note.
         "VisibilityEnum": "profiles.taxonomy.Visibility",
         "NoteVisibilityEnum": ["shared", "private"],
+        # A sponsorship's kind: as stored (with labels), and as a body sends it.
+        "SponsorshipKindEnum": "mentorships.outcome_models.SponsorshipAction.Kind",
+        "SponsorshipKindInputEnum": ["introduced", "recommended", "nominated", "advocated"],
     },
     # No third-party validator badge (the CSP would block it, and it would send the
     # schema's address elsewhere); a token typed into "Authorize" is not kept.

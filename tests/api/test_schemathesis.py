@@ -32,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
 from api.models import Token
 from matching import assigning, suggestions
 from matching.models import Suggestion
-from mentorships import lifecycle, meetings, notes, threads
+from mentorships import lifecycle, meetings, notes, sponsorships, threads
 from mentorships.models import Meeting
 from tests.factories import MentorFactory, ProfileFactory, program_admin
 
@@ -112,6 +112,13 @@ def world(settings, program):
         mentorship=under_way, by=mentor, text="Send the CV", owner="mentee", due=None
     )
     message = threads.send(mentorship=under_way, author=others[3], body="Hello")
+    sponsorship = sponsorships.record(
+        mentorship=under_way,
+        by=mentor,
+        kind="introduced",
+        happened_on=timezone.localdate(),
+        note="To Priya",
+    )
     meetings = arranged_meetings(under_way, to_end)
     shared = {
         "suggestions": {"dismiss": listed[1].pk, "": listed[0].pk},
@@ -120,6 +127,7 @@ def world(settings, program):
         "notes": {"": note.pk},
         "action-items": {"": item.pk},
         "messages": {"": message.pk},
+        "sponsorships": {"": sponsorship.pk},
         "mentorships": {
             "withdraw": to_withdraw.pk,
             "accept": to_accept.pk,

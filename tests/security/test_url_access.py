@@ -395,6 +395,8 @@ TABLE = {
             ("api:action-item-detail", {"pk": "@item"}, ok("mentee", "mentor")),
             ("api:message-list", {}, SIGNED_IN),
             ("api:message-detail", {"pk": "@message"}, ok("mentee", "mentor")),
+            ("api:sponsorship-list", {}, SIGNED_IN),
+            ("api:sponsorship-detail", {"pk": "@sponsorship"}, ok("mentee", "mentor")),
             ("api:program-list", {}, ADMIN),
             ("api:program-detail", {"slug": "@program"}, ADMIN),
             ("api:program-cycles", {"slug": "@program"}, ADMIN),
@@ -446,6 +448,11 @@ TABLE = {
                 ]
             ),
             ("api:message-read", {"pk": "@message"}, ok("mentee", "mentor")),
+            # the mentee confirms and takes it back; the mentor may not (403)
+            *(
+                (f"api:sponsorship-{step}", {"pk": "@sponsorship"}, ok("mentee") | {"mentor": 403})
+                for step in ("confirm", "unconfirm")
+            ),
             # the mentee reported it already; the mentor wrote it
             ("api:message-report", {"pk": "@message"}, ok("mentee", "mentor", code=409)),
             ("api:program-rescore", {"slug": "@program"}, ok("admin", code=202)),
