@@ -254,7 +254,9 @@ def close_out_asked(close_out_id: int) -> bool:
         context={
             "m": m,
             "me": me,
-            "other_name": other.name if other else f"your former {c.get_side_display().lower()}",
+            "other_name": other.name
+            if other
+            else f"your former {'mentor' if c.side == 'mentee' else 'mentee'}",
             "goals": c.goals.count(),
             "link": reverse("mentorships:close_out", args=[m.pk, c.side]),
         },

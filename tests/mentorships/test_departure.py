@@ -98,7 +98,9 @@ def test_a_mentor_who_leaves_sends_their_mentees_back_to_their_suggestions(
     )
     assert (request.status, request.ended_by, request.mentor) == (Status.WITHDRAWN, "mentor", None)
     assert subjects(world["current"]) == [
-        "Your mentor has left Kindred: 2 mentors suggested for you now"
+        "Your mentor has left Kindred: 2 mentors suggested for you now",
+        # The side still here is asked how it went, the one who left never named.
+        "How did your mentorship with your former mentor go?",
     ]
     assert subjects(world["waiting"]) == [
         "The mentor you asked has left Kindred: 2 mentors suggested for you now"
@@ -124,6 +126,7 @@ def test_a_mentee_who_leaves_frees_their_place_and_the_mentor_hears(
     assert not Mentorship.objects.filter(mentor=mentor, status__in=Mentorship.OPEN).exists()
     assert sorted(subjects(mentor)) == [
         "A mentee who asked you has left Kindred",
+        "How did your mentorship with your former mentee go?",
         "Your mentee has left Kindred",
     ]
     login(client, mentor.user)

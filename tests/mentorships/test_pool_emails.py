@@ -43,14 +43,18 @@ def test_withdrawing_sends_the_mentee_nothing(one_mentor, on_commit):
     assert sent_to(mentee) == []
 
 
-def test_ending_ones_own_mentorship_sends_the_mentee_nothing(one_mentor, on_commit):
+def test_ending_ones_own_mentorship_sends_the_mentee_no_pool_email(one_mentor, on_commit):
     mentee, mentor = one_mentor
     m = ask(mentee, mentor)
     on_commit(lifecycle.accept, mentorship=m)
     mail.outbox.clear()
     on_commit(lifecycle.end, mentorship=m, by=mentee, reason="goals_met")
-    assert sent_to(mentee) == []
-    assert sent_to(mentor) == [f"Your mentorship with {mentee.name} has ended"]
+    # Only the close-out survey, which each side of a mentorship that ended is asked.
+    assert sent_to(mentee) == ["How did your mentorship with Ada Obi go?"]
+    assert sent_to(mentor) == [
+        f"Your mentorship with {mentee.name} has ended",
+        f"How did your mentorship with {mentee.name} go?",
+    ]
 
 
 def test_with_nothing_left_the_email_says_so_then_a_new_mentor_is_announced_once(
