@@ -281,3 +281,13 @@ def test_a_testimonial_taken_back_is_hidden_from_the_other_side_at_once(client, 
     (survey,) = outcomes_in(services.data_of(closed.mentee.user))["close_out_surveys_you_answered"]
     assert survey["testimonial_shared"] is False
     assert survey["testimonial"] == "Mentee: my mentor changed how I see my work"
+
+
+def test_the_privacy_pages_say_what_happens_to_survey_answers_and_sponsorship(client, closed):
+    login(client, closed.mentee.user)
+    privacy = client.get(reverse("privacy:privacy")).content.decode()
+    assert "What came of your mentorships" in privacy
+    assert "only a testimonial you choose to show" in privacy
+    deleting = client.get(reverse("privacy:delete_account")).content.decode()
+    assert "Your answers to their surveys and follow-ups are deleted" in deleting
+    assert "its notes erased" in deleting
