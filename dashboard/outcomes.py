@@ -645,14 +645,19 @@ def _suppress(rows: list[Row], tallies: dict, keys, relations, hidden_rows: set[
 
 def _mark_gaps(rows: list[Row]) -> list[tuple[Row, Cell]]:
     """Groups whose "mentored but not sponsored" share is at least GAP_POINTS
-    from all mentees'."""
+    from all mentees' and whose interval leaves all mentees' share out: a group
+    of six moves 17 points with one person, which is no finding."""
     reference = rows[0].cells["not_sponsored"]
     marked = []
     if not reference.shown:
         return marked
     for row in rows[1:]:
         cell = row.cells["not_sponsored"]
-        if cell.shown and abs(cell.value - reference.value) >= GAP_POINTS:
+        if (
+            cell.shown
+            and abs(cell.value - reference.value) >= GAP_POINTS
+            and not cell.low <= reference.value <= cell.high
+        ):
             cell.gap = abs(cell.value - reference.value)
             cell.direction = "higher" if cell.value > reference.value else "lower"
             marked.append((row, cell))

@@ -8,19 +8,42 @@ fairness page."""
 
 import csv
 
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from matching.exports import cell as safe
+from mentorships.models import Mentorship
 from profiles.models import SensitiveAccess
 
 from .. import cycle_choice, outcomes
 from .access import program_page
 
 
-def _report(request: HttpRequest):
+def _chosen(request: HttpRequest) -> cycle_choice.Chosen:
+    """The cycle asked for; unasked, the current cycle, or while it has no
+    mentorship started yet, the latest cycle that has one (a new round would
+    otherwise open on an empty report)."""
     program = request.program
     chosen = cycle_choice.choose(program, request.GET)
+    if request.GET.get("cycle") or chosen.cycle is None:
+        return chosen
+    started = (
+        Mentorship.objects.filter(program=program, started_at__isnull=False)
+        .exclude(cycle=None)
+        .order_by(F("cycle__registration_opens").desc(nulls_last=True), "-cycle_id")
+        .values_list("cycle_id", flat=True)
+        .first()
+    )
+    if started is None or started == chosen.cycle.pk:
+        return chosen
+    latest = next(c for c in chosen.cycles if c.pk == started)
+    return cycle_choice.Chosen(latest, chosen.cycles, chosen.current)
+
+
+def _report(request: HttpRequest):
+    program = request.program
+    chosen = _chosen(request)
     found = outcomes.report(program, chosen.cycle, groups=request.may_read_background)
     if found.groups:
         scope = chosen.cycle.name if chosen.cycle else "all mentorships"

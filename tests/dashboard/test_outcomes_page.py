@@ -119,7 +119,7 @@ def test_the_csv_holds_the_page_s_figures_and_blanks_what_is_hidden(exact_client
 def test_the_csv_without_the_right_has_all_mentees_only(staff_client, program, spring):
     lines = rows_of(staff_client.get(reverse("dashboard:outcomes_csv", args=[program.slug])))
     assert {line["Group"] for line in lines} == {"All mentees"}
-    assert {line["Cycle"] for line in lines} == {"Autumn"}  # the current cycle, unless asked
+    assert {line["Cycle"] for line in lines} == {"Spring"}  # the page's own choice, unasked
 
 
 @pytest.mark.parametrize("asked", ["nope", "999999"])
@@ -143,3 +143,14 @@ def test_the_page_says_how_many_answers_wait_for_a_batch(staff_client, program, 
     assert "4.4 (4.2–4.6) of 20 mentees who answered" in words
     assert "2 newer answers wait for the next batch." in words
     assert "Close-out, mentors (1–5): not enough answers yet." in words
+
+
+def test_unasked_the_page_opens_on_the_latest_cycle_with_mentorships(staff_client, program, spring):
+    """The current cycle (Autumn) has none started yet: Spring's report, not an empty one."""
+    page = staff_client.get(reverse("dashboard:outcomes", args=[program.slug]))
+    assert "What came of the mentorships of Spring: 20 mentees mentored so far." in text(page)
+    autumn = program.cycles.get(name="Autumn")
+    asked = staff_client.get(
+        reverse("dashboard:outcomes", args=[program.slug]), {"cycle": autumn.pk}
+    )
+    assert "of Autumn: 0 mentees mentored so far." in text(asked)
