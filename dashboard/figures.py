@@ -477,7 +477,9 @@ def group_relations(tags: list[Tag]) -> list[Relation]:
         if region in slug_key
     ]
     within = {c for _, children in HERITAGE_REGIONS.items() for c in children}
-    for facet in {t.facet for t in tags}:
+    # In a fixed order: the suppression's choices follow the relations' order, and a
+    # set's order changes from one process to the next (two views, two hidden sets).
+    for facet in sorted({t.facet for t in tags}):
         top = [
             f"tag:{t.pk}"
             for t in tags

@@ -3,6 +3,7 @@ numbers, intervals, the threshold of five answers and its batches, groups only
 for a viewer who may read background answers, and the small groups hidden so
 that no subtraction recovers them."""
 
+import os
 from datetime import timedelta
 
 import pytest
@@ -333,3 +334,32 @@ def test_queries_do_not_grow_with_people(program, django_assert_max_num_queries)
     assert count() == few
     with django_assert_max_num_queries(4):
         outcomes.report(program, spring, groups=True)
+
+
+def test_the_relations_come_in_the_same_order_in_every_process():
+    """The suppression's choices follow the relations' order; a set's order differs
+    from one process to another (string hashing), and two web workers hiding
+    different groups of the same figures would let them be subtracted."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.settings'); "
+        "django.setup(); from dashboard.figures import group_relations; "
+        "from profiles.models import Tag; "
+        "facets = ['heritage', 'generation', 'faith', 'outlook', 'lgbtq', 'socioeconomic']; "
+        "tags = [Tag(pk=i, kind='identity', facet=f, slug=f'{f}-{i}') "
+        "for i, f in enumerate(facets * 2)]; "
+        "print([r.children for r in group_relations(tags)])"
+    )
+    seen = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(seen) == 1
