@@ -105,6 +105,8 @@ def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
                     for f in s.figures
                 ],
                 "table": [(row, [row.cells[f.key] for f in s.figures]) for row in found.rows],
+                # A table of nothing but "not enough answers yet" is left out.
+                "any": any(row.cells[f.key].shown for row in found.rows for f in s.figures),
             }
             for s in outcomes.SECTIONS
         ],
