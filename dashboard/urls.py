@@ -78,6 +78,11 @@ urlpatterns = [
         learning.discard,
         name="discard_weights",
     ),
+    path(
+        "<slug:slug>/learned-weights/<int:proposal_id>/preview/",
+        learning.preview_again,
+        name="preview_weights",
+    ),
     path("<slug:slug>/audit/", audit.audit_log, name="audit"),
     path("<slug:slug>/roles/", roles.role_list, name="roles"),
     path("<slug:slug>/roles/invite/", roles.invite, name="invite_role"),

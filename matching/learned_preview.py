@@ -19,16 +19,18 @@ them up per group, for admins allowed to read background answers.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 import numpy as np
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from profiles import cycles
-from profiles.models import Program
+from profiles.models import Cycle, Program, User
 from profiles.taxonomy import COMPONENTS
 
-from . import assigning, rescoring, scoring, suggestions
+from . import assigning, learned, rescoring, scoring, suggestions
 from .models import MatchingRun, WeightProposal
 
 log = logging.getLogger(__name__)
@@ -36,6 +38,47 @@ log = logging.getLogger(__name__)
 CURRENT, PROPOSED = "current", "proposed"
 POLICY = "optimal"
 SAMPLE = 20
+
+
+# Learning runs in a worker: a bootstrap over thousands of mentorships takes longer
+# than a page may. While it is queued or running, the program is marked (past
+# LEARNING_FOR, a lost task no longer blocks learning again).
+LEARNING_FOR = 15 * 60
+
+
+def learning_key(program_id: int) -> str:
+    return f"matching:learning:{program_id}"
+
+
+def start_learning(*, program: Program, cycle: Cycle | None = None, by: User | None = None) -> bool:
+    """Queue learning weights from ``program``'s outcomes (of ``cycle`` only, if
+    given), then the preview; False, and nothing queued, when one is already under
+    way for the program (a second click, another admin)."""
+    from .tasks import learn_weights
+
+    if not cache.add(learning_key(program.pk), True, timeout=LEARNING_FOR):
+        return False
+    learn_weights.delay_on_commit(program.pk, cycle.pk if cycle else None, by.pk if by else None)
+    return True
+
+
+def is_learning(program: Program) -> bool:
+    return bool(cache.get(learning_key(program.pk)))
+
+
+def learn(*, program_id: int, cycle_id: int | None, user_id: int | None) -> None:
+    """The worker's side of :func:`start_learning`: the proposal (learned.propose),
+    then its preview."""
+    try:
+        program = Program.objects.filter(pk=program_id).first()
+        if program is None:
+            return
+        cycle = Cycle.objects.filter(pk=cycle_id, program=program).first() if cycle_id else None
+        by = User.objects.filter(pk=user_id).first() if user_id else None
+        proposal = learned.propose(program=program, cycle=cycle, by=by)
+    finally:
+        cache.delete(learning_key(program_id))
+    work_out(proposal_id=proposal.pk)
 
 
 def start(*, proposal: WeightProposal) -> None:
@@ -48,6 +91,15 @@ def start(*, proposal: WeightProposal) -> None:
 
 def is_working(proposal: WeightProposal) -> bool:
     return proposal.status == WeightProposal.Status.PROPOSED and proposal.preview_run_id is None
+
+
+# A preview still missing this long after its proposal was made was lost (its
+# worker killed, its message gone with the broker): an admin may ask again.
+LOST_AFTER = timedelta(minutes=15)
+
+
+def is_lost(proposal: WeightProposal) -> bool:
+    return is_working(proposal) and timezone.now() - proposal.created_at > LOST_AFTER
 
 
 def work_out(*, proposal_id: int) -> MatchingRun | None:

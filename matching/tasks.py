@@ -46,6 +46,11 @@ def commit_assignment(run_id: int, user_id: int | None) -> None:
     assigning.commit_requested(run_id=run_id, user_id=user_id)
 
 
+@shared_task(soft_time_limit=840, time_limit=900, **RETRY)
+def learn_weights(program_id: int, cycle_id: int | None, user_id: int | None) -> None:
+    learned_preview.learn(program_id=program_id, cycle_id=cycle_id, user_id=user_id)
+
+
 @shared_task(soft_time_limit=540, time_limit=600, **RETRY)
 def preview_learned_weights(proposal_id: int) -> None:
     learned_preview.work_out(proposal_id=proposal_id)

@@ -36,6 +36,7 @@ def learned_weights(request: HttpRequest, slug: str) -> HttpResponse:
         "program": program,
         "page": Paginator(proposals, 25).get_page(request.GET.get("page")),
         "form": LearnForm(program=program),
+        "learning": learned_preview.is_learning(program),
     }
     return render(request, "dashboard/learned_weights.html", context)
 
@@ -47,11 +48,17 @@ def learn(request: HttpRequest, slug: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choose the outcomes to learn from: all cycles, or one of them.")
         return redirect("dashboard:learned_weights", slug=slug)
-    proposal = learned.propose(
+    if learned_preview.start_learning(
         program=request.program, cycle=form.cleaned_data["cycle"], by=request.user
-    )
-    learned_preview.start(proposal=proposal)
-    return redirect("dashboard:weight_proposal", slug=slug, proposal_id=proposal.pk)
+    ):
+        messages.success(
+            request,
+            "Learning from outcomes: the proposal appears below in a moment, then what it "
+            "would change.",
+        )
+    else:
+        messages.info(request, "Already learning from this program's outcomes: wait a moment.")
+    return redirect("dashboard:learned_weights", slug=slug)
 
 
 @program_page()
@@ -67,6 +74,7 @@ def proposal_detail(request: HttpRequest, slug: str, proposal_id: int) -> HttpRe
         else "",
         "level": learning.level(proposal),
         "working": learned_preview.is_working(proposal),
+        "lost": learned_preview.is_lost(proposal),
         "seen": learning.preview(proposal),
         "groups": learning.by_group(proposal, request.user),
         "refusal": approving.approve_refusal(proposal, request.program),
@@ -125,4 +133,15 @@ def discard(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     except Refused as refused:
         return told(request, proposal, str(refused))
     messages.success(request, "Proposal discarded; the weights stay as they were.")
+    return redirect("dashboard:weight_proposal", slug=slug, proposal_id=proposal.pk)
+
+
+@require_POST
+@program_page(ADMIN)
+def preview_again(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
+    """Queue a lost preview again (the first to finish is kept)."""
+    proposal = proposal_of(request, proposal_id)
+    if learned_preview.is_lost(proposal):
+        learned_preview.start(proposal=proposal)
+        messages.success(request, "Working out the preview again.")
     return redirect("dashboard:weight_proposal", slug=slug, proposal_id=proposal.pk)

@@ -3,8 +3,11 @@ preview for everyone who runs the program; learning, approving and discarding
 for its admins alone. Approving applies the weights once, on the record, and
 starts a re-score that says where its weights came from."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from matching import learned_preview, rescoring
 from matching.models import MatchingRun, WeightProposal
@@ -75,7 +78,7 @@ def test_a_proposal_shows_each_weight_with_its_interval_and_the_sample(staff_cli
 def test_the_preview_names_whose_list_and_pair_would_change(staff_client, previewed):
     html = page(staff_client, previewed)
     assert "2 of 3 mentees" in html  # lists changed, top suggestion changed
-    assert "<th scope=\"row\">Ada</th><td data-label=\"Today\">Gail</td>" in html
+    assert '<th scope="row">Ada</th><td data-label="Today">Gail</td>' in html
     assert "Paired differently</dt><dd>2 mentees" in html
     assert "Chance of a good outcome, today's pairs</dt><dd>76.8%" in html
     baseline = previewed.preview_run.summary["preview"]["baseline"]
@@ -274,9 +277,22 @@ def test_learning_makes_a_proposal_and_leaves_the_weights(
     with django_capture_on_commit_callbacks(execute=True):
         response = staff_client.post(reverse("dashboard:learn_weights", args=[program.slug]))
     proposal = WeightProposal.objects.get()
-    assert response.url == reverse("dashboard:weight_proposal", args=[program.slug, proposal.pk])
+    assert response.url == reverse("dashboard:learned_weights", args=[program.slug])
     assert proposal.created_by is not None
+    assert proposal.preview_run is not None or proposal.status == WeightProposal.Status.TOO_FEW
+    assert not learned_preview.is_learning(program)
     assert weights_of(program) == weights
+
+
+def test_learning_while_learning_queues_nothing_more(staff_client, program):
+    from django.core.cache import cache
+
+    cache.set(learned_preview.learning_key(program.pk), True)
+    response = staff_client.post(reverse("dashboard:learn_weights", args=[program.slug]))
+    html = staff_client.get(response.url).content.decode()
+    assert "Already learning from this program" in html
+    assert "Learning from outcomes… The new proposal appears here" in html
+    assert not WeightProposal.objects.exists()
 
 
 def test_learning_from_another_programs_cycle_is_refused(staff_client, program):
@@ -287,3 +303,21 @@ def test_learning_from_another_programs_cycle_is_refused(staff_client, program):
     response = staff_client.post(url, {"cycle": elsewhere.pk})
     assert response.status_code == 302
     assert not WeightProposal.objects.exists()
+
+
+def test_a_lost_preview_can_be_asked_for_again(
+    staff_client, program, people, django_capture_on_commit_callbacks
+):
+    proposal = make_proposal(program)
+    url = reverse("dashboard:preview_weights", args=[program.slug, proposal.pk])
+    staff_client.post(url)  # just made: not lost, nothing queued
+    proposal.refresh_from_db()
+    assert proposal.preview_run is None
+    assert "Work out the preview again" not in page(staff_client, proposal)
+    old = timezone.now() - learned_preview.LOST_AFTER - timedelta(minutes=1)
+    WeightProposal.objects.filter(pk=proposal.pk).update(created_at=old)
+    assert "Work out the preview again" in page(staff_client, proposal)
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(url)
+    proposal.refresh_from_db()
+    assert proposal.preview_run is not None

@@ -53,7 +53,9 @@ def test_an_admin_learns_reads_the_preview_and_approves(browsing, bridges):
     audit.check(page, "learned weights, none yet")
 
     page.get_by_role("button", name="Learn from outcomes").click()
+    expect(page.get_by_role("status").filter(has_text="Learning from outcomes")).to_be_visible()
     proposal = WeightProposal.objects.get()
+    page.get_by_role("link", name=f"Proposal #{proposal.pk}").click()
     expect(page.get_by_role("heading", name=f"Weights proposal #{proposal.pk}")).to_be_visible()
     expect(page.get_by_text("From 40 mentorships")).to_be_visible()
     table = page.get_by_role("table", name="Each weight today, proposed, and its interval")

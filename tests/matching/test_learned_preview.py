@@ -151,3 +151,23 @@ def test_a_preview_run_is_named_for_what_it_is(program, people):
     run = learned_preview.work_out(proposal_id=make_proposal(program).pk)
     assert run_name(run) == "Preview of learned weights"
     assert "nothing was written" in run_source(run)
+
+
+def test_learning_twice_at_once_queues_it_once(program, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks() as queued:
+        assert learned_preview.start_learning(program=program)
+        assert not learned_preview.start_learning(program=program)
+    assert len(queued) == 1
+    assert learned_preview.is_learning(program)
+
+
+def test_the_worker_learns_then_previews_and_may_learn_again(
+    program, people, django_capture_on_commit_callbacks
+):
+    outcomes(program)
+    with django_capture_on_commit_callbacks(execute=True):  # tasks run in-process here
+        learned_preview.start_learning(program=program)
+    proposal = WeightProposal.objects.get()
+    assert proposal.status == WeightProposal.Status.PROPOSED
+    assert proposal.preview_run is not None
+    assert not learned_preview.is_learning(program)

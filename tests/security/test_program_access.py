@@ -116,6 +116,8 @@ TABLE = [
     # The preview is not worked out yet: back to the proposal, told why, nothing applied.
     ("dashboard:approve_weights", "post", {"proposal_id": "@proposal"}, ADMIN, 302, YES),
     ("dashboard:discard_weights", "post", {"proposal_id": "@proposal"}, ADMIN, 302, YES),
+    # Not lost (just made): back to the proposal, nothing queued.
+    ("dashboard:preview_weights", "post", {"proposal_id": "@proposal"}, ADMIN, 302, {}),
     ("dashboard:audit", "get", {}, COORDINATOR, 200, None),
     ("dashboard:roles", "get", {}, ADMIN, 200, None),
     (
@@ -229,6 +231,7 @@ def test_every_action_is_posted_and_every_page_got():
         "dashboard:learn_weights",
         "dashboard:approve_weights",
         "dashboard:discard_weights",
+        "dashboard:preview_weights",
     }
     assert {name for name, how in methods.items() if how == {"post"}} == actions
 
