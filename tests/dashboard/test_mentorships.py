@@ -352,6 +352,8 @@ def test_the_timeline_tells_a_mentorships_life_in_order_as_the_clock_moves(
         "Flagged: A check-in rated 2 or lower",
         "Mina Okafor ended it: “One of us no longer has time”",
         "Email to Teodor Lindqvist: the mentorship has ended",
+        "Email to Mina Okafor: how did it go? (the close-out survey)",
+        "Email to Teodor Lindqvist: how did it go? (the close-out survey)",
     ]
     assert reverse("dashboard:mentorship", args=[program.slug, other.pk]) in page
     # What the pair wrote to each other stays theirs; the words it ended with are the program's.

@@ -44,13 +44,16 @@ def test_the_timeline_tells_the_close_and_the_completion(
             if day == "2027-07-01":
                 terms.keep_going(mentorship=m, by=mentor)
     lines = whats(detail(staff_client, m))
-    assert lines[-5:] == [
+    assert lines[-7:] == [
         "Asked to close: the term of Spring 2027 ended on 30 June 2027; "
         "it closes on 14 July 2027 unless both choose to keep going",
         "Email to Mina Okafor: the term has ended: close, or keep going?",
         "Email to Teodor Lindqvist: the term has ended: close, or keep going?",
         "Teodor Lindqvist chose to keep going after the term",
         "Completed at the end of the term of Spring 2027",
+        # Asked how it went once it completed, not when it was asked to close.
+        "Email to Mina Okafor: how did it go? (the close-out survey)",
+        "Email to Teodor Lindqvist: how did it go? (the close-out survey)",
     ]
 
 
