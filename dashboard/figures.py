@@ -27,6 +27,7 @@ from django.db.models import (
     Max,
     OuterRef,
     Q,
+    QuerySet,
     Subquery,
     Sum,
     Value,
@@ -157,6 +158,17 @@ def members(program: Program):
 
 # A mentorship whose mentee is one of members(): the figures' matched and waited.
 MENTEE_TAKING_PART = Q(mentee__cycle__isnull=True) | Q(mentee__cycle__state__in=Cycle.TAKING_PART)
+# A mentorship of a cycle taking part (or of a program without cycles): a returning
+# mentee's mentorships of a closed cycle are that cycle's, in the cycles compared.
+OF_A_CYCLE_TAKING_PART = Q(cycle__isnull=True) | Q(cycle__state__in=Cycle.TAKING_PART)
+
+
+def mentorships_of(program: Program, members) -> QuerySet:
+    """The mentorships of ``members`` (mentees) that the figures count: the
+    program's, of the cycles taking part now."""
+    return Mentorship.objects.filter(
+        OF_A_CYCLE_TAKING_PART, program=program, mentee__in=members.values("pk")
+    )
 
 
 def taking_part(program: Program) -> list[str]:
@@ -185,7 +197,7 @@ def program_health(program: Program) -> dict:
     # their earlier cycle's: the cycles compared count those).
     started = Mentorship.objects.filter(
         MENTEE_TAKING_PART,
-        Q(cycle__isnull=True) | Q(cycle__state__in=Cycle.TAKING_PART),
+        OF_A_CYCLE_TAKING_PART,
         program=program,
         mentee__program=program,
         started_at__isnull=False,
@@ -402,7 +414,7 @@ def _tallies(program: Program):
         through.values("tag_id").annotate(n=Count("profile_id")).values_list("tag_id", "n")
     )
     tags = list(Tag.objects.filter(pk__in=sizes).order_by("kind", "facet", "sort_order", "pk"))
-    in_program = Mentorship.objects.filter(program=program, mentee__in=mentees.values("pk"))
+    in_program = mentorships_of(program, mentees)
     by_tag = {
         row.pop("tag"): row
         for row in in_program.filter(mentee__background__isnull=False)
@@ -458,9 +470,7 @@ def fairness_counts(program: Program) -> tuple[list[Counts], list[Relation]]:
         (UNDISCLOSED, "Chose not to disclose", undisclosed),
         (EVERYONE, "All mentees", mentees),
     ):
-        outcome = Mentorship.objects.filter(
-            program=program, mentee__in=members.values("pk")
-        ).aggregate(**_outcomes(medians=False))
+        outcome = mentorships_of(program, members).aggregate(**_outcomes(medians=False))
         cells.append(_counts(key, name, "—", members.count(), outcome))
     return cells, group_relations(tags)
 
@@ -545,7 +555,7 @@ def _median_wait(mentorships) -> timedelta | None:
 
 
 def _group(program: Program, name: str, kind: str, members, people: int) -> dict:
-    in_group = Mentorship.objects.filter(program=program, mentee__in=members.values("pk"))
+    in_group = mentorships_of(program, members)
     outcome = in_group.aggregate(**_outcomes())
     if not GROUPED_MEDIAN:
         outcome["wait"] = _median_wait(in_group)

@@ -8,8 +8,8 @@ from django.utils import timezone
 from dashboard import figures
 from matching.models import Suggestion
 from mentorships.models import Mentorship
-from profiles.models import Profile
-from tests.factories import MentorFactory, ProfileFactory, tags
+from profiles.models import Cycle, Profile
+from tests.factories import CycleFactory, MentorFactory, ProfileFactory, tags
 
 pytestmark = pytest.mark.django_db
 
@@ -165,6 +165,39 @@ def test_fairness_figures_per_group(groups, program):
     assert korean["median_days"] == 5.0
     assert korean["decline_rate"] == 67  # two declined of three answered
     assert korean["mean_score"] == 60.0
+
+
+def test_a_returning_mentees_mentorships_of_a_closed_cycle_are_not_counted(groups, program):
+    """Fairness is about the cycles taking part: a mentee back for this round with a
+    declined request and a scored mentorship in a closed round keeps those in the
+    cycles compared, not here."""
+    korean, _ = groups
+    past = CycleFactory(program=program, name="Summer 2026", state=Cycle.State.CLOSED)
+    mentor = MentorFactory(program=program)
+    Mentorship.objects.create(
+        program=program,
+        cycle=past,
+        mentee=korean[4],
+        mentor=mentor,
+        status="declined",
+        decline_reason="other",
+    )
+    Mentorship.objects.create(
+        program=program,
+        cycle=past,
+        mentee=korean[3],
+        mentor=mentor,
+        status="completed",
+        end_reason="goals_met",
+        score=10,
+        started_at=korean[3].created_at + timedelta(days=1),
+    )
+    report = figures.fairness(program)
+    (korean_row,) = [g for g in report["groups"] if g["name"] == "Korean"]
+    assert korean_row["decline_rate"] == 67
+    assert korean_row["mean_score"] == 60.0
+    assert korean_row["median_days"] == 5.0
+    assert report["everyone"]["decline_rate"] == 67
 
 
 def test_groups_under_five_people_are_hidden(groups, program):
