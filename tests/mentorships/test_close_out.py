@@ -151,6 +151,14 @@ def test_a_side_who_left_kindred_is_not_asked(under_way, on_commit):
     assert asked(m) == {"mentor": mentor_id}
 
 
+def test_a_side_whose_account_is_switched_off_is_not_asked(under_way, on_commit):
+    under_way.mentor.user.is_active = False
+    under_way.mentor.user.save(update_fields=["is_active"])
+    on_commit(lifecycle.end, mentorship=under_way, by=under_way.mentee, reason="no_time")
+    assert asked(under_way) == {"mentee": under_way.mentee_id}
+    assert SUBJECT.format("Ji-woo Park") not in sent_to(under_way.mentor)
+
+
 @pytest.mark.parametrize("close", ["withdraw", "decline", "expire"])
 def test_a_request_that_never_started_asks_nobody(pair, on_commit, close):
     mentee, mentor = pair
