@@ -68,7 +68,7 @@ def test_an_admin_with_the_right_reads_groups_in_words_charts_and_tables(
     assert "Ratings in figures" in words and "Follow-ups at 6 months in figures" not in words
     assert "Goals at the start (1–5): not enough answers yet." in words
     # Nobody is sponsored, in any group: no gap to mark, and the page says so.
-    assert "No group's \"mentored but not sponsored\" share is 10 points or more" in words
+    assert 'No group\'s "mentored but not sponsored" share is 10 points or more' in words
     assert SensitiveAccess.objects.filter(what__startswith="outcome figures per group").count() == 1
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from dashboard.models import ImportJob
 from matching import suggestions
-from matching.models import AssignmentPair, MatchingRun, Suggestion
+from matching.models import AssignmentPair, MatchingRun, Suggestion, WeightProposal
 from mentorships.models import (
     ActionItem,
     Continuation,
@@ -338,6 +338,29 @@ TABLE = {
     "dashboard:cycle_edit": ("get", {"slug": "@program", "cycle_id": "@cycle"}, ADMIN),
     "dashboard:cycle_move": ("get", {"slug": "@program", "cycle_id": "@cycle"}, ADMIN),
     "dashboard:cycles_compared": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:outcomes": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:outcomes_csv": ("get", {"slug": "@program"}, ADMIN),
+    "dashboard:learned_weights": ("get", {"slug": "@program"}, ADMIN),
+    # All cycles: queued once the transaction commits (never, in a test), back to the list.
+    "dashboard:learn_weights": ("post", {"slug": "@program"}, ADMIN_POST),
+    "dashboard:weight_proposal": ("get", {"slug": "@program", "proposal_id": "@proposal"}, ADMIN),
+    # The world's proposal has no preview yet: refused in words, back to it.
+    "dashboard:approve_weights": (
+        "post",
+        {"slug": "@program", "proposal_id": "@proposal"},
+        ADMIN_POST,
+    ),
+    # Without confirm=yes, the page that asks first.
+    "dashboard:discard_weights": (
+        "post",
+        {"slug": "@program", "proposal_id": "@proposal"},
+        ADMIN,
+    ),
+    "dashboard:preview_weights": (
+        "post",
+        {"slug": "@program", "proposal_id": "@proposal"},
+        ADMIN_POST,
+    ),
     "dashboard:exports": ("get", {"slug": "@program"}, ADMIN),
     "dashboard:roles": ("get", {"slug": "@program"}, ADMIN),
     # Without an email the form comes back with its error; nobody is invited.
@@ -558,6 +581,9 @@ def world(program):
         "closed": closed_with_a_close_out(mentee, mentor).pk,
         "continuation": Continuation.objects.create(
             cycle=program.cycles.get(), mentor=mentor, mentee=mentee
+        ).pk,
+        "proposal": WeightProposal.objects.create(
+            program=program, current_weights=program.weights(), proposed_weights=program.weights()
         ).pk,
         "follow_up": FollowUp.objects.create(
             mentorship=request,
