@@ -91,7 +91,7 @@ class CloseOutForm(forms.Form):
             label=f"Show my testimonial to {other_name} and the program",
             required=False,
             help_text=f"{other_name} reads it on your mentorship page, with your name; the "
-            "program may show it, with your first name, to people thinking of taking part. "
+            "program's team may quote it, with your first name, to people thinking of taking part. "
             "You can take it back at any time.",
         )
         no_silent_cut(self)

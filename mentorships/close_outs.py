@@ -262,3 +262,39 @@ def waiting_for(profile: Profile) -> list[CloseOut]:
         .select_related("mentorship__mentee", "mentorship__mentor")
         .order_by("-mentorship__ended_at", "-pk")
     )
+
+
+@dataclass(frozen=True)
+class Testimonial:
+    """A testimonial its writer shares with the program: their first name, side and words."""
+
+    first_name: str
+    side: str
+    text: str
+
+
+SHOWN_TESTIMONIALS = 30
+
+
+def shared_testimonials(*, program_id: int, cycle_id: int | None = None) -> list[Testimonial]:
+    """The testimonials shared with the program (of one cycle's mentorships if given),
+    latest first, with the writer's first name only, as they agreed; never a rating or
+    any other answer beside them. Taking the consent back removes one at once."""
+    found = (
+        CloseOut.objects.filter(
+            mentorship__program_id=program_id, testimonial_shared=True, answered_at__isnull=False
+        )
+        .exclude(testimonial="")
+        .select_related("respondent")
+        .order_by("-answered_at", "-pk")
+    )
+    if cycle_id is not None:
+        found = found.filter(mentorship__cycle_id=cycle_id)
+    return [
+        Testimonial(
+            first_name=(c.respondent.name.split() or ["A member"])[0],
+            side=Side(c.side).label.lower(),
+            text=c.testimonial,
+        )
+        for c in found[:SHOWN_TESTIMONIALS]
+    ]

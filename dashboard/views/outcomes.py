@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from matching.exports import cell as safe
+from mentorships import close_outs
 from mentorships.models import Mentorship
 from profiles.models import SensitiveAccess
 
@@ -92,6 +93,9 @@ def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
         "chosen": chosen,
         "cycle_form": chosen.form(),
         "report": found,
+        "testimonials": close_outs.shared_testimonials(
+            program_id=request.program.pk, cycle_id=chosen.cycle.pk if chosen.cycle else None
+        ),
         "sections": [
             {
                 "section": s,
