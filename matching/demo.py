@@ -62,8 +62,8 @@ GROUP_FLOOR = 6
 GOOD_AT_NO_VALUES, GOOD_AT_SHARED_VALUES = 0.15, 0.9
 # Values overlap (Jaccard) at which a pair is as likely to go well as it gets.
 VALUES_FULL = 0.35
-SPONSORED_IF_GOOD, SPONSORED_IF_NOT = 0.7, 0.3
-SPONSORED_LESS = 0.3  # the chance above, multiplied, for LESS_SPONSORED mentees
+SPONSORED_IF_GOOD, SPONSORED_IF_NOT = 0.85, 0.45
+SPONSORED_LESS = 0.15  # the chance above, multiplied, for LESS_SPONSORED mentees
 ANSWERS = {Side.MENTEE: 0.85, Side.MENTOR: 0.75}  # share of close-outs answered
 FOLLOW_UPS_ANSWERED = 0.8
 CHOSEN_FROM_TOP = (0.6, 0.25, 0.15)  # a mentee's pick among their three best mentors
