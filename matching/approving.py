@@ -36,6 +36,12 @@ def approve_refusal(proposal: WeightProposal, program: Program) -> str | None:
     """Why this proposal cannot be approved now, or None if it can."""
     if why := decided_refusal(proposal):
         return why
+    if not any((proposal.fit.get("confident") or {}).values()):
+        return (
+            "No change here is clear from the outcomes: every weight's interval holds today's "
+            "weight, so the differences may be chance. Today's weights stand; learn again once "
+            "more mentorships have closed."
+        )
     if proposal.preview_run_id is None:
         return (
             "What these weights would change is still being worked out: approve them once "

@@ -229,6 +229,21 @@ def test_a_stale_proposal_is_refused_and_nothing_changes(staff_client, program, 
     assert not MatchingRun.objects.filter(settings__weights_from="learning").exists()
 
 
+def test_a_proposal_with_no_clear_change_cannot_be_approved(staff_client, program, previewed):
+    """Noise: every interval holds today's weight, so nothing is applied."""
+    fit = {**previewed.fit, "confident": dict.fromkeys(previewed.fit["confident"], False)}
+    WeightProposal.objects.filter(pk=previewed.pk).update(fit=fit)
+    response = approve(staff_client, previewed)
+    assert (
+        "No change here is clear from the outcomes"
+        in staff_client.get(response.url).content.decode()
+    )
+    previewed.refresh_from_db()
+    assert previewed.status == WeightProposal.Status.PROPOSED
+    assert weights_of(program) == previewed.current_weights
+    assert not MatchingRun.objects.filter(settings__weights_from="learning").exists()
+
+
 def test_approving_twice_applies_once(
     staff_client, program, previewed, django_capture_on_commit_callbacks
 ):
