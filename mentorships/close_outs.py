@@ -54,10 +54,13 @@ def ask(*, mentorship_id: int) -> list[CloseOut]:
     survey per side, made once however often this runs (a retry, two workers),
     and each side emailed once. A side who has left Kindred (or whose account is
     switched off) is not asked; a request that never started asks nobody, nor does a
-    mentorship its pair went on from together (they are asked when the last closes)."""
+    match made for the pair that one of them turned down (it never went: there is
+    nothing to say how it went), nor a mentorship its pair went on from together
+    (they are asked when the last closes)."""
     m = (
         Mentorship.objects.select_related("mentee__user", "mentor__user")
         .filter(pk=mentorship_id, status__in=ASKED, started_at__isnull=False)
+        .exclude(end_reason=Mentorship.EndReason.NOT_FOR_ME)
         .exclude(Exists(_went_on()))
         .first()
     )

@@ -3,7 +3,8 @@
 
 Who is asked: the mentee of a mentorship that completed or ended after it had
 started, counted in calendar months from the day it closed. Not a mentee who
-has deleted their account, nor a request that never started. A mentee paired
+has deleted their account, nor a request that never started, nor a match made for
+the pair that one of them turned down. A mentee paired
 again since is still asked: the questions are about what came of the closed
 mentorship. A pair that went on together in a new cycle (``lifecycle.continue_pair``)
 is asked once the last of their mentorships closes, never about the earlier ones.
@@ -83,6 +84,8 @@ def _to_follow_up(today: date):
             ended_at__gte=_midnight(add_months(today, -ASK_WITHIN_MONTHS)),
             ended_at__lt=_midnight(add_months(today, -min(FOLLOW_UP_MONTHS)) + timedelta(days=4)),
         )
+        # A match made for them that one side turned down never went: nothing came of it.
+        .exclude(end_reason=Mentorship.EndReason.NOT_FOR_ME)
         .exclude(Exists(went_on))
         .exclude(Exists(done))
     )

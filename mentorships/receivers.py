@@ -59,7 +59,7 @@ def cancel_meetings(sender, mentorship, **kwargs) -> None:
 @receiver(mentorship_changed, dispatch_uid="mentorships.ask_how_it_went")
 def ask_how_it_went(sender, mentorship, **kwargs) -> None:
     # However a mentorship that had started completes or ends (either side, the
-    # program team, a match turned down, a departure, its term's end), each side
+    # program team, a departure, its term's end), each side
     # still on Kindred is asked how it went once it commits. A request that closed
     # never started, and a pair going on together has not finished: nobody is asked.
     if mentorship.status in close_outs.ASKED and mentorship.started_at is not None:

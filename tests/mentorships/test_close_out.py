@@ -92,11 +92,14 @@ def test_an_admins_end_asks_both(under_way, on_commit, program):
     assert set(asked(under_way)) == {"mentee", "mentor"}
 
 
-def test_a_match_turned_down_asks_both(pair, on_commit):
+def test_a_match_turned_down_asks_nobody(pair, on_commit):
+    """A match made for them that one side said did not work never went: no survey."""
     mentee, mentor = pair
     m = on_commit(lifecycle.match, mentee=mentee, mentor=mentor, source="admin")
     on_commit(lifecycle.turn_down_match, mentorship=m, by=mentor, reason="Our hours never meet")
-    assert set(asked(m)) == {"mentee", "mentor"}
+    assert Mentorship.objects.get(pk=m.pk).end_reason == Mentorship.EndReason.NOT_FOR_ME
+    assert asked(m) == {}
+    assert not [e for e in mail.outbox if e.subject.startswith("How did")]
 
 
 def test_a_term_asks_when_it_completes_not_when_it_is_asked_to_close(pair, on_commit, program):

@@ -166,6 +166,15 @@ def test_a_request_that_never_started_is_not_followed_up(start, pool, on_commit,
     assert not FollowUp.objects.exists()
 
 
+def test_a_match_turned_down_is_not_followed_up(start, pool, on_commit, time_machine):
+    mentee, mentors = pool
+    m = on_commit(lifecycle.match, mentee=mentee, mentor=mentors[0], source="admin")
+    on_commit(lifecycle.turn_down_match, mentorship=m, by=mentee, reason="We never clicked")
+    assert Mentorship.objects.get(pk=m.pk).status in (Status.COMPLETED, Status.ENDED)
+    assert at(on_commit, time_machine, datetime(2026, 9, 20, 9, 0, tzinfo=UTC)) == 0
+    assert not FollowUp.objects.exists()
+
+
 def test_a_mentee_who_deleted_their_account_is_not_followed_up(closed, on_commit, time_machine):
     services.delete_account(user=closed.mentee.user)
     closed.refresh_from_db()
