@@ -25,7 +25,10 @@ Cases, each timed ``--repeats`` times (median reported):
   process after one untimed call;
 - ``page`` / ``csv``: ``/programs/<slug>/outcomes/`` and ``outcomes.csv`` through
   ``django.test.Client`` as a superuser (so with the figures per group), the
-  whole request, with its query count, after one untimed request;
+  whole request, with its query count, after one untimed request, the kept
+  report emptied before each (a view just after an answer changed the figures);
+- ``page_kept``: the page again with its report and rendering kept (any view
+  until the next change of what the figures rest on);
 - ``learn``: ``matching.learned.propose(program=…)`` over all N mentorships (the
   fit and its 1,000-resample bootstrap), each run in a fresh process;
 - ``preview``: ``matching.learned_preview.work_out(proposal_id=…)`` for a fresh
@@ -53,8 +56,10 @@ import time
 
 import common
 
-CASES = ("report_groups", "report", "page", "csv", "learn", "preview")
-IN_PROCESS = CASES[:4]
+CASES = ("report_groups", "report", "page", "page_kept", "csv", "learn", "preview")
+IN_PROCESS = CASES[:5]
+# Cases timed with the kept report emptied first: a view after the figures changed.
+COLD = ("page", "csv")
 NEWER_SHARE = 0.6  # of the mentees, with a mentorship in the newer closed cycle
 SUPERUSER = f"bench-outcomes-admin@{common.NEW_PROFILE_DOMAIN}"
 
@@ -176,6 +181,7 @@ def superuser():
 
 
 def measure(prog, case: str, repeats: int, wait: float) -> dict:
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
@@ -190,11 +196,12 @@ def measure(prog, case: str, repeats: int, wait: float) -> dict:
         "report_groups": lambda: outcomes.report(prog, cycle, groups=True),
         "report": lambda: outcomes.report(prog, cycle, groups=False),
         "page": lambda: client.get(page),
+        "page_kept": lambda: client.get(page),
         "csv": lambda: client.get(f"/programs/{prog.slug}/outcomes.csv"),
     }
     call = calls[case]
     first = call()  # templates compiled, the connection open
-    if case in ("page", "csv"):
+    if case in ("page", "page_kept", "csv"):
         assert first.status_code == 200, (case, first.status_code)
         size = len(first.content)
     else:
@@ -203,6 +210,8 @@ def measure(prog, case: str, repeats: int, wait: float) -> dict:
     common.wait_for_quiet(timeout=wait)
     times, others, queries = [], [], 0
     for _ in range(repeats):
+        if case in COLD:
+            cache.clear()
         with common.OtherLoad() as other, CaptureQueriesContext(connection) as captured:
             seconds, _ = common.timed(call)
         times.append(seconds)

@@ -26,8 +26,10 @@ What keeps answers private:
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Avg,
@@ -44,7 +46,13 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce
 
 from mentorships.models import CheckIn, Mentorship
-from mentorships.outcome_models import FOLLOW_UP_MONTHS, CloseOut, FollowUp, Side
+from mentorships.outcome_models import (
+    FOLLOW_UP_MONTHS,
+    CloseOut,
+    FollowUp,
+    Side,
+    SponsorshipAction,
+)
 from profiles.models import Cycle, Profile, Program, Tag
 
 from . import disclosure, intervals
@@ -662,3 +670,60 @@ def _mark_gaps(rows: list[Row]) -> list[tuple[Row, Cell]]:
             cell.direction = "higher" if cell.value > reference.value else "lower"
             marked.append((row, cell))
     return marked
+
+
+# --- kept between views ----------------------------------------------------------------
+
+# A report is kept until what it is worked out from changes (its fingerprint), and at
+# most this long (a tag renamed, say, which no count sees).
+KEPT_SECONDS = 600
+
+
+def fingerprint(program: Program, cycle: Cycle | None) -> str:
+    """What the report on ``cycle`` is worked out from, in a few counts and times: an
+    answer given, a survey asked, a check-in, a sponsorship recorded, confirmed or
+    taken back, a mentorship closing, a mentee's answers (their groups) changing, a
+    row deleted with an account — each moves it. A few aggregate queries over the
+    scope's mentorships, whatever the figures' cost."""
+    scope = _scope(program, cycle)
+    ids = scope.order_by().values("pk")
+    parts = (
+        scope.order_by().aggregate(
+            n=Count("pk"), closed=Count("ended_at"), last=Max("ended_at"), mentees=Count("mentee")
+        ),
+        CheckIn.objects.filter(mentorship__in=ids).aggregate(n=Count("pk"), last=Max("created_at")),
+        CloseOut.objects.filter(mentorship__in=ids).aggregate(
+            n=Count("pk"), answered=Count("answered_at"), last=Max("answered_at")
+        ),
+        FollowUp.objects.filter(mentorship__in=ids).aggregate(
+            n=Count("pk"), answered=Count("answered_at"), last=Max("answered_at")
+        ),
+        SponsorshipAction.objects.filter(mentorship__in=ids).aggregate(
+            n=Count("pk"),
+            confirmed=Count("confirmed_at"),
+            recorded=Max("recorded_at"),
+            last=Max("confirmed_at"),
+        ),
+        Profile.objects.filter(pk__in=scope.order_by().values("mentee_id")).aggregate(
+            last=Max("updated_at")
+        ),
+        Tag.objects.aggregate(n=Count("pk"), last=Max("pk")),
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:20]
+
+
+def kept_key(program: Program, cycle: Cycle | None, *, groups: bool) -> str:
+    """The cache key of the report as it stands now (its fingerprint in it)."""
+    scope = cycle.pk if cycle is not None else "all"
+    return f"outcomes:{program.pk}:{scope}:{int(groups)}:{fingerprint(program, cycle)}"
+
+
+def kept_report(program: Program, cycle: Cycle | None, *, groups: bool) -> tuple[Report, str]:
+    """The report, worked out once per change of what it rests on, and its key (the
+    page keeps its rendering under it too)."""
+    key = kept_key(program, cycle, groups=groups)
+    found = cache.get(key)
+    if found is None:
+        found = report(program, cycle, groups=groups)
+        cache.set(key, found, KEPT_SECONDS)
+    return found, key

@@ -8,9 +8,12 @@ fairness page."""
 
 import csv
 
+from django.core.cache import cache
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from matching.exports import cell as safe
 from mentorships import close_outs
@@ -45,7 +48,7 @@ def _chosen(request: HttpRequest) -> cycle_choice.Chosen:
 def _report(request: HttpRequest):
     program = request.program
     chosen = _chosen(request)
-    found = outcomes.report(program, chosen.cycle, groups=request.may_read_background)
+    found, key = outcomes.kept_report(program, chosen.cycle, groups=request.may_read_background)
     if found.groups:
         scope = chosen.cycle.name if chosen.cycle else "all mentorships"
         SensitiveAccess.record(
@@ -53,7 +56,7 @@ def _report(request: HttpRequest):
             program=program,
             what=f"outcome figures per group, {program.slug}, {scope}",
         )
-    return chosen, found
+    return chosen, found, key
 
 
 def _charts(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
@@ -87,15 +90,33 @@ def _drawn(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
 
 @program_page()
 def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
-    chosen, found = _report(request)
+    chosen, found, key = _report(request)
+    # The figures' rendering is most of the page's cost: kept with the report, under
+    # the key that changes whenever the figures may.
+    html = cache.get(f"{key}:html")
+    if html is None:
+        html = render_to_string(
+            "dashboard/_outcome_report.html", _figures(request.program, chosen, found)
+        )
+        cache.set(f"{key}:html", html, outcomes.KEPT_SECONDS)
     context = {
         "program": request.program,
         "chosen": chosen,
         "cycle_form": chosen.form(),
-        "report": found,
+        # Our own template's output, escaped as it was rendered.
+        "report_html": mark_safe(html),  # noqa: S308  # nosec B308 B703
         "testimonials": close_outs.shared_testimonials(
             program_id=request.program.pk, cycle_id=chosen.cycle.pk if chosen.cycle else None
         ),
+    }
+    return render(request, "dashboard/outcomes.html", context)
+
+
+def _figures(program, chosen: cycle_choice.Chosen, found: outcomes.Report) -> dict:
+    return {
+        "program": program,
+        "chosen": chosen,
+        "report": found,
         "sections": [
             {
                 "section": s,
@@ -115,7 +136,6 @@ def outcome_report(request: HttpRequest, slug: str) -> HttpResponse:
             for s in outcomes.SECTIONS
         ],
     }
-    return render(request, "dashboard/outcomes.html", context)
 
 
 HEADER = (
@@ -145,7 +165,7 @@ def _number(value: float | None, figure: outcomes.Figure) -> str:
 def outcome_csv(request: HttpRequest, slug: str) -> HttpResponse:
     """The page's figures, one line per group and figure, hidden ones blank with
     a note: never a line about a person."""
-    chosen, found = _report(request)
+    chosen, found, _ = _report(request)
     program = request.program
     scope = "all-cycles" if chosen.cycle is None else f"cycle-{chosen.cycle.pk}"
     response = HttpResponse(content_type="text/csv; charset=utf-8")
