@@ -238,7 +238,10 @@ def share_testimonial(*, close_out: CloseOut, by: Profile, shared: bool) -> Clos
 
 def page_part(m: Mentorship, me: Profile) -> dict:
     """For the mentorship page: the viewer's own survey (to answer, or answered),
-    and the other side's testimonial if, and only while, they share it."""
+    and the other side's testimonial if, and only while, they share it. A mentorship
+    still open has no survey yet: nothing is looked up."""
+    if m.status not in ASKED:
+        return {"close_out": None, "their_testimonial": ""}
     mine = CloseOut.objects.filter(mentorship=m, respondent=me).first()
     theirs = (
         CloseOut.objects.filter(mentorship=m, testimonial_shared=True)
