@@ -6,36 +6,18 @@ audit entry is written; the other admin is told it was already approved."""
 import threading
 
 import pytest
-from django.db import connection
 
 from matching import approving, learned_preview
 from matching.models import MatchingRun, WeightProposal
 from mentorships.exceptions import Refused
 from profiles.models import AuditEntry, Program
+from tests import threads
 from tests.factories import program_admin
 from tests.matching.weight_proposals import VALUES_FIRST, known_program, make_proposal
 
 
 def race(*actions) -> list[Exception]:
-    """Run each action in its own thread, all at once; their refusals."""
-    start = threading.Barrier(len(actions))
-    refused: list[Exception] = []
-
-    def run(action):
-        try:
-            start.wait()
-            action()
-        except Refused as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return refused
+    return threads.race(*actions, refusals=(Refused,))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)

@@ -9,11 +9,11 @@ from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
 
 from profiles import access, emails, roles
 from profiles.exceptions import RoleRefused
 from profiles.models import AuditEntry, ProgramRole, SentEmail, User
+from tests import threads
 from tests.factories import (
     ProgramFactory,
     UserFactory,
@@ -333,25 +333,7 @@ def test_the_command_refuses_an_unknown_role():
 
 
 def race(*actions) -> list[Exception]:
-    """Run each action in its own thread and transaction, all at once; their refusals."""
-    start = threading.Barrier(len(actions))
-    refused: list[Exception] = []
-
-    def run(action):
-        try:
-            start.wait()
-            action()
-        except RoleRefused as error:
-            refused.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(a,)) for a in actions]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return refused
+    return threads.race(*actions, refusals=(RoleRefused,))
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
