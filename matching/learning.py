@@ -424,10 +424,20 @@ def learn(
         else np.zeros((0, len(ids)), dtype=np.int64)
     )
     X, y_grouped, w_grouped, group_cluster = _grouped(design.X, y, w, at)
-    fits, ok = fit_many(
-        X, y_grouped, w_grouped * draws[:, group_cluster], penalty=design.penalty, start=beta
-    )
-    converged = converged and ok
+    # The resamples' weights a batch of fit_many at a time, never all at once: at
+    # 10,000 mentorships all 1,000 rows of weights were 280 MB, with a copy as large
+    # while they were made. The same batches as fit_many's own, so the same fits.
+    step = max(1, BATCH_CELLS // max(len(X), 1))
+    fits = np.empty((resamples, len(beta)))
+    for first in range(0, resamples, step):
+        fits[first : first + step], ok = fit_many(
+            X,
+            y_grouped,
+            w_grouped * draws[first : first + step, group_cluster],
+            penalty=design.penalty,
+            start=beta,
+        )
+        converged = converged and ok
     boot_weights = np.empty((resamples, len(COMPONENTS)))
     boot_coefficients = np.empty((resamples, len(design.learnable)))
     for r, b in enumerate(fits):
