@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "django_htmx",
     "csp",
     "profiles",
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     "matching",
     "dashboard",
     "privacy",
+    "sso",
     "api",
 ]
 
@@ -219,6 +223,16 @@ ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_ADAPTER = "profiles.accounts.AccountAdapter"
 # An emailed code signs a person in whatever their password's failures; see
 # profiles/accounts.py for how failures are counted.
+# Single sign-on (sso/, docs/sso.md): the organisations' connections are
+# allauth's apps; the first sign-in makes the account from the IdP's verified
+# email, and an account with that verified email is linked, never duplicated.
+SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_RATE_LIMITS = {
     # Per address, and per account from one address (profiles/accounts.py).

@@ -548,7 +548,7 @@ def _name(profile: Profile | None) -> str:
 
 
 @transaction.atomic
-def depart(*, profile: Profile) -> int:
+def depart(*, profile: Profile, end_reason: str = Mentorship.EndReason.MOVED_ON) -> int:
     """Someone leaves Kindred, however (their account deleted on the privacy page
     or in the Django admin, one or many; later, deactivated by SCIM): everything
     open with them closes, their places free up, and the other side is told that
@@ -570,7 +570,7 @@ def depart(*, profile: Profile) -> int:
                 m,
                 Status.ENDED,
                 Event.LEFT,
-                end_reason=Mentorship.EndReason.MOVED_ON,
+                end_reason=end_reason,
                 ended_by=side,
             )
         emails.partner_left.delay_on_commit(m.pk)

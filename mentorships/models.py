@@ -242,6 +242,8 @@ class Mentorship(models.Model):
         NOT_FOR_ME = "not_for_me", "The match made for us did not work"
         # The cycle's term ended and the pair did not both choose to go on (mentorships/terms.py).
         TERM_ENDED = "term_ended", "The cycle's term came to an end"
+        # Deactivated by their organisation's directory (SCIM): sso/deactivation.py.
+        LEFT_ORGANISATION = "left_org", "Left the organisation"
         OTHER = "other", "Another reason"
 
     class Health(models.TextChoices):

@@ -324,8 +324,9 @@ class ProfileQuerySet(models.QuerySet):
 
     def ready(self) -> ProfileQuerySet:
         """Profiles that have answered enough to be scored, and take part now: in no
-        cycle (a program without cycles), or in one that has not closed."""
-        return self.filter(is_ready=True).filter(TAKING_PART)
+        cycle (a program without cycles), or in one that has not closed; never
+        an account that is switched off (deactivated by its directory)."""
+        return self.filter(is_ready=True, user__is_active=True).filter(TAKING_PART)
 
     def owned_by(self, user) -> ProfileQuerySet:
         """The signed-in person's own profiles: every page that opens one starts here."""

@@ -1,0 +1,1 @@
+"""The organisations' periodic work (docs/sso.md)."""
