@@ -16,20 +16,24 @@ pytest_run() {
 }
 narrowed=$(($# > 0))
 
-pytest_run .venv/bin/pytest -m "not e2e" "$@"
-
-# Browser tests: Debian's Chromium, and axe-core from npm (package-lock.json).
-if ! command -v chromium >/dev/null; then
-  echo "The browser tests need Chromium: apt-get install -y chromium" >&2
-  exit 1
-fi
+# npm's packages (package-lock.json): axe-core for the browser tests, and the
+# local identity providers the single sign-on tests start (tests/sso/idp/).
 if [[ ! -f node_modules/axe-core/axe.min.js || package-lock.json -nt node_modules/.package-lock.json ]]; then
   if ! command -v npm >/dev/null; then
-    echo "The browser tests need npm (Node.js 18+) to install axe-core: apt-get install -y npm" >&2
+    echo "The tests need npm (Node.js 18+) for axe-core and the identity providers: apt-get install -y npm" >&2
     exit 1
   fi
   npm ci --no-audit --no-fund
 fi
+
+pytest_run .venv/bin/pytest -m "not e2e" "$@"
+
+# Browser tests: Debian's Chromium.
+if ! command -v chromium >/dev/null; then
+  echo "The browser tests need Chromium: apt-get install -y chromium" >&2
+  exit 1
+fi
+
 # A Redis database and a Celery queue of their own: tests running beside them
 # flush their database before each test, and the journey holds tasks back in
 # Redis for a worker it starts later.
