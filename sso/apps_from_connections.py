@@ -13,6 +13,33 @@ from .models import Connection
 
 OIDC = "openid_connect"
 SAML = "saml"
+# The attribute names Okta, Entra ID, Google Workspace and Keycloak send by
+# default or by their documented mappings (docs/sso.md), tried in this order;
+# a connection's own ``attribute_mapping`` replaces them.
+SAML_ATTRIBUTES = {
+    "uid": ["urn:oasis:names:tc:SAML:attribute:subject-id", "uid"],
+    "email": [
+        "urn:oid:0.9.2342.19200300.100.1.3",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress",
+        "email",
+        "mail",
+        "Email",
+    ],
+    "first_name": [
+        "urn:oid:2.5.4.42",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/givenname",
+        "firstName",
+        "givenName",
+        "first_name",
+    ],
+    "last_name": [
+        "urn:oid:2.5.4.4",
+        "http://schemas.xmlsoap.org/ws/2005/05/identity/claims/surname",
+        "lastName",
+        "sn",
+        "last_name",
+    ],
+}
 
 
 def social_app(connection: Connection) -> SocialApp:
@@ -46,15 +73,15 @@ def _saml_settings(connection: Connection) -> dict:
         }
         if connection.idp_slo_url:
             idp["slo_url"] = connection.idp_slo_url
-    settings = {
+    return {
         "idp": idp,
         # Only a signed assertion signs someone in: a tampered one fails its
         # signature, an expired one its conditions (python3-saml, strict mode).
         "advanced": {"strict": True, "want_assertion_signed": True},
+        # The NameID is the email when the IdP sends no email attribute.
+        "use_nameid_for_email": False,
+        "attribute_mapping": connection.attribute_mapping or SAML_ATTRIBUTES,
     }
-    if connection.attribute_mapping:
-        settings["attribute_mapping"] = connection.attribute_mapping
-    return settings
 
 
 def apps(*, provider: str | None = None, client_id: str | None = None) -> list[SocialApp]:
