@@ -78,8 +78,6 @@ def _saml_settings(connection: Connection) -> dict:
         # Only a signed assertion signs someone in: a tampered one fails its
         # signature, an expired one its conditions (python3-saml, strict mode).
         "advanced": {"strict": True, "want_assertion_signed": True},
-        # The NameID is the email when the IdP sends no email attribute.
-        "use_nameid_for_email": False,
         "attribute_mapping": connection.attribute_mapping or SAML_ATTRIBUTES,
     }
 
