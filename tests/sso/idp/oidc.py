@@ -7,12 +7,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin
 
 import requests
 
+from .pages import forms
 from .processes import node_idp
 
 SCRIPT = Path(__file__).with_name("oidc_idp.js")
@@ -42,27 +42,6 @@ USERS = {
         },
     },
 }
-
-
-class _Forms(HTMLParser):
-    """Each form's action and its named inputs' values."""
-
-    def __init__(self):
-        super().__init__()
-        self.forms: list[dict] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form":
-            self.forms.append({"action": attrs.get("action", ""), "fields": {}})
-        elif tag == "input" and self.forms and attrs.get("name"):
-            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
-
-
-def forms(html: str) -> list[dict]:
-    parser = _Forms()
-    parser.feed(html)
-    return parser.forms
 
 
 @dataclass
