@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE = {
     "weekly-admin-digest": {"task": "dashboard.tasks.queue_weekly_digests", "schedule": 3600.0},
     "forget-stale-imports": {"task": "dashboard.tasks.forget_stale_imports", "schedule": 3600.0},
     "forget-old-data-exports": {"task": "privacy.tasks.forget_old_exports", "schedule": 86400.0},
+    # docs/security.md: people a directory deactivated, once their organisation's time is up.
+    "delete-expired-members": {"task": "sso.tasks.delete_expired_members", "schedule": 3600.0},
 }
 
 # --- Accounts ---------------------------------------------------------------
