@@ -5,7 +5,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Kindred's sign-in by email domain first, then allauth's (single sign-on included).
     path("accounts/", include("sso.urls")),
-    path("accounts/", include("sso.oidc_urls")),
+    path("accounts/", include("sso.callback_urls")),
+    path("accounts/", include("sso.logout_urls")),
     path("accounts/", include("allauth.urls")),
     path("scim/v2/", include("sso.scim.urls")),
     path("programs/", include("dashboard.urls")),

@@ -14,3 +14,5 @@ class SsoConfig(AppConfig):
         # This setting allows it and nothing else: pydantic never looks the
         # domain up in DNS.
         email_validator.TEST_ENVIRONMENT = True
+
+        from . import logout  # noqa: F401 (its receiver notes how a session signed in)

@@ -49,12 +49,20 @@ def oidc_idp(_oidc_idp_process):
 
 
 @pytest.fixture
-def oidc_connection(db, oidc_idp):
-    """Acme's OIDC connection to the local provider, for the acme.test domain."""
-    from sso.models import Connection, EmailDomain, Organisation
+def acme(db):
+    """An organisation that owns the acme.test email domain."""
+    from sso.models import EmailDomain, Organisation
 
     acme = Organisation.objects.create(name="Acme", slug="acme")
     EmailDomain.objects.create(organisation=acme, domain="acme.test")
+    return acme
+
+
+@pytest.fixture
+def oidc_connection(acme, oidc_idp):
+    """Acme's OIDC connection to the local provider."""
+    from sso.models import Connection
+
     return Connection.objects.create(
         organisation=acme,
         protocol=Connection.Protocol.OIDC,
