@@ -1,0 +1,56 @@
+"""What a refused SAML answer means, in words a person can act on.
+
+allauth puts python3-saml's reason for refusing an assertion in the error page's
+context (``saml_last_error_reason``); its wording is for developers and may name
+addresses, so the page shows one of these sentences instead, never the reason.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+# The first entry whose fragment is in python3-saml's reason wins.
+EXPLANATIONS = (
+    (
+        ("expired", "A valid SubjectConfirmation was not found"),
+        "The answer from your organisation's sign-in service had expired before it "
+        "reached Kindred. Sign in again; if this keeps happening, a clock on one side "
+        "may be wrong.",
+    ),
+    (
+        ("not yet valid",),
+        "The answer from your organisation's sign-in service is dated in the future, "
+        "so a clock on one side is wrong.",
+    ),
+    (
+        ("is not signed", "No Signature found"),
+        "The answer from your organisation's sign-in service was not signed, so Kindred "
+        "cannot trust it.",
+    ),
+    (
+        ("Signature", "Signed Element", "KeyInfo", "Deprecated"),
+        "The answer's signature did not match the certificate Kindred has for your "
+        "organisation's sign-in service: it was changed on its way, or the certificate "
+        "has changed.",
+    ),
+    (
+        ("was received at", "audience", "issuer", "Issuer", "Destination"),
+        "The answer was meant for another address or service: the single sign-on "
+        "set-up at your organisation and at Kindred do not match.",
+    ),
+    (
+        ("status code",),
+        "Your organisation's sign-in service did not sign you in.",
+    ),
+)
+
+
+@register.filter
+def saml_explained(reason: str | None) -> str:
+    """A plain sentence for python3-saml's ``reason``; "" when none fits."""
+    for fragments, explanation in EXPLANATIONS:
+        if reason and any(fragment in reason for fragment in fragments):
+            return explanation
+    return ""
