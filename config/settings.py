@@ -223,6 +223,16 @@ ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 ACCOUNT_ADAPTER = "profiles.accounts.AccountAdapter"
+# Required single sign-on refuses the password ways in for an organisation's
+# domains (sso/required.py), in each of allauth's forms that offers one.
+ACCOUNT_FORMS = {
+    "login": "sso.forms.LoginForm",
+    "signup": "sso.forms.SignupForm",
+    "reset_password": "sso.forms.ResetPasswordForm",
+    "request_login_code": "sso.forms.RequestLoginCodeForm",
+    "set_password": "sso.forms.SetPasswordForm",
+    "change_password": "sso.forms.ChangePasswordForm",
+}
 # An emailed code signs a person in whatever their password's failures; see
 # profiles/accounts.py for how failures are counted.
 # Single sign-on (sso/, docs/sso.md): the organisations' connections are
@@ -232,7 +242,9 @@ SOCIALACCOUNT_ADAPTER = "sso.adapter.SocialAccountAdapter"
 SOCIALACCOUNT_AUTO_SIGNUP = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
-SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+# An address the IdP vouches for counts as verified only when its domain is the
+# organisation's (sso/adapter.py); any other is confirmed by email, as at sign-up.
+SOCIALACCOUNT_EMAIL_VERIFICATION = "mandatory"
 SOCIALACCOUNT_LOGIN_ON_GET = False
 SOCIALACCOUNT_STORE_TOKENS = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True

@@ -68,6 +68,8 @@ TABLE = {
     "api:schema": ("get", {}, PUBLIC),
     "api:docs": ("get", {}, PUBLIC),
     "account_login": ("get", {}, SIGNED_OUT_ONLY),
+    # The same address: Kindred's email-first sign-in in front of allauth's (sso/views.py).
+    "sso:login": ("get", {}, SIGNED_OUT_ONLY),
     "account_signup": ("get", {}, SIGNED_OUT_ONLY),
     "account_reset_password": ("get", {}, PUBLIC),
     "account_reset_password_done": ("get", {}, PUBLIC),
