@@ -23,20 +23,22 @@ def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue(*, organisation: Organisation, name: str, created_by=None) -> tuple[ScimToken, str]:
-    """A new token for ``organisation`` and its secret, which is never stored."""
+def fill(token: ScimToken) -> str:
+    """Give an unsaved token its prefix and digest; the secret is returned, never stored."""
     while True:
         prefix = secrets.token_hex(PREFIX_LENGTH // 2)
         if not ScimToken.objects.filter(prefix=prefix).exists():
             break
     raw = f"{TOKEN_START}{prefix}_{secrets.token_urlsafe(32)}"
-    token = ScimToken.objects.create(
-        organisation=organisation,
-        name=name,
-        prefix=prefix,
-        digest=digest(raw),
-        created_by=created_by,
-    )
+    token.prefix, token.digest = prefix, digest(raw)
+    return raw
+
+
+def issue(*, organisation: Organisation, name: str, created_by=None) -> tuple[ScimToken, str]:
+    """A new token for ``organisation`` and its secret."""
+    token = ScimToken(organisation=organisation, name=name, created_by=created_by)
+    raw = fill(token)
+    token.save()
     return token, raw
 
 

@@ -57,6 +57,8 @@ SIGNED_OUT_ONLY = {
     "anonymous": 200,
 }  # a signed-in visitor is sent home
 
+TOKEN_ONLY = dict.fromkeys(ROLES, 401)
+
 MEETING = {"meeting_id": "@meeting"}
 SPONSORSHIP = {"action_id": "@sponsorship"}
 
@@ -67,9 +69,16 @@ TABLE = {
     "privacy:privacy": ("get", {}, PUBLIC),
     "api:schema": ("get", {}, PUBLIC),
     "api:docs": ("get", {}, PUBLIC),
+    # SCIM answers an organisation's bearer token only: a session opens nothing.
+    "scim:service_provider_config": ("get", {}, TOKEN_ONLY),
+    "scim:resource_types": ("get", {}, TOKEN_ONLY),
+    "scim:resource_type": ("get", {"name": "User"}, TOKEN_ONLY),
+    "scim:schemas": ("get", {}, TOKEN_ONLY),
+    "scim:schema": ("get", {"name": "urn:ietf:params:scim:schemas:core:2.0:User"}, TOKEN_ONLY),
+    "scim:users": ("get", {}, TOKEN_ONLY),
+    "scim:user": ("get", {"scim_id": "2819c223-7f76-453a-919d-413861904646"}, TOKEN_ONLY),
+    "scim:not_found": ("get", {"rest": "Groups"}, TOKEN_ONLY),
     "account_login": ("get", {}, SIGNED_OUT_ONLY),
-    # The same address: Kindred's email-first sign-in in front of allauth's (sso/views.py).
-    "sso:login": ("get", {}, SIGNED_OUT_ONLY),
     "account_signup": ("get", {}, SIGNED_OUT_ONLY),
     "account_reset_password": ("get", {}, PUBLIC),
     "account_reset_password_done": ("get", {}, PUBLIC),

@@ -238,3 +238,24 @@ def test_the_program_team_sees_why_the_mentorship_ended(
     response = team.get(f"/programs/{program.slug}/people/{mentee.pk}/")
 
     assert "Left the organisation" in response.content.decode()
+
+
+def test_deactivation_over_scim_ends_the_mentorship_and_frees_the_mentee(
+    accepted, django_capture_on_commit_callbacks
+):
+    from tests.sso.scim_helpers import directory_for
+
+    org = Organisation.objects.create(name="Example", slug="example")
+    EmailDomain.objects.create(organisation=org, domain="example.org")
+    idp = directory_for(org)
+    created = idp.create(accepted.mentor.user.email).json()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = idp.patch(created["id"], {"op": "Replace", "path": "active", "value": "False"})
+
+    assert response.status_code == 200
+    accepted.refresh_from_db()
+    assert accepted.end_reason == Mentorship.EndReason.LEFT_ORGANISATION
+    assert not Mentorship.objects.filter(
+        mentee=accepted.mentee, status__in=Mentorship.OPEN
+    ).exists()
