@@ -1,0 +1,121 @@
+"""The admin's forms for an organisation's domains and connections: what an
+admin types is normalised and checked here, so a connection that cannot sign
+anyone in is never saved."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import DomainNameValidator
+
+from .models import Connection, EmailDomain
+
+is_domain = DomainNameValidator(accept_idna=True, message="Enter a domain such as acme.com.")
+
+
+class EmailDomainForm(forms.ModelForm):
+    class Meta:
+        model = EmailDomain
+        fields = ["domain"]
+
+    def clean_domain(self) -> str:
+        domain = self.cleaned_data["domain"].strip().lower().removeprefix("@").rstrip(".")
+        is_domain(domain)
+        owner = (
+            EmailDomain.objects.filter(domain=domain)
+            .exclude(pk=self.instance.pk)
+            .select_related("organisation")
+            .first()
+        )
+        if owner is not None:
+            raise ValidationError(f"{domain} belongs to {owner.organisation} already.")
+        return domain
+
+
+class EmailDomainFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            domain = getattr(form, "cleaned_data", {}).get("domain")
+            if not domain or form.cleaned_data.get("DELETE"):
+                continue
+            if domain in seen:
+                form.add_error("domain", f"{domain} is listed twice.")
+            seen.add(domain)
+
+
+class ConnectionForm(forms.ModelForm):
+    client_secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Leave blank to keep the stored secret.",
+    )
+    metadata_xml = forms.CharField(
+        label="or paste the IdP's metadata XML",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Fills in the entity ID, sign-on and logout URLs and certificate below.",
+    )
+
+    class Meta:
+        model = Connection
+        fields = [
+            "organisation",
+            "protocol",
+            "label",
+            "slug",
+            "is_active",
+            "server_url",
+            "client_id",
+            "client_secret",
+            "metadata_url",
+            "idp_entity_id",
+            "idp_sso_url",
+            "idp_slo_url",
+            "idp_x509cert",
+            "attribute_mapping",
+        ]
+
+    def clean_client_secret(self) -> str:
+        return self.cleaned_data["client_secret"] or self.instance.client_secret
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("protocol") == Connection.Protocol.OIDC:
+            self._need("server_url", "client_id")
+        elif data.get("protocol") == Connection.Protocol.SAML:
+            self._read_metadata_xml(data)
+            if not data.get("metadata_url"):
+                self._need(
+                    "idp_entity_id",
+                    "idp_sso_url",
+                    "idp_x509cert",
+                    why="Give the IdP's metadata URL, paste its metadata XML, or fill in",
+                )
+        return data
+
+    def _read_metadata_xml(self, data: dict) -> None:
+        xml = data.get("metadata_xml")
+        if not xml:
+            return
+        from .saml_metadata import idp_fields_from_xml
+
+        try:
+            fields = idp_fields_from_xml(xml)
+        except ValueError as error:
+            self.add_error("metadata_xml", str(error))
+            return
+        data["idp_entity_id"] = fields["entity_id"]
+        data["idp_sso_url"] = fields["sso_url"]
+        data["idp_slo_url"] = fields.get("slo_url") or ""
+        data["idp_x509cert"] = fields["x509cert"]
+        for name in ("idp_entity_id", "idp_sso_url", "idp_slo_url", "idp_x509cert"):
+            setattr(self.instance, name, data[name])
+
+    def _need(self, *names: str, why: str = "Fill in") -> None:
+        protocol = Connection.Protocol(self.cleaned_data["protocol"]).label
+        for name in names:
+            if not self.cleaned_data.get(name) and name not in self.errors:
+                label = Connection._meta.get_field(name).verbose_name
+                self.add_error(name, f"{why} {label} for {protocol}.")
