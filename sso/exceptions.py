@@ -6,6 +6,10 @@ class ProvisioningRefused(Exception):
     """The request names something Kindred will not do for this organisation."""
 
 
+class NotAnAddress(ProvisioningRefused):
+    """The user name is not an email address."""
+
+
 class OutsideDomains(ProvisioningRefused):
     """The address is not in one of the organisation's email domains."""
 
@@ -16,3 +20,7 @@ class MemberElsewhere(ProvisioningRefused):
 
 class AlreadyMember(ProvisioningRefused):
     """The account, or the external id, is already one of this organisation's members."""
+
+
+class NotManaged(ProvisioningRefused):
+    """A superuser's account: no directory may switch Kindred's own operators off."""

@@ -8,13 +8,15 @@ import uuid
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
 from profiles.models import User
 
 from . import deactivation
 from .domains import domain_of
-from .exceptions import AlreadyMember, MemberElsewhere, OutsideDomains
+from .exceptions import AlreadyMember, MemberElsewhere, NotAnAddress, NotManaged, OutsideDomains
 from .models import Member, Organisation
 
 
@@ -34,13 +36,26 @@ def owns(*, organisation: Organisation, email: str) -> bool:
     return bool(domain) and organisation.domains.filter(domain=domain).exists()
 
 
-def _check_domain(organisation: Organisation, email: str) -> None:
+def _check_address(organisation: Organisation, email: str, *, user: User | None = None) -> None:
+    """``email`` may be this person's address: a real one, in the organisation's
+    domains (checked first, so that nothing is told about addresses elsewhere),
+    that no other account holds."""
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise NotAnAddress(f"userName must be the person's email address, not {email!r}.") from None
     if not owns(organisation=organisation, email=email):
         domains = ", ".join(organisation.domains.values_list("domain", flat=True)) or "none yet"
         raise OutsideDomains(
             f"{email} is not in one of {organisation}'s email domains ({domains}): "
             "Kindred provisions only addresses in the domains the organisation owns."
         )
+    others = User.objects.filter(email__iexact=email)
+    verified = EmailAddress.objects.filter(email__iexact=email, verified=True)
+    if user is not None:
+        others, verified = others.exclude(pk=user.pk), verified.exclude(user=user)
+    if others.exists() or verified.exists():
+        raise AlreadyMember(f"{email} is another Kindred account's address.")
 
 
 @transaction.atomic
@@ -48,27 +63,30 @@ def provision(*, organisation: Organisation, person: Person) -> Member:
     """A member for ``person``: a new account, or the Kindred account that already
     has their address, linked (never a second account)."""
     email = person.email.strip().lower()
-    _check_domain(organisation, email)
     user = User.objects.select_for_update().filter(email__iexact=email).first()
-    if user is None:
-        user = User.objects.create_user(email=email, password=None)
-    else:
+    _check_address(organisation, email, user=user)
+    if user is not None:
+        if user.is_superuser:
+            raise NotManaged(f"{email} is a Kindred superuser's account: no directory manages it.")
         taken = Member.objects.filter(user=user).select_related("organisation").first()
         if taken is not None and taken.organisation_id == organisation.pk:
             raise AlreadyMember(f"{email} is already provisioned (id {taken.scim_id}).")
         if taken is not None:
             raise MemberElsewhere(f"{email} is managed by another organisation's directory.")
-    _name(user, person)
-    _verified(user, email)
     try:
+        # Two calls for the same person at once: the second finds the first's rows.
         with transaction.atomic():
+            if user is None:
+                user = User.objects.create_user(email=email, password=None)
             member = Member.objects.create(
                 organisation=organisation, user=user, external_id=person.external_id
             )
     except IntegrityError:
         raise AlreadyMember(
-            f"externalId {person.external_id!r} is already one of {organisation}'s members."
+            f"{email}, or externalId {person.external_id!r}, is already provisioned."
         ) from None
+    _name(user, person)
+    _verified(user, email)
     if not person.active:
         deactivation.deactivate(member=member)
         member.refresh_from_db()
@@ -85,9 +103,7 @@ def update(*, member: Member, person: Person) -> Member:
     user = member.user
     email = person.email.strip().lower()
     if email != user.email.lower():
-        _check_domain(member.organisation, email)
-        if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-            raise AlreadyMember(f"{email} is another Kindred account's address.")
+        _check_address(member.organisation, email, user=user)
         user.email = email
         _verified(user, email)
     _name(user, person)

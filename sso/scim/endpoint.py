@@ -55,5 +55,5 @@ def body(request) -> object:
         raise InvalidSyntaxException(detail="Send the body as application/scim+json.")
     try:
         return json.loads(request.body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, RecursionError):  # UnicodeDecodeError is a ValueError
         raise InvalidSyntaxException(detail="The body is not valid JSON.") from None

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from pydantic import ValidationError
 from scim2_models import Error, SCIMException
 
-from ..exceptions import AlreadyMember, MemberElsewhere, OutsideDomains, ProvisioningRefused
+from ..exceptions import AlreadyMember, MemberElsewhere, NotManaged, ProvisioningRefused
 
 CONTENT_TYPE = "application/scim+json"
 
@@ -29,11 +29,11 @@ def from_exception(exc: Exception) -> HttpResponse:
     elif isinstance(exc, ValidationError):
         # The first is enough to act on; each names the attribute it is about.
         found = Error.from_validation_errors(exc)[0]
-    elif isinstance(exc, OutsideDomains):
-        found = Error(status=400, scim_type="invalidValue", detail=str(exc))
+    elif isinstance(exc, NotManaged):
+        found = Error(status=403, detail=str(exc))
     elif isinstance(exc, AlreadyMember | MemberElsewhere):
         found = Error(status=409, scim_type="uniqueness", detail=str(exc))
-    elif isinstance(exc, ProvisioningRefused):
+    elif isinstance(exc, ProvisioningRefused):  # not an address, or outside the domains
         found = Error(status=400, scim_type="invalidValue", detail=str(exc))
     else:
         raise TypeError(f"no SCIM error for {type(exc).__name__}")

@@ -4,10 +4,12 @@ never another organisation's people."""
 import logging
 
 import pytest
+from allauth.account.models import EmailAddress
 from django.test import Client
 
 from sso.models import Member
 from sso.scim import auth
+from tests.factories import UserFactory
 from tests.sso.scim_helpers import (  # noqa: F401  (fixtures)
     PATCH,
     USER,
@@ -191,3 +193,56 @@ def test_patch_ops_list_must_not_be_empty(directory):
     )
 
     scim_error(response, 400, "invalidValue")
+
+
+def test_a_superusers_account_is_not_managed_by_a_directory(directory):
+    UserFactory(email="root@acme.test", is_superuser=True, is_staff=True)
+
+    scim_error(directory.create("root@acme.test"), 403)
+
+    assert not Member.objects.exists()
+
+
+def test_an_address_another_account_has_verified_is_a_conflict(directory):
+    other = UserFactory(email="ada.personal@example.org")
+    EmailAddress.objects.create(user=other, email="ada@acme.test", verified=True)
+
+    scim_error(directory.create("ada@acme.test"), 409, "uniqueness")
+
+
+def test_an_address_outside_the_domains_says_nothing_about_its_account(directory):
+    UserFactory(email="someone@elsewhere.test")
+
+    body = scim_error(directory.create("someone@elsewhere.test"), 400, "invalidValue")
+
+    assert "another Kindred account" not in body["detail"]
+
+
+def test_two_creations_of_one_person_at_once_make_one_member(acme, transactional_db):
+    from tests.threads import race
+
+    one, two = directory_for(acme), directory_for(acme)
+    answers = []
+
+    race(
+        lambda: answers.append(one.create("ada@acme.test").status_code),
+        lambda: answers.append(two.create("ada@acme.test").status_code),
+        refusals=(),
+    )
+
+    assert sorted(answers) == [201, 409]
+    assert Member.objects.count() == 1
+
+
+def test_a_deeply_nested_body_is_invalid_syntax(directory):
+    scim_error(
+        directory.call("post", "/Users", "[" * 100_000 + "]" * 100_000), 400, "invalidSyntax"
+    )
+
+
+def test_an_oversized_body_is_413(directory, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+
+    response = directory.create("ada@acme.test", displayName="x" * 2000)
+
+    scim_error(response, 413)
