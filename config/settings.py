@@ -82,6 +82,9 @@ MIDDLEWARE = [
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    # After django-csp's, so it runs before it on the way out: the sign-in pages'
+    # forms may go on to an organisation's identity provider (sso/csp.py).
+    "sso.csp.IdpFormActionMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
