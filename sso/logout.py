@@ -2,7 +2,7 @@
 
 At a sign-in through a connection, Kindred notes in the session which connection it
 was (``remember``). Logout (``logout_views``) always ends Kindred's session, then
-sends the browser on to the IdP (``idp_logout_url``): an OpenID Connect provider's
+sends the browser on to the IdP (``idp_logout``): an OpenID Connect provider's
 end-session endpoint (RP-initiated logout), or a SAML IdP's single logout.
 
 The ID token that end-session endpoint takes as its hint is kept in the cache under
@@ -13,6 +13,7 @@ in a URL Kindred logs.
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 import requests
@@ -56,7 +57,12 @@ def remember(*, request: HttpRequest, sociallogin) -> None:
         cache.set(_hint_key(request), id_token, timeout=settings.SESSION_COOKIE_AGE)
 
 
-def idp_logout_url(*, request: HttpRequest) -> str | None:
+class Farewell(NamedTuple):
+    url: str  # the IdP's logout address, with what it needs in its query
+    label: str  # the connection's, e.g. "Acme SSO"
+
+
+def idp_logout(*, request: HttpRequest) -> Farewell | None:
     """Where the browser goes to end the IdP's session too, once Kindred's has ended:
     None when the session did not sign in through a connection, or its IdP offers
     no logout. Call it before Kindred's session ends (it reads and clears it)."""
@@ -73,8 +79,10 @@ def idp_logout_url(*, request: HttpRequest) -> str | None:
         return None
     home = request.build_absolute_uri(resolve_url(settings.ACCOUNT_LOGOUT_REDIRECT_URL))
     if connection.protocol == Connection.Protocol.OIDC:
-        return _end_session_url(request, connection, id_token=id_token, home=home)
-    return _single_logout_url(request, connection, subject=signed_in_with["subject"], home=home)
+        url = _end_session_url(request, connection, id_token=id_token, home=home)
+    else:
+        url = _single_logout_url(request, connection, subject=signed_in_with["subject"], home=home)
+    return Farewell(url=url, label=connection.label) if url else None
 
 
 def _hint_key(request: HttpRequest) -> str:

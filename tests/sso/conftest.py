@@ -34,10 +34,7 @@ KINDRED = "http://testserver"  # the Django test client's host
 def _oidc_idp_process():
     from tests.sso.idp import oidc
 
-    with oidc.running(
-        redirect_uris=[f"{KINDRED}/accounts/oidc/{OIDC_SLUG}/login/callback/"],
-        post_logout_redirect_uris=[f"{KINDRED}/"],
-    ) as idp:
+    with oidc.running(kindred=KINDRED, slug=OIDC_SLUG) as idp:
         yield idp
 
 
@@ -61,17 +58,9 @@ def acme(db):
 @pytest.fixture
 def oidc_connection(acme, oidc_idp):
     """Acme's OIDC connection to the local provider."""
-    from sso.models import Connection
+    from tests.sso.idp import oidc
 
-    return Connection.objects.create(
-        organisation=acme,
-        protocol=Connection.Protocol.OIDC,
-        slug=OIDC_SLUG,
-        label="Acme SSO",
-        server_url=oidc_idp.issuer,
-        client_id=oidc_idp.client_id,
-        client_secret=oidc_idp.client_secret,
-    )
+    return oidc.connect(idp=oidc_idp, organisation=acme, slug=OIDC_SLUG)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 import requests
 from django.contrib.sessions.models import Session
 from django.test import Client
+from django.utils.html import escape
 
 from tests.sso.conftest import KINDRED, OIDC_SLUG
 
@@ -25,6 +26,14 @@ def authorize_url() -> str:
     return Client().post(LOGIN)["Location"]
 
 
+def idp_logout_address(response) -> str:
+    """Where the page after Kindred's logout goes on to (its Refresh header, and its button)."""
+    assert response.status_code == 200
+    url = response["Refresh"].removeprefix("0; url=")
+    assert f'href="{escape(url)}"' in response.content.decode()
+    return url
+
+
 @pytest.fixture
 def browser():
     """The person's browser at the IdP: its cookies hold the IdP's session."""
@@ -40,7 +49,7 @@ def test_logout_ends_the_session_and_goes_to_the_idps_end_session_endpoint(
     response = client.post("/accounts/logout/")
 
     assert not signed_in(client)
-    target = urlsplit(response["Location"])
+    target = urlsplit(idp_logout_address(response))
     assert f"{target.scheme}://{target.netloc}{target.path}" == f"{oidc_idp.issuer}/session/end"
     query = parse_qs(target.query)
     assert query["client_id"] == [oidc_idp.client_id]
@@ -55,7 +64,7 @@ def test_after_the_idps_logout_a_new_sign_in_asks_for_credentials_again(
     oidc_sign_in(client, email="alice@acme.test", browser=browser)
     assert not oidc_idp.asks_to_sign_in(browser, authorize_url())  # the IdP remembers her
 
-    end_session = client.post("/accounts/logout/")["Location"]
+    end_session = idp_logout_address(client.post("/accounts/logout/"))
     back = oidc_idp.confirm_sign_out(browser, end_session)
 
     assert back == f"{KINDRED}/"

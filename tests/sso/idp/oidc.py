@@ -113,17 +113,34 @@ class OidcIdp:
 
 
 @contextmanager
-def running(*, redirect_uris: list[str], post_logout_redirect_uris: list[str]) -> Iterator[OidcIdp]:
+def running(*, kindred: str, slug: str) -> Iterator[OidcIdp]:
+    """The provider, its one client registered with the addresses of the Kindred at
+    ``kindred`` (a base URL) for the connection ``slug``."""
     config = {
         "clients": [
             {
                 "client_id": CLIENT_ID,
                 "client_secret": CLIENT_SECRET,
-                "redirect_uris": redirect_uris,
-                "post_logout_redirect_uris": post_logout_redirect_uris,
+                "redirect_uris": [f"{kindred}/accounts/oidc/{slug}/login/callback/"],
+                "post_logout_redirect_uris": [f"{kindred}/"],
             }
         ],
         "users": USERS,
     }
     with node_idp(SCRIPT, env_name="OIDC_IDP_CONFIG", config=config) as ready:
         yield OidcIdp(issuer=ready["issuer"])
+
+
+def connect(*, idp: OidcIdp, organisation, slug: str):
+    """The organisation's connection to ``idp``, as an admin would enter it."""
+    from sso.models import Connection
+
+    return Connection.objects.create(
+        organisation=organisation,
+        protocol=Connection.Protocol.OIDC,
+        slug=slug,
+        label="Acme SSO",
+        server_url=idp.issuer,
+        client_id=idp.client_id,
+        client_secret=idp.client_secret,
+    )

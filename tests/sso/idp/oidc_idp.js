@@ -138,7 +138,10 @@ async function main() {
   app.get('/interaction/:uid', async (req, res, next) => {
     try {
       const details = await provider.interactionDetails(req, res);
-      if (details.prompt.name === 'login') return res.type('html').send(loginForm(details.uid));
+      if (details.prompt.name === 'login') {
+        // The address the person already typed at Kindred, as Okta or Entra ID fill it in.
+        return res.type('html').send(loginForm(details.uid, { email: details.params.login_hint || '' }));
+      }
       // Consent: granted at once, as an organisation's IdP does for its own apps.
       const grant = details.grantId
         ? await provider.Grant.find(details.grantId)
