@@ -1,7 +1,7 @@
 """Signing in through an organisation's OpenID Connect provider in a real browser:
 Kindred's email-first sign-in page, the provider's own form (a real provider on
 loopback, tests/sso/idp/oidc_idp.js), back to Kindred; logout at both ends; and a
-tampered ID token refused in words a person understands."""
+tampered or expired ID token refused in words a person understands."""
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
@@ -67,9 +67,12 @@ def test_sign_in_log_out_and_sign_in_again_through_the_organisations_provider(
     assert SocialAccount.objects.get(uid="alice").user == alice
 
 
-def test_a_tampered_id_token_is_refused_and_makes_no_account(browsing, connection, idp):
+@pytest.mark.parametrize("mode", ["tamper", "expired"])
+def test_a_tampered_or_expired_id_token_is_refused_and_makes_no_account(
+    browsing, connection, idp, mode
+):
     page = browsing.page()
-    idp.set_mode("tamper")
+    idp.set_mode(mode)
 
     sign_in(page, email=ALICE)
 

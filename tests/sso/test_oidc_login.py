@@ -2,6 +2,8 @@
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
+from django.conf import settings
+from django.urls import reverse
 
 from profiles.models import User
 from tests.factories import UserFactory
@@ -17,8 +19,9 @@ def signed_in_user(client):
 def test_first_sign_in_creates_the_account_from_the_idps_verified_email_and_name(
     client, oidc_sign_in
 ):
-    oidc_sign_in(client, email="alice@acme.test")
+    response = oidc_sign_in(client, email="alice@acme.test")
 
+    assert response.redirect_chain == [(reverse(settings.LOGIN_REDIRECT_URL), 302)]
     user = User.objects.get(email="alice@acme.test")
     assert (user.first_name, user.last_name) == ("Alice", "Archer")
     assert user.emailaddress_set.get().verified
