@@ -101,5 +101,23 @@ def person(user: ScimUser, *, active: bool = True) -> Person:
     )
 
 
+MANAGER = f"{EnterpriseUser.__schema__}:manager".casefold()
+
+
+def tolerated(patch: object) -> object:
+    """A PATCH body as scim2-models reads it. Entra ID sends the enterprise
+    manager as a bare id ("value": "<id>") where the schema has an object
+    ({"value": "<id>"}); nothing else is rewritten."""
+    operations = patch.get("Operations") if isinstance(patch, dict) else None
+    for operation in operations if isinstance(operations, list) else []:
+        if (
+            isinstance(operation, dict)
+            and str(operation.get("path", "")).casefold() == MANAGER
+            and isinstance(operation.get("value"), str)
+        ):
+            operation["value"] = {"value": operation["value"]}
+    return patch
+
+
 def dump(obj, *, ctx: Context = Context.RESOURCE_QUERY_RESPONSE) -> dict:
     return obj.model_dump(mode="json", scim_ctx=ctx, scim_provider=PROVIDER)

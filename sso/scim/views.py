@@ -19,7 +19,7 @@ from .. import members
 from ..models import Member
 from . import errors, filters
 from .endpoint import body, endpoint
-from .resources import MAX_RESULTS, PROVIDER, ScimUser, dump, person, resource
+from .resources import MAX_RESULTS, PROVIDER, ScimUser, dump, person, resource, tolerated
 
 
 @endpoint("GET")
@@ -90,7 +90,7 @@ def user(request, organisation, scim_id):
         return _user(request, member, ctx=Context.RESOURCE_REPLACEMENT_RESPONSE)
     if request.method == "PATCH":
         patch = PatchOp[ScimUser].model_validate(
-            body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
+            tolerated(body(request)), scim_ctx=Context.RESOURCE_PATCH_REQUEST
         )
         current = resource(member, location="")
         patch.patch(current)

@@ -280,3 +280,36 @@ def test_service_provider_config_says_what_is_supported(directory):
 def test_the_user_schema_and_resource_type_can_be_read_alone(directory):
     assert directory.call("get", f"/Schemas/{USER}").json()["id"] == USER
     assert directory.call("get", "/ResourceTypes/User").json()["endpoint"] == "/Users"
+
+
+def test_entra_patches_of_attributes_kindred_does_not_keep_are_accepted(directory):
+    created = directory.create("ada@acme.test").json()
+    enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+
+    response = directory.patch(
+        created["id"],
+        {"op": "Add", "path": f"{enterprise}:manager", "value": "26118915-6090-4610-87e4"},
+        {"op": "Add", "path": f"{enterprise}:employeeNumber", "value": "7"},
+        {"op": "Add", "path": "title", "value": "Engineer"},
+        {"op": "Add", "path": 'phoneNumbers[type eq "work"].value', "value": "+1 555 0100"},
+        {"op": "Replace", "path": "displayName", "value": "Ada L."},
+    )
+
+    assert response.status_code == 200, response.content
+    assert response.json()["active"] is True
+
+
+def test_okta_creation_with_its_usual_extras_is_accepted(directory):
+    response = directory.create(
+        "isabella@acme.test",
+        name={"givenName": "Isabella", "familyName": "Jackson"},
+        emails=[{"primary": True, "value": "isabella@acme.test", "type": "work"}],
+        displayName="Isabella Jackson",
+        locale="en-US",
+        externalId="00u1dhhb1fkIGP7RL1d8",
+        groups=[],
+        password="1mz050nq",
+    )
+
+    assert response.status_code == 201, response.content
+    assert not User.objects.get(email="isabella@acme.test").has_usable_password()
