@@ -7,7 +7,6 @@ import logging
 import pytest
 from django.test import Client
 
-import sso.admin_scim  # noqa: F401  (registers; sso/admin.py imports it once it exists)
 from sso.models import Member, ScimToken
 from tests.factories import UserFactory
 from tests.sso.scim_helpers import (  # noqa: F401  (fixtures)
@@ -116,3 +115,15 @@ def test_only_superusers_reach_them(path):
     response = staff.get(path)
 
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_an_organisation_deleted_in_the_admin_takes_its_tokens_and_members(
+    superuser_client, directory
+):
+    directory.create("ada@acme.test")
+    org = directory.organisation
+
+    response = superuser_client.post(f"/admin/sso/organisation/{org.pk}/delete/", {"post": "yes"})
+
+    assert response.status_code == 302, response.content
+    assert not Member.objects.exists() and not ScimToken.objects.exists()
