@@ -1,6 +1,7 @@
 """Logout after signing in through an OpenID Connect provider: Kindred's session
 ends, then the IdP's (RP-initiated logout at its end-session endpoint)."""
 
+import socket
 from urllib.parse import parse_qs, urlsplit
 
 import jwt
@@ -100,5 +101,21 @@ def test_a_password_users_logout_is_unchanged(client, user):
 
     assert page.status_code == 200
     assert 'action="/accounts/logout/"' in page.content.decode()
+    assert response["Location"] == "/"
+    assert not signed_in(client)
+
+
+def test_logout_stays_at_kindred_when_the_idp_cannot_be_reached(
+    client, oidc_connection, oidc_sign_in
+):
+    oidc_sign_in(client, email="alice@acme.test")
+    with socket.socket() as closed:  # a loopback port nothing listens on once closed
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    oidc_connection.server_url = f"http://127.0.0.1:{port}"
+    oidc_connection.save()
+
+    response = client.post("/accounts/logout/")
+
     assert response["Location"] == "/"
     assert not signed_in(client)
