@@ -11,8 +11,16 @@ from django import template
 
 register = template.Library()
 
+# Kindred's own reason (sso/saml_views.py) for an answer no sign-in here awaits.
+NOT_STARTED_HERE = "No sign-in started in this browser awaits this answer"
+
 # The first entry whose fragment is in python3-saml's reason wins.
 EXPLANATIONS = (
+    (
+        (NOT_STARTED_HERE,),
+        "This answer does not belong to a sign-in started in this browser: it was "
+        "used already, or took too long. Start again from Kindred's sign-in page.",
+    ),
     (
         ("expired", "A valid SubjectConfirmation was not found"),
         "The answer from your organisation's sign-in service had expired before it "

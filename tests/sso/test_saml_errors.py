@@ -2,7 +2,7 @@
 
 import pytest
 
-from sso.templatetags.saml_errors import saml_explained
+from sso.templatetags.saml_errors import NOT_STARTED_HERE, saml_explained
 
 
 @pytest.mark.parametrize(
@@ -22,6 +22,7 @@ from sso.templatetags.saml_errors import saml_explained
         ("http://a/metadata/ is not a valid audience for this Response", "meant for another"),
         ("Invalid issuer in the Assertion/Response (expected x, got y)", "meant for another"),
         ("The status code of the Response was not Success", "did not sign you in"),
+        (NOT_STARTED_HERE, "used already, or took too long"),
     ],
 )
 def test_each_reason_gets_plain_words(reason, words):
