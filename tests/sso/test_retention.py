@@ -119,3 +119,33 @@ def test_deletion_keeps_the_mentorships_anonymised_as_account_deletion_does(
     accepted.refresh_from_db()
     assert accepted.mentor_id is None
     assert accepted.end_reason == Mentorship.EndReason.LEFT_ORGANISATION
+
+
+def test_the_beat_schedule_runs_it_hourly(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["delete-expired-members"]
+
+    assert entry == {"task": "sso.tasks.delete_expired_members", "schedule": 3600.0}
+    assert delete_expired_members.name == entry["task"]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_runs_at_once_delete_each_person_once(program):
+    from sso import retention
+    from tests.threads import race
+
+    org = Organisation.objects.create(name="Example", slug="example", retention_days=0)
+    EmailDomain.objects.create(organisation=org, domain="example.org")
+    people = [ProfileFactory(program=program) for _ in range(3)]
+    for person in people:
+        deactivation.deactivate(member=provisioned(org, person))
+    deleted = []
+
+    # What the task runs, in two threads (an eager task may not wait on another thread's).
+    race(
+        lambda: deleted.append(retention.delete_due()),
+        lambda: deleted.append(retention.delete_due()),
+        refusals=(),
+    )
+
+    assert sum(deleted) == 3
+    assert not User.objects.filter(pk__in=[p.user_id for p in people]).exists()
