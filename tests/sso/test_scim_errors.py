@@ -218,7 +218,8 @@ def test_an_address_outside_the_domains_says_nothing_about_its_account(directory
     assert "another Kindred account" not in body["detail"]
 
 
-def test_two_creations_of_one_person_at_once_make_one_member(acme, transactional_db):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_creations_of_one_person_at_once_make_one_member(acme):
     from tests.threads import race
 
     one, two = directory_for(acme), directory_for(acme)
