@@ -61,13 +61,17 @@ class LoginView(allauth_views.LoginView):
             return self._step(EMAIL, email_form=email_form)
 
     def _step(self, step: str, **context) -> HttpResponse:
-        if form := context.setdefault("form", None):
-            _focus(form)
+        context.setdefault("form", None)
+        if self.request.method == "POST":
+            # After a step, the cursor goes where the person goes on; a fresh
+            # page keeps the usual order (the skip link first).
+            for form in (context["form"], context.get("email_form")):
+                if form is not None:
+                    _focus(form)
         password_step = f"{reverse('account_login')}?step={PASSWORD}"
         return self.render_to_response(
             self.get_context_data(
                 step=step,
-                sso_connections=domains.active_connections(),
                 password_step_url=passthrough_next_redirect_url(
                     self.request, password_step, REDIRECT_FIELD_NAME
                 ),
@@ -81,8 +85,9 @@ def _focus(form) -> None:
     message is read with it), else the password once the address is known."""
     name = next(iter(form.errors), None)
     if name not in form.fields:
-        name = "password" if form["login"].value() else "login"
-    form.fields[name].widget.attrs["autofocus"] = True
+        name = "password" if "login" in form.fields and form["login"].value() else "login"
+    if name in form.fields:
+        form.fields[name].widget.attrs["autofocus"] = True
 
 
 login = LoginView.as_view()

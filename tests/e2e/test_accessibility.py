@@ -127,6 +127,8 @@ def test_public_and_account_pages(browsing):
 
     audit.visit(visitor, reverse("account_login"), "log in")
     visitor.get_by_label("Email").fill(member.email)
+    visitor.get_by_role("button", name="Continue").click()
+    audit.check(visitor, "log in, password step")
     visitor.get_by_label("Password:", exact=True).fill("not the password")
     visitor.get_by_role("button", name="Sign In").click()
     expect(visitor.get_by_text("password you specified are not correct")).to_be_visible()

@@ -58,6 +58,7 @@ def test_an_admin_invites_a_coordinator_who_signs_in_and_sees_only_their_pages(
     expect(helper.get_by_text("Your password is now changed.")).to_be_visible()
     helper.goto(reverse("account_login"))
     helper.get_by_label("Email").fill(NEW)
+    helper.get_by_role("button", name="Continue").click()
     helper.get_by_label("Password:", exact=True).fill(PASSPHRASE)
     helper.get_by_role("button", name="Sign In").click()
     expect(helper).to_have_url(re.compile(reverse("dashboard:program", args=[slug]) + "$"))

@@ -61,6 +61,7 @@ def test_the_mentee_answers_their_follow_up_from_the_email(browsing, sent):
     page = browsing.page()
     page.goto(link)  # signed out: the sign-in first
     page.get_by_label("Email").fill(mentee.user.email)
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(

@@ -188,6 +188,7 @@ def mentee_sees_the_mentorship(page: Page) -> None:
 def admin_rescores_and_assigns(page: Page, worker) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Email").fill("admin@example.org")
+    page.get_by_role("button", name="Continue").click()
     page.get_by_label("Password:", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Programs").click()

@@ -102,6 +102,7 @@ def test_signing_in_by_keyboard(browsing):
     page.goto("/accounts/login/")
     tab_to(page, page.get_by_label("Email"))
     page.keyboard.type(mentee.user.email)
+    page.keyboard.press("Enter")  # the email step: the password form comes next
     tab_to(page, page.get_by_label("Password:", exact=True))
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

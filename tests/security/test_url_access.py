@@ -79,6 +79,8 @@ TABLE = {
     "scim:user": ("get", {"scim_id": "2819c223-7f76-453a-919d-413861904646"}, TOKEN_ONLY),
     "scim:not_found": ("get", {"rest": "Groups"}, TOKEN_ONLY),
     "account_login": ("get", {}, SIGNED_OUT_ONLY),
+    # The same address: Kindred's email-first sign-in in front of allauth's (sso/views.py).
+    "sso:login": ("get", {}, SIGNED_OUT_ONLY),
     "account_signup": ("get", {}, SIGNED_OUT_ONLY),
     "account_reset_password": ("get", {}, PUBLIC),
     "account_reset_password_done": ("get", {}, PUBLIC),

@@ -8,14 +8,10 @@ from django.test import Client
 from django.urls import reverse
 
 from profiles.models import User
-from scripts.saml_smoke import key_and_cert
-from sso.models import Connection, EmailDomain, Organisation
 from tests.factories import PASSWORD, UserFactory
-from tests.sso.idp.saml import cert_body
+from tests.sso.globex import organisation, saml_connection
 
 pytestmark = pytest.mark.django_db
-
-CERT = cert_body(key_and_cert("idp.globex.test")[1])
 
 REFUSED = "Globex signs its people in with single sign-on"
 
@@ -27,18 +23,9 @@ def client():
 
 @pytest.fixture
 def globex():
-    organisation = Organisation.objects.create(name="Globex", slug="globex", require_sso=True)
-    EmailDomain.objects.create(organisation=organisation, domain="globex.test")
-    Connection.objects.create(
-        organisation=organisation,
-        protocol=Connection.Protocol.SAML,
-        slug="globex-saml",
-        label="Globex SSO",
-        idp_entity_id="https://idp.globex.test/",
-        idp_sso_url="https://idp.globex.test/sso",
-        idp_x509cert=CERT,
-    )
-    return organisation
+    required = organisation(require_sso=True)
+    saml_connection(required)
+    return required
 
 
 def refused_with_a_way_to_sso(response) -> bool:

@@ -8,32 +8,13 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from scripts.saml_smoke import key_and_cert
-from sso.models import Connection, EmailDomain, Organisation
+from sso.models import Connection
 from tests.factories import PASSWORD, UserFactory
-from tests.sso.idp.saml import cert_body
+from tests.sso.globex import IDP_SSO, organisation, saml_connection
 
 pytestmark = pytest.mark.django_db
 
-CERT = cert_body(key_and_cert("idp.globex.test")[1])
-
 LOGIN = "/accounts/login/"
-IDP_SSO = "https://idp.globex.test/sso"
-
-
-def saml_connection(organisation, *, slug="globex-saml", label="Globex SSO", **fields):
-    """A SAML connection typed in by hand: allauth makes its AuthnRequest
-    redirect locally, so no IdP need be running to see where it goes."""
-    return Connection.objects.create(
-        organisation=organisation,
-        protocol=Connection.Protocol.SAML,
-        slug=slug,
-        label=label,
-        idp_entity_id="https://idp.globex.test/",
-        idp_sso_url=IDP_SSO,
-        idp_x509cert=CERT,
-        **fields,
-    )
 
 
 @pytest.fixture
@@ -45,9 +26,7 @@ def client():
 
 @pytest.fixture
 def globex():
-    organisation = Organisation.objects.create(name="Globex", slug="globex")
-    EmailDomain.objects.create(organisation=organisation, domain="globex.test")
-    return organisation
+    return organisation()
 
 
 def test_the_page_asks_for_the_email_first(client):
@@ -107,7 +86,7 @@ def test_several_connections_offer_a_choice(client, globex):
     page = response.content.decode()
     assert response.status_code == 200
     assert "Continue with Globex SSO" in page and "Continue with Globex Europe" in page
-    assert 'action="/accounts/saml/globex-eu/login/"' in page
+    assert 'formaction="/accounts/saml/globex-eu/login/"' in page
     assert 'name="password"' not in page
 
 
@@ -146,7 +125,7 @@ def test_the_page_lists_every_active_connection_as_a_button(client, globex):
     page = client.get(LOGIN).content.decode()
 
     assert "Sign in with Globex SSO" in page and "Old SSO" not in page
-    assert '<form method="post" action="/accounts/saml/globex-saml/login/">' in page
+    assert 'formaction="/accounts/saml/globex-saml/login/"' in page
 
 
 def test_a_direct_button_starts_the_sign_in(client, globex):
