@@ -217,7 +217,7 @@ def _links(through, program_id: int, ids: list[int] | None) -> list[tuple[int, i
 def _read(program_id: int, ids: list[int] | None = None):
     """Profile rows (sorted by id) and their tag links, for a program or some ids."""
     # In the pool: ready, and taking part now (ProfileQuerySet.ready()).
-    in_pool = Q(is_ready=True) & TAKING_PART
+    in_pool = Q(is_ready=True, user__is_active=True) & TAKING_PART
     profiles = Profile.objects.filter(program_id=program_id).annotate(
         in_pool=ExpressionWrapper(in_pool, output_field=BooleanField())
     )
