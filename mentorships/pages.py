@@ -245,6 +245,11 @@ def outcome(m: Mentorship, side: str) -> Outcome | None:
         return Outcome(f"Completed at the end of the term{cycle}.", m.ended_at)
     if other is None and not by_me:
         return Outcome(f"Ended: {name} left Kindred.", m.ended_at)
+    if m.end_reason == Mentorship.EndReason.LEFT_ORGANISATION:
+        # Their directory switched them off: nobody chose to end it.
+        if by_me:
+            return Outcome("Ended: you left your organisation.", m.ended_at)
+        return Outcome(f"Ended: {name} left their organisation.", m.ended_at)
     if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:
         if by_me:
             text, label = "You ended this match: it did not work for you.", "Your reason"

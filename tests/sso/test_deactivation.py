@@ -121,10 +121,26 @@ def test_the_mentee_is_told_the_mentor_left_and_who_is_suggested_now(
     deactivate(member, django_capture_on_commit_callbacks)
 
     to_mentee = {m.subject: m.body for m in mail.outbox if mentee.user.email in m.to}
-    back = next(body for subject, body in to_mentee.items() if "suggested for you" in subject)
-    assert "Left the organisation" in back
+    subject, back = next((s, b) for s, b in to_mentee.items() if "suggested for you" in s)
+    # Said as what happened: the mentor did not choose to end it.
+    assert subject.startswith(f"{mentor.name} has left, so your mentorship has ended")
+    assert f"{mentor.name} has left their organisation, so your mentorship has ended." in back
+    assert "ended your mentorship" not in back
     assert other.name in back
     assert not [m for m in mail.outbox if mentor.user.email in m.to]
+
+
+def test_the_mentorship_page_says_the_mentor_left_their_organisation(
+    paired, django_capture_on_commit_callbacks
+):
+    from mentorships.pages import outcome
+
+    mentorship, _mentee, mentor, _other, member = paired
+    deactivate(member, django_capture_on_commit_callbacks)
+    mentorship.refresh_from_db()
+
+    assert outcome(mentorship, "mentee").text == f"Ended: {mentor.name} left their organisation."
+    assert outcome(mentorship, "mentor").text == "Ended: you left your organisation."
 
 
 def test_a_deactivated_mentees_requests_are_withdrawn_and_the_mentor_told(
