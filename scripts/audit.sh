@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "bandit: medium and high findings fail the build"
-.venv/bin/bandit -q -r config profiles mentorships matching dashboard privacy api -ll
+.venv/bin/bandit -q -r config profiles mentorships matching dashboard privacy api sso -ll
 
 echo "pip-audit: known vulnerabilities in the installed packages"
 report=$(mktemp)

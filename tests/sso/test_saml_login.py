@@ -121,6 +121,15 @@ def test_an_answer_replayed_after_logout_signs_no_one_in(client, connection, sam
     response = post_to_acs(client, answer)
 
     # allauth finds no sign-in started in this session for the answer (its
-    # InResponseTo), and refuses it.
-    assert 400 <= response.status_code < 500
+    # InResponseTo), and refuses it: said in words, not as a bare 403.
+    assert refused(response, because="used already")
     assert signed_in_user(client) is None
+
+
+@pytest.mark.parametrize("garbage", ["not base64 at all!", encoded("<not-saml/>"), encoded("<<<")])
+def test_a_garbled_answer_gets_the_error_page_not_a_500(client, connection, garbage):
+    response = client.post(f"/accounts/saml/{SLUG}/acs/", {"SAMLResponse": garbage}, follow=True)
+
+    assert response.status_code == 401
+    assert "We could not sign you in" in response.content.decode()
+    assert not User.objects.exists()
