@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 
-import requests
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.base import AuthProcess
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from onelogin.saml2.errors import OneLogin_Saml2_Error
 
 from .apps_from_connections import OIDC, SAML
 from .models import Connection
@@ -20,7 +20,8 @@ logger = logging.getLogger(__name__)
 
 
 class ProviderUnreachable(Exception):
-    """The identity provider could not be asked (its discovery document, say)."""
+    """The identity provider could not be asked (its discovery document or
+    metadata), or what it answered could not be used."""
 
 
 def login_url(connection: Connection) -> str:
@@ -46,7 +47,9 @@ def start(
         return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url, **kwargs)
     except ImmediateHttpResponse as e:
         return e.response
-    except (requests.RequestException, OAuth2Error, ValueError) as e:
+    # OSError covers requests' and urllib's failures (an OIDC discovery
+    # document, a SAML metadata URL); ValueError an answer that is not JSON.
+    except (OSError, OAuth2Error, OneLogin_Saml2_Error, ValueError) as e:
         # Nothing secret in the connection's slug or the exception's class.
         logger.warning("sign-in through %s could not start: %s", connection.slug, type(e).__name__)
         raise ProviderUnreachable(connection.label) from e

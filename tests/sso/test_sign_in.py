@@ -157,3 +157,21 @@ def test_an_unreachable_provider_is_said_in_words(client, globex):
 
     assert response.status_code == 200
     assert "Globex SSO cannot be reached just now" in response.content.decode()
+
+
+def test_an_unreachable_saml_metadata_url_is_said_in_words(client, globex):
+    saml_connection(globex, metadata_url=f"http://127.0.0.1:{closed_port()}/metadata")
+
+    response = client.post(LOGIN, {"email": "ann@globex.test"})
+
+    assert response.status_code == 200
+    assert "Globex SSO cannot be reached just now" in response.content.decode()
+
+
+def test_the_choice_keeps_where_the_person_was_going(client, globex):
+    saml_connection(globex)
+    saml_connection(globex, slug="globex-eu", label="Globex Europe")
+
+    response = client.post(LOGIN, {"email": "ann@globex.test", "next": "/programs/"})
+
+    assert '<input type="hidden" name="next" value="/programs/">' in response.content.decode()
