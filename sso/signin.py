@@ -41,7 +41,7 @@ def start(
     (``login_hint``), so the person need not type it twice."""
     provider = get_adapter(request).get_provider(request, connection.slug)
     kwargs = {}
-    if connection.protocol == Connection.Protocol.OIDC:
+    if connection.protocol == Connection.Protocol.OIDC and email:
         kwargs["auth_params"] = {**provider.get_auth_params(), "login_hint": email}
     try:
         return provider.redirect(request, AuthProcess.LOGIN, next_url=next_url, **kwargs)
