@@ -81,6 +81,19 @@ TABLE = {
     "account_login": ("get", {}, SIGNED_OUT_ONLY),
     # The same address: Kindred's email-first sign-in in front of allauth's (sso/views.py).
     "sso:login": ("get", {}, SIGNED_OUT_ONLY),
+    # Single sign-on's addresses for a connection that does not exist.
+    "openid_connect_login": ("get", {"provider_id": "nobody"}, dict.fromkeys(ROLES, 404)),
+    "openid_connect_callback": ("get", {"provider_id": "nobody"}, dict.fromkeys(ROLES, 404)),
+    "saml_login": ("get", {"organization_slug": "nobody"}, dict.fromkeys(ROLES, 404)),
+    # allauth keeps the posted answer and moves on to …/acs/finish/, which 404s.
+    "saml_acs": ("post", {"organization_slug": "nobody"}, dict.fromkeys(ROLES, 302)),
+    "saml_finish_acs": ("get", {"organization_slug": "nobody"}, dict.fromkeys(ROLES, 404)),
+    "saml_metadata": ("get", {"organization_slug": "nobody"}, dict.fromkeys(ROLES, 404)),
+    "saml_sls": ("get", {"organization_slug": "nobody"}, dict.fromkeys(ROLES, 404)),
+    "socialaccount_connections": ("get", {}, SIGNED_IN),
+    "socialaccount_login_cancelled": ("get", {}, PUBLIC),
+    "socialaccount_login_error": ("get", {}, ok(*ROLES[1:], code=401)),
+    "socialaccount_signup": ("get", {}, dict.fromkeys(ROLES, 302)),
     "account_signup": ("get", {}, SIGNED_OUT_ONLY),
     "account_reset_password": ("get", {}, PUBLIC),
     "account_reset_password_done": ("get", {}, PUBLIC),
