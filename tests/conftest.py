@@ -1,5 +1,6 @@
 import os
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -17,6 +18,53 @@ def pytest_configure(config):
             "(e.g. postgres://postgres@127.0.0.1:5432/kindred) and REDIS_URL.",
             returncode=2,
         )
+    # The test databases need no durability: a commit that waits for its WAL to
+    # reach the disk costs ~6 ms here, and creating the database, every
+    # transactional test's flush and the workers' writes commit thousands of
+    # times. libpq reads PGOPTIONS, so the tests' own subprocesses (Celery
+    # workers, manage.py) do without it too. A crash of PostgreSQL itself could
+    # lose the last commits; no test crashes it (tests/faults/ ends connections).
+    if "synchronous_commit" not in os.environ.get("PGOPTIONS", ""):
+        os.environ["PGOPTIONS"] = f"{os.environ.get('PGOPTIONS', '')} -c synchronous_commit=off"
+    delete_rather_than_truncate()
+    # Every test flushes its Redis database: two processes must never share one.
+    indexes = redis_test_indexes()
+    processes = getattr(config.option, "numprocesses", None) or 1
+    if len(set(indexes)) != len(indexes) or len(indexes) < processes:
+        pytest.exit(
+            f"KINDRED_TEST_REDIS_DB={','.join(indexes)}: give each of the {processes} test"
+            " processes a Redis database index of its own, separated by commas (e.g. 15,13)",
+            returncode=2,
+        )
+    # Signals use the app's cache before a test's `settings` point it at the test
+    # Redis (while pytest-django reloads a serialized database, say): let that be
+    # this process's test Redis too, not REDIS_URL's database, which the other
+    # process may be flushing.
+    if "LOCATION" in settings.CACHES["default"]:
+        settings.CACHES["default"]["LOCATION"] = this_process_redis_url()
+
+
+def delete_rather_than_truncate() -> None:
+    """A transactional test ends by emptying every table (Django's flush). One
+    TRUNCATE of ~70 tables makes PostgreSQL replace each one's files, 1-2.5 s
+    here; DELETE of the few rows a test leaves takes ~0.2 s. Foreign keys are
+    deferrable (Django makes them so), hence checked once all rows are gone.
+    Sequences are left alone as TRUNCATE left them; a flush that resets them or
+    cascades still truncates."""
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    truncate = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        if reset_sequences or allow_cascade:
+            return truncate(
+                self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+            )
+        # Django's own table names, quoted as its TRUNCATE quotes them.
+        deletes = [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
+        return ["SET CONSTRAINTS ALL DEFERRED;", *deletes] if deletes else []
+
+    DatabaseOperations.sql_flush = sql_flush
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +91,27 @@ def _fresh_feature_cache():
     features.forget()
     yield
     features.forget()
+
+
+# pytest-django's ways of asking for a database whose transactions really commit.
+COMMITTING = {"transactional_db", "live_server", "django_db_reset_sequences", "celery_worker"}
+
+
+@pytest.fixture(autouse=True)
+def _no_wait_for_a_refresh_that_never_runs(request, monkeypatch):
+    """A mentee's home waits up to FRESH_REFRESH for a refresh queued on commit
+    (matching/pages.py). Inside a test's transaction nothing commits, so the
+    refresh never runs and the page, after two seconds of waiting, shows exactly
+    what it shows at once: don't wait there. Tests whose transactions commit
+    (a worker, a live server) keep the real wait."""
+    marker = request.node.get_closest_marker("django_db")
+    committing = COMMITTING & set(request.fixturenames) or (
+        marker is not None and (marker.kwargs.get("transaction") or marker.args[:1] == (True,))
+    )
+    if not committing:
+        from matching import pages
+
+        monkeypatch.setattr(pages, "FRESH_REFRESH", timedelta(0))
 
 
 @pytest.fixture
@@ -141,8 +210,23 @@ def accepted(requested):
 @pytest.fixture(scope="session")
 def redis_test_url() -> str:
     """The suite's own Redis database, so a developer's queues are untouched."""
+    return this_process_redis_url()
+
+
+def this_process_redis_url() -> str:
     base = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
-    return base.rsplit("/", 1)[0] + "/" + os.environ.get("KINDRED_TEST_REDIS_DB", "15")
+    return base.rsplit("/", 1)[0] + "/" + redis_test_index()
+
+
+def redis_test_indexes() -> list[str]:
+    """KINDRED_TEST_REDIS_DB: one index, or one per pytest-xdist worker separated by
+    commas (``-n 2`` with "15,13": gw0 uses 15, gw1 13)."""
+    return [i.strip() for i in os.environ.get("KINDRED_TEST_REDIS_DB", "15").split(",")]
+
+
+def redis_test_index() -> str:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    return redis_test_indexes()[int(worker.removeprefix("gw"))]
 
 
 @pytest.fixture(autouse=True, scope="session")
