@@ -26,7 +26,15 @@ if [[ ! -f node_modules/axe-core/axe.min.js || package-lock.json -nt node_module
   npm ci --no-audit --no-fund
 fi
 
-pytest_run .venv/bin/pytest -m "not e2e" "$@"
+# Unit and integration tests in two processes (pytest-xdist): each has its own
+# test database (pytest-django adds _gw0, _gw1 to its name) and its own Redis
+# database, KINDRED_TEST_REDIS_DB's indexes in order (tests/conftest.py), as
+# every test flushes its Redis. 15 and 13 here, 14 for the browser tests below
+# and 0 for `make run`. KINDRED_TEST_WORKERS=0 runs them in this process.
+# worksteal: a worker that finishes its share early takes over part of the other's.
+workers=${KINDRED_TEST_WORKERS:-2}
+KINDRED_TEST_REDIS_DB="${KINDRED_TEST_REDIS_DB:-15,13}" \
+  pytest_run .venv/bin/pytest -m "not e2e" -n "$workers" --dist worksteal "$@"
 
 # Browser tests: Debian's Chromium.
 if ! command -v chromium >/dev/null; then
