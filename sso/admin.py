@@ -8,6 +8,7 @@ import importlib.util
 
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
@@ -41,6 +42,12 @@ class ConnectionInline(admin.StackedInline):
     model = Connection
     form = ConnectionForm
     extra = 0
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     readonly_fields = ("for_the_idp",)
     fieldsets = (
         (None, {"fields": ("protocol", "label", "slug", "is_active", "for_the_idp")}),

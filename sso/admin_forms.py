@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
+from django.db import models
 
 from .models import Connection, EmailDomain
 
@@ -45,6 +46,14 @@ class EmailDomainFormSet(forms.BaseInlineFormSet):
             seen.add(domain)
 
 
+def https_first(field: models.Field, **kwargs) -> forms.Field | None:
+    """A form field for ``field``; an address typed without a scheme is https
+    (an identity provider's always is), as Django 6 will assume anyway."""
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
 class ConnectionForm(forms.ModelForm):
     client_secret = forms.CharField(
         required=False,
@@ -60,6 +69,7 @@ class ConnectionForm(forms.ModelForm):
 
     class Meta:
         model = Connection
+        formfield_callback = https_first
         fields = [
             "organisation",
             "protocol",
