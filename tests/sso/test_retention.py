@@ -149,3 +149,20 @@ def test_two_runs_at_once_delete_each_person_once(program):
 
     assert sum(deleted) == 3
     assert not User.objects.filter(pk__in=[p.user_id for p in people]).exists()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_real_worker_deletes_a_member_whose_period_has_passed(celery_worker, program):
+    """The task as beat sends it: serialised over Redis, run by a worker, its own
+    transactions committed (retention_days 0: due at the next run)."""
+    from tests.conftest import wait_for
+
+    org = Organisation.objects.create(name="Example", slug="example", retention_days=0)
+    EmailDomain.objects.create(organisation=org, domain="example.org")
+    person = ProfileFactory(program=program)
+    deactivation.deactivate(member=provisioned(org, person))
+
+    delete_expired_members.delay()
+
+    assert wait_for(lambda: not User.objects.filter(pk=person.user_id).exists())
+    assert not Member.objects.filter(organisation=org).exists()
