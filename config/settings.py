@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from kombu import Queue
 
@@ -355,6 +356,22 @@ else:
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
+# The languages Kindred ships, each named in itself (docs/translating.md says how to
+# add one: a line here, ``makemessages -l <code>`` and the translated ``.po`` file).
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "简体中文"),
+    ("zh-hant", "繁體中文"),
+    ("ko", "한국어"),
+    ("vi", "Tiếng Việt"),
+    ("tl", "Tagalog"),
+    ("hi", "हिन्दी"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django knows no Tagalog; its name and direction for ``{% get_language_info %}``.
+LANG_INFO.setdefault(
+    "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}
+)
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------
