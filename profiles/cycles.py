@@ -15,7 +15,9 @@ from datetime import date, datetime
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext, ngettext
 
 from .exceptions import CycleMoveRefused
 from .models import AuditEntry, Cycle, Enrolment, Profile, Program
@@ -59,14 +61,18 @@ class Registration:
         """Why joining is refused, in words, with when to come back."""
         nxt = self.next_cycle
         if nxt is not None and nxt.registration_opens:
-            return (
-                f"Registration for {program.name} is closed. The next round, {nxt.name}, "
-                f"opens on {nxt.registration_opens:%-d %B %Y}."
-            )
-        return (
-            f"Registration for {program.name} is closed. No next round is planned yet: "
+            return gettext(
+                "Registration for %(program)s is closed. The next round, %(cycle)s, "
+                "opens on %(date)s."
+            ) % {
+                "program": program.name,
+                "cycle": nxt.name,
+                "date": date_format(nxt.registration_opens, "j F Y"),
+            }
+        return gettext(
+            "Registration for %(program)s is closed. No next round is planned yet: "
             "the program's admins will announce it."
-        )
+        ) % {"program": program.name}
 
 
 def registration(program: Program, today: date | None = None) -> Registration:
@@ -153,24 +159,27 @@ def advance(*, now: datetime | None = None) -> list[tuple[Cycle, str, str]]:
 def _back_refusal(cycle: Cycle, to: str, today: date) -> str | None:
     """Why ``cycle`` may not go back to ``to``, or None when it may."""
     if cycle.state == State.CLOSED:
-        return (
-            f"{cycle.name} is closed, and a closed cycle stays closed: what closing it "
+        return gettext(
+            "%(cycle)s is closed, and a closed cycle stays closed: what closing it "
             "started (its mentorships asked to close, its people invited to the next round) "
             "is not undone. Plan a new cycle instead."
-        )
+        ) % {"cycle": cycle.name}
     if to == State.DRAFT and (n := cycle.enrolments.count()):
-        return (
-            f"{n} {'person has' if n == 1 else 'people have'} joined {cycle.name}: back in "
-            "draft they would leave matching. It can go back to registration at the earliest."
-        )
+        return ngettext(
+            "%(count)s person has joined %(cycle)s: back in draft they would leave matching. "
+            "It can go back to registration at the earliest.",
+            "%(count)s people have joined %(cycle)s: back in draft they would leave matching. "
+            "It can go back to registration at the earliest.",
+            n,
+        ) % {"count": n, "cycle": cycle.name}
     after = ORDER[ORDER.index(to) + 1]
     day = getattr(cycle, ENTERED_ON[after])
     if day is not None and day <= today:
         label = capfirst(Cycle._meta.get_field(ENTERED_ON[after]).verbose_name)
-        return (
-            f"The clock would move {cycle.name} straight on again: its “{label}” date, "
-            f"{day:%-d %B %Y}, has come. Move that date later first (Edit), then move it back."
-        )
+        return gettext(
+            "The clock would move %(cycle)s straight on again: its “%(label)s” date, "
+            "%(date)s, has come. Move that date later first (Edit), then move it back."
+        ) % {"cycle": cycle.name, "label": label, "date": date_format(day, "j F Y")}
     return None
 
 
@@ -191,15 +200,23 @@ def move(
     changes. Refusals are ``CycleMoveRefused``, in words."""
     now = now or timezone.now()
     if to not in ORDER:
-        raise CycleMoveRefused(f"“{to}” is not a state a cycle can be in.")
+        raise CycleMoveRefused(
+            gettext("“%(state)s” is not a state a cycle can be in.") % {"state": to}
+        )
     cycle = Cycle.objects.select_for_update().select_related("program").get(pk=cycle.pk)
     if from_state is not None and cycle.state != from_state:
         raise CycleMoveRefused(
-            f"{cycle.name} moved meanwhile: it is now “{cycle.get_state_display()}”. "
-            "Nothing was changed; look again before moving it."
+            gettext(
+                "%(cycle)s moved meanwhile: it is now “%(state)s”. "
+                "Nothing was changed; look again before moving it."
+            )
+            % {"cycle": cycle.name, "state": cycle.get_state_display()}
         )
     if to == cycle.state:
-        raise CycleMoveRefused(f"{cycle.name} is already “{cycle.get_state_display()}”.")
+        raise CycleMoveRefused(
+            gettext("%(cycle)s is already “%(state)s”.")
+            % {"cycle": cycle.name, "state": cycle.get_state_display()}
+        )
     if ORDER.index(to) < ORDER.index(cycle.state):
         refusal = _back_refusal(cycle, to, timezone.localdate(now))
         if refusal is not None:

@@ -6,9 +6,26 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import outbox
 from .models import INVITATION_KEYS, Cycle, Profile, Program, ProgramRole, User
+from .taxonomy import Role
+
+# Words the emails' sentences take in, lazy: an email is rendered later, in its
+# recipient's language. "as a {{ roles }}", "as {{ role }}", "Hello {{ name }},".
+ROLE_WORDS = {Role.MENTOR: _("mentor"), Role.MENTEE: _("mentee")}
+# Translators: completes "has added you to Kindred as a …", for someone both.
+BOTH_ROLES = _("mentee and a mentor")
+# Translators: completes "has added you to Kindred as a …", for someone with no profile.
+PARTICIPANT = _("participant")
+PROGRAM_ROLE_WORDS = {
+    ProgramRole.Kind.ADMIN: _("an admin"),
+    ProgramRole.Kind.COORDINATOR: _("a coordinator"),
+}
+# Translators: the name in "Hello {{ name }}," when a person's name is unknown.
+THERE = pgettext_lazy("greeting", "there")
 
 
 def _welcome_key(user_id: int) -> str:
@@ -78,14 +95,20 @@ def invitation(user_id: int, program_id: int, again: int = 0) -> bool:
         template="profiles/email/invitation",
         context={
             "program": program,
-            "name": next((p.display_name for p in profiles if p.display_name), "there"),
-            "roles": " and a ".join(p.get_role_display().lower() for p in profiles)
-            or "participant",
+            "name": next((p.display_name for p in profiles if p.display_name), THERE),
+            "roles": _roles_words([p.role for p in profiles]),
             "email": user.email,
             "link": invitation_link(user),
             "days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
         },
     )
+
+
+def _roles_words(roles: list[str]):
+    """What the invitation's "as a …" says of someone's roles in a program."""
+    if len(roles) > 1:
+        return BOTH_ROLES
+    return ROLE_WORDS[roles[0]] if roles else PARTICIPANT
 
 
 def take_part_key(profile_id: int, cycle_id: int) -> str:
@@ -114,7 +137,7 @@ def take_part_again(profile_id: int, cycle_id: int) -> bool:
             "profile": profile,
             "program": profile.program,
             "cycle": cycle,
-            "role": profile.get_role_display().lower(),
+            "role": ROLE_WORDS[profile.role],
             "link": reverse("profiles:take_part", args=[profile.pk, cycle.pk]),
         },
         tz=profile.timezone,
@@ -125,10 +148,10 @@ def _role_context(role: ProgramRole) -> dict:
     by = role.granted_by
     return {
         "program": role.program,
-        "role": "an admin" if role.role == ProgramRole.Kind.ADMIN else "a coordinator",
+        "role": PROGRAM_ROLE_WORDS[role.role],
         "coordinator": role.role == ProgramRole.Kind.COORDINATOR,
         "by": (by.get_full_name() or by.email) if by else "",
-        "name": role.user.first_name or "there",
+        "name": role.user.first_name or THERE,
         "email": role.user.email,
     }
 

@@ -2,7 +2,11 @@ import unicodedata
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import zones
 from .models import Profile, Program, Tag
@@ -10,7 +14,8 @@ from .services import set_background
 from .taxonomy import (
     COMPONENT_LABELS,
     COMPONENTS,
-    CONSENT_PURPOSE,
+    CONSENT_PLACE,
+    CONSENT_PURPOSE_SENTENCE,
     MUST_FACET_PHRASES,
     SENSITIVE_FACETS,
     SINGLE_CHOICE_FACETS,
@@ -24,12 +29,12 @@ from .taxonomy import (
 MAX_MENTOR_CAPACITY = 20
 # Text fields this long or longer show a live "n / max characters" counter.
 COUNTED_LENGTH = 120
-TOO_LONG = "Please shorten this to at most %(limit_value)d characters: it has %(show_value)d."
+TOO_LONG = _("Please shorten this to at most %(limit_value)d characters: it has %(show_value)d.")
 
 
 def timezone_choices() -> list:
     # Called each time the list is drawn, so the local times shown are current.
-    return [("", "Choose your time zone"), *zones.grouped_choices()]
+    return [("", gettext("Choose your time zone")), *zones.grouped_choices()]
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -37,8 +42,8 @@ class TimeZoneField(forms.ChoiceField):
     taken as the zone it names (``Asia/Kolkata``)."""
 
     default_error_messages = {
-        "required": "Choose your time zone.",
-        "invalid_choice": "Choose your time zone from the list: “%(value)s” is not one we know.",
+        "required": _("Choose your time zone."),
+        "invalid_choice": _("Choose your time zone from the list: “%(value)s” is not one we know."),
     }
 
     def __init__(self, **kwargs):
@@ -83,10 +88,11 @@ class JoinForm(forms.Form):
         # Only programs whose registration is open now (ProgramQuerySet.open).
         queryset=Program.objects.open(),
         empty_label=None,
-        label="Program to join",
+        label=_("Program to join"),
         error_messages={
-            "invalid_choice": "Registration for that program is closed now; "
-            "see below when it opens again."
+            "invalid_choice": _(
+                "Registration for that program is closed now; see below when it opens again."
+            )
         },
     )
 
@@ -99,13 +105,13 @@ class JoinForm(forms.Form):
 class AboutForm(forms.ModelForm):
     languages = tag_choices(
         TagKind.LANGUAGE,
-        "Languages you speak well enough to mentor or be mentored in",
+        _("Languages you speak well enough to mentor or be mentored in"),
         required=True,
-        error_messages={"required": "Choose at least one language."},
+        error_messages={"required": _("Choose at least one language.")},
     )
-    languages.filter_label = "Find a language"
+    languages.filter_label = _("Find a language")
     years_experience = forms.IntegerField(
-        label="Years of work experience",
+        label=_("Years of work experience"),
         required=False,
         validators=[MinValueValidator(0), MaxValueValidator(70)],
     )
@@ -122,15 +128,17 @@ class AboutForm(forms.ModelForm):
             "languages",
         ]
         labels = {
-            "display_name": "Name shown to others",
-            "headline": "One-line headline",
-            "bio": "A few words about you",
-            "career_stage": "Career stage",
-            "industry": "Industry",
+            "display_name": _("Name shown to others"),
+            "headline": _("One-line headline"),
+            "bio": _("A few words about you"),
+            "career_stage": _("Career stage"),
+            "industry": _("Industry"),
         }
         help_texts = {
-            "headline": "For example: “Product manager, fintech, first in my family at college”.",
-            "bio": "Up to 2,000 characters.",
+            "headline": _(
+                "For example: “Product manager, fintech, first in my family at college”."
+            ),
+            "bio": _("Up to 2,000 characters."),
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 5})}
 
@@ -140,7 +148,7 @@ class AboutForm(forms.ModelForm):
         self.fields["display_name"].required = True
         self.fields["career_stage"].required = True
         self.fields["industry"].queryset = Tag.objects.of_kind(TagKind.INDUSTRY)
-        self.fields["industry"].empty_label = "Prefer not to say"
+        self.fields["industry"].empty_label = _("Prefer not to say")
 
     def clean_display_name(self) -> str:
         return visible_name(self.cleaned_data["display_name"])
@@ -156,7 +164,7 @@ def visible_name(name: str) -> str:
     (zero-width and format characters alone, or spaces)."""
     name = "".join(ch for ch in name if ch not in DIRECTION_CONTROLS).strip()
     if not any(unicodedata.category(ch)[0] not in "CZ" for ch in name):
-        raise forms.ValidationError("Please use a name with at least one visible letter.")
+        raise forms.ValidationError(gettext("Please use a name with at least one visible letter."))
     return name
 
 
@@ -165,29 +173,29 @@ class BackgroundForm(forms.Form):
 
     consent = forms.BooleanField(
         required=False,
-        label="I consent to Kindred storing the background answers I give here",
+        label=_("I consent to Kindred storing the background answers I give here"),
     )
     visibility = forms.ChoiceField(
         choices=Visibility.choices,
         widget=forms.RadioSelect,
         initial=Visibility.MATCHING,
-        label="Who may see these answers",
+        label=_("Who may see these answers"),
     )
     heritage_note = forms.CharField(
         max_length=200,
         required=False,
-        label="Your heritage in your own words (optional)",
-        help_text="Shown only as your visibility choice allows; not used for scoring.",
+        label=_("Your heritage in your own words (optional)"),
+        help_text=_("Shown only as your visibility choice allows; not used for scoring."),
     )
 
     LABELS = {
-        Facet.HERITAGE: "Heritage",
-        Facet.GENERATION: "Immigrant generation",
-        Facet.FIRST_GEN: "First-generation path",
-        Facet.SOCIOECONOMIC: "Household income growing up",
-        Facet.OUTLOOK: "Political outlook",
-        Facet.FAITH: "Faith or worldview",
-        Facet.LGBTQ: "LGBTQ+",
+        Facet.HERITAGE: _("Heritage"),
+        Facet.GENERATION: _("Immigrant generation"),
+        Facet.FIRST_GEN: _("First-generation path"),
+        Facet.SOCIOECONOMIC: _("Household income growing up"),
+        Facet.OUTLOOK: _("Political outlook"),
+        Facet.FAITH: _("Faith or worldview"),
+        Facet.LGBTQ: _("LGBTQ+"),
     }
 
     def __init__(self, *args, profile: Profile, **kwargs):
@@ -212,7 +220,7 @@ class BackgroundForm(forms.Form):
                     required=False,
                     widget=forms.RadioSelect,
                     blank=True,
-                    empty_label="Prefer not to say (no answer)",
+                    empty_label=_("Prefer not to say (no answer)"),
                     label=self.LABELS[facet],
                 )
             else:
@@ -223,7 +231,7 @@ class BackgroundForm(forms.Form):
                     label=self.LABELS[facet],
                 )
                 if facet == Facet.HERITAGE:
-                    field.filter_label = "Find a heritage"
+                    field.filter_label = _("Find a heritage")
             self.fields[facet] = field
         # Consent and visibility read best after the questions they govern.
         self.order_fields([*SENSITIVE_FACETS, "heritage_note", "visibility", "consent"])
@@ -259,9 +267,11 @@ class BackgroundForm(forms.Form):
         if self.answered_facets() and not data.get("consent"):
             self.add_error(
                 "consent",
-                "Tick the consent box to save background answers, or clear them to skip this "
-                "step: untick the boxes, choose “Prefer not to say (no answer)” and empty "
-                "the text box.",
+                gettext(
+                    "Tick the consent box to save background answers, or clear them to skip "
+                    "this step: untick the boxes, choose “Prefer not to say (no answer)” and "
+                    "empty the text box."
+                ),
             )
         return data
 
@@ -276,19 +286,21 @@ class GoalsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         field = self.fields["goals"]
         field.queryset = Tag.objects.of_kind(TagKind.GOAL)
-        field.filter_label = "Find a goal"
+        field.filter_label = _("Find a goal")
         if self.instance.is_mentor:
-            field.label = "What you can help mentees with"
+            field.label = _("What you can help mentees with")
         else:
-            field.label = "What you would like help with"
-            field.help_text = "Pick as many as matter; mentors are scored on how many they cover."
+            field.label = _("What you would like help with")
+            field.help_text = _(
+                "Pick as many as matter; mentors are scored on how many they cover."
+            )
 
 
 class ValuesForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = ["values"]
-        labels = {"values": "Values that matter to you"}
+        labels = {"values": _("Values that matter to you")}
         widgets = {"values": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
@@ -296,30 +308,56 @@ class ValuesForm(forms.ModelForm):
         self.fields["values"].queryset = Tag.objects.of_kind(TagKind.VALUE)
 
 
+# What a must-have needs shared first, said in the sentence that refuses it
+# (LogisticsForm.clean); each is what "You have not shared your …" names.
+UNSHARED_FACETS = {
+    Facet.HERITAGE: _("heritage"),
+    Facet.GENERATION: _("immigrant generation"),
+    Facet.FIRST_GEN: _("first-generation path"),
+    Facet.SOCIOECONOMIC: _("socioeconomic background"),
+    Facet.OUTLOOK: _("political outlook"),
+    Facet.FAITH: _("faith"),
+    Facet.LGBTQ: _("lgbtq+"),
+}
+
+
+def not_shared(facets: list[str]) -> str:
+    """Why must-haves cannot be kept: the background answers they need are not shared."""
+    # Translators: a list's separator, as in "heritage, faith".
+    names = gettext(", ").join(str(UNSHARED_FACETS[f]) for f in facets)
+    return gettext(
+        "You have not shared your %(facets)s in the background step, "
+        "so no mentor could be checked against it."
+    ) % {"facets": names}
+
+
 def consent_help() -> str:
     """The consent's purpose, its pointer to the visibility choice made a link to it."""
-    place = "“Who may see these answers” above"
-    before, after = CONSENT_PURPOSE.split(place)
-    return format_html('{}<a href="#field-visibility">{}</a>{}', before, place, after)
+    link = format_html('<a href="#field-visibility">{}</a>', CONSENT_PLACE)
+    # The sentence is escaped before the link, itself escaped by format_html, goes in.
+    sentence = conditional_escape(CONSENT_PURPOSE_SENTENCE)
+    return mark_safe(sentence % {"place": link})  # noqa: S308
 
 
 class LogisticsForm(forms.ModelForm):
     timezone = TimeZoneField(
-        label="Your timezone",
-        help_text="Each zone shows its time now; yours is guessed from your browser.",
+        label=_("Your timezone"),
+        help_text=_("Each zone shows its time now; yours is guessed from your browser."),
     )
 
     class Meta:
         model = Profile
         fields = ["timezone", "meeting_format", "city", "contact_details"]
         labels = {
-            "meeting_format": "How you can meet",
-            "city": "City (for meeting in person)",
-            "contact_details": "How a match can reach you",
+            "meeting_format": _("How you can meet"),
+            "city": _("City (for meeting in person)"),
+            "contact_details": _("How a match can reach you"),
         }
         help_texts = {
-            "contact_details": "Shown only to the person you are paired with, once the "
-            "mentorship is accepted. Your sign-in email is shared if you leave this empty.",
+            "contact_details": _(
+                "Shown only to the person you are paired with, once the mentorship is "
+                "accepted. Your sign-in email is shared if you leave this empty."
+            ),
         }
         widgets = {"meeting_format": forms.RadioSelect}
 
@@ -329,14 +367,14 @@ class LogisticsForm(forms.ModelForm):
         self.initial["timezone"] = zones.canonical(self.instance.timezone) or ""
         if self.instance.is_mentor:
             self.fields["capacity"] = forms.IntegerField(
-                label="How many mentees you can take on at once",
+                label=_("How many mentees you can take on at once"),
                 min_value=0,
                 max_value=MAX_MENTOR_CAPACITY,
                 initial=self.instance.capacity,
             )
             self.fields["is_paused"] = forms.BooleanField(
                 required=False,
-                label="Pause new requests for now",
+                label=_("Pause new requests for now"),
                 initial=self.instance.is_paused,
             )
         else:
@@ -352,11 +390,11 @@ class LogisticsForm(forms.ModelForm):
                 initial=getattr(self.instance, name),
             )
         self.fields["must_share"] = forms.MultipleChoiceField(
-            choices=[(f.value, p[0].upper() + p[1:]) for f, p in MUST_FACET_PHRASES.items()],
+            choices=[(f.value, capfirst(p)) for f, p in MUST_FACET_PHRASES.items()],
             widget=forms.CheckboxSelectMultiple,
             required=False,
-            label="Must-haves — only suggest a mentor who",
-            help_text="Each one you tick hides every mentor who does not share it.",
+            label=_("Must-haves — only suggest a mentor who"),
+            help_text=_("Each one you tick hides every mentor who does not share it."),
             initial=self.instance.must_share,
         )
 
@@ -373,18 +411,16 @@ class LogisticsForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if data.get("meeting_format") == MeetingFormat.IN_PERSON and not data.get("city"):
-            self.add_error("city", "Tell us your city so in-person matches can be near you.")
+            self.add_error(
+                "city", gettext("Tell us your city so in-person matches can be near you.")
+            )
         missing = [
-            Facet(f).label.lower()
+            f
             for f in data.get("must_share", [])
             if f != Facet.LANGUAGE and not self.instance.background.filter(facet=f).exists()
         ]
         if missing:
-            self.add_error(
-                "must_share",
-                "You have not shared your " + ", ".join(missing) + " in the background step, "
-                "so no mentor could be checked against it.",
-            )
+            self.add_error("must_share", not_shared(missing))
         return data
 
     def save(self, commit: bool = True) -> Profile:

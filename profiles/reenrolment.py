@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.db.models import F, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from . import cycles, emails
 from .exceptions import RegistrationClosed
@@ -78,21 +80,28 @@ def registration_open(cycle: Cycle) -> bool:
 def refusal(cycle: Cycle) -> str:
     """Why taking part in ``cycle`` is refused, in words, with what to expect."""
     if cycle.state == State.DRAFT:
-        when = (
-            f" It opens on {cycle.registration_opens:%-d %B %Y}."
-            if cycle.registration_opens
-            else " The program's admins will say when it opens."
-        )
-        return f"Registration for {cycle.name} has not opened yet.{when}"
+        if cycle.registration_opens:
+            return gettext(
+                "Registration for %(cycle)s has not opened yet. It opens on %(date)s."
+            ) % {"cycle": cycle.name, "date": date_format(cycle.registration_opens, "j F Y")}
+        return gettext(
+            "Registration for %(cycle)s has not opened yet. "
+            "The program's admins will say when it opens."
+        ) % {"cycle": cycle.name}
     if cycle.state == State.REGISTRATION:  # the program's sign-up switch is off
-        return f"Registration for {cycle.name} is paused by the program's admins for now."
+        return gettext("Registration for %(cycle)s is paused by the program's admins for now.") % {
+            "cycle": cycle.name
+        }
     nxt = cycles.next_opening(cycle.program)
-    later = (
-        f" The next round, {nxt.name}, opens on {nxt.registration_opens:%-d %B %Y}."
-        if nxt is not None and nxt.registration_opens
-        else ""
-    )
-    return f"Registration for {cycle.name} is closed.{later}"
+    if nxt is not None and nxt.registration_opens:
+        return gettext(
+            "Registration for %(cycle)s is closed. The next round, %(next)s, opens on %(date)s."
+        ) % {
+            "cycle": cycle.name,
+            "next": nxt.name,
+            "date": date_format(nxt.registration_opens, "j F Y"),
+        }
+    return gettext("Registration for %(cycle)s is closed.") % {"cycle": cycle.name}
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from . import emails
 from .exceptions import RoleRefused
@@ -51,16 +52,22 @@ def _locked(role: ProgramRole) -> ProgramRole:
     _lock(role.program)
     now = ProgramRole.objects.select_related("program", "user").filter(pk=role.pk).first()
     if now is None:
-        raise RoleRefused(f"{name_of(role.user)} no longer has a role in {role.program.name}.")
+        raise RoleRefused(
+            gettext("%(name)s no longer has a role in %(program)s.")
+            % {"name": name_of(role.user), "program": role.program.name}
+        )
     return now
 
 
 def _check(role: str, background: bool) -> None:
     if role not in (ADMIN, COORDINATOR):
-        raise RoleRefused(f"There is no role {role!r}: a program role is admin or coordinator.")
+        raise RoleRefused(
+            gettext("There is no role %(role)s: a program role is admin or coordinator.")
+            % {"role": repr(role)}
+        )
     if background and role != ADMIN:
         raise RoleRefused(
-            "Only a program admin may read background answers; a coordinator never does."
+            gettext("Only a program admin may read background answers; a coordinator never does.")
         )
 
 
@@ -76,25 +83,34 @@ def refusal_to_grant(*, program: Program, user: User) -> str:
     """Why ``user`` cannot be given a role in ``program`` now, or ""."""
     held = ProgramRole.objects.filter(program=program, user=user).first()
     if held is not None:
-        return (
-            f"{name_of(user)} is already {role_words(held.role)} of {program.name}: "
-            "change their role instead."
-        )
+        if held.role == ADMIN:
+            sentence = gettext(
+                "%(name)s is already an admin of %(program)s: change their role instead."
+            )
+        else:
+            sentence = gettext(
+                "%(name)s is already a coordinator of %(program)s: change their role instead."
+            )
+        return sentence % {"name": name_of(user), "program": program.name}
     if not user.is_active:
-        return f"{user.email}'s account is deactivated: it cannot be given a role."
+        return gettext("%(email)s's account is deactivated: it cannot be given a role.") % {
+            "email": user.email
+        }
     return ""
 
 
 def refusal_to_step_down(*, role: ProgramRole, keep_an_admin: bool) -> str:
     """Why ``role`` cannot stop being an admin (removed, or made a coordinator), or ""."""
     if keep_an_admin and _last_admin(role):
-        return (
-            f"{name_of(role.user)} is the only admin of {role.program.name}: it would be left "
+        return gettext(
+            "%(name)s is the only admin of %(program)s: it would be left "
             "with nobody to run it. Make someone else an admin first."
-        )
+        ) % {"name": name_of(role.user), "program": role.program.name}
     return ""
 
 
+# The audit log's summaries below stay in English: they are stored once, and read
+# later by whoever opens the log, in whatever language they chose.
 def _record(program: Program, by: User | None, summary: str, **details) -> None:
     AuditEntry.record(
         program=program,

@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -78,7 +79,7 @@ def profile_edit(request: HttpRequest, pk: int, step: str) -> HttpResponse:
     form = step_form(step, profile, posted(request))
     if request.method == "POST" and form.is_valid():
         services.save_step(profile=profile, step=step, form=form)
-        messages.success(request, f"Saved “{STEP_TITLES[step]}”.")
+        messages.success(request, gettext("Saved “%(step)s”.") % {"step": STEP_TITLES[step]})
         if step == STEPS[-1]:
             return redirect("matching:home")
         if "continue" in request.POST:
@@ -106,8 +107,10 @@ def withdraw_consent(request: HttpRequest, pk: int) -> HttpResponse:
     services.withdraw_background_consent(profile=profile)
     messages.success(
         request,
-        "Consent withdrawn: your background answers are deleted, and so are any data "
-        "downloads prepared before, which held them.",
+        gettext(
+            "Consent withdrawn: your background answers are deleted, and so are any data "
+            "downloads prepared before, which held them."
+        ),
     )
     return redirect(reverse("profiles:edit", args=[pk, "background"]))
 
@@ -149,7 +152,10 @@ def take_part_confirm(request: HttpRequest, pk: int, cycle_id: int) -> HttpRespo
         return redirect("profiles:take_part", pk=pk, cycle_id=cycle_id)
     messages.success(
         request,
-        f"You take part in {cycle.name}, with the answers below. "
-        "Change anything that is no longer true before matching.",
+        gettext(
+            "You take part in %(cycle)s, with the answers below. "
+            "Change anything that is no longer true before matching."
+        )
+        % {"cycle": cycle.name},
     )
     return redirect(profile)
