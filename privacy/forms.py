@@ -1,5 +1,7 @@
 from allauth.core.internal import ratelimit
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 # Password guesses on the delete-account form (a stolen session cannot try many).
 RATE_ACTION = "delete_account"
@@ -7,10 +9,12 @@ RATE_ACTION = "delete_account"
 
 class DeleteAccountForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=_("Your password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    confirm = forms.CharField(label="Type DELETE to confirm", max_length=20)
+    # DELETE is the word typed in every language: the form checks for it as it is.
+    # Translators: keep DELETE as it is, in capitals; it is the word the person types.
+    confirm = forms.CharField(label=_("Type DELETE to confirm"), max_length=20)
 
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
@@ -22,13 +26,14 @@ class DeleteAccountForm(forms.Form):
             self.request, app="allauth.account", action=RATE_ACTION, user=self.user
         ):
             raise forms.ValidationError(
-                "Too many tries: wait a quarter of an hour, or reset your password first."
+                gettext("Too many tries: wait a quarter of an hour, or reset your password first.")
             )
         if not self.user.check_password(password):
-            raise forms.ValidationError("That is not your password.")
+            raise forms.ValidationError(gettext("That is not your password."))
         return password
 
     def clean_confirm(self):
         if self.cleaned_data["confirm"].strip() != "DELETE":
-            raise forms.ValidationError("Type DELETE in capitals to confirm.")
+            # Translators: keep DELETE as it is, in capitals; it is the word the person types.
+            raise forms.ValidationError(gettext("Type DELETE in capitals to confirm."))
         return "DELETE"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import User
 
@@ -10,9 +11,9 @@ class DataExport(models.Model):
     Prepared by a worker; kept a week, then deleted."""
 
     class Status(models.TextChoices):
-        PREPARING = "preparing", "Preparing"
-        READY = "ready", "Ready"
-        FAILED = "failed", "Failed"
+        PREPARING = "preparing", _("Preparing")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Failed")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARING)

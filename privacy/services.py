@@ -10,7 +10,10 @@ from allauth.usersessions.models import UserSession
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.translation import gettext, ngettext
 
 from matching.models import Suggestion
 from mentorships.models import (
@@ -87,7 +90,7 @@ def _profile(p: Profile) -> dict:
                 "score": s.score,
                 "rank": s.rank,
                 "status": s.status,
-                "reasons": s.reasons,
+                "reasons": s.worded_reasons,
             }
             for s in Suggestion.objects.filter(mentee=p).select_related("mentor")
         ],
@@ -418,11 +421,50 @@ def deletion_preview(user: User) -> dict:
         Mentorship.objects.of_user(user).open().select_related("mentee__user", "mentor__user")
     )
     paired = [m for m in open_ if m.is_paired]
+    profiles = list(user.profiles.select_related("program"))
     return {
-        "profiles": list(user.profiles.select_related("program")),
+        "profiles": profiles,
+        "profiles_sentence": _profiles_deleted(profiles),
         "partners": [m.other_side(m.profile_of(user)) for m in paired],
         "waiting": len(open_) - len(paired),
     }
+
+
+def _profiles_deleted(profiles: list[Profile]) -> str:
+    """The delete page's sentence naming each profile that goes, "" without one."""
+    if not profiles:
+        return ""
+    # Translators: a list's separator, as in "mentor in A, mentee in B".
+    names = gettext(", ").join(
+        gettext("%(role)s in %(program)s")
+        % {"role": p.get_role_display().lower(), "program": p.program.name}
+        for p in profiles
+    )
+    return ngettext(
+        "Your profile (%(profiles)s), background answers and suggestions are deleted.",
+        "Your profiles (%(profiles)s), background answers and suggestions are deleted.",
+        len(profiles),
+    ) % {"profiles": names}
+
+
+def consent_links(profiles: list[Profile]) -> str:
+    """Links to each profile's background step, for the privacy page's sentence."""
+
+    def words(p: Profile) -> str:
+        role = p.get_role_display().lower()
+        if len(profiles) > 1:
+            return gettext("your %(role)s answers in %(program)s") % {
+                "role": role,
+                "program": p.program.name,
+            }
+        return gettext("your %(role)s answers") % {"role": role}
+
+    return format_html_join(
+        # Translators: a list's separator, as in "mentor in A, mentee in B".
+        gettext(", "),
+        '<a href="{}">{}</a>',
+        ((reverse("profiles:edit", args=[p.pk, "background"]), words(p)) for p in profiles),
+    )
 
 
 def delete_account(*, user: User) -> None:

@@ -3,6 +3,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import posted
@@ -18,13 +19,20 @@ def privacy(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         exports = DataExport.objects.filter(user=request.user)[:3]
         profiles = list(request.user.profiles.select_related("program"))
-    return render(request, "privacy/privacy.html", {"exports": exports, "profiles": profiles})
+    context = {
+        "exports": exports,
+        "profiles": profiles,
+        "consent_links": services.consent_links(profiles),
+    }
+    return render(request, "privacy/privacy.html", context)
 
 
 @require_POST
 def export_request(request: HttpRequest) -> HttpResponse:
     services.request_export(user=request.user)
-    messages.success(request, "We are preparing your data. The download appears below in a moment.")
+    messages.success(
+        request, gettext("We are preparing your data. The download appears below in a moment.")
+    )
     return redirect("privacy:privacy")
 
 
@@ -46,7 +54,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
         logout(request)
         services.delete_account(user=user)
         messages.success(
-            request, "Your account and your answers are deleted. Thank you for taking part."
+            request,
+            gettext("Your account and your answers are deleted. Thank you for taking part."),
         )
         return redirect("profiles:landing")
     context = {"form": form, **services.deletion_preview(request.user)}
