@@ -5,6 +5,8 @@ how far they came, the mentor how far they saw their mentee come
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.forms import no_silent_cut
 
@@ -13,7 +15,7 @@ from .exceptions import Invalid
 from .models import Rating
 from .outcome_models import TEXT_MAX_LENGTH, CloseOut, Side
 
-ONE_TO_FIVE = "Choose from 1 to 5."
+ONE_TO_FIVE = _("Choose from 1 to 5.")
 
 
 def _text(label: str, help_text: str) -> forms.CharField:
@@ -37,9 +39,10 @@ class CloseOutForm(forms.Form):
         mentor = close_out.side == Side.MENTOR
         self.fields["rating"] = forms.TypedChoiceField(
             label=(
-                f"Overall, how was mentoring {other_name}?"
+                gettext("Overall, how was mentoring %(name)s?") % {"name": other_name}
                 if mentor
-                else f"Overall, how was your mentorship with {other_name}?"
+                else gettext("Overall, how was your mentorship with %(name)s?")
+                % {"name": other_name}
             ),
             choices=close_outs.OVERALL,
             coerce=int,
@@ -52,12 +55,13 @@ class CloseOutForm(forms.Form):
         for goal in self.goals:
             self.fields[f"goal_{goal.goal.slug}"] = forms.TypedChoiceField(
                 label=(
-                    f"Where is {other_name} now with {goal.goal.name}, as you saw it?"
+                    gettext("Where is %(name)s now with %(goal)s, as you saw it?")
+                    % {"name": other_name, "goal": goal.goal.name}
                     if mentor
-                    else f"Where are you now with {goal.goal.name}?"
+                    else gettext("Where are you now with %(goal)s?") % {"goal": goal.goal.name}
                 ),
                 choices=[
-                    ("", "Choose…"),
+                    ("", gettext("Choose…")),
                     *(close_outs.GOAL_FOR_MENTOR if mentor else Rating.choices),
                 ],
                 coerce=int,
@@ -68,31 +72,40 @@ class CloseOutForm(forms.Form):
                 widget=forms.Select(attrs={"aria-describedby": f"goal-{goal.goal.slug}-start"}),
             )
         self.fields["helped_most"] = _text(
-            f"What do you think helped {other_name} most?" if mentor else "What helped you most?",
-            "A conversation, an introduction, a habit you built: whatever made a difference.",
+            gettext("What do you think helped %(name)s most?") % {"name": other_name}
+            if mentor
+            else gettext("What helped you most?"),
+            gettext(
+                "A conversation, an introduction, a habit you built: whatever made a difference."
+            ),
         )
         self.fields["recommend"] = forms.ChoiceField(
             label=(
-                "Would you recommend mentoring in the program to a colleague?"
+                gettext("Would you recommend mentoring in the program to a colleague?")
                 if mentor
-                else "Would you recommend the program to a friend or colleague?"
+                else gettext("Would you recommend the program to a friend or colleague?")
             ),
             choices=CloseOut.Recommend.choices,
             required=False,
             widget=forms.RadioSelect,
-            error_messages={"invalid_choice": "Choose yes, not sure or no."},
+            error_messages={"invalid_choice": gettext("Choose yes, not sure or no.")},
         )
         self.fields["testimonial"] = _text(
-            "A few words others could read (optional)",
-            "What the mentorship meant to you, in a sentence or two. It stays private "
-            "unless you tick the box below.",
+            gettext("A few words others could read (optional)"),
+            gettext(
+                "What the mentorship meant to you, in a sentence or two. It stays private "
+                "unless you tick the box below."
+            ),
         )
         self.fields["testimonial_shared"] = forms.BooleanField(
-            label=f"Show my testimonial to {other_name} and the program",
+            label=gettext("Show my testimonial to %(name)s and the program") % {"name": other_name},
             required=False,
-            help_text=f"{other_name} reads it on your mentorship page, with your name; the "
-            "program's team may quote it, with your first name, to people thinking of taking part. "
-            "You can take it back at any time.",
+            help_text=gettext(
+                "%(name)s reads it on your mentorship page, with your name; the program's team "
+                "may quote it, with your first name, to people thinking of taking part. "
+                "You can take it back at any time."
+            )
+            % {"name": other_name},
         )
         no_silent_cut(self)
 

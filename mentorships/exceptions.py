@@ -2,6 +2,8 @@
 the person (pages), a 409 (the API) or a skipped pair (auto-assignment), in
 one place each."""
 
+from django.utils.translation import gettext
+
 
 class Refused(Exception):
     """The rules do not allow this; the message says why, for the person."""
@@ -16,7 +18,10 @@ class ReasonNeeded(Refused):
 
     def __init__(self, breaks: list) -> None:
         self.breaks = breaks  # lifecycle.SetAside: a code, and words for the admin
-        super().__init__("This match sets aside: " + "; ".join(map(str, breaks)) + ". Say why.")
+        super().__init__(
+            gettext("This match sets aside: %(rules)s. Say why.")
+            % {"rules": "; ".join(map(str, breaks))}
+        )
 
 
 class Invalid(Exception):
@@ -26,4 +31,4 @@ class Invalid(Exception):
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
         self.errors = errors
-        super().__init__(" ".join(message for found in errors.values() for message in found))
+        super().__init__(" ".join(str(message) for found in errors.values() for message in found))

@@ -6,25 +6,27 @@ wording (docs/outcomes.md), agreed with from 1 (strongly disagree) to 5
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .follow_ups import Answers
 from .outcome_models import FollowUp
 
 AGREE = [
-    (1, "Strongly disagree"),
-    (2, "Disagree"),
-    (3, "Neither agree nor disagree"),
-    (4, "Agree"),
-    (5, "Strongly agree"),
+    (1, _("Strongly disagree")),
+    (2, _("Disagree")),
+    (3, _("Neither agree nor disagree")),
+    (4, _("Agree")),
+    (5, _("Strongly agree")),
 ]
 # Each belonging item's statement, in the order the page asks them.
 BELONGING = {
-    "belong_valued": "People at work value me for who I am.",
-    "belong_myself": "I can be open about who I am at work.",
-    "belong_connected": "There are people at work I can go to for help or advice.",
-    "belong_future": "I can picture myself growing here over the next few years.",
+    "belong_valued": _("People at work value me for who I am."),
+    "belong_myself": _("I can be open about who I am at work."),
+    "belong_connected": _("There are people at work I can go to for help or advice."),
+    "belong_future": _("I can picture myself growing here over the next few years."),
 }
-YES_NO = [("yes", "Yes"), ("no", "No")]
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
 def _choice(label: str, choices, *, coerce=str, help_text: str = "") -> forms.TypedChoiceField:
@@ -36,7 +38,7 @@ def _choice(label: str, choices, *, coerce=str, help_text: str = "") -> forms.Ty
         required=False,
         help_text=help_text,
         widget=forms.RadioSelect,
-        error_messages={"invalid_choice": "Choose one of the answers shown, or none."},
+        error_messages={"invalid_choice": _("Choose one of the answers shown, or none.")},
     )
 
 
@@ -46,18 +48,22 @@ class FollowUpForm(forms.Form):
     def __init__(self, data=None, *, since: str) -> None:
         super().__init__(data, auto_id="follow-up-%s")
         self.fields["new_role"] = _choice(
-            f"Since {since}, have you started a new role or had a promotion?", YES_NO
+            gettext("Since %(since)s, have you started a new role or had a promotion?")
+            % {"since": since},
+            YES_NO,
         )
         self.fields["stay"] = _choice(
-            "How long do you expect to stay with your organisation?", FollowUp.Stay.choices
+            gettext("How long do you expect to stay with your organisation?"), FollowUp.Stay.choices
         )
         for name, statement in BELONGING.items():
             self.fields[name] = _choice(statement, AGREE, coerce=int)
         self.fields["sponsored"] = _choice(
-            f"Since {since}, has someone sponsored you?",
+            gettext("Since %(since)s, has someone sponsored you?") % {"since": since},
             YES_NO,
-            help_text="Introduced you to someone, recommended or nominated you, "
-            "or spoken up for you where it counts.",
+            help_text=gettext(
+                "Introduced you to someone, recommended or nominated you, "
+                "or spoken up for you where it counts."
+            ),
         )
 
     def belonging(self) -> list[forms.BoundField]:
@@ -88,7 +94,7 @@ def answered(f: FollowUp, *, since: str) -> list[tuple[str, str]]:
     return [
         (
             form.fields[name].label,
-            dict(form.fields[name].choices).get(value, "Not answered"),
+            dict(form.fields[name].choices).get(value, gettext("Not answered")),
         )
         for name, value in values.items()
     ]

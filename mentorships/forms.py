@@ -3,6 +3,8 @@ import re
 from django import forms
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.forms import MAX_MENTOR_CAPACITY
 
@@ -12,7 +14,7 @@ from .models import MESSAGE_MAX_LENGTH, NOTE_MAX_LENGTH, ActionItem, Mentorship
 
 
 def reason_field(choices, label: str) -> forms.ChoiceField:
-    return forms.ChoiceField(choices=[("", "Choose a reason"), *choices], label=label)
+    return forms.ChoiceField(choices=[("", _("Choose a reason")), *choices], label=label)
 
 
 def note_field(label: str, max_length: int = 500) -> forms.CharField:
@@ -25,28 +27,28 @@ def note_field(label: str, max_length: int = 500) -> forms.CharField:
 
 
 class AcceptForm(forms.Form):
-    note = note_field("A note to the mentee with your yes (optional)")
+    note = note_field(_("A note to the mentee with your yes (optional)"))
 
 
 class DeclineForm(forms.Form):
-    reason = reason_field(Mentorship.DeclineReason.choices, "Why decline?")
-    note = note_field("A kind note to the mentee (optional)")
+    reason = reason_field(Mentorship.DeclineReason.choices, _("Why decline?"))
+    note = note_field(_("A kind note to the mentee (optional)"))
 
 
 class EndForm(forms.Form):
     # The end of a cycle's term is Kindred's to say (mentorships/terms.py), not a person's.
     reason = reason_field(
         [c for c in Mentorship.EndReason.choices if c[0] != Mentorship.EndReason.TERM_ENDED],
-        "Why end the mentorship?",
+        _("Why end the mentorship?"),
     )
-    note = note_field("Anything you would like to add (optional)")
+    note = note_field(_("Anything you would like to add (optional)"))
 
 
 class TurnDownForm(forms.Form):
     reason = forms.CharField(
-        label="Why does this match not work for you?",
+        label=_("Why does this match not work for you?"),
         max_length=500,
-        help_text="Shown to the other side as you write it.",
+        help_text=_("Shown to the other side as you write it."),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
 
@@ -54,26 +56,26 @@ class TurnDownForm(forms.Form):
 class CheckInForm(forms.Form):
     rating = forms.TypedChoiceField(
         choices=[
-            (1, "1 — not going well"),
-            (2, "2 — struggling"),
-            (3, "3 — fine"),
-            (4, "4 — good"),
-            (5, "5 — going really well"),
+            (1, _("1 — not going well")),
+            (2, _("2 — struggling")),
+            (3, _("3 — fine")),
+            (4, _("4 — good")),
+            (5, _("5 — going really well")),
         ],
         coerce=int,
         widget=forms.RadioSelect,
-        label="How is it going?",
+        label=_("How is it going?"),
     )
-    note = note_field("A note for both of you (optional)", max_length=1000)
+    note = note_field(_("A note for both of you (optional)"), max_length=1000)
 
 
 class AvailabilityForm(forms.Form):
     capacity = forms.IntegerField(
-        min_value=0, max_value=MAX_MENTOR_CAPACITY, label="Mentees you can take on at once"
+        min_value=0, max_value=MAX_MENTOR_CAPACITY, label=_("Mentees you can take on at once")
     )
-    is_paused = forms.BooleanField(required=False, label="Pause new requests")
+    is_paused = forms.BooleanField(required=False, label=_("Pause new requests"))
     decline_waiting = forms.BooleanField(
-        required=False, label="When pausing, also decline the requests waiting for me, kindly"
+        required=False, label=_("When pausing, also decline the requests waiting for me, kindly")
     )
 
 
@@ -92,21 +94,21 @@ def _written(label: str, max_length: int, empty: str, *, rows: int, help_text: s
 
 
 NOTE_VISIBILITY = [
-    ("shared", "Shared: both of you see it"),
-    ("private", "Private: only you see it"),
+    ("shared", _("Shared: both of you see it")),
+    ("private", _("Private: only you see it")),
 ]
 
 
 class NoteForm(forms.Form):
     body = _written(
-        "Write a note",
+        _("Write a note"),
         NOTE_MAX_LENGTH,
-        "Write something first: an empty note is not saved.",
+        _("Write something first: an empty note is not saved."),
         rows=5,
-        help_text="Markdown works: **bold**, *italics*, lists starting with -, links.",
+        help_text=_("Markdown works: **bold**, *italics*, lists starting with -, links."),
     )
     visibility = forms.ChoiceField(
-        label="Who sees it",
+        label=_("Who sees it"),
         choices=NOTE_VISIBILITY,
         initial="shared",
         widget=forms.RadioSelect,
@@ -118,11 +120,11 @@ class NoteForm(forms.Form):
         times = meeting_choices(mentorship) if mentorship is not None else []
         if times:
             self.fields["meeting"] = forms.TypedChoiceField(
-                label="About a meeting (optional)",
+                label=_("About a meeting (optional)"),
                 required=False,
                 coerce=int,
                 empty_value=None,
-                choices=[("", "The mentorship as a whole"), *times],
+                choices=[("", _("The mentorship as a whole")), *times],
             )
 
     @property
@@ -136,27 +138,37 @@ class NoteForm(forms.Form):
 
 
 def when(at) -> str:
-    return date_format(localtime(at), "D j M Y, H:i")
+    # Translators: a meeting's date and time, in Django's date format letters
+    # (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date): reorder them
+    # as your language writes a date; "D" and "M" are the short day and month names.
+    return date_format(localtime(at), gettext("D j M Y, H:i"))
 
 
 def meeting_choices(mentorship: Mentorship) -> list[tuple[int, str]]:
     """The pair's meetings with a time, latest first, said in the reader's time zone."""
     found = mentorship.meetings.exclude(starts_at=None)
     return [
-        (meeting.pk, f"{when(meeting.starts_at)} ({meeting.get_status_display().lower()})")
+        (
+            meeting.pk,
+            # Translators: a meeting in a list: its time, then its state ("confirmed", "held").
+            gettext("%(when)s (%(state)s)")
+            % {"when": when(meeting.starts_at), "state": meeting.get_status_display().lower()},
+        )
         for meeting in found.order_by("-starts_at", "-pk")
     ]
 
 
 class ActionItemForm(forms.Form):
     text = forms.CharField(
-        label="What is to be done",
+        label=_("What is to be done"),
         max_length=300,
-        error_messages={"required": "Say what is to be done: an empty action item is not added."},
+        error_messages={
+            "required": _("Say what is to be done: an empty action item is not added.")
+        },
     )
-    owner = forms.ChoiceField(label="Whose is it", choices=ActionItem.Owner.choices)
+    owner = forms.ChoiceField(label=_("Whose is it"), choices=ActionItem.Owner.choices)
     due = forms.DateField(
-        label="Due (optional)", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due (optional)"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, mentorship: Mentorship | None = None, **kwargs):
@@ -164,34 +176,41 @@ class ActionItemForm(forms.Form):
         if mentorship is not None:  # the two people by name
             names = {"mentee": mentorship.mentee, "mentor": mentorship.mentor}
             self.fields["owner"].choices = [
-                (side, f"{names[side].name} ({label.lower()})" if names[side] else label)
+                (
+                    side,
+                    # Translators: a person and their side of the pair: "Ana (mentee)".
+                    gettext("%(name)s (%(side)s)")
+                    % {"name": names[side].name, "side": label.lower()}
+                    if names[side]
+                    else label,
+                )
                 for side, label in ActionItem.Owner.choices
             ]
 
 
 class ActionItemDoneForm(forms.Form):
-    done = forms.BooleanField(required=False, label="Done")
+    done = forms.BooleanField(required=False, label=_("Done"))
 
 
 class MessageForm(forms.Form):
     body = _written(
-        "Your message",
+        _("Your message"),
         MESSAGE_MAX_LENGTH,
-        "Write a message first: an empty message is not sent.",
+        _("Write a message first: an empty message is not sent."),
         rows=3,
     )
 
 
 class ReportForm(forms.Form):
-    reason = note_field("What is wrong with this message? (optional)", max_length=1000)
+    reason = note_field(_("What is wrong with this message? (optional)"), max_length=1000)
 
 
 class HandleReportForm(forms.Form):
     note = forms.CharField(
-        label="What you did",
+        label=_("What you did"),
         max_length=1000,
-        help_text="Kept with the report and in the audit log.",
-        error_messages={"required": "Say what you did about this report."},
+        help_text=_("Kept with the report and in the audit log."),
+        error_messages={"required": _("Say what you did about this report.")},
         widget=forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
     )
 
@@ -208,22 +227,24 @@ class AgreementForm(forms.Form):
     each problem it finds is shown on the field it is about."""
 
     cadence_weeks = forms.TypedChoiceField(
-        label="How often will you meet?",
+        label=_("How often will you meet?"),
         choices=models.AgreementVersion.Cadence.choices,
         coerce=int,
         widget=forms.RadioSelect,
     )
     duration_months = forms.TypedChoiceField(
-        label="For how long?",
+        label=_("For how long?"),
         choices=models.AgreementVersion.Duration.choices,
         coerce=int,
         widget=forms.RadioSelect,
     )
     confidentiality = forms.CharField(
-        label="What stays between you",
+        label=_("What stays between you"),
         required=False,
-        help_text="What each of you keeps to yourselves. Kindred suggests a start: "
-        "make it yours, or keep it.",
+        help_text=_(
+            "What each of you keeps to yourselves. Kindred suggests a start: "
+            "make it yours, or keep it."
+        ),
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": models.CONFIDENTIALITY_MAX_LENGTH}),
     )
 
@@ -235,13 +256,13 @@ class AgreementForm(forms.Form):
             self.fields[f"goal_{tag.slug}"] = forms.BooleanField(required=False, label=tag.name)
             self.fields[f"success_{tag.slug}"] = forms.CharField(
                 required=False,
-                label="What success looks like",
+                label=_("What success looks like"),
                 widget=forms.Textarea(attrs={"rows": 3, "maxlength": models.SUCCESS_MAX_LENGTH}),
             )
             self.fields[f"rating_{tag.slug}"] = forms.TypedChoiceField(
                 required=False,
-                label="Where you are today",
-                choices=[("", "Choose…"), *models.Rating.choices],
+                label=_("Where you are today"),
+                choices=[("", _("Choose…")), *models.Rating.choices],
                 coerce=int,
                 empty_value=0,
             )
@@ -292,19 +313,19 @@ class AgreementForm(forms.Form):
 
 class SuggestChangesForm(forms.Form):
     note = forms.CharField(
-        label="What would you change?",
+        label=_("What would you change?"),
         max_length=models.SUGGESTION_MAX_LENGTH,
-        help_text="Your mentee reads it as you write it, and revises the agreement.",
-        error_messages={"required": "Say what you would change, so that they can revise it."},
+        help_text=_("Your mentee reads it as you write it, and revises the agreement."),
+        error_messages={"required": _("Say what you would change, so that they can revise it.")},
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": models.SUGGESTION_MAX_LENGTH}),
     )
 
 
 class GoalRatingForm(forms.Form):
     rating = forms.TypedChoiceField(
-        label="Where are you now?", choices=models.Rating.choices, coerce=int
+        label=_("Where are you now?"), choices=models.Rating.choices, coerce=int
     )
 
 
 class GoalDoneForm(forms.Form):
-    done = forms.BooleanField(required=False, label="Done")
+    done = forms.BooleanField(required=False, label=_("Done"))

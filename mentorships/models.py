@@ -12,6 +12,8 @@ from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Subquery,
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from profiles.models import Cycle, Profile, Program, User
 
@@ -210,48 +212,48 @@ class Mentorship(models.Model):
     expired; accepted → active → completed | ended."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", "Requested"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
-        EXPIRED = "expired", "Expired"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        ENDED = "ended", "Ended"
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        EXPIRED = "expired", _("Expired")
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        ENDED = "ended", _("Ended")
 
     class Source(models.TextChoices):
-        REQUEST = "request", "Mentee request"
-        ADMIN = "admin", "Admin match"
-        AUTO = "auto", "Auto-assignment"
-        CONTINUED = "continued", "Continued into a new cycle"
+        REQUEST = "request", _("Mentee request")
+        ADMIN = "admin", _("Admin match")
+        AUTO = "auto", _("Auto-assignment")
+        CONTINUED = "continued", _("Continued into a new cycle")
 
     class DeclineReason(models.TextChoices):
         # Said by the mentor to the mentee: the mentee reads the label as written.
-        NO_ROOM = "no_room", "I have no room for another mentee right now"
-        NOT_MY_AREA = "not_my_area", "Your goals are outside what I can help with"
-        TIMING = "timing", "Our schedules or time zones will not work"
-        BETTER_FIT = "better_fit", "I think another mentor would suit you better"
-        OTHER = "other", "Another reason"
+        NO_ROOM = "no_room", _("I have no room for another mentee right now")
+        NOT_MY_AREA = "not_my_area", _("Your goals are outside what I can help with")
+        TIMING = "timing", _("Our schedules or time zones will not work")
+        BETTER_FIT = "better_fit", _("I think another mentor would suit you better")
+        OTHER = "other", _("Another reason")
 
     class EndReason(models.TextChoices):
-        GOALS_MET = "goals_met", "We reached our goals"
-        NO_TIME = "no_time", "One of us no longer has time"
-        NOT_WORKING = "not_working", "It is not working out"
-        MOVED_ON = "moved_on", "A change of job, place or program"
+        GOALS_MET = "goals_met", _("We reached our goals")
+        NO_TIME = "no_time", _("One of us no longer has time")
+        NOT_WORKING = "not_working", _("It is not working out")
+        MOVED_ON = "moved_on", _("A change of job, place or program")
         # A match made for them (admin, auto-assignment) that one side turned down.
-        NOT_FOR_ME = "not_for_me", "The match made for us did not work"
+        NOT_FOR_ME = "not_for_me", _("The match made for us did not work")
         # The cycle's term ended and the pair did not both choose to go on (mentorships/terms.py).
-        TERM_ENDED = "term_ended", "The cycle's term came to an end"
+        TERM_ENDED = "term_ended", _("The cycle's term came to an end")
         # Deactivated by their organisation's directory (SCIM): sso/deactivation.py.
-        LEFT_ORGANISATION = "left_org", "Left the organisation"
-        OTHER = "other", "Another reason"
+        LEFT_ORGANISATION = "left_org", _("Left the organisation")
+        OTHER = "other", _("Another reason")
 
     class Health(models.TextChoices):
-        OK = "", "No concern"
-        NO_CHECK_IN = "no_check_in", "No check-in by week 3"
-        LOW_RATING = "low_rating", "A check-in rated 2 or lower"
-        NO_MEETING = "no_meeting", "No meeting logged by week 3"
-        MISSED_TWICE = "missed_twice", "Two meetings missed in a row"
+        OK = "", _("No concern")
+        NO_CHECK_IN = "no_check_in", _("No check-in by week 3")
+        LOW_RATING = "low_rating", _("A check-in rated 2 or lower")
+        NO_MEETING = "no_meeting", _("No meeting logged by week 3")
+        MISSED_TWICE = "missed_twice", _("Two meetings missed in a row")
 
     OPEN = (Status.REQUESTED, Status.ACCEPTED, Status.ACTIVE)
     # Declined for want of room, by Kindred or by the mentor: not about this mentee.
@@ -504,8 +506,8 @@ class ActionItem(models.Model):
     """Something one side will do, with an optional due date; either side ticks it done."""
 
     class Owner(models.TextChoices):
-        MENTEE = "mentee", "Mentee"
-        MENTOR = "mentor", "Mentor"
+        MENTEE = "mentee", _("Mentee")
+        MENTOR = "mentor", _("Mentor")
 
     mentorship = models.ForeignKey(
         Mentorship, on_delete=models.CASCADE, related_name="action_items"
@@ -617,8 +619,8 @@ class MessageReport(models.Model):
     """A message one of the pair reported to the program's admins, for safety."""
 
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        HANDLED = "handled", "Handled"
+        OPEN = "open", pgettext_lazy("report state", "Open")
+        HANDLED = "handled", _("Handled")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reports")
     reporter = models.ForeignKey(Profile, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -663,10 +665,10 @@ class Agreement(models.Model):
     agreement leaves the agreed version in force until the mentor confirms it."""
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Being written"
-        PROPOSED = "proposed", "Waiting for the mentor"
-        CHANGES = "changes", "Changes suggested"
-        AGREED = "agreed", "Agreed"
+        DRAFT = "draft", _("Being written")
+        PROPOSED = "proposed", _("Waiting for the mentor")
+        CHANGES = "changes", _("Changes suggested")
+        AGREED = "agreed", _("Agreed")
 
     mentorship = models.OneToOneField(
         Mentorship, on_delete=models.CASCADE, related_name="agreement"
@@ -688,19 +690,19 @@ class AgreementVersion(models.Model):
     alone) until it is proposed, then fixed; the mentor's answer is kept on it."""
 
     class Cadence(models.IntegerChoices):
-        WEEKLY = 1, "Every week"
-        FORTNIGHTLY = 2, "Every 2 weeks"
-        FOUR_WEEKLY = 4, "Every 4 weeks"
+        WEEKLY = 1, _("Every week")
+        FORTNIGHTLY = 2, _("Every 2 weeks")
+        FOUR_WEEKLY = 4, _("Every 4 weeks")
 
     class Duration(models.IntegerChoices):
-        THREE = 3, "3 months"
-        SIX = 6, "6 months"
-        TWELVE = 12, "12 months"
+        THREE = 3, _("3 months")
+        SIX = 6, _("6 months")
+        TWELVE = 12, _("12 months")
 
     class Answer(models.TextChoices):
-        NONE = "", "Not answered yet"
-        AGREED = "agreed", "Confirmed"
-        CHANGES = "changes", "Changes suggested"
+        NONE = "", _("Not answered yet")
+        AGREED = "agreed", pgettext_lazy("agreement", "Confirmed")
+        CHANGES = "changes", _("Changes suggested")
 
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveSmallIntegerField()
@@ -805,10 +807,10 @@ class ProgressUpdate(models.Model):
     """One change to a goal's progress, dated: its start, a new rating, done or not done."""
 
     class Kind(models.TextChoices):
-        STARTED = "started", "Agreed"
-        RATED = "rated", "Rated"
-        DONE = "done", "Marked done"
-        UNDONE = "undone", "Marked not done"
+        STARTED = "started", _("Agreed")
+        RATED = "rated", _("Rated")
+        DONE = "done", _("Marked done")
+        UNDONE = "undone", _("Marked not done")
 
     progress = models.ForeignKey(GoalProgress, on_delete=models.CASCADE, related_name="updates")
     kind = models.CharField(max_length=8, choices=Kind.choices)
@@ -885,11 +887,11 @@ class Meeting(models.Model):
     ``uid``; each new invite or cancellation raises ``sequence`` (RFC 5545)."""
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for a time to be picked"
-        CONFIRMED = "confirmed", "Confirmed"
-        HELD = "held", "Held"
-        MISSED = "missed", "Missed"
-        CANCELLED = "cancelled", "Cancelled"
+        PROPOSED = "proposed", _("Waiting for a time to be picked")
+        CONFIRMED = "confirmed", pgettext_lazy("meeting", "Confirmed")
+        HELD = "held", pgettext_lazy("meeting", "Held")
+        MISSED = "missed", pgettext_lazy("meeting", "Missed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     OPEN = (Status.PROPOSED, Status.CONFIRMED)
     LOGGED = (Status.HELD, Status.MISSED)

@@ -12,6 +12,8 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from profiles.models import Profile, Tag
 
@@ -24,8 +26,8 @@ FOLLOW_UP_MONTHS = (6, 12)
 
 
 class Side(models.TextChoices):
-    MENTEE = "mentee", "Mentee"
-    MENTOR = "mentor", "Mentor"
+    MENTEE = "mentee", _("Mentee")
+    MENTOR = "mentor", _("Mentor")
 
 
 class CloseOut(models.Model):
@@ -34,9 +36,9 @@ class CloseOut(models.Model):
     answered once (``answered_at``); every answer is optional."""
 
     class Recommend(models.TextChoices):
-        YES = "yes", "Yes"
-        UNSURE = "unsure", "Not sure"
-        NO = "no", "No"
+        YES = "yes", _("Yes")
+        UNSURE = "unsure", _("Not sure")
+        NO = "no", _("No")
 
     mentorship = models.ForeignKey(
         "mentorships.Mentorship", on_delete=models.CASCADE, related_name="close_outs"
@@ -108,9 +110,9 @@ class FollowUp(models.Model):
     1 (strongly disagree) … 5 (strongly agree)."""
 
     class Stay(models.TextChoices):
-        YES = "yes", "I expect to stay for at least another year"
-        UNSURE = "unsure", "I am not sure"
-        NO = "no", "I expect to leave within a year"
+        YES = "yes", _("I expect to stay for at least another year")
+        UNSURE = "unsure", _("I am not sure")
+        NO = "no", _("I expect to leave within a year")
 
     mentorship = models.ForeignKey(
         "mentorships.Mentorship", on_delete=models.CASCADE, related_name="follow_ups"
@@ -180,10 +182,10 @@ class SponsorshipAction(models.Model):
     short note the pair can see. The mentee may confirm it. Admins see counts only."""
 
     class Kind(models.TextChoices):
-        INTRODUCED = "introduced", "Introduced them to someone"
-        RECOMMENDED = "recommended", "Recommended them for a role or project"
-        NOMINATED = "nominated", "Nominated them for an award or a promotion"
-        ADVOCATED = "advocated", "Advocated for them in a review"
+        INTRODUCED = "introduced", _("Introduced them to someone")
+        RECOMMENDED = "recommended", _("Recommended them for a role or project")
+        NOMINATED = "nominated", _("Nominated them for an award or a promotion")
+        ADVOCATED = "advocated", _("Advocated for them in a review")
 
     mentorship = models.ForeignKey(
         "mentorships.Mentorship", on_delete=models.CASCADE, related_name="sponsorships"
@@ -197,12 +199,26 @@ class SponsorshipAction(models.Model):
 
     objects = SponsorshipActionQuerySet.as_manager()
 
-    # What was done, about the mentee by name or as "you": "introduced Ana to someone".
-    DONE_FOR = {
-        Kind.INTRODUCED: "introduced {who} to someone",
-        Kind.RECOMMENDED: "recommended {who} for a role or project",
-        Kind.NOMINATED: "nominated {who} for an award or a promotion",
-        Kind.ADVOCATED: "advocated for {who} in a review",
+    # What was done, as whole sentences for each reader: the mentor's ("You introduced
+    # Ana to someone"), the mentee's ("Sam introduced you to someone"), and the words
+    # after "they" in the mentee's email (sponsorship_recorded_body.txt).
+    BY_YOU = {
+        Kind.INTRODUCED: _("You introduced %(mentee)s to someone"),
+        Kind.RECOMMENDED: _("You recommended %(mentee)s for a role or project"),
+        Kind.NOMINATED: _("You nominated %(mentee)s for an award or a promotion"),
+        Kind.ADVOCATED: _("You advocated for %(mentee)s in a review"),
+    }
+    FOR_YOU = {
+        Kind.INTRODUCED: _("%(mentor)s introduced you to someone"),
+        Kind.RECOMMENDED: _("%(mentor)s recommended you for a role or project"),
+        Kind.NOMINATED: _("%(mentor)s nominated you for an award or a promotion"),
+        Kind.ADVOCATED: _("%(mentor)s advocated for you in a review"),
+    }
+    DONE_FOR_YOU = {
+        Kind.INTRODUCED: pgettext_lazy("sponsorship", "introduced you to someone"),
+        Kind.RECOMMENDED: pgettext_lazy("sponsorship", "recommended you for a role or project"),
+        Kind.NOMINATED: pgettext_lazy("sponsorship", "nominated you for an award or a promotion"),
+        Kind.ADVOCATED: pgettext_lazy("sponsorship", "advocated for you in a review"),
     }
 
     class Meta:
@@ -216,9 +232,13 @@ class SponsorshipAction(models.Model):
     def is_confirmed(self) -> bool:
         return self.confirmed_at is not None
 
-    def done_for(self, who: str) -> str:
-        return self.DONE_FOR[self.kind].format(who=who)
+    def said_by_mentor(self, mentee: str) -> str:
+        return self.BY_YOU[self.kind] % {"mentee": mentee}
+
+    def said_to_mentee(self, mentor: str) -> str:
+        return self.FOR_YOU[self.kind] % {"mentor": mentor}
 
     @property
     def for_mentee(self) -> str:
-        return self.done_for("you")
+        """What the mentor did, after "they" in the mentee's email."""
+        return str(self.DONE_FOR_YOU[self.kind])

@@ -2,13 +2,14 @@
 close-out survey share the scale."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Rating(models.IntegerChoices):
     """Where a mentee stands on a goal, in their own judgement."""
 
-    STARTING = 1, "1 — just starting out"
-    EARLY = 2, "2 — early steps"
-    HALFWAY = 3, "3 — about halfway"
-    NEARLY = 4, "4 — nearly there"
-    THERE = 5, "5 — where I want to be"
+    STARTING = 1, _("1 — just starting out")
+    EARLY = 2, _("2 — early steps")
+    HALFWAY = 3, _("3 — about halfway")
+    NEARLY = 4, _("4 — nearly there")
+    THERE = 5, _("5 — where I want to be")

@@ -2,6 +2,7 @@
 the rules a form cannot: the date against the mentorship and the mentor's today)."""
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from profiles.forms import no_silent_cut
 
@@ -10,25 +11,27 @@ from .outcome_models import SPONSORSHIP_NOTE_MAX_LENGTH, SponsorshipAction
 
 class SponsorshipForm(forms.Form):
     kind = forms.ChoiceField(
-        label="What did you do?",
+        label=_("What did you do?"),
         choices=SponsorshipAction.Kind.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose what you did for your mentee."},
+        error_messages={"required": _("Choose what you did for your mentee.")},
     )
     happened_on = forms.DateField(
-        label="When",
+        label=_("When"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={
-            "required": "Give the date it happened.",
-            "invalid": "Give the date as a day, month and year.",
+            "required": _("Give the date it happened."),
+            "invalid": _("Give the date as a day, month and year."),
         },
     )
     note = forms.CharField(
-        label="A note for you both (optional)",
+        label=_("A note for you both (optional)"),
         required=False,
         max_length=SPONSORSHIP_NOTE_MAX_LENGTH,
-        help_text="Who, or for what: “introduced to Priya Shah, head of data at Acme”. "
-        "Your mentee reads it; the program team never does.",
+        help_text=_(
+            "Who, or for what: “introduced to Priya Shah, head of data at Acme”. "
+            "Your mentee reads it; the program team never does."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Profile
 
@@ -14,7 +16,7 @@ from .outcome_models import SponsorshipAction
 from .sponsorship_forms import SponsorshipForm
 from .sponsorships import RECORD_AFTER_CLOSE, open_until, why_not_record
 
-LEFT = "a member who has left Kindred"
+LEFT = _("a member who has left Kindred")
 
 
 @dataclass(frozen=True)
@@ -27,10 +29,10 @@ class Entry:
 
 def _entries(m: Mentorship, me: Profile) -> list[Entry]:
     is_mentor = me.pk == m.mentor_id
-    mentee = m.mentee.name if m.mentee else "your mentee"
-    mentor = m.mentor.name if m.mentor else "Your mentor"
+    mentee = m.mentee.name if m.mentee else gettext("your mentee")
+    mentor = m.mentor.name if m.mentor else gettext("Your mentor")
     return [
-        Entry(a, f"You {a.done_for(mentee)}" if is_mentor else f"{mentor} {a.for_mentee}")
+        Entry(a, a.said_by_mentor(mentee) if is_mentor else a.said_to_mentee(mentor))
         for a in m.sponsorships.all()
     ]
 
