@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ApiConfig(AppConfig):
     name = "api"
-    verbose_name = "JSON API"
+    verbose_name = _("JSON API")
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import User
 
@@ -41,7 +42,7 @@ class Token(models.Model):
     shown once, when it is made."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=80, help_text="What the token is for, e.g. “HR portal”.")
+    name = models.CharField(max_length=80, help_text=_("What the token is for, e.g. “HR portal”."))
     prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)

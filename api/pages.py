@@ -4,6 +4,8 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -17,8 +19,8 @@ MAX_ACTIVE = 10
 class TokenForm(forms.Form):
     name = forms.CharField(
         max_length=80,
-        label="What is this token for?",
-        help_text="For example “HR portal”. Only you and the program team see this name.",
+        label=_("What is this token for?"),
+        help_text=_("For example “HR portal”. Only you and the program team see this name."),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -28,7 +30,12 @@ class TokenForm(forms.Form):
     def clean(self):
         if self.user.api_tokens.active().count() >= MAX_ACTIVE:
             raise forms.ValidationError(
-                f"You have {MAX_ACTIVE} tokens already: revoke one you no longer use first."
+                ngettext(
+                    "You have %(count)s token already: revoke one you no longer use first.",
+                    "You have %(count)s tokens already: revoke one you no longer use first.",
+                    MAX_ACTIVE,
+                )
+                % {"count": MAX_ACTIVE}
             )
         return super().clean()
 
@@ -54,5 +61,8 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(request.user.api_tokens.active(), pk=token_id)
     token.revoke()
-    messages.success(request, f"“{token.name}” is revoked: it no longer works anywhere.")
+    messages.success(
+        request,
+        gettext("“%(name)s” is revoked: it no longer works anywhere.") % {"name": token.name},
+    )
     return redirect("tokens:list")
