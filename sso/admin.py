@@ -11,6 +11,8 @@ from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .admin_forms import ConnectionForm, EmailDomainForm, EmailDomainFormSet
 from .apps_from_connections import OIDC, SAML
@@ -22,12 +24,12 @@ def addresses_for_the_idp(connection: Connection) -> list[tuple[str, str]]:
     slug = connection.slug
     if connection.protocol == Connection.Protocol.OIDC:
         callback = reverse(f"{OIDC}_callback", kwargs={"provider_id": slug})
-        return [("Redirect URI (sign-in redirect)", settings.SITE_URL + callback)]
+        return [(gettext("Redirect URI (sign-in redirect)"), settings.SITE_URL + callback)]
     acs = reverse(f"{SAML}_acs", kwargs={"organization_slug": slug})
     metadata = reverse(f"{SAML}_metadata", kwargs={"organization_slug": slug})
     return [
-        ("ACS URL (single sign-on URL)", settings.SITE_URL + acs),
-        ("SP entity ID (audience) and metadata", settings.SITE_URL + metadata),
+        (gettext("ACS URL (single sign-on URL)"), settings.SITE_URL + acs),
+        (gettext("SP entity ID (audience) and metadata"), settings.SITE_URL + metadata),
     ]
 
 
@@ -68,10 +70,10 @@ class ConnectionInline(admin.StackedInline):
         ),
     )
 
-    @admin.display(description="addresses to give the IdP")
+    @admin.display(description=_("addresses to give the IdP"))
     def for_the_idp(self, connection: Connection) -> str:
         if not connection.pk:
-            return "Shown once the connection is saved."
+            return gettext("Shown once the connection is saved.")
         return format_html(
             "<dl>{}</dl>",
             format_html_join(
@@ -92,11 +94,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("domains", "connections")
 
-    @admin.display(description="domains")
+    @admin.display(description=_("domains"))
     def domain_list(self, organisation: Organisation) -> str:
         return ", ".join(d.domain for d in organisation.domains.all())
 
-    @admin.display(description="identity providers")
+    @admin.display(description=_("identity providers"))
     def connection_list(self, organisation: Organisation) -> str:
         return ", ".join(str(c) for c in organisation.connections.all() if c.is_active)
 

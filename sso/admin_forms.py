@@ -8,10 +8,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DomainNameValidator
 from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .models import Connection, EmailDomain
 
-is_domain = DomainNameValidator(accept_idna=True, message="Enter a domain such as acme.com.")
+is_domain = DomainNameValidator(accept_idna=True, message=_("Enter a domain such as acme.com."))
 
 
 class EmailDomainForm(forms.ModelForm):
@@ -58,13 +60,13 @@ class ConnectionForm(forms.ModelForm):
     client_secret = forms.CharField(
         required=False,
         widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
-        help_text="Leave blank to keep the stored secret.",
+        help_text=_("Leave blank to keep the stored secret."),
     )
     metadata_xml = forms.CharField(
-        label="or paste the IdP's metadata XML",
+        label=_("or paste the IdP's metadata XML"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Fills in the entity ID, sign-on and logout URLs and certificate below.",
+        help_text=_("Fills in the entity ID, sign-on and logout URLs and certificate below."),
     )
 
     class Meta:
@@ -101,7 +103,7 @@ class ConnectionForm(forms.ModelForm):
                     "idp_entity_id",
                     "idp_sso_url",
                     "idp_x509cert",
-                    why="Give the IdP's metadata URL, paste its metadata XML, or fill in",
+                    give_metadata=True,
                 )
         return data
 
@@ -123,9 +125,16 @@ class ConnectionForm(forms.ModelForm):
         for name in ("idp_entity_id", "idp_sso_url", "idp_slo_url", "idp_x509cert"):
             setattr(self.instance, name, data[name])
 
-    def _need(self, *names: str, why: str = "Fill in") -> None:
+    def _need(self, *names: str, give_metadata: bool = False) -> None:
         protocol = Connection.Protocol(self.cleaned_data["protocol"]).label
+        if give_metadata:
+            sentence = gettext(
+                "Give the IdP's metadata URL, paste its metadata XML, or fill in "
+                "%(field)s for %(protocol)s."
+            )
+        else:
+            sentence = gettext("Fill in %(field)s for %(protocol)s.")
         for name in names:
             if not self.cleaned_data.get(name) and name not in self.errors:
                 label = Connection._meta.get_field(name).verbose_name
-                self.add_error(name, f"{why} {label} for {protocol}.")
+                self.add_error(name, sentence % {"field": label, "protocol": protocol})

@@ -8,6 +8,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from config.admin import RecordAdmin
 from profiles.admin import PERSON_PAGES
@@ -53,17 +55,20 @@ class ScimTokenAdmin(RecordAdmin):
                 "opts": self.opts,
                 "token": obj,
                 "secret": request.scim_secret,
-                "title": f"SCIM token for {obj.organisation}",
+                "title": gettext("SCIM token for %(organisation)s")
+                % {"organisation": obj.organisation},
             },
         )
         add_never_cache_headers(response)
         return response
 
-    @admin.action(description="Revoke the selected tokens")
+    @admin.action(description=_("Revoke the selected tokens"))
     def revoke(self, request, queryset) -> None:
         for token in queryset.filter(revoked_at__isnull=True):
             auth.revoke(token=token)
-        self.message_user(request, "Revoked: directories using them are refused from now on.")
+        self.message_user(
+            request, gettext("Revoked: directories using them are refused from now on.")
+        )
 
 
 @admin.register(Member)
@@ -77,12 +82,22 @@ class MemberAdmin(RecordAdmin):
     list_select_related = ("user", "organisation")
     actions = ("deactivate", "reactivate")
 
-    @admin.action(description="Deactivate now (as the directory would)")
+    @admin.action(description=_("Deactivate now (as the directory would)"))
     def deactivate(self, request, queryset) -> None:
         done = sum(deactivation.deactivate(member=m) for m in queryset)
-        self.message_user(request, f"Deactivated {done}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            # Translators: the number of members deactivated.
+            ngettext("Deactivated %(count)s.", "Deactivated %(count)s.", done) % {"count": done},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Reactivate")
+    @admin.action(description=_("Reactivate"))
     def reactivate(self, request, queryset) -> None:
         done = sum(deactivation.reactivate(member=m) for m in queryset)
-        self.message_user(request, f"Reactivated {done}.", messages.SUCCESS)
+        self.message_user(
+            request,
+            # Translators: the number of members reactivated.
+            ngettext("Reactivated %(count)s.", "Reactivated %(count)s.", done) % {"count": done},
+            messages.SUCCESS,
+        )

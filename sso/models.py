@@ -14,28 +14,31 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Program
 
 
 class Organisation(models.Model):
-    name = models.CharField(max_length=120, help_text="Shown on the sign-in button, e.g. “Acme”.")
+    name = models.CharField(
+        max_length=120, help_text=_("Shown on the sign-in button, e.g. “Acme”.")
+    )
     slug = models.SlugField(max_length=60, unique=True)
     programs = models.ManyToManyField(
-        Program, blank=True, related_name="organisations", help_text="The programs it runs."
+        Program, blank=True, related_name="organisations", help_text=_("The programs it runs.")
     )
     require_sso = models.BooleanField(
-        "require single sign-on",
+        _("require single sign-on"),
         default=False,
-        help_text=(
+        help_text=_(
             "Refuse password sign-in, password reset, sign-in codes and sign-up for the "
             "organisation's email domains. Superusers keep their password sign-in."
         ),
     )
     retention_days = models.PositiveSmallIntegerField(
-        "keep a deactivated account for (days)",
+        _("keep a deactivated account for (days)"),
         default=30,
-        help_text=(
+        help_text=_(
             "How long a person deactivated by the directory is kept, closed, so that a "
             "reactivation restores them; then their account and answers are deleted "
             "(docs/security.md). 0 deletes at once."
@@ -52,7 +55,7 @@ class Organisation(models.Model):
 
 class EmailDomain(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="domains")
-    domain = models.CharField(max_length=253, help_text="e.g. acme.com, without the @.")
+    domain = models.CharField(max_length=253, help_text=_("e.g. acme.com, without the @."))
 
     class Meta:
         ordering = ["domain"]
@@ -81,30 +84,30 @@ class Connection(models.Model):
     slug = models.SlugField(
         max_length=60,
         unique=True,
-        help_text="Part of the sign-in and callback addresses; do not change it once in use.",
+        help_text=_("Part of the sign-in and callback addresses; do not change it once in use."),
     )
     label = models.CharField(
-        max_length=80, help_text="The button says “Continue with <label>”, e.g. “Acme SSO”."
+        max_length=80, help_text=_("The button says “Continue with <label>”, e.g. “Acme SSO”.")
     )
     is_active = models.BooleanField(default=True)
     # OpenID Connect
     server_url = models.URLField(
-        "issuer or discovery URL",
+        _("issuer or discovery URL"),
         blank=True,
-        help_text="e.g. https://acme.okta.com, or its /.well-known/openid-configuration.",
+        help_text=_("e.g. https://acme.okta.com, or its /.well-known/openid-configuration."),
     )
     client_id = models.CharField(max_length=255, blank=True)
     client_secret = models.CharField(max_length=512, blank=True)
     # SAML 2.0: the IdP's metadata by URL, or its fields (from pasted XML or typed in).
-    metadata_url = models.URLField("IdP metadata URL", blank=True)
-    idp_entity_id = models.CharField("IdP entity ID", max_length=512, blank=True)
-    idp_sso_url = models.URLField("IdP single sign-on URL", max_length=512, blank=True)
-    idp_slo_url = models.URLField("IdP single logout URL", max_length=512, blank=True)
-    idp_x509cert = models.TextField("IdP signing certificate", blank=True)
+    metadata_url = models.URLField(_("IdP metadata URL"), blank=True)
+    idp_entity_id = models.CharField(_("IdP entity ID"), max_length=512, blank=True)
+    idp_sso_url = models.URLField(_("IdP single sign-on URL"), max_length=512, blank=True)
+    idp_slo_url = models.URLField(_("IdP single logout URL"), max_length=512, blank=True)
+    idp_x509cert = models.TextField(_("IdP signing certificate"), blank=True)
     attribute_mapping = models.JSONField(
         default=dict,
         blank=True,
-        help_text=(
+        help_text=_(
             "Which IdP attributes hold uid, email, first_name, last_name; empty for defaults."
         ),
     )
@@ -129,7 +132,7 @@ class ScimToken(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="scim_tokens"
     )
-    name = models.CharField(max_length=80, help_text="What holds it, e.g. “Okta provisioning”.")
+    name = models.CharField(max_length=80, help_text=_("What holds it, e.g. “Okta provisioning”."))
     prefix = models.CharField(max_length=12, unique=True, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(

@@ -7,11 +7,13 @@ organisation's identity providers, each as a "Continue with …" link.
 
 from __future__ import annotations
 
-from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from . import domains
 from .signin import login_url
+from .templatetags.sso import BUTTON_TEXTS
 
 
 def refusal_for(email: str) -> SafeString | None:
@@ -26,19 +28,31 @@ def refusal_for(email: str) -> SafeString | None:
         return None
     connections = domains.connections_for(email)
     if not connections:
-        return format_html(
-            "{} signs its people in with single sign-on, which is not set up yet. "
-            "Ask your {} administrator.",
-            organisation.name,
-            organisation.name,
+        return _sentence(
+            gettext(
+                "%(organisation)s signs its people in with single sign-on, which is not set "
+                "up yet. Ask your %(organisation)s administrator."
+            ),
+            organisation=organisation.name,
         )
     links = format_html_join(
-        " or ",
-        '<a href="{}">Continue with {}</a>',
-        ((login_url(c), c.label) for c in connections),
+        # Translators: between links, as in "Continue with A or Continue with B".
+        gettext(" or "),
+        '<a href="{}">{}</a>',
+        ((login_url(c), BUTTON_TEXTS["Continue"] % {"label": c.label}) for c in connections),
     )
-    return format_html(
-        "{} signs its people in with single sign-on, not a password here. {}.",
-        organisation.name,
-        links,
+    return _sentence(
+        gettext(
+            "%(organisation)s signs its people in with single sign-on, not a password here. "
+            "%(links)s."
+        ),
+        organisation=organisation.name,
+        links=links,
     )
+
+
+def _sentence(pattern: str, **values) -> SafeString:
+    """``pattern`` escaped, then its named placeholders filled with ``values``, escaped
+    unless already safe (the links)."""
+    escaped = {name: conditional_escape(value) for name, value in values.items()}
+    return mark_safe(conditional_escape(pattern) % escaped)  # noqa: S308

@@ -9,6 +9,7 @@ from allauth.account.utils import get_next_redirect_url, passthrough_next_redire
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from . import domains, signin
 from .forms import EmailStepForm
@@ -55,8 +56,11 @@ class LoginView(allauth_views.LoginView):
         except signin.ProviderUnreachable:
             email_form.add_error(
                 "email",
-                f"{connection.label} cannot be reached just now. Try again in a "
-                "minute; if it keeps happening, tell your organisation's IT team.",
+                gettext(
+                    "%(label)s cannot be reached just now. Try again in a minute; if it "
+                    "keeps happening, tell your organisation's IT team."
+                )
+                % {"label": connection.label},
             )
             return self._step(EMAIL, email_form=email_form)
 

@@ -8,6 +8,7 @@ addresses, so the page shows one of these sentences instead, never the reason.
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -18,39 +19,51 @@ NOT_STARTED_HERE = "No sign-in started in this browser awaits this answer"
 EXPLANATIONS = (
     (
         (NOT_STARTED_HERE,),
-        "This answer does not belong to a sign-in started in this browser: it was "
-        "used already, or took too long. Start again from Kindred's sign-in page.",
+        _(
+            "This answer does not belong to a sign-in started in this browser: it was "
+            "used already, or took too long. Start again from Kindred's sign-in page."
+        ),
     ),
     (
         ("expired", "A valid SubjectConfirmation was not found"),
-        "The answer from your organisation's sign-in service had expired before it "
-        "reached Kindred. Sign in again; if this keeps happening, a clock on one side "
-        "may be wrong.",
+        _(
+            "The answer from your organisation's sign-in service had expired before it "
+            "reached Kindred. Sign in again; if this keeps happening, a clock on one side "
+            "may be wrong."
+        ),
     ),
     (
         ("not yet valid",),
-        "The answer from your organisation's sign-in service is dated in the future, "
-        "so a clock on one side is wrong.",
+        _(
+            "The answer from your organisation's sign-in service is dated in the future, "
+            "so a clock on one side is wrong."
+        ),
     ),
     (
         ("is not signed", "No Signature found"),
-        "The answer from your organisation's sign-in service was not signed, so Kindred "
-        "cannot trust it.",
+        _(
+            "The answer from your organisation's sign-in service was not signed, so Kindred "
+            "cannot trust it."
+        ),
     ),
     (
         ("Signature", "Signed Element", "KeyInfo", "Deprecated"),
-        "The answer's signature did not match the certificate Kindred has for your "
-        "organisation's sign-in service: it was changed on its way, or the certificate "
-        "has changed.",
+        _(
+            "The answer's signature did not match the certificate Kindred has for your "
+            "organisation's sign-in service: it was changed on its way, or the certificate "
+            "has changed."
+        ),
     ),
     (
         ("was received at", "audience", "issuer", "Issuer", "Destination"),
-        "The answer was meant for another address or service: the single sign-on "
-        "set-up at your organisation and at Kindred do not match.",
+        _(
+            "The answer was meant for another address or service: the single sign-on "
+            "set-up at your organisation and at Kindred do not match."
+        ),
     ),
     (
         ("status code",),
-        "Your organisation's sign-in service did not sign you in.",
+        _("Your organisation's sign-in service did not sign you in."),
     ),
 )
 

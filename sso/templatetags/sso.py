@@ -1,10 +1,17 @@
 from django import template
+from django.utils.translation import gettext_lazy as _
 
 from .. import domains
 from ..models import Connection
 from ..signin import login_url
 
 register = template.Library()
+
+# A button's words by the verb a template asks for: whole sentences, one per verb.
+BUTTON_TEXTS = {
+    "Continue": _("Continue with %(label)s"),
+    "Sign in": _("Sign in with %(label)s"),
+}
 
 
 @register.inclusion_tag("sso/_connection_buttons.html", takes_context=True)
@@ -22,7 +29,7 @@ def connection_buttons(
         "primary": primary,
         "after_href": after_href,
         "after_text": after_text,
-        "buttons": [(login_url(c), f"{verb} with {c.label}") for c in connections],
+        "buttons": [(login_url(c), BUTTON_TEXTS[verb] % {"label": c.label}) for c in connections],
         "csrf_token": context.get("csrf_token"),
         "redirect_field": context.get("redirect_field", ""),
     }
