@@ -61,7 +61,8 @@ def withheld_field() -> serializers.ListField:
 class ExplanationSerializer(serializers.Serializer):
     score = serializers.FloatField()
     components = ComponentsSerializer()
-    reasons = serializers.ListField(child=serializers.CharField())
+    # Sentences in the request's language (matching/sentences.py); stored as parts.
+    reasons = serializers.ListField(child=serializers.CharField(), source="worded_reasons")
     withheld = withheld_field()
 
 

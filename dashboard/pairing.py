@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from matching import pairs
+from matching import pairs, sentences
 from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import Mentorship
@@ -115,7 +115,7 @@ def preview(*, mentee: Profile, mentor: Profile, viewer: User) -> Preview:
     shown.notes = _notes(mentee, mentor)
     revealed = any(r.detail for r in shown.rules) or (
         fit.explanation is not None
-        and any(r.startswith("Shared background") for r in fit.explanation.reasons)
+        and any(sentences.speaks_of_background(r) for r in fit.explanation.reasons)
     )
     if revealed:
         for person in (mentee, mentor):
@@ -197,7 +197,7 @@ def next_mentors(*, program: Program, mentee: Profile, viewer: User) -> list[Opt
         if m.pk in mentors
     ]
     if reveal and any(
-        r.startswith("Shared background") for o in options for r in o.fit.explanation.reasons
+        sentences.speaks_of_background(r) for o in options for r in o.fit.explanation.reasons
     ):
         SensitiveAccess.record(
             viewer=viewer,

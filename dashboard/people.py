@@ -13,7 +13,8 @@ from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
 
-from matching.models import Suggestion, split_reasons
+from matching import sentences
+from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import Mentorship
 from profiles import emails
@@ -162,11 +163,6 @@ def background_of(person: Profile, *, viewer: User) -> dict:
     }
 
 
-# Reasons that name background answers, kept from an admin who may not read
-# them (matching/reasons.py words them so).
-BACKGROUND_REASON = "Shared background"
-
-
 @dataclass
 class Listed:
     """One suggestion on a person's page: the other side, and why."""
@@ -190,9 +186,13 @@ def suggestions_of(person: Profile, *, background: bool) -> tuple[list[Listed], 
         rows = Suggestion.objects.filter(mentor=person, status__in=Suggestion.LISTED)
         rows = rows.select_related("mentee").order_by("-score", "pk")
     shown = []
-    for s in rows[:SHOWN]:
-        reasons, concerns = split_reasons(
-            [r for r in s.reasons if background or not r.startswith(BACKGROUND_REASON)]
+    listed = list(rows[:SHOWN])
+    tag_names = sentences.names_of(s.reasons for s in listed)
+    for s in listed:
+        # Reasons that name background answers are kept from an admin who may not read them.
+        reasons, concerns = sentences.split(
+            [r for r in s.reasons if background or not sentences.speaks_of_background(r)],
+            names=tag_names,
         )
         status = s.get_status_display()
         if s.dismiss_reason:

@@ -4,8 +4,8 @@ apart, reasons for and against, the shared background for an admin allowed it)."
 
 from __future__ import annotations
 
-from matching import assigning
-from matching.models import AssignmentPair, MatchingRun, split_reasons
+from matching import assigning, sentences
+from matching.models import AssignmentPair, MatchingRun
 from profiles.models import SensitiveAccess, User
 
 from .forms import POLICY_CHOICES
@@ -95,7 +95,9 @@ def ready_to_show(pairs: list[AssignmentPair], *, run: MatchingRun, viewer: User
             program=run.program,
             what=f"shared background of auto-assignment #{run.pk}'s pairs, {run.program.slug}",
         )
-    for p in pairs:
+    worded = [p.reasons + background.get(p.pk, []) for p in pairs]
+    tag_names = sentences.names_of(worded)
+    for p, reasons in zip(pairs, worded, strict=True):
         # (name, email split before its "@" so a narrow column breaks it there) per side.
         p.shown_as = {
             side: (
@@ -104,7 +106,7 @@ def ready_to_show(pairs: list[AssignmentPair], *, run: MatchingRun, viewer: User
             )
             for side, person in (("mentee", p.mentee), ("mentor", p.mentor))
         }
-        p.reasons_for, p.concerns = split_reasons(p.reasons + background.get(p.pk, []))
+        p.reasons_for, p.concerns = sentences.split(reasons, names=tag_names)
 
 
 def _at(email: str) -> tuple[str, str]:

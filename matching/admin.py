@@ -11,7 +11,8 @@ from django.contrib import admin
 from config.admin import RecordAdmin
 from profiles.admin import PERSON_PAGES
 
-from .exports import LIST_JOIN, reasons_without_background
+from . import sentences
+from .exports import LIST_JOIN
 from .models import BACKGROUND_COMPONENTS, MatchingRun, Suggestion
 
 
@@ -56,7 +57,7 @@ class SuggestionAdmin(RecordAdmin):
 
     @admin.display(description="reasons")
     def reasons_shown(self, s: Suggestion) -> str:
-        return LIST_JOIN.join(reasons_without_background(s.reasons))
+        return LIST_JOIN.join(sentences.words(s.reasons, background=False))
 
 
 @admin.register(MatchingRun)

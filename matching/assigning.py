@@ -480,7 +480,7 @@ def namesakes(*, program_id: int, names: set[str]) -> set[str]:
     return {row["folded"] for row in held}
 
 
-def background_reasons(pairs: list[AssignmentPair]) -> dict[int, list[str]]:
+def background_reasons(pairs: list[AssignmentPair]) -> dict[int, list[dict]]:
     """Pair id → the reason its shared background answers give, read now, for an
     admin allowed to read background answers (the stored reasons leave them out,
     so the API and exports never carry them)."""
@@ -491,12 +491,12 @@ def background_reasons(pairs: list[AssignmentPair]) -> dict[int, list[str]]:
         held.setdefault(profile_id, set()).add(tag_id)
     shared = {p.pk: held.get(p.mentee_id, set()) & held.get(p.mentor_id, set()) for p in pairs}
     # In the Explainer's order: a facet's answers as the questionnaire lists them.
-    names = list(
+    ordered = list(
         Tag.objects.filter(pk__in=set().union(*shared.values()))
         .order_by("kind", "sort_order", "id")
-        .values_list("pk", "name")
+        .values_list("pk", flat=True)
     )
     return {
-        pk: reasons.shared_background([name for tag, name in names if tag in tags])
+        pk: reasons.shared_background([tag for tag in ordered if tag in tags])
         for pk, tags in shared.items()
     }

@@ -14,19 +14,17 @@ from typing import IO
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from mentorships.models import Mentorship
 from profiles.models import Cycle, Profile, Program, SensitiveAccess, Tag, User
 from profiles.taxonomy import COMPONENTS, SENSITIVE_FACETS
 
+from . import sentences
 from .models import BACKGROUND_COMPONENTS, Suggestion
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 LIST_JOIN = "; "
-# A stored reason may name the background two people share (when the mentor
-# lets the program see theirs); without the permission it is only a fit.
-SHARED_BACKGROUND_REASON = "Shared background: "
 BACKGROUND_COLUMNS = (*(f.value for f in SENSITIVE_FACETS), "heritage_note")
 PEOPLE_COLUMNS = ("mentee_name", "mentee_email", "mentor_name", "mentor_email")
 MATCH_COLUMNS = (
@@ -159,13 +157,10 @@ def write_matches(
     return _write(out, MATCH_COLUMNS, pairs, _match_row, include_sensitive, exact_times)
 
 
-def reasons_without_background(reasons: list[str]) -> list[str]:
-    """The reasons, a shared background said only as a fit, never by its answers."""
-    return ["Shared background" if r.startswith(SHARED_BACKGROUND_REASON) else r for r in reasons]
-
-
-def _reasons(reasons: list[str], include_sensitive: bool) -> str:
-    return LIST_JOIN.join(reasons if include_sensitive else reasons_without_background(reasons))
+def _reasons(reasons: list, names: dict[int, str], include_sensitive: bool) -> str:
+    # A stored reason may name the background two people share (when the mentor
+    # lets the program see theirs); without the permission it is only a fit.
+    return LIST_JOIN.join(sentences.words(reasons, names=names, background=include_sensitive))
 
 
 def write_suggestions(
@@ -191,10 +186,13 @@ def write_suggestions(
             s.rank,
             _number(s.score, 1),
             *("" if c in withheld else _number(s.components.get(c), 3) for c in COMPONENTS),
-            _reasons(s.reasons, include_sensitive),
+            _reasons(s.reasons, names, include_sensitive),
         ]
 
-    return _write(out, SUGGESTION_COLUMNS, pairs, row, include_sensitive, exact_times)
+    # Reasons are worded in English here, as the rest of the file is.
+    with translation.override("en"):
+        names = sentences.all_names()
+        return _write(out, SUGGESTION_COLUMNS, pairs, row, include_sensitive, exact_times)
 
 
 WRITERS = {"matches": write_matches, "suggestions": write_suggestions}
@@ -221,11 +219,14 @@ def csv_response(
     name = f"{program.slug}-{what}" if cycle is None else f"{program.slug}-cycle-{cycle.pk}-{what}"
     response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
-    WRITERS[what](
-        program,
-        response,
-        include_sensitive=include_sensitive,
-        exact_times=SensitiveAccess.allowed(viewer, program),
-        cycle=cycle,
-    )
+    # A CSV is read back by scripts and spreadsheets whoever downloads it: its
+    # words (reasons, tag names) are English, as its columns are.
+    with translation.override("en"):
+        WRITERS[what](
+            program,
+            response,
+            include_sensitive=include_sensitive,
+            exact_times=SensitiveAccess.allowed(viewer, program),
+            cycle=cycle,
+        )
     return response

@@ -118,11 +118,11 @@ class Vocabulary:
             background_column=background_column,
             industry_code=industry_code,
             labels=Labels(
-                goals=[t.name for t in goals],
-                values=[t.name for t in values],
-                background=[t.name for t in background],
+                goals=[t.pk for t in goals],
+                values=[t.pk for t in values],
+                background=[t.pk for t in background],
                 background_facets=facets,
-                industries=[t.name for t in industries],
+                industries=[t.pk for t in industries],
                 cities=[],
             ),
             facet_columns={
@@ -324,7 +324,7 @@ def load(program_id: int, generation: int = 0) -> ProgramFeatures:
 SHARED_MAX_PROFILES = 30_000
 SHARED_TIMEOUT = 3600
 TAG_MATRICES = ("goals", "values", "background")
-SHARED_SHAPE = 1  # raise when what is kept changes shape
+SHARED_SHAPE = 2  # raise when what is kept changes shape (2: labels are tag ids)
 
 
 def shared_key(program_id: int, generation: int) -> str:

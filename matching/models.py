@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import F, Q
+from django.utils import translation
 
 from profiles.models import Cycle, Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
@@ -201,12 +203,57 @@ class MatchingChunk(models.Model):
         return f"chunk {self.index} of run {self.run_id} ({self.status})"
 
 
-def split_reasons(reasons: list[str]) -> tuple[list[str], list[str]]:
-    """(reasons for a pair, things worth knowing): ``reasons.split``, imported
-    here only when a page asks (it brings numpy, which most processes never load)."""
-    from .reasons import split
+def split_reasons(reasons: list) -> tuple[list[str], list[str]]:
+    """(reasons for a pair, things worth knowing) as sentences in the active
+    language: ``sentences.split``, imported here only when a page asks (it
+    brings numpy, which most processes never load)."""
+    from .sentences import split
 
     return split(reasons)
+
+
+def reasons_in_words(reasons: list) -> list[str]:
+    """Stored reasons as sentences in the active language (``sentences.words``)."""
+    from .sentences import words
+
+    return words(reasons)
+
+
+def word_reasons(rows: Iterable[WordedReasons]) -> None:
+    """Word the reasons of many rows (suggestions, explanations) in the active
+    language at once: one query for the names of every tag they name."""
+    from .sentences import names_of, split
+
+    rows = list(rows)
+    names = names_of(row.reasons for row in rows)
+    language = translation.get_language()
+    for row in rows:
+        row._worded_key = (language, id(row.reasons))
+        row._worded_value = split(row.reasons, names=names)
+
+
+class WordedReasons:
+    """``reasons_for``, ``concerns`` and ``worded_reasons`` of a row with stored
+    ``reasons``: sentences in the active language, worded once per language."""
+
+    def _worded(self) -> tuple[list[str], list[str]]:
+        key = (translation.get_language(), id(self.reasons))
+        if getattr(self, "_worded_key", None) != key:
+            self._worded_key, self._worded_value = key, split_reasons(self.reasons)
+        return self._worded_value
+
+    @property
+    def reasons_for(self) -> list[str]:
+        return self._worded()[0]
+
+    @property
+    def concerns(self) -> list[str]:
+        return self._worded()[1]
+
+    @property
+    def worded_reasons(self) -> list[str]:
+        """Every reason, in the stored order."""
+        return reasons_in_words(self.reasons)
 
 
 class SuggestionQuerySet(models.QuerySet):
@@ -218,7 +265,7 @@ class SuggestionQuerySet(models.QuerySet):
         return self.filter(mentee=mentee)
 
 
-class Suggestion(models.Model):
+class Suggestion(WordedReasons, models.Model):
     """A scored mentor for a mentee. One row per pair: a dismissed or
     requested row stays as the record that keeps the pair out of new lists."""
 
@@ -319,14 +366,6 @@ class Suggestion(models.Model):
         return component_bars(self.components, withheld=self.withheld, notes=notes)
 
     @property
-    def reasons_for(self) -> list[str]:
-        return split_reasons(self.reasons)[0]
-
-    @property
-    def concerns(self) -> list[str]:
-        return split_reasons(self.reasons)[1]
-
-    @property
     def shown_score(self) -> float:
         """The score as the mentee may see it (``score`` ranks the list)."""
         if not self.withheld:
@@ -382,6 +421,11 @@ class AssignmentPair(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mentee_id} → {self.mentor_id} ({self.score:.0f})"
+
+    @property
+    def worded_reasons(self) -> list[str]:
+        """The stored reasons as sentences in the active language."""
+        return reasons_in_words(self.reasons)
 
 
 class WeightProposal(models.Model):

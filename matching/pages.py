@@ -17,7 +17,7 @@ from profiles.models import Profile
 
 from . import suggestions
 from .forms import DismissForm, RequestForm
-from .models import MatchingRun, Suggestion
+from .models import MatchingRun, Suggestion, word_reasons
 
 RECENT = 5
 # A mentee who has just saved their last step is redirected here while a worker
@@ -66,6 +66,7 @@ def mentee_panel(profile: Profile) -> dict:
     # left out of a shown score, the list's rank (by the whole score) would put a
     # lower number above a higher one, and hint at what was left out.
     listed.sort(key=lambda s: (-s.shown_score, s.rank or 0))
+    word_reasons(listed)
     paired = Mentorship.objects.filter(mentee=profile, status__in=Mentorship.PAIRED).exists()
     if listed:
         state = "ready"

@@ -1,4 +1,5 @@
-"""Plain-words reasons behind a score (docs/matching.md). Pure: numpy and the standard
+"""Reasons behind a score, as language-neutral parts that matching/sentences.py words
+in plain words when shown (docs/matching.md). Pure: numpy and the standard
 library. A reason never speaks of a background the other person keeps from the
 viewer: not its details, and not vaguely either ("some shared background"
 beside the viewer's own answers would tell what the other's are)."""
@@ -20,10 +21,23 @@ from .scoring import (
     pack_bits,
 )
 
-STAGE_NAMES = ("student", "early-career", "mid-career", "senior", "executive")
+# A reason is kept as language-neutral parts, a JSON object whose ``kind`` says
+# which sentence it is; matching/sentences.py words it in the reader's language
+# when it is shown. Tags are named by id (their names are looked up then, in that
+# language too), career stages by their code, hours as a number; a city is the
+# person's own words. Suggestions and pairs store these objects as they are.
+# ``viewer`` (in goals and career stages) says who is spoken to: "mentee" and
+# "mentor" are ("your goals"), "admin" reads about the pair ("the mentee's goals").
 
-# How every reason that counts against a pair begins: pages show these apart,
-# as things worth knowing, and stored reasons are plain strings.
+# Kinds of reason that count against a pair: pages show them apart, as things
+# worth knowing.
+CONCERN_KINDS = frozenset(
+    {"no_goals", "formats_apart", "cities_apart", "timezone_unknown", "timezones_apart"}
+)
+
+# How every reason that counts against a pair began when reasons were stored as
+# English sentences: rows scored before reasons became parts keep those until
+# their next re-score.
 CONCERNS = (
     "None of ",
     "Meeting formats do not line up",
@@ -33,25 +47,29 @@ CONCERNS = (
 )
 
 
-def is_concern(reason: str) -> bool:
+def is_concern(reason: dict | str) -> bool:
     """Whether a reason speaks against the pair rather than for it."""
-    return reason.startswith(CONCERNS)
+    if isinstance(reason, str):
+        return reason.startswith(CONCERNS)
+    return reason.get("kind") in CONCERN_KINDS
 
 
-def split(reasons: list[str]) -> tuple[list[str], list[str]]:
+def split(reasons: list) -> tuple[list, list]:
     """(reasons for the pair, things worth knowing), each in their order."""
     return [r for r in reasons if not is_concern(r)], [r for r in reasons if is_concern(r)]
 
 
 @dataclass(frozen=True)
 class Labels:
-    """Names for the columns and codes of a program's :class:`Side` arrays."""
+    """What the columns and codes of a program's :class:`Side` arrays stand for:
+    tag ids for goals, values, background answers and industries, and the
+    cities' names as people wrote them."""
 
-    goals: list[str]
-    values: list[str]
-    background: list[str]
+    goals: list[int]
+    values: list[int]
+    background: list[int]
     background_facets: list[str]
-    industries: list[str]
+    industries: list[int]
     cities: list[str]
 
 
@@ -64,7 +82,7 @@ def _bits(matrix: np.ndarray) -> list[int]:
     return out
 
 
-def _names(bits: int, labels: list[str]) -> list[str]:
+def _tags(bits: int, labels: list[int]) -> list[int]:
     out = []
     while bits:
         low = bits & -bits
@@ -73,29 +91,10 @@ def _names(bits: int, labels: list[str]) -> list[str]:
     return out
 
 
-# How the goal reason reads to each audience: (whose goals, whose list, who helps).
-GOAL_WORDS = {
-    "mentee": ("your", "their", "Can help with"),
-    "mentor": ("their", "your", "You can help with"),
-    "admin": ("the mentee's", "the mentor's", "Can help with"),
-}
-
-
-def shared_background(names: list[str]) -> list[str]:
-    """The reason two people's shared background answers give: only for a viewer
-    who may read them (the other person's choice, or an admin's permission)."""
-    return ["Shared background: " + ", ".join(names)] if names else []
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _hours(h: float) -> str:
-    h = round(h, 1)
-    return f"{h:g} hour{'s' if h != 1 else ''}"
+def shared_background(tags: list[int]) -> list[dict]:
+    """The reason two people's shared background answers (tag ids) give: only for
+    a viewer who may read them (the other person's choice, or an admin's permission)."""
+    return [{"kind": "background", "tags": list(tags)}] if tags else []
 
 
 class Explainer:
@@ -105,7 +104,7 @@ class Explainer:
     codes Python values the first time one of their pairs is explained, for
     many people at once with :meth:`prepare`; and the phrases a tag overlap
     gives are remembered. Explaining the thousands of pairs of a re-score
-    then costs little beyond joining strings, and explaining a few pairs
+    then costs little beyond listing the parts, and explaining a few pairs
     costs nothing for the rest of the program.
     """
 
@@ -116,7 +115,7 @@ class Explainer:
         self.sides = {"mentee": mentees, "mentor": mentors}
         # side → row → (goals, values, background, stage, industry, meeting, city, hours)
         self.people: dict[str, dict[int, tuple]] = {"mentee": {}, "mentor": {}}
-        self._phrases: dict[tuple, list[str]] = {}
+        self._phrases: dict[tuple, list[dict]] = {}
 
     def prepare(self, side: str, rows) -> None:
         """Ready these rows of ``side`` ("mentee" or "mentor") for explaining."""
@@ -149,10 +148,11 @@ class Explainer:
         *,
         viewer: str = "mentee",
         reveal_background: bool = False,
-    ) -> list[str]:
-        """Reasons for mentee ``row`` and mentor ``col``, as ``viewer`` reads them:
-        "mentee" and "mentor" are spoken to ("your goals"), "admin" speaks about
-        the pair ("the mentee's goals").
+    ) -> list[dict]:
+        """Reasons (parts, see above) for mentee ``row`` and mentor ``col``, as
+        ``viewer`` reads them: "mentee" and "mentor" are spoken to ("your goals"),
+        "admin" speaks about the pair ("the mentee's goals"). Pairs with the same
+        overlap share their parts' objects: read them, never change them.
 
         ``components`` are the pair's five values (nan where dropped).
         ``reveal_background`` says whether the *other* person's visibility
@@ -196,72 +196,57 @@ class Explainer:
         )
         return reasons
 
-    def _remembered(self, key: tuple) -> list[str]:
+    def _remembered(self, key: tuple) -> list[dict]:
         phrases = self._phrases.get(key)
         if phrases is None:
             phrases = self._phrases[key] = getattr(self, "_" + key[0])(*key[1:])
         return phrases
 
-    def _goals(self, shared_bits: int, wanted: int, viewer: str) -> list[str]:
-        you, them, helper = GOAL_WORDS[viewer]
-        shared = _names(shared_bits, self.labels.goals)
+    def _goals(self, shared_bits: int, wanted: int, viewer: str) -> list[dict]:
+        shared = _tags(shared_bits, self.labels.goals)
         if not shared:
-            return [f"None of {you} goals is on {them} list"]
-        return [
-            f"{helper} {len(shared)} of {you} {wanted} goal{'s' if wanted != 1 else ''}: "
-            + ", ".join(s.lower() for s in shared)
-        ]
+            return [{"kind": "no_goals", "viewer": viewer}]
+        return [{"kind": "goals", "viewer": viewer, "tags": shared, "of": wanted}]
 
-    def _values(self, shared_bits: int) -> list[str]:
-        shared = _names(shared_bits, self.labels.values)
-        return ["Shared values: " + ", ".join(s.lower() for s in shared)] if shared else []
+    def _values(self, shared_bits: int) -> list[dict]:
+        shared = _tags(shared_bits, self.labels.values)
+        return [{"kind": "values", "tags": shared}] if shared else []
 
-    def _languages(self, shared_bits: int) -> list[str]:
-        languages = _names(shared_bits, self.labels.background)
-        return [f"Both speak {_join(languages)}"] if languages else []
+    def _languages(self, shared_bits: int) -> list[dict]:
+        languages = _tags(shared_bits, self.labels.background)
+        return [{"kind": "languages", "tags": languages}] if languages else []
 
-    def _background(self, shared_bits: int, reveal: bool) -> list[str]:
+    def _background(self, shared_bits: int, reveal: bool) -> list[dict]:
         if not reveal:
             return []
-        return shared_background(_names(shared_bits, self.labels.background))
+        return shared_background(_tags(shared_bits, self.labels.background))
 
     def _experience(self, si: int, industry: int, sj: int, their_industry: int, viewer: str):
         out = []
-        if si >= 0 and sj >= 0:
-            if viewer == "mentee":
-                if sj > si:
-                    out.append(f"Further along in their career ({STAGE_NAMES[sj]})")
-                elif sj == si:
-                    out.append(f"At the same career stage as you ({STAGE_NAMES[sj]})")
-            elif viewer == "admin":
-                if sj > si:
-                    out.append(
-                        f"The mentor is further along ({STAGE_NAMES[sj]} mentor, "
-                        f"{STAGE_NAMES[si]} mentee)"
-                    )
-                elif sj == si:
-                    out.append(f"Both at the same career stage ({STAGE_NAMES[sj]})")
-            elif sj > si:
-                out.append(f"You are further along ({STAGE_NAMES[si]} mentee)")
+        # Who reads which: a mentee hears of a mentor further along or level with
+        # them, an admin of both, a mentor only that they are further along.
+        if si >= 0 and sj >= 0 and (sj > si or (sj == si and viewer != "mentor")):
+            kind = "stage_ahead" if sj > si else "stage_same"
+            out.append({"kind": kind, "viewer": viewer, "mentee": si, "mentor": sj})
         if industry >= 0 and industry == their_industry:
-            out.append(f"Both work in {self.labels.industries[industry].lower()}")
+            out.append({"kind": "industry", "tag": self.labels.industries[industry]})
         return out
 
     def _logistics(
         self, fi: int, fj: int, city: int, apart_cities: bool, a: float | None, b: float | None
-    ) -> list[str]:
+    ) -> list[dict]:
         if {fi, fj} == {ONLINE, IN_PERSON}:
-            return ["Meeting formats do not line up (online only and in person only)"]
+            return [{"kind": "formats_apart"}]
         if IN_PERSON in (fi, fj):
             if apart_cities:
-                return ["Cannot meet in person: different cities"]
-            return [f"Can meet in person in {self.labels.cities[city]}"]
+                return [{"kind": "cities_apart"}]
+            return [{"kind": "same_city", "city": self.labels.cities[city]}]
         if a is None or b is None:
-            return ["Timezone unknown"]
+            return [{"kind": "timezone_unknown"}]
         apart = abs(a - b) % 24
         apart = min(apart, 24 - apart)
         if apart < 0.5:
-            return ["Same timezone"]
-        if apart <= 3:
-            return [f"Within {_hours(apart)} of each other"]
-        return [f"Timezones {_hours(apart)} apart"]
+            return [{"kind": "same_timezone"}]
+        hours = round(float(apart), 1)
+        hours = int(hours) if hours.is_integer() else hours
+        return [{"kind": "timezones_near" if apart <= 3 else "timezones_apart", "hours": hours}]

@@ -31,10 +31,11 @@ from . import features as feature_cache
 from .models import (
     BACKGROUND_COMPONENTS,
     Suggestion,
+    WordedReasons,
     blank_notes,
     blank_owners,
     component_bars,
-    split_reasons,
+    word_reasons,
 )
 from .reasons import Explainer
 
@@ -373,10 +374,11 @@ def refresh_profile(*, profile_id: int, announce: bool = True) -> None:
 
 
 @dataclass
-class Explanation:
+class Explanation(WordedReasons):
     score: float
     components: dict
-    reasons: list[str]
+    # Language-neutral parts (reasons.py), worded when shown (sentences.py).
+    reasons: list[dict]
     # Components the viewer may not see (the other person's background), with
     # their value left out of ``components`` too.
     withheld: tuple[str, ...] = ()
@@ -385,14 +387,6 @@ class Explanation:
 
     def bars(self):
         return component_bars(self.components, withheld=self.withheld, notes=self.notes)
-
-    @property
-    def reasons_for(self) -> list[str]:
-        return split_reasons(self.reasons)[0]
-
-    @property
-    def concerns(self) -> list[str]:
-        return split_reasons(self.reasons)[1]
 
 
 def _shown(components: np.ndarray, importance: np.ndarray, weights: list, hidden) -> np.ndarray:
@@ -501,7 +495,7 @@ def explain_mentors(
     explainer.prepare("mentee", [row])
     explainer.prepare("mentor", cols)
     has_values = bool(features.mentees.values[row].any())
-    return {
+    explained = {
         m.pk: explanation_of(
             parts,
             score,
@@ -515,6 +509,8 @@ def explain_mentors(
             known, cols.tolist(), components, scores, hidden, strict=True
         )
     }
+    word_reasons(explained.values())
+    return explained
 
 
 # --- asking, dismissing and viewing ---------------------------------------------------------------

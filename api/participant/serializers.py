@@ -244,7 +244,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
     )
     components = serializers.SerializerMethodField()
     withheld = withheld_field()
-    reasons = serializers.ListField(child=serializers.CharField())
+    # Sentences in the request's language (matching/sentences.py); stored as parts.
+    reasons = serializers.ListField(child=serializers.CharField(), source="worded_reasons")
     mentor = PersonSerializer()
 
     class Meta:

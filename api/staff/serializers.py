@@ -256,7 +256,8 @@ class NamedSerializer(serializers.ModelSerializer):
 class PairSerializer(serializers.ModelSerializer):
     mentee = NamedSerializer()
     mentor = NamedSerializer()
-    reasons = serializers.ListField(child=serializers.CharField())
+    # Sentences in the request's language (matching/sentences.py); stored as parts.
+    reasons = serializers.ListField(child=serializers.CharField(), source="worded_reasons")
 
     class Meta:
         model = AssignmentPair

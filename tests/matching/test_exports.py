@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from matching import exports
 from matching.models import Suggestion
@@ -16,6 +17,7 @@ from tests.factories import (
     ProfileFactory,
     ProgramFactory,
     UserFactory,
+    tags,
 )
 
 pytestmark = pytest.mark.django_db
@@ -232,3 +234,26 @@ def test_the_command_writes_suggestions_with_sensitive_columns_to_stdout(
 def test_the_command_refuses_an_unknown_program(db):
     with pytest.raises(CommandError, match="No program"):
         call_command("export_matches", "nope")
+
+
+@pytest.mark.usefixtures("korean")
+def test_reasons_stored_as_parts_are_worded_in_english_whoever_downloads(program, pair):
+    networking = tags("goal", "networking")[0]
+    korean_heritage = tags("heritage", "korean")[0]
+    Suggestion.objects.create(
+        **pair,
+        score=81.25,
+        rank=1,
+        components=COMPONENTS,
+        reasons=[
+            {"kind": "goals", "viewer": "mentee", "tags": [networking.pk], "of": 1},
+            {"kind": "background", "tags": [korean_heritage.pk]},
+            {"kind": "same_timezone"},
+        ],
+    )
+    # The test's Korean catalogue words "Same timezone": a page would say it so.
+    with translation.override("ko"):
+        [row] = rows_of(exports.write_suggestions, program)
+    assert row["reasons"] == (
+        "Can help with 1 of your 1 goal: networking; Shared background; Same timezone"
+    )

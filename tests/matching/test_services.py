@@ -41,7 +41,7 @@ def test_refreshing_a_mentee_stores_ranked_explained_suggestions(small_program):
     for s in stored:
         assert 0 <= s.score <= 100 and s.score >= program.min_score
         assert set(s.components) == {"goals", "background", "values", "experience", "logistics"}
-        assert any(r.startswith("Can help with") for r in s.reasons)
+        assert any(r.startswith("Can help with") for r in s.worded_reasons)
 
 
 def test_a_mentee_not_ready_gets_no_suggestions(small_program):
