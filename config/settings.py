@@ -38,6 +38,8 @@ SITE_URL = os.environ.get("KINDRED_SITE_URL", "http://127.0.0.1:8000").rstrip("/
 SITE_NAME = os.environ.get("KINDRED_SITE_NAME", "Kindred").strip() or "Kindred"
 
 INSTALLED_APPS = [
+    # Before the admin, so that translated fields get their tabs there.
+    "modeltranslation",
     "config.apps.SuperuserAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -71,10 +73,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "profiles.languages.AccountLanguageMiddleware",
     "profiles.zones.PersonalTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "config.middleware.ActionAddressMiddleware",
@@ -99,6 +103,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
@@ -368,6 +373,17 @@ LANGUAGES = [
     ("hi", "हिन्दी"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "kindred_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SECURE = PRODUCTION
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Translated database texts (tags, a program's name and description, guide notes):
+# django-modeltranslation, falling back to the program's default language, English.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en",)
+# A text written in any language also fills the English column when that is empty,
+# so nobody ever sees a blank name.
+MODELTRANSLATION_AUTO_POPULATE = "default"
 # Django knows no Tagalog; its name and direction for ``{% get_language_info %}``.
 LANG_INFO.setdefault(
     "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}

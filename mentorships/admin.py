@@ -4,6 +4,7 @@ A check-in changes a mentorship's health, so it is read-only too."""
 
 from django import forms
 from django.contrib import admin
+from modeltranslation.admin import TranslationAdmin
 
 from config.admin import RecordAdmin
 from profiles.admin import PERSON_PAGES
@@ -117,10 +118,12 @@ class GuideNoteForm(forms.ModelForm):
 
 
 @admin.register(GuideNote)
-class GuideNoteAdmin(admin.ModelAdmin):
+class GuideNoteAdmin(TranslationAdmin):
     """A program's own note under one of Kindred's guides (mentorships/guides/)."""
 
     form = GuideNoteForm
+    # Named, so the translated columns (text_en, text_ko…) replace "text" in place.
+    fields = ["program", "guide", "text", "preview"]
     list_display = ["program", "guide_title", "updated_at"]
     list_filter = ["program"]
     list_select_related = ["program"]

@@ -1,6 +1,7 @@
 """Kindred's guides, written for this program's people: one per goal of the
 taxonomy, named by the goal's slug, and one for the first session. They are
-Markdown files in ``mentorships/guides/``: a ``# title``, a short opening, then
+Markdown files in ``mentorships/guides/`` (translated in ``locale/<lang>/guides/``,
+same names and shape): a ``# title``, a short opening, then
 parts under ``## headings``; a goal's guide has the four parts in ``PARTS``.
 A program's admins may add their own note under a guide (``GuideNote``, in the
 Django admin). Everything shown is rendered by ``rendering.render``, which
@@ -13,7 +14,9 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language, to_locale
 
 from profiles.models import Program, Tag
 
@@ -76,14 +79,30 @@ def slugs() -> list[str]:
     return sorted(path.stem for path in FOLDER.glob("*.md"))
 
 
+def translated(slug: str, language: str) -> Path | None:
+    """The guide's file in ``language`` (``locale/<lang>/guides/<slug>.md``), if it has one."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder) / to_locale(language) / "guides" / f"{slug}.md"
+        if path.is_file():
+            return path
+    return None
+
+
+def load(slug: str, language: str | None = None) -> Guide | None:
+    """The guide called ``slug`` in ``language`` (the active one if None; English
+    where it is not translated), or None if there is no such guide."""
+    return _load(slug, language or get_language() or settings.LANGUAGE_CODE)
+
+
 @functools.cache
-def load(slug: str) -> Guide | None:
-    """The guide called ``slug``, or None (read and rendered once per process)."""
+def _load(slug: str, language: str) -> Guide | None:
+    # Read and rendered once per process and language.
     if not SLUG.match(slug):
         return None
     path = FOLDER / f"{slug}.md"
     if not path.is_file():
         return None
+    path = translated(slug, language) or path
     return parse(path.read_text(encoding="utf-8"), slug)
 
 

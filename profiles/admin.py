@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
+from modeltranslation.admin import TranslationAdmin
 
 from config.admin import ReadOnlyAdmin
 
@@ -51,7 +52,7 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(admin.ModelAdmin):
+class ProgramAdmin(TranslationAdmin):
     list_display = [
         "name",
         "slug",
@@ -102,7 +103,7 @@ class ProgramAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(TranslationAdmin):
     list_display = ["name", "kind", "facet", "slug", "sort_order", "is_active"]
     list_editable = ["sort_order", "is_active"]
     list_filter = ["kind", "facet", "is_active"]

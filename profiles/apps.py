@@ -6,4 +6,4 @@ class ProfilesConfig(AppConfig):
     verbose_name = "Programs and people"
 
     def ready(self) -> None:
-        from . import receivers  # noqa: F401
+        from . import languages, receivers, tag_names  # noqa: F401

@@ -59,6 +59,9 @@ class User(AbstractUser):
     signup_role = models.CharField(
         "role chosen at sign-up", max_length=10, choices=Role.choices, blank=True, editable=False
     )
+    # The language Kindred speaks to them, on pages and in emails (profiles/languages.py);
+    # empty until they sign in or choose. A code of settings.LANGUAGES.
+    language = models.CharField("language", max_length=12, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []

@@ -30,13 +30,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from config.celery import RETRY, TRANSIENT
 
-from . import zones
+from . import languages, zones
 from .models import SentEmail, User
 
 TEXT = "plain_text"  # the template engine that escapes nothing (config/settings.py)
@@ -115,12 +115,23 @@ def html_part(*, template: str, text: str, context: dict) -> str:
 
 
 def render(
-    *, template: str, to: str, context: dict, tz: str = "", attachments: Sequence[MIMEBase] = ()
+    *,
+    template: str,
+    to: str,
+    context: dict,
+    tz: str = "",
+    language: str = "",
+    attachments: Sequence[MIMEBase] = (),
 ) -> EmailMultiAlternatives:
-    """The email, its dates and times in the recipient's time zone (``tz``), with
-    ``attachments`` (a meeting's calendar invite) after its text and HTML."""
+    """The email in the recipient's language (``language``; the site's if empty), its
+    dates and times in their time zone (``tz``), with ``attachments`` (a meeting's
+    calendar invite) after its text and HTML. Lazy texts in ``context`` are
+    translated here, in the recipient's language."""
     context = {**site(), **context}
-    with timezone.override(zones.zone(tz)):
+    with (
+        translation.override(language or settings.LANGUAGE_CODE),
+        timezone.override(zones.zone(tz)),
+    ):
         subject = render_to_string(f"{template}_subject.txt", context, using=TEXT)
         body = render_to_string(f"{template}_body.txt", context, using=TEXT)
         # What people typed (a decline note, a name) is text: escaped once, for the HTML part.
@@ -166,7 +177,12 @@ def send_once(
         return False
     try:
         email = render(
-            template=template, to=to.email, context=context, tz=tz, attachments=attachments
+            template=template,
+            to=to.email,
+            context=context,
+            tz=tz,
+            language=languages.of(to),
+            attachments=attachments,
         )
         email.send()
     except Exception:

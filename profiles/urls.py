@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import languages, views
 
 app_name = "profiles"
 
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("language/", languages.choose, name="language"),
     path("join/<str:role>/", views.join, name="join"),
     path("p/<int:pk>/profile/", views.profile_detail, name="profile"),
     path("p/<int:pk>/edit/<str:step>/", views.profile_edit, name="edit"),

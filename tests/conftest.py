@@ -93,6 +93,16 @@ def _fresh_feature_cache():
     features.forget()
 
 
+@pytest.fixture(autouse=True)
+def _english_to_start():
+    """A language a request activated stays active in the thread: each test starts in English."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
 # pytest-django's ways of asking for a database whose transactions really commit.
 COMMITTING = {"transactional_db", "live_server", "django_db_reset_sequences", "celery_worker"}
 

@@ -89,14 +89,21 @@ def test_staff_add_a_note_in_the_django_admin_with_a_preview(client, program):
     assert 'value="first-session"' in form.content.decode()
     response = client.post(
         "/admin/mentorships/guidenote/add/",
-        {"program": program.pk, "guide": "leadership", "text": "Our *leaders* circle"},
+        # A column per language (django-modeltranslation); English is the one required.
+        {
+            "program": program.pk,
+            "guide": "leadership",
+            "text_en": "Our *leaders* circle",
+            "text_ko": "우리 *리더* 모임",
+        },
     )
     assert response.status_code == 302
     note = GuideNote.objects.get()
+    assert note.text_ko == "우리 *리더* 모임"
     page = client.get(f"/admin/mentorships/guidenote/{note.pk}/change/").content.decode()
     assert "<em>leaders</em>" in page
     refused = client.post(
         "/admin/mentorships/guidenote/add/",
-        {"program": program.pk, "guide": "../../etc/passwd", "text": "x"},
+        {"program": program.pk, "guide": "../../etc/passwd", "text_en": "x"},
     )
     assert refused.status_code == 200 and GuideNote.objects.count() == 1

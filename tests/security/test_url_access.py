@@ -66,6 +66,8 @@ SPONSORSHIP = {"action_id": "@sponsorship"}
 TABLE = {
     "profiles:landing": ("get", {}, PUBLIC),
     "profiles:accessibility": ("get", {}, PUBLIC),
+    # The language chooser: anyone, signed in or not, and back to the page (a redirect).
+    "profiles:language": ("post", {}, dict.fromkeys(ROLES, 302)),
     "privacy:privacy": ("get", {}, PUBLIC),
     "api:schema": ("get", {}, PUBLIC),
     "api:docs": ("get", {}, PUBLIC),
