@@ -25,6 +25,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from . import access, outbox
 from .services import JOIN_ROLE_SESSION_KEY
@@ -38,7 +39,7 @@ ACTIONS = ("activate_url", "password_reset_url", "signup_url")
 class AccountAdapter(DefaultAccountAdapter):
     error_messages = {
         **DefaultAccountAdapter.error_messages,
-        "too_many_login_attempts_account": (
+        "too_many_login_attempts_account": _(
             "Too many failed sign-ins for this account today. Use “Send me a sign-in code” "
             "below: we will email you a code that signs you in."
         ),

@@ -16,6 +16,7 @@ from .taxonomy import (
     COMPONENTS,
     CONSENT_PLACE,
     CONSENT_PURPOSE_SENTENCE,
+    FACETS_IN_A_SENTENCE,
     MUST_FACET_PHRASES,
     SENSITIVE_FACETS,
     SINGLE_CHOICE_FACETS,
@@ -308,23 +309,15 @@ class ValuesForm(forms.ModelForm):
         self.fields["values"].queryset = Tag.objects.of_kind(TagKind.VALUE)
 
 
-# What a must-have needs shared first, said in the sentence that refuses it
-# (LogisticsForm.clean); each is what "You have not shared your …" names.
-UNSHARED_FACETS = {
-    Facet.HERITAGE: _("heritage"),
-    Facet.GENERATION: _("immigrant generation"),
-    Facet.FIRST_GEN: _("first-generation path"),
-    Facet.SOCIOECONOMIC: _("socioeconomic background"),
-    Facet.OUTLOOK: _("political outlook"),
-    Facet.FAITH: _("faith"),
-    Facet.LGBTQ: _("lgbtq+"),
-}
+def facet_list(facets: list[str]) -> str:
+    """Background categories named in a sentence: "heritage, faith"."""
+    # Translators: a list's separator, as in "heritage, faith".
+    return gettext(", ").join(str(FACETS_IN_A_SENTENCE[f]) for f in facets)
 
 
 def not_shared(facets: list[str]) -> str:
     """Why must-haves cannot be kept: the background answers they need are not shared."""
-    # Translators: a list's separator, as in "heritage, faith".
-    names = gettext(", ").join(str(UNSHARED_FACETS[f]) for f in facets)
+    names = facet_list(facets)
     return gettext(
         "You have not shared your %(facets)s in the background step, "
         "so no mentor could be checked against it."

@@ -30,6 +30,17 @@ class Facet(models.TextChoices):
 
 
 SENSITIVE_FACETS = tuple(f for f in Facet if f != Facet.LANGUAGE)
+# The sensitive facets named inside a sentence ("You have not shared your …",
+# "Consent given for …"), as the labels read in English lower-cased.
+FACETS_IN_A_SENTENCE = {
+    Facet.HERITAGE: _("heritage"),
+    Facet.GENERATION: _("immigrant generation"),
+    Facet.FIRST_GEN: _("first-generation path"),
+    Facet.SOCIOECONOMIC: _("socioeconomic background"),
+    Facet.OUTLOOK: _("political outlook"),
+    Facet.FAITH: _("faith"),
+    Facet.LGBTQ: _("lgbtq+"),
+}
 
 # Heritage answers that gather others (by tag slug): whoever shares a heritage
 # within a region may tick the region too, so a region's figures sum over its

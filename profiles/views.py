@@ -10,7 +10,7 @@ from config.forms import confirmed, posted
 
 from . import reenrolment, services
 from .exceptions import RegistrationClosed
-from .forms import JoinForm, step_form
+from .forms import JoinForm, facet_list, step_form
 from .models import Cycle, Profile, Program
 from .signals import take_part_page
 from .taxonomy import STEP_TITLES, STEPS, Role
@@ -127,13 +127,16 @@ def take_part(request: HttpRequest, pk: int, cycle_id: int) -> HttpResponse:
     profile = own_profile(request, pk)
     cycle = _cycle_of(profile, cycle_id)
     parts = take_part_page.send(sender=Profile, profile=profile, cycle=cycle, request=request)
+    consents = list(profile.consents.given().order_by("category"))
     context = {
         "profile": profile,
         "cycle": cycle,
         "enrolled": profile.enrolments.filter(cycle=cycle).exists(),
         "open": reenrolment.registration_open(cycle),
         "refusal": reenrolment.refusal(cycle),
-        "consents": list(profile.consents.given().order_by("category")),
+        "consents": consents,
+        "consented": gettext("Consent given for %(categories)s; it stays given.")
+        % {"categories": facet_list([c.category for c in consents])},
         # What other apps add (mentorships: "same mentee again"): HTML their receivers
         # rendered from templates, already escaped; a plain string would be escaped here.
         "parts": [html for _, html in parts if html],
