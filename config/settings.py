@@ -373,6 +373,9 @@ LANGUAGES = [
     ("hi", "हिन्दी"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates by name in templates (|date:"DATE_FORMAT"), so each language writes them its own
+# way; English's and Tagalog's formats are ours (config/formats/), the rest Django's.
+FORMAT_MODULE_PATH = ["config.formats"]
 LANGUAGE_COOKIE_NAME = "kindred_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LANGUAGE_COOKIE_SECURE = PRODUCTION
