@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from profiles import access
 from profiles.models import Program, ProgramRole
@@ -41,7 +42,7 @@ def program_page(needed: str = COORDINATOR):
         def wrapped(request: HttpRequest, slug: str, *args, **kwargs):
             program, role, background = _held(request.user, slug)
             if access.RANKS[role] < access.RANKS[needed]:
-                raise PermissionDenied("Only the program's admins can do this.")
+                raise PermissionDenied(gettext("Only the program's admins can do this."))
             request.program = program
             request.program_role = role
             request.may_read_background = background

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -73,21 +74,21 @@ def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
     job = job_of(slug, job_id)
     form = ConfirmImportForm(request.POST)
     if not (form.is_valid() and imports.is_ready(job)):
-        messages.error(request, "Only a checked file without problems can be imported.")
+        messages.error(request, gettext("Only a checked file without problems can be imported."))
         return redirect("dashboard:import_job", slug=slug, job_id=job_id)
     invite = form.cleaned_data["invite"]
     if not confirmed(request, form):
         back = (
             reverse("dashboard:import_job", args=[slug, job_id]),
-            "No, back to the checked file",
+            gettext("No, back to the checked file"),
         )
         action = reverse("dashboard:confirm_import", args=[slug, job_id])
         question = confirmations.import_job(job, invite)
         return confirmation(request, job.program, question, action=action, back=back)
     if imports.confirm(job=job, invite=invite, user=request.user):
-        messages.success(request, "Importing: this page shows the result when it is done.")
+        messages.success(request, gettext("Importing: this page shows the result when it is done."))
     else:
-        messages.error(request, "Only a checked file without problems can be imported.")
+        messages.error(request, gettext("Only a checked file without problems can be imported."))
     return redirect("dashboard:import_job", slug=slug, job_id=job_id)
 
 
@@ -95,9 +96,11 @@ def confirm_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse
 @program_page(ADMIN)
 def discard_import(request: HttpRequest, slug: str, job_id: int) -> HttpResponse:
     if imports.discard(job=job_of(slug, job_id)):
-        messages.success(request, "Discarded: the file is deleted and nothing was imported.")
+        messages.success(
+            request, gettext("Discarded: the file is deleted and nothing was imported.")
+        )
     else:
-        messages.error(request, "This file can no longer be discarded.")
+        messages.error(request, gettext("This file can no longer be discarded."))
     return redirect("dashboard:import", slug=slug)
 
 

@@ -8,7 +8,8 @@ from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from config.forms import confirmed, posted
 from profiles import cycles
@@ -49,7 +50,9 @@ def cycle_list(request: HttpRequest, slug: str) -> HttpResponse:
 def _saved(request: HttpRequest, form: CycleForm, *, created: bool) -> HttpResponse:
     with transaction.atomic():
         cycle = form.save()
-        changed = ", ".join(form.label(f).lower() for f in form.changed_data)
+        # The audit log is written in English: stored once, read by anyone.
+        with translation.override("en"):
+            changed = ", ".join(str(form.label(f)).lower() for f in form.changed_data)
         AuditEntry.record(
             program=request.program,
             actor=request.user,
@@ -59,7 +62,8 @@ def _saved(request: HttpRequest, form: CycleForm, *, created: bool) -> HttpRespo
             else f"Cycle {cycle.name} changed: {changed}.",
             details={"cycle": cycle.pk, "fields": form.changed_data},
         )
-    messages.success(request, f"{'Created' if created else 'Saved'} {cycle.name}.")
+    said = gettext("Created %(cycle)s.") if created else gettext("Saved %(cycle)s.")
+    messages.success(request, said % {"cycle": cycle.name})
     return redirect("dashboard:cycles", slug=request.program.slug)
 
 
@@ -78,7 +82,7 @@ def cycle_edit(request: HttpRequest, slug: str, cycle_id: int) -> HttpResponse:
     form = CycleForm(posted(request), instance=cycle, program=request.program)
     if form.is_valid():
         if not form.has_changed():
-            messages.info(request, f"Nothing changed in {cycle.name}.")
+            messages.info(request, gettext("Nothing changed in %(cycle)s.") % {"cycle": cycle.name})
             return redirect("dashboard:cycles", slug=slug)
         return _saved(request, form, created=False)
     context = {"program": request.program, "form": form, "cycle": cycle}
@@ -102,14 +106,22 @@ def cycle_move(request: HttpRequest, slug: str, cycle_id: int) -> HttpResponse:
             messages.error(request, str(refused))
             return redirect("dashboard:cycle_move", slug=slug, cycle_id=cycle.pk)
         cycle.refresh_from_db()
-        messages.success(request, f"{cycle.name} is now “{cycle.get_state_display()}”.")
+        messages.success(
+            request,
+            gettext("%(cycle)s is now “%(state)s”.")
+            % {"cycle": cycle.name, "state": cycle.get_state_display()},
+        )
         return redirect("dashboard:cycles", slug=slug)
     if request.method == "POST" and form.is_valid():
         question = confirmations.move_cycle(
             cycle, form.cleaned_data["to"], form.cleaned_data["reason"]
         )
         listed = reverse("dashboard:cycles", args=[slug])
-        back = (listed, f"No, leave {cycle.name} “{cycle.get_state_display()}”")
+        back = (
+            listed,
+            gettext("No, leave %(cycle)s “%(state)s”")
+            % {"cycle": cycle.name, "state": cycle.get_state_display()},
+        )
         return confirmation(request, request.program, question, action=request.path, back=back)
     context = {"program": request.program, "form": form, "cycle": cycle}
     return render(request, "dashboard/cycle_move.html", context)

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed
@@ -46,18 +47,24 @@ def learned_weights(request: HttpRequest, slug: str) -> HttpResponse:
 def learn(request: HttpRequest, slug: str) -> HttpResponse:
     form = LearnForm(request.POST, program=request.program)
     if not form.is_valid():
-        messages.error(request, "Choose the outcomes to learn from: all cycles, or one of them.")
+        messages.error(
+            request, gettext("Choose the outcomes to learn from: all cycles, or one of them.")
+        )
         return redirect("dashboard:learned_weights", slug=slug)
     if learned_preview.start_learning(
         program=request.program, cycle=form.cleaned_data["cycle"], by=request.user
     ):
         messages.success(
             request,
-            "Learning from outcomes: the proposal appears below in a moment, then what it "
-            "would change.",
+            gettext(
+                "Learning from outcomes: the proposal appears below in a moment, then what it "
+                "would change."
+            ),
         )
     else:
-        messages.info(request, "Already learning from this program's outcomes: wait a moment.")
+        messages.info(
+            request, gettext("Already learning from this program's outcomes: wait a moment.")
+        )
     return redirect("dashboard:learned_weights", slug=slug)
 
 
@@ -95,7 +102,7 @@ def ask(request: HttpRequest, proposal: WeightProposal, question, url_name: str)
     action = reverse(url_name, args=[slug, proposal.pk])
     back = (
         reverse("dashboard:weight_proposal", args=[slug, proposal.pk]),
-        "No, back to the proposal",
+        gettext("No, back to the proposal"),
     )
     return confirmation(request, proposal.program, question, action=action, back=back)
 
@@ -114,7 +121,9 @@ def approve(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
     except Refused as refused:
         return told(request, proposal, str(refused))
     messages.success(
-        request, f"Learned weights approved: the program is being re-scored with them (#{run.pk})."
+        request,
+        gettext("Learned weights approved: the program is being re-scored with them (#%(run)s).")
+        % {"run": run.pk},
     )
     return redirect("dashboard:run", slug=slug, run_id=run.pk)
 
@@ -132,7 +141,7 @@ def discard(request: HttpRequest, slug: str, proposal_id: int) -> HttpResponse:
         approving.discard(proposal=proposal, user=request.user)
     except Refused as refused:
         return told(request, proposal, str(refused))
-    messages.success(request, "Proposal discarded; the weights stay as they were.")
+    messages.success(request, gettext("Proposal discarded; the weights stay as they were."))
     return redirect("dashboard:weight_proposal", slug=slug, proposal_id=proposal.pk)
 
 
@@ -143,5 +152,5 @@ def preview_again(request: HttpRequest, slug: str, proposal_id: int) -> HttpResp
     proposal = proposal_of(request, proposal_id)
     if learned_preview.is_lost(proposal):
         learned_preview.start(proposal=proposal)
-        messages.success(request, "Working out the preview again.")
+        messages.success(request, gettext("Working out the preview again."))
     return redirect("dashboard:weight_proposal", slug=slug, proposal_id=proposal.pk)

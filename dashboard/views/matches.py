@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import push_url
 
@@ -96,7 +97,11 @@ def _match(request: HttpRequest, program: Program, form: ManualMatchForm) -> boo
     """Match the form's pair; False with the form's errors set if refused."""
     mentee, mentor = form.cleaned_data["mentee"], form.cleaned_data["mentor"]
     if pairing.matched_already(mentee, mentor):  # a second click, or a second tab
-        messages.info(request, f"{mentee.name} is already matched with {mentor.name}.")
+        messages.info(
+            request,
+            gettext("%(mentee)s is already matched with %(mentor)s.")
+            % {"mentee": mentee.name, "mentor": mentor.name},
+        )
         return True
     try:
         pairing.match(
@@ -107,17 +112,30 @@ def _match(request: HttpRequest, program: Program, form: ManualMatchForm) -> boo
             reason=form.cleaned_data["override_reason"],
         )
     except ReasonNeeded as needed:
-        rules = "this rule" if len(needed.breaks) == 1 else "these rules"
-        form.add_error("override_reason", f"Say why you set {rules} aside.")
-        messages.error(request, f"Nothing was saved: the match sets {rules} aside, say why.")
+        n = len(needed.breaks)
+        form.add_error(
+            "override_reason",
+            ngettext("Say why you set this rule aside.", "Say why you set these rules aside.", n),
+        )
+        messages.error(
+            request,
+            ngettext(
+                "Nothing was saved: the match sets this rule aside, say why.",
+                "Nothing was saved: the match sets these rules aside, say why.",
+                n,
+            ),
+        )
         return False
     except Refused as refused:
-        form.add_error(None, f"{refused} Nothing was saved.")
+        form.add_error(None, gettext("%(refusal)s Nothing was saved.") % {"refusal": refused})
         return False
     messages.success(
         request,
-        f"{mentee.name} is now mentored by {mentor.name}. Both were emailed that the "
-        "program's coordinator matched them.",
+        gettext(
+            "%(mentee)s is now mentored by %(mentor)s. Both were emailed that the "
+            "program's coordinator matched them."
+        )
+        % {"mentee": mentee.name, "mentor": mentor.name},
     )
     return True
 
@@ -186,8 +204,11 @@ def rematch(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse
             return redirect("dashboard:rematch", slug=slug, mentorship_id=m.pk)
         messages.success(
             request,
-            f"The mentorship of {m.mentee.name} with {m.mentor.name} has ended. "
-            f"Choose {m.mentee.name}'s next mentor, or leave them in the pool.",
+            gettext(
+                "The mentorship of %(mentee)s with %(mentor)s has ended. "
+                "Choose %(mentee)s's next mentor, or leave them in the pool."
+            )
+            % {"mentee": m.mentee.name, "mentor": m.mentor.name},
         )
         return redirect("dashboard:rematch_next", slug=slug, mentorship_id=m.pk)
     return render(request, "dashboard/rematch.html", {"program": program, "m": m, "form": form})
@@ -229,7 +250,10 @@ def rematch_pool(request: HttpRequest, slug: str, mentorship_id: int) -> HttpRes
     suggestions.queue_refresh(m.mentee.pk)
     messages.success(
         request,
-        f"{m.mentee.name} stays in the pool, with fresh suggestions to ask from; "
-        "they were emailed that they can be matched afresh.",
+        gettext(
+            "%(mentee)s stays in the pool, with fresh suggestions to ask from; "
+            "they were emailed that they can be matched afresh."
+        )
+        % {"mentee": m.mentee.name},
     )
     return redirect("dashboard:program", slug=slug)

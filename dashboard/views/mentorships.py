@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed
@@ -82,7 +83,10 @@ def end(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
     m = _mentorship(program, mentorship_id)
     if not m.is_paired:
         state = m.get_status_display().lower()
-        messages.error(request, f"This mentorship is not under way: it is {state}.")
+        messages.error(
+            request,
+            gettext("This mentorship is not under way: it is %(state)s.") % {"state": state},
+        )
         return redirect("dashboard:mentorship", slug=slug, mentorship_id=m.pk)
     asked = request.POST.get("confirm") == "yes"
     form = AdminEndForm(request.POST if asked else None)
@@ -98,7 +102,10 @@ def end(request: HttpRequest, slug: str, mentorship_id: int) -> HttpResponse:
         snapshots.changed(program)
         messages.success(
             request,
-            f"The mentorship of {m.mentee.name} with {m.mentor.name} has ended. Both were told: "
-            f"{m.mentee.name} is back among the suggestions, and {m.mentor.name} has a place free.",
+            gettext(
+                "The mentorship of %(mentee)s with %(mentor)s has ended. Both were told: "
+                "%(mentee)s is back among the suggestions, and %(mentor)s has a place free."
+            )
+            % {"mentee": m.mentee.name, "mentor": m.mentor.name},
         )
     return redirect("dashboard:mentorship", slug=slug, mentorship_id=m.pk)

@@ -13,7 +13,9 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 from matching.exports import cell as safe
 from mentorships import close_outs
@@ -70,7 +72,8 @@ def _drawn(report: outcomes.Report, section: outcomes.Section) -> list[dict]:
         return [
             {
                 "id": f"chart-{f.key}",
-                "title": f"{f.label}: all mentees and each group shown",
+                "title": gettext("%(figure)s: all mentees and each group shown")
+                % {"figure": f.label},
                 "bars": [(row.name, row.cells[f.key]) for row in report.rows],
             }
             for f in section.figures
@@ -173,28 +176,31 @@ def outcome_csv(request: HttpRequest, slug: str) -> HttpResponse:
     response.write("\ufeff")  # a byte-order mark, so spreadsheets read UTF-8
     out = csv.writer(response)
     out.writerow(HEADER)
-    cycle = chosen.cycle.name if chosen.cycle else "All cycles"
-    for row in found.rows:
-        for section in outcomes.SECTIONS:
-            for figure in section.figures:
-                c = row.cells[figure.key]
-                out.writerow(
-                    [
-                        safe(v)
-                        for v in (
-                            cycle,
-                            row.name,
-                            row.kind,
-                            row.people,
-                            section.title,
-                            figure.label,
-                            _number(c.value, figure),
-                            _number(c.low, figure),
-                            _number(c.high, figure),
-                            UNITS[figure.unit],
-                            c.n if c.shown else "",
-                            c.note,
-                        )
-                    ]
-                )
+    # The file stays in English, its words as well as its columns: spreadsheets
+    # and scripts read it, whatever language the page was in.
+    with translation.override("en"):
+        cycle = chosen.cycle.name if chosen.cycle else "All cycles"
+        for row in found.rows:
+            for section in outcomes.SECTIONS:
+                for figure in section.figures:
+                    c = row.cells[figure.key]
+                    out.writerow(
+                        [
+                            safe(v)
+                            for v in (
+                                cycle,
+                                row.name,
+                                row.kind,
+                                row.people,
+                                section.title,
+                                figure.label,
+                                _number(c.value, figure),
+                                _number(c.low, figure),
+                                _number(c.high, figure),
+                                UNITS[figure.unit],
+                                c.n if c.shown else "",
+                                c.note,
+                            )
+                        ]
+                    )
     return response

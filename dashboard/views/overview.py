@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import posted
@@ -50,8 +52,10 @@ def digest_choice(request: HttpRequest) -> HttpResponse:
     form = DigestChoiceForm(posted(request), instance=choice)
     if request.method == "POST" and form.is_valid():
         form.save()
-        said = "You will get" if choice.weekly else "You will no longer get"
-        messages.success(request, f"{said} the weekly digest.")
+        if choice.weekly:
+            messages.success(request, gettext("You will get the weekly digest."))
+        else:
+            messages.success(request, gettext("You will no longer get the weekly digest."))
         return redirect("dashboard:digest")
     return render(request, "dashboard/digest_choice.html", {"form": form})
 
@@ -125,7 +129,9 @@ def record_settings(program: Program, user, form: ProgramSettingsForm) -> None:
     if not form.changed_data:
         return
     # "Minimum score to suggest (0–100)" → "minimum score to suggest"
-    names = [re.sub(r" \(.*\)$", "", str(form.fields[f].label)) for f in form.changed_data]
+    # The audit log is written in English: stored once, read by anyone.
+    with translation.override("en"):
+        names = [re.sub(r" \(.*\)$", "", str(form.fields[f].label)) for f in form.changed_data]
     AuditEntry.record(
         program=program,
         actor=user,
@@ -146,9 +152,13 @@ def program_settings(request: HttpRequest, slug: str) -> HttpResponse:
                 form.save()
                 record_settings(program, request.user, form)
             saved = True
-            messages.success(request, "Settings saved. Re-score to apply them to every list.")
+            messages.success(
+                request, gettext("Settings saved. Re-score to apply them to every list.")
+            )
         else:
-            messages.error(request, "Please correct the problems below; nothing was saved.")
+            messages.error(
+                request, gettext("Please correct the problems below; nothing was saved.")
+            )
     return render(
         request, "dashboard/settings.html", {"program": program, "form": form, "saved": saved}
     )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed
@@ -75,11 +76,18 @@ def pause(request: HttpRequest, slug: str, profile_id: int) -> HttpResponse:
     except Refused as refused:
         messages.error(request, str(refused))
     else:
-        said = "paused" if data["paused"] else "taking requests again"
-        if done:
-            messages.success(request, f"{mentor.name} is {said}.")
+        name = {"name": mentor.name}
+        if done and data["paused"]:
+            messages.success(request, gettext("%(name)s is paused.") % name)
+        elif done:
+            messages.success(request, gettext("%(name)s is taking requests again.") % name)
+        elif data["paused"]:
+            messages.info(request, gettext("%(name)s was already paused: nothing changed.") % name)
         else:
-            messages.info(request, f"{mentor.name} was already {said}: nothing changed.")
+            messages.info(
+                request,
+                gettext("%(name)s was already taking requests again: nothing changed.") % name,
+            )
     return redirect("dashboard:person", slug=slug, profile_id=mentor.pk)
 
 
@@ -92,7 +100,9 @@ def invite_again(request: HttpRequest, slug: str, profile_id: int) -> HttpRespon
     invitee = _person_or_404(program, profile_id)
     if not people.may_be_invited(invitee):
         messages.info(
-            request, f"{invitee.name} has logged in or chosen a password: no invitation is needed."
+            request,
+            gettext("%(name)s has logged in or chosen a password: no invitation is needed.")
+            % {"name": invitee.name},
         )
         return redirect("dashboard:person", slug=slug, profile_id=invitee.pk)
     form = InviteAgainForm(request.POST)
@@ -102,10 +112,14 @@ def invite_again(request: HttpRequest, slug: str, profile_id: int) -> HttpRespon
             request, program, invitee, "invite", form, invited=people.was_invited(invitee)
         )
     if people.invite_again(person=invitee, by=request.user, seen=form.cleaned_data["seen"]):
-        messages.success(request, f"The invitation is on its way to {invitee.user.email}.")
+        messages.success(
+            request,
+            gettext("The invitation is on its way to %(email)s.") % {"email": invitee.user.email},
+        )
     else:
         messages.info(
-            request, "That invitation was sent again a moment ago: no second email was sent."
+            request,
+            gettext("That invitation was sent again a moment ago: no second email was sent."),
         )
     return redirect("dashboard:person", slug=slug, profile_id=invitee.pk)
 

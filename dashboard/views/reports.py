@@ -4,6 +4,7 @@ of the thread; an admin marks a report handled with what they did."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from mentorships import threads
@@ -46,7 +47,7 @@ def handle(request: HttpRequest, slug: str, report_id: int) -> HttpResponse:
     act(
         request,
         HandleReportForm(request.POST),
-        "Report marked handled; the audit log has your note.",
+        gettext("Report marked handled; the audit log has your note."),
         lambda data: threads.handle_report(report=report, by=request.user, note=data["note"]),
     )
     return redirect("dashboard:reports", program.slug)

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed
@@ -30,7 +31,24 @@ def _page(request: HttpRequest, form: RoleInviteForm) -> HttpResponse:
 
 
 def _back(slug: str) -> tuple[str, str]:
-    return reverse("dashboard:roles", args=[slug]), "No, go back to the roles"
+    return reverse("dashboard:roles", args=[slug]), gettext("No, go back to the roles")
+
+
+def _invited(role: str, new_account: bool) -> str:
+    """What an invitation's message says, one sentence per role and email."""
+    if role == roles.ADMIN and new_account:
+        return gettext(
+            "%(email)s is now an admin of %(program)s; an invitation to choose a password "
+            "is on its way."
+        )
+    if role == roles.ADMIN:
+        return gettext("%(email)s is now an admin of %(program)s; an email is on its way.")
+    if new_account:
+        return gettext(
+            "%(email)s is now a coordinator of %(program)s; an invitation to choose a "
+            "password is on its way."
+        )
+    return gettext("%(email)s is now a coordinator of %(program)s; an email is on its way.")
 
 
 @require_POST
@@ -50,10 +68,8 @@ def invite(request: HttpRequest, slug: str) -> HttpResponse:
     except RoleRefused as refused:
         messages.error(request, str(refused))
     else:
-        said = "an invitation to choose a password" if invited.new_account else "an email"
         messages.success(
-            request,
-            f"{email} is now {roles.role_words(role)} of {program.name}; {said} is on its way.",
+            request, _invited(role, invited.new_account) % {"email": email, "program": program.name}
         )
     return redirect("dashboard:roles", slug=slug)
 
@@ -67,7 +83,7 @@ def change(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     )
     form = RoleChangeForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose admin or coordinator.")
+        messages.error(request, gettext("Choose admin or coordinator."))
         return redirect("dashboard:roles", slug=slug)
     to = form.cleaned_data["role"]
     try:
@@ -82,10 +98,17 @@ def change(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
         messages.error(request, str(refused))
         return redirect("dashboard:roles", slug=slug)
     name = roles.name_of(held.user)
-    if changed:
-        messages.success(request, f"{name} is now {roles.role_words(to)} of {program.name}.")
+    said = {"name": name, "program": program.name}
+    if changed and to == roles.ADMIN:
+        messages.success(request, gettext("%(name)s is now an admin of %(program)s.") % said)
+    elif changed:
+        messages.success(request, gettext("%(name)s is now a coordinator of %(program)s.") % said)
+    elif to == roles.ADMIN:
+        messages.info(request, gettext("%(name)s was an admin already: nothing changed.") % said)
     else:
-        messages.info(request, f"{name} was {roles.role_words(to)} already: nothing changed.")
+        messages.info(
+            request, gettext("%(name)s was a coordinator already: nothing changed.") % said
+        )
     return _onward(request, slug)
 
 
@@ -105,7 +128,11 @@ def remove(request: HttpRequest, slug: str, role_id: int) -> HttpResponse:
     except RoleRefused as refused:
         messages.error(request, str(refused))
         return redirect("dashboard:roles", slug=slug)
-    messages.success(request, f"{roles.name_of(held.user)} no longer helps run {program.name}.")
+    messages.success(
+        request,
+        gettext("%(name)s no longer helps run %(program)s.")
+        % {"name": roles.name_of(held.user), "program": program.name},
+    )
     return _onward(request, slug)
 
 

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed
@@ -33,7 +34,7 @@ PAIRS_PER_PAGE = 50
 def rescore(request: HttpRequest, slug: str) -> HttpResponse:
     program = request.program
     if not confirmed(request):
-        back = (reverse("dashboard:program", args=[slug]), "No, go back to the dashboard")
+        back = (reverse("dashboard:program", args=[slug]), gettext("No, go back to the dashboard"))
         action = reverse("dashboard:rescore", args=[slug])
         return confirmation(
             request, program, confirmations.rescore(program), action=action, back=back
@@ -47,7 +48,7 @@ def rescore(request: HttpRequest, slug: str) -> HttpResponse:
 def assign(request: HttpRequest, slug: str) -> HttpResponse:
     form = AssignForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose an assignment policy.")
+        messages.error(request, gettext("Choose an assignment policy."))
         return redirect("dashboard:program", slug=slug)
     run = assigning.start(
         program=request.program, policy=form.cleaned_data["policy"], user=request.user
@@ -131,8 +132,12 @@ def edit_pair(request: HttpRequest, slug: str, run_id: int, pair_id: int, remove
             "page_number": request.POST.get("page", ""),
         }
         return render(request, "dashboard/_pair_edited.html", context)
-    done = "removed from" if remove else "put back into"
-    messages.success(request, f"{pair.mentee.name} and {pair.mentor.name} {done} the proposal.")
+    names = {"mentee": pair.mentee.name, "mentor": pair.mentor.name}
+    if remove:
+        done = gettext("%(mentee)s and %(mentor)s removed from the proposal.")
+    else:
+        done = gettext("%(mentee)s and %(mentor)s put back into the proposal.")
+    messages.success(request, done % names)
     url = reverse("dashboard:run", args=[slug, run_id])
     page = request.POST.get("page", "")
     return redirect(f"{url}?page={page}#pair-{pair.pk}" if page.isdigit() else url)
@@ -160,7 +165,10 @@ def told(request: HttpRequest, run: MatchingRun, why: str) -> HttpResponse:
 def ask(request: HttpRequest, run: MatchingRun, question, url_name: str) -> HttpResponse:
     """Ask first about a proposal: yes posts to ``url_name``, no goes back to it."""
     action = reverse(url_name, args=[run.program.slug, run.pk])
-    back = (reverse("dashboard:run", args=[run.program.slug, run.pk]), "No, back to the proposal")
+    back = (
+        reverse("dashboard:run", args=[run.program.slug, run.pk]),
+        gettext("No, back to the proposal"),
+    )
     return confirmation(request, run.program, question, action=action, back=back)
 
 
@@ -191,7 +199,7 @@ def discard(request: HttpRequest, slug: str, run_id: int) -> HttpResponse:
         return ask(request, run, confirmations.discard(run), "dashboard:discard")
     try:
         assigning.discard(run=run, user=request.user)
-        messages.success(request, "Proposal discarded; nothing was changed.")
+        messages.success(request, gettext("Proposal discarded; nothing was changed."))
     except Refused as refused:
         messages.error(request, str(refused))
     return redirect("dashboard:run", slug=slug, run_id=run_id)
