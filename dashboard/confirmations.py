@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext, ngettext
+
 from matching import approving, assigning, rescoring
 from matching.models import MatchingRun, WeightProposal
 from profiles import cycles
@@ -24,29 +26,56 @@ class Question:
     hidden: tuple[tuple[str, str], ...] = ()
 
 
-def plural(n: int, noun: str, nouns: str = "") -> str:
-    """'1 mentorship', '149 mentorships'; ``nouns`` where adding an s will not do."""
-    return f"{n} {noun if n == 1 else nouns or noun + 's'}"
+def _mentees(n: int) -> str:
+    return ngettext("%(count)s mentee", "%(count)s mentees", n) % {"count": n}
 
 
-def _are(n: int) -> str:
-    return "is" if n == 1 else "are"
+def _mentors(n: int) -> str:
+    return ngettext("%(count)s mentor", "%(count)s mentors", n) % {"count": n}
+
+
+def _mentorships(n: int) -> str:
+    return ngettext("%(count)s mentorship", "%(count)s mentorships", n) % {"count": n}
+
+
+def _emails(n: int) -> str:
+    return ngettext("%(count)s email", "%(count)s emails", n) % {"count": n}
+
+
+def _invitations(n: int) -> str:
+    return ngettext("%(count)s invitation", "%(count)s invitations", n) % {"count": n}
+
+
+def _people(n: int) -> str:
+    return ngettext("%(count)s person", "%(count)s people", n) % {"count": n}
 
 
 def rescore(program: Program) -> Question:
     mentees, mentors = rescoring.ready_counts(program)
     return Question(
-        title=f"Re-score {program.name}?",
+        title=gettext("Re-score %(program)s?") % {"program": program.name},
         happens=[
-            f"The suggestion lists of all {plural(mentees, 'ready mentee')} are worked out "
-            f"again against {plural(mentors, 'ready mentor')}, with the current weights and "
-            "settings.",
-            "A mentee whose list was empty and now has mentors in it is emailed that "
-            "suggestions are ready.",
-            "Nobody is matched, and no request or mentorship changes.",
-            "It runs in the background; its page shows the progress.",
+            gettext(
+                "The suggestion lists of all %(mentees)s are worked out again against "
+                "%(mentors)s, with the current weights and settings."
+            )
+            % {
+                "mentees": ngettext("%(count)s ready mentee", "%(count)s ready mentees", mentees)
+                % {"count": mentees},
+                "mentors": ngettext("%(count)s ready mentor", "%(count)s ready mentors", mentors)
+                % {"count": mentors},
+            },
+            gettext(
+                "A mentee whose list was empty and now has mentors in it is emailed that "
+                "suggestions are ready."
+            ),
+            gettext("Nobody is matched, and no request or mentorship changes."),
+            gettext("It runs in the background; its page shows the progress."),
         ],
-        confirm_label=f"Yes, re-score {plural(mentees, 'mentee')}",
+        confirm_label=ngettext(
+            "Yes, re-score %(count)s mentee", "Yes, re-score %(count)s mentees", mentees
+        )
+        % {"count": mentees},
     )
 
 
@@ -55,27 +84,47 @@ def commit(run: MatchingRun) -> Question:
     two emails (one to each side) for each."""
     ahead = assigning.outlook(run)
     happens = [
-        f"{plural(ahead.pairs, 'mentorship')} {_are(ahead.pairs)} created at once — fewer if "
-        "a mentor fills up or a mentee finds a mentor meanwhile: those pairs are skipped, and "
-        "listed on the proposal afterwards.",
-        f"{plural(ahead.emails, 'email')}: both people in each new mentorship are told that "
-        "auto-assignment matched them, and that they can say the match does not work for them.",
+        ngettext(
+            "%(count)s mentorship is created at once — fewer if a mentor fills up or a mentee "
+            "finds a mentor meanwhile: those pairs are skipped, and listed on the proposal "
+            "afterwards.",
+            "%(count)s mentorships are created at once — fewer if a mentor fills up or a "
+            "mentee finds a mentor meanwhile: those pairs are skipped, and listed on the "
+            "proposal afterwards.",
+            ahead.pairs,
+        )
+        % {"count": ahead.pairs},
+        ngettext(
+            "%(count)s email: both people in each new mentorship are told that auto-assignment "
+            "matched them, and that they can say the match does not work for them.",
+            "%(count)s emails: both people in each new mentorship are told that "
+            "auto-assignment matched them, and that they can say the match does not work for "
+            "them.",
+            ahead.emails,
+        )
+        % {"count": ahead.emails},
     ]
     if ahead.removed:
         happens.append(
-            f"Left out: {plural(ahead.removed, 'pair')} removed by hand. "
-            f"{'That mentee stays' if ahead.removed == 1 else 'Those mentees stay'} waiting."
+            ngettext(
+                "Left out: %(count)s pair removed by hand. That mentee stays waiting.",
+                "Left out: %(count)s pairs removed by hand. Those mentees stay waiting.",
+                ahead.removed,
+            )
+            % {"count": ahead.removed}
         )
     happens += [
-        "The program is then re-scored, so suggestion lists leave out matched mentees and "
-        "full mentors.",
-        "Undoing it means ending each mentorship one by one.",
+        gettext(
+            "The program is then re-scored, so suggestion lists leave out matched mentees and "
+            "full mentors."
+        ),
+        gettext("Undoing it means ending each mentorship one by one."),
     ]
     return Question(
-        title=f"Commit auto-assignment #{run.pk}?",
+        title=gettext("Commit auto-assignment #%(run)s?") % {"run": run.pk},
         happens=happens,
-        confirm_label=f"Yes, create {plural(ahead.pairs, 'mentorship')} and send "
-        f"{plural(ahead.emails, 'email')}",
+        confirm_label=gettext("Yes, create %(mentorships)s and send %(emails)s")
+        % {"mentorships": _mentorships(ahead.pairs), "emails": _emails(ahead.emails)},
     )
 
 
@@ -83,14 +132,22 @@ def discard(run: MatchingRun) -> Question:
     ahead = assigning.outlook(run)
     pairs = ahead.pairs + ahead.removed
     return Question(
-        title=f"Discard auto-assignment #{run.pk}?",
+        title=gettext("Discard auto-assignment #%(run)s?") % {"run": run.pk},
         happens=[
-            f"The {plural(pairs, 'proposed pair')} {_are(pairs)} set aside: no mentorship is "
-            "created and nobody is emailed.",
-            "The proposal stays on its page for the record, but can no longer be committed. "
-            "You can propose a new auto-assignment at any time.",
+            ngettext(
+                "The %(count)s proposed pair is set aside: no mentorship is created and nobody "
+                "is emailed.",
+                "The %(count)s proposed pairs are set aside: no mentorship is created and "
+                "nobody is emailed.",
+                pairs,
+            )
+            % {"count": pairs},
+            gettext(
+                "The proposal stays on its page for the record, but can no longer be committed. "
+                "You can propose a new auto-assignment at any time."
+            ),
         ],
-        confirm_label="Yes, discard the proposal",
+        confirm_label=gettext("Yes, discard the proposal"),
         danger=True,
     )
 
@@ -98,28 +155,61 @@ def discard(run: MatchingRun) -> Question:
 def import_job(job: ImportJob, invite: bool) -> Question:
     r = job.report
     people, new, existing = r["mentors"] + r["mentees"], r["new_users"], r["existing_users"]
-    accounts = f"{plural(new, 'new account')} {_are(new)} made"
     if existing:
-        accounts += (
-            f", and {plural(existing, 'existing account')} "
-            f"{'joins' if existing == 1 else 'join'} the program. No existing profile is changed"
+        accounts = gettext(
+            "%(made)s, and %(joining)s the program. No existing profile is changed."
+        ) % {
+            "made": ngettext(
+                "%(count)s new account is made", "%(count)s new accounts are made", new
+            )
+            % {"count": new},
+            "joining": ngettext(
+                "%(count)s existing account joins", "%(count)s existing accounts join", existing
+            )
+            % {"count": existing},
+        }
+    else:
+        accounts = ngettext(
+            "%(count)s new account is made.", "%(count)s new accounts are made.", new
+        ) % {"count": new}
+    if invite:
+        invitations = ngettext(
+            "%(count)s invitation is emailed, each with a link to choose a password.",
+            "%(count)s invitations are emailed, each with a link to choose a password.",
+            new,
+        ) % {"count": new}
+        confirm = gettext("Yes, import %(people)s and send %(invitations)s") % {
+            "people": _people(people),
+            "invitations": _invitations(new),
+        }
+    else:
+        invitations = gettext(
+            "No invitation is emailed: new people choose a password through “Forgot "
+            "your password?” when they first sign in."
         )
+        confirm = gettext("Yes, import %(people)s") % {"people": _people(people)}
     return Question(
-        title=f"Import {job.filename}?",
+        title=gettext("Import %(file)s?") % {"file": job.filename},
         happens=[
-            f"{plural(people, 'profile')} {_are(people)} created in {job.program.name}: "
-            f"{plural(r['mentors'], 'mentor')} and {plural(r['mentees'], 'mentee')}.",
-            f"{accounts}.",
-            f"{plural(new, 'invitation')} {_are(new)} emailed, each with a link to choose a "
-            "password."
-            if invite
-            else "No invitation is emailed: new people choose a password through “Forgot "
-            "your password?” when they first sign in.",
-            "Everyone imported is scored against the program straight away. The import is all "
-            "or nothing, and goes on the audit log.",
+            ngettext(
+                "%(count)s profile is created in %(program)s: %(mentors)s and %(mentees)s.",
+                "%(count)s profiles are created in %(program)s: %(mentors)s and %(mentees)s.",
+                people,
+            )
+            % {
+                "count": people,
+                "program": job.program.name,
+                "mentors": _mentors(r["mentors"]),
+                "mentees": _mentees(r["mentees"]),
+            },
+            accounts,
+            invitations,
+            gettext(
+                "Everyone imported is scored against the program straight away. The import is "
+                "all or nothing, and goes on the audit log."
+            ),
         ],
-        confirm_label=f"Yes, import {plural(people, 'person', 'people')}"
-        + (f" and send {plural(new, 'invitation')}" if invite else ""),
+        confirm_label=confirm,
         hidden=(("invite", "on"),) if invite else (),
     )
 
@@ -131,39 +221,63 @@ def move_cycle(cycle: Cycle, to: str, reason: str = "") -> Question:
     start = cycle.state
     people = Profile.objects.filter(cycle=cycle).count()
     onward = cycles.ORDER.index(to) > cycles.ORDER.index(start)
-    happens = [
-        f"{cycle.name} moves {'on' if onward else 'back'} from “{label[start]}” to "
-        f"“{label[to]}” now, whatever its dates say."
-    ]
+    states = {"cycle": cycle.name, "start": label[start], "to": label[to]}
+    if onward:
+        moves = gettext(
+            "%(cycle)s moves on from “%(start)s” to “%(to)s” now, whatever its dates say."
+        )
+    else:
+        moves = gettext(
+            "%(cycle)s moves back from “%(start)s” to “%(to)s” now, whatever its dates say."
+        )
+    happens = [moves % states]
+    program = {"program": cycle.program.name}
     if to == Cycle.State.REGISTRATION:
-        happens.append(f"Registration opens: people who join {cycle.program.name} take part in it.")
+        happens.append(
+            gettext("Registration opens: people who join %(program)s take part in it.") % program
+        )
     elif start == Cycle.State.REGISTRATION:
         happens.append(
-            f"Registration closes: joining {cycle.program.name} is refused, with when "
-            "the next cycle opens."
+            gettext(
+                "Registration closes: joining %(program)s is refused, with when the next "
+                "cycle opens."
+            )
+            % program
         )
     taking_part = Cycle.TAKING_PART
     if people and start in taking_part and to not in taking_part:
         happens.append(
-            f"{plural(people, 'person', 'people')} of this cycle "
-            f"{'leaves' if people == 1 else 'leave'} the matching pool: their suggestion "
-            "lists empty, and nobody is suggested them."
+            ngettext(
+                "%(count)s person of this cycle leaves the matching pool: their suggestion "
+                "lists empty, and nobody is suggested them.",
+                "%(count)s people of this cycle leave the matching pool: their suggestion "
+                "lists empty, and nobody is suggested them.",
+                people,
+            )
+            % {"count": people}
         )
     elif people and to in taking_part and start not in taking_part:
         happens.append(
-            f"{plural(people, 'person', 'people')} of this cycle "
-            f"{'enters' if people == 1 else 'enter'} the matching pool, and suggestions are "
-            "worked out for them."
+            ngettext(
+                "%(count)s person of this cycle enters the matching pool, and suggestions are "
+                "worked out for them.",
+                "%(count)s people of this cycle enter the matching pool, and suggestions are "
+                "worked out for them.",
+                people,
+            )
+            % {"count": people}
         )
     if to == Cycle.State.CLOSED:
-        happens.append("A closed cycle stays closed: it cannot be moved back.")
+        happens.append(gettext("A closed cycle stays closed: it cannot be moved back."))
     elif onward:
-        happens.append("The clock only moves it on from here, on the dates that are still to come.")
-    happens.append("It goes on the audit log, with your reason.")
+        happens.append(
+            gettext("The clock only moves it on from here, on the dates that are still to come.")
+        )
+    happens.append(gettext("It goes on the audit log, with your reason."))
     return Question(
-        title=f"Move {cycle.name} to “{label[to]}”?",
+        title=gettext("Move %(cycle)s to “%(to)s”?") % states,
         happens=happens,
-        confirm_label=f"Yes, move it to “{label[to]}”",
+        confirm_label=gettext("Yes, move it to “%(to)s”") % states,
         danger=to == Cycle.State.CLOSED,
         # The state the admin saw: if the clock moves it meanwhile, the yes changes nothing.
         hidden=(("to", to), ("reason", reason), ("from_state", start)),
@@ -175,40 +289,60 @@ def approve_weights(proposal: WeightProposal, seen: dict | None) -> Question:
     preview's counts), and the record kept."""
     program = proposal.program
     moves = approving.changes_in_words(proposal.current_weights, proposal.proposed_weights)
+    # Translators: between the weights' changes, as in "Goals 20 → 30; Values 10 → 5".
+    moved = gettext("; ").join(moves) or gettext("none moves")
     happens = [
-        f"{program.name}'s weights change: {'; '.join(moves) or 'none moves'}. "
-        "The settings page shows them, and they can be changed there at any time.",
+        gettext(
+            "%(program)s's weights change: %(moves)s. The settings page shows them, and they "
+            "can be changed there at any time."
+        )
+        % {"program": program.name, "moves": moved},
     ]
     if seen:
         lists = seen["lists"]
         happens.append(
-            "The whole program is re-scored with them at once. In the preview, "
-            f"{lists['lists_changed']} of {plural(lists['compared'], 'mentee')} compared got "
-            "a different list, and the auto-assignment paired "
-            f"{plural(seen['assignment']['changed'], 'mentee')} differently; lists may move a "
-            "little more if people or places changed since."
+            gettext(
+                "The whole program is re-scored with them at once. In the preview, "
+                "%(changed)s of %(compared)s compared got a different list, and the "
+                "auto-assignment paired %(paired)s differently; lists may move a little more "
+                "if people or places changed since."
+            )
+            % {
+                "changed": lists["lists_changed"],
+                "compared": _mentees(lists["compared"]),
+                "paired": _mentees(seen["assignment"]["changed"]),
+            }
         )
     happens += [
-        "Nobody is matched, and no request or mentorship changes. A mentee whose list was "
-        "empty and now has mentors in it is emailed that suggestions are ready.",
-        f"It goes on the audit log with proposal #{proposal.pk} and the outcomes it was "
-        "learned from, and the re-score records that its weights came from learning.",
+        gettext(
+            "Nobody is matched, and no request or mentorship changes. A mentee whose list was "
+            "empty and now has mentors in it is emailed that suggestions are ready."
+        ),
+        gettext(
+            "It goes on the audit log with proposal #%(proposal)s and the outcomes it was "
+            "learned from, and the re-score records that its weights came from learning."
+        )
+        % {"proposal": proposal.pk},
     ]
     return Question(
-        title=f"Approve the learned weights of proposal #{proposal.pk}?",
+        title=gettext("Approve the learned weights of proposal #%(proposal)s?")
+        % {"proposal": proposal.pk},
         happens=happens,
-        confirm_label="Yes, approve and re-score",
+        confirm_label=gettext("Yes, approve and re-score"),
     )
 
 
 def discard_weights(proposal: WeightProposal) -> Question:
     return Question(
-        title=f"Discard proposal #{proposal.pk}?",
+        title=gettext("Discard proposal #%(proposal)s?") % {"proposal": proposal.pk},
         happens=[
-            f"{proposal.program.name}'s weights stay as they are; nothing is re-scored.",
-            "The proposal stays on the learned-weights page for the record, but can no longer "
-            "be approved. You can learn from outcomes again at any time.",
+            gettext("%(program)s's weights stay as they are; nothing is re-scored.")
+            % {"program": proposal.program.name},
+            gettext(
+                "The proposal stays on the learned-weights page for the record, but can no "
+                "longer be approved. You can learn from outcomes again at any time."
+            ),
         ],
-        confirm_label="Yes, discard the proposal",
+        confirm_label=gettext("Yes, discard the proposal"),
         danger=True,
     )

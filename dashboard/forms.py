@@ -4,22 +4,34 @@ from urllib.parse import urlencode
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from matching import rescoring
 from matching.models import MatchingRun
 from mentorships.models import Mentorship, MentorshipQuerySet
 from profiles.models import AuditEntry, Cycle, Profile, Program, ProgramRole, User
-from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
+from profiles.taxonomy import COMPONENTS
 
 from .learning import run_name
 from .models import DigestChoice
 from .people import STATES
 
 POLICY_CHOICES = [
-    ("optimal", "Optimal — most mentees matched, then the highest total score"),
-    ("balanced", "Balanced — as many matched, spread over more mentors for a sliver of score"),
-    ("stable", "Stable — no mentee and mentor who would both rather be together"),
+    ("optimal", _("Optimal — most mentees matched, then the highest total score")),
+    ("balanced", _("Balanced — as many matched, spread over more mentors for a sliver of score")),
+    ("stable", _("Stable — no mentee and mentor who would both rather be together")),
 ]
+
+
+# Each component's weight, one whole label each (COMPONENT_LABELS lower-cased in English).
+WEIGHT_LABELS = {
+    "goals": _("Weight of goals (0–100)"),
+    "background": _("Weight of shared background (0–100)"),
+    "values": _("Weight of shared values (0–100)"),
+    "experience": _("Weight of experience (0–100)"),
+    "logistics": _("Weight of logistics (0–100)"),
+}
 
 
 class ProgramSettingsForm(forms.ModelForm):
@@ -39,21 +51,24 @@ class ProgramSettingsForm(forms.ModelForm):
             *(f"weight_{c}" for c in COMPONENTS),
         ]
         labels = {
-            "signup_open": "Sign-up open",
-            "require_common_language": "Only suggest pairs who share a language",
-            "min_score": "Minimum score to suggest (0–100)",
-            "suggestions_per_mentee": "Suggestions per mentee (1–50)",
-            "suggestion_gap": "Spreading gap: points below a mentee's best match a suggested "
-            "mentor may be (0–100)",
-            "default_capacity": "Default mentor capacity (0–50)",
-            "expired_pair_cooldown_days": "Days before a mentor who left a request unanswered, "
-            "or declined it for want of room, is suggested to that mentee again (0–365)",
-            "term_grace_days": "Days each pair has to choose to keep going when a cycle's "
-            "term ends, before it closes as completed (0–90)",
-            **{
-                f"weight_{c}": f"Weight of {COMPONENT_LABELS[c].lower()} (0–100)"
-                for c in COMPONENTS
-            },
+            "signup_open": _("Sign-up open"),
+            "require_common_language": _("Only suggest pairs who share a language"),
+            "min_score": _("Minimum score to suggest (0–100)"),
+            "suggestions_per_mentee": _("Suggestions per mentee (1–50)"),
+            "suggestion_gap": _(
+                "Spreading gap: points below a mentee's best match a suggested mentor may be "
+                "(0–100)"
+            ),
+            "default_capacity": _("Default mentor capacity (0–50)"),
+            "expired_pair_cooldown_days": _(
+                "Days before a mentor who left a request unanswered, or declined it for want "
+                "of room, is suggested to that mentee again (0–365)"
+            ),
+            "term_grace_days": _(
+                "Days each pair has to choose to keep going when a cycle's term ends, before "
+                "it closes as completed (0–90)"
+            ),
+            **{f"weight_{c}": WEIGHT_LABELS[c] for c in COMPONENTS},
         }
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
@@ -75,19 +90,19 @@ class ProgramSettingsForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         if all(not data.get(f"weight_{c}") for c in COMPONENTS if f"weight_{c}" not in self.errors):
-            self.add_error("weight_goals", "At least one weight must be above zero.")
+            self.add_error("weight_goals", gettext("At least one weight must be above zero."))
         return data
 
 
 class AssignForm(forms.Form):
     policy = forms.ChoiceField(
-        choices=POLICY_CHOICES, initial="optimal", widget=forms.RadioSelect, label="Policy"
+        choices=POLICY_CHOICES, initial="optimal", widget=forms.RadioSelect, label=_("Policy")
     )
 
 
 class CompareForm(forms.Form):
-    a = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label="Earlier run")
-    b = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label="Later run")
+    a = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label=_("Earlier run"))
+    b = forms.ModelChoiceField(queryset=MatchingRun.objects.none(), label=_("Later run"))
 
     def __init__(self, *args, program: Program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -95,16 +110,16 @@ class CompareForm(forms.Form):
         for name in ("a", "b"):
             self.fields[name].queryset = finished
             self.fields[name].label_from_instance = lambda r: (
-                f"#{r.pk} {run_name(r)} · {r.created_at:%d %b %H:%M}"
+                f"#{r.pk} {run_name(r)} · {date_format(r.created_at, 'd M H:i')}"
             )
 
     def clean(self):
         data = super().clean()
         a, b = data.get("a"), data.get("b")
         if a and b and a.kind != b.kind:
-            raise forms.ValidationError("Compare two re-scores, or two auto-assignments.")
+            raise forms.ValidationError(gettext("Compare two re-scores, or two auto-assignments."))
         if a and b and a.pk == b.pk:
-            raise forms.ValidationError("Choose two different runs.")
+            raise forms.ValidationError(gettext("Choose two different runs."))
         if a and b and rescoring.made_at(a) > rescoring.made_at(b):
             data["a"], data["b"] = b, a  # the earlier first, whichever box it was chosen in
         return data
@@ -116,8 +131,8 @@ class LearnForm(forms.Form):
     cycle = forms.ModelChoiceField(
         queryset=Cycle.objects.none(),
         required=False,
-        empty_label="All cycles",
-        label="Learn from the outcomes of",
+        empty_label=_("All cycles"),
+        label=_("Learn from the outcomes of"),
     )
 
     def __init__(self, *args, program: Program, **kwargs):
@@ -136,26 +151,32 @@ class ManualMatchForm(forms.Form):
 
     mentee = forms.ModelChoiceField(
         queryset=Profile.objects.none(),
-        label="Mentee",
+        label=_("Mentee"),
         error_messages={
-            "required": "Choose a mentee.",
-            "invalid_choice": "Choose a mentee of this program who has finished the questionnaire.",
+            "required": _("Choose a mentee."),
+            "invalid_choice": _(
+                "Choose a mentee of this program who has finished the questionnaire."
+            ),
         },
     )
     mentor = forms.ModelChoiceField(
         queryset=Profile.objects.none(),
-        label="Mentor",
+        label=_("Mentor"),
         error_messages={
-            "required": "Choose a mentor.",
-            "invalid_choice": "Choose a mentor of this program who has finished the questionnaire.",
+            "required": _("Choose a mentor."),
+            "invalid_choice": _(
+                "Choose a mentor of this program who has finished the questionnaire."
+            ),
         },
     )
     override_reason = forms.CharField(
         required=False,
         max_length=500,
-        label="Why set these rules aside?",
-        help_text="Kept with the mentorship and in the audit log, with your name. "
-        "The two people are not shown it.",
+        label=_("Why set these rules aside?"),
+        help_text=_(
+            "Kept with the mentorship and in the audit log, with your name. "
+            "The two people are not shown it."
+        ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
     )
 
@@ -171,22 +192,24 @@ MAX_UPLOAD = 10 * 1024 * 1024
 
 class ImportForm(forms.Form):
     file = forms.FileField(
-        label="CSV file of participants",
-        help_text="UTF-8, a header row first, up to 10 MB.",
+        label=_("CSV file of participants"),
+        help_text=_("UTF-8, a header row first, up to 10 MB."),
     )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError("The file is larger than 10 MB.")
+            raise forms.ValidationError(gettext("The file is larger than 10 MB."))
         if not upload.name.lower().endswith((".csv", ".txt")):
-            raise forms.ValidationError("Upload a .csv file.")
+            raise forms.ValidationError(gettext("Upload a .csv file."))
         return upload
 
 
 class ConfirmImportForm(forms.Form):
     invite = forms.BooleanField(
-        required=False, initial=True, label="Email each new person a link to choose their password"
+        required=False,
+        initial=True,
+        label=_("Email each new person a link to choose their password"),
     )
 
 
@@ -195,8 +218,10 @@ class DigestChoiceForm(forms.ModelForm):
         model = DigestChoice
         fields = ["weekly"]
         help_texts = {
-            "weekly": "On Mondays: mentorships flagged for their health, and mentors whose "
-            "requests keep expiring, in every program. Nothing is sent in a quiet week."
+            "weekly": _(
+                "On Mondays: mentorships flagged for their health, and mentors whose "
+                "requests keep expiring, in every program. Nothing is sent in a quiet week."
+            )
         }
 
 
@@ -211,7 +236,7 @@ def date_filter(label: str) -> forms.DateField:
         required=False,
         validators=[MinValueValidator(EARLIEST), MaxValueValidator(LATEST)],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": "Enter a date as year-month-day, e.g. 2026-03-31."},
+        error_messages={"invalid": _("Enter a date as year-month-day, e.g. 2026-03-31.")},
     )
 
 
@@ -230,7 +255,8 @@ class FilterForm(forms.Form):
                 since = self.fields[self.DATE_RANGE[0]].label
                 self.add_error(
                     self.DATE_RANGE[1],
-                    f"Earlier than “{since}” ({date_format(first, 'j M Y')}): choose a later date.",
+                    gettext("Earlier than “%(since)s” (%(date)s): choose a later date.")
+                    % {"since": since, "date": date_format(first, "j M Y")},
                 )
         return data
 
@@ -249,31 +275,31 @@ class MentorshipFilterForm(FilterForm):
 
     DATE_RANGE = ("started_from", "started_to")
     STATUSES = [
-        ("", "Any status"),
-        ("under_way", "Under way (accepted or active)"),
-        ("stalled", "Requests waiting 7 days or more"),
+        ("", _("Any status")),
+        ("under_way", _("Under way (accepted or active)")),
+        ("stalled", _("Requests waiting 7 days or more")),
         *Mentorship.Status.choices,
     ]
     HEALTH = [
-        ("", "Any"),
-        ("flagged", "Flagged (any concern)"),
+        ("", _("Any")),
+        ("flagged", _("Flagged (any concern)")),
         *[(value, label) for value, label in Mentorship.Health.choices if value],
     ]
 
     q = forms.CharField(
-        label="Search by mentee or mentor (name or email)",
+        label=_("Search by mentee or mentor (name or email)"),
         required=False,
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
-    status = forms.ChoiceField(choices=STATUSES, required=False, label="Status")
+    status = forms.ChoiceField(choices=STATUSES, required=False, label=_("Status"))
     source = forms.ChoiceField(
-        choices=[("", "Any way"), *Mentorship.Source.choices], required=False, label="Made by"
+        choices=[("", _("Any way")), *Mentorship.Source.choices], required=False, label=_("Made by")
     )
-    health = forms.ChoiceField(choices=HEALTH, required=False, label="Match health")
-    no_check_in = forms.BooleanField(required=False, label="Under way with no check-in yet")
-    started_from = date_filter("Started on or after")
-    started_to = date_filter("Started on or before")
+    health = forms.ChoiceField(choices=HEALTH, required=False, label=_("Match health"))
+    no_check_in = forms.BooleanField(required=False, label=_("Under way with no check-in yet"))
+    started_from = date_filter(_("Started on or after"))
+    started_to = date_filter(_("Started on or before"))
 
     def filter(self, found: MentorshipQuerySet) -> MentorshipQuerySet:
         """``found`` narrowed by every filter understood; oldest flag first when
@@ -306,46 +332,50 @@ class PeopleFilterForm(FilterForm):
     DATE_RANGE = ("joined_from", "joined_to")
 
     q = forms.CharField(
-        label="Search by name or email",
+        label=_("Search by name or email"),
         required=False,
         max_length=100,
         widget=forms.SearchInput(attrs={"autocomplete": "off"}),
     )
     role = forms.ChoiceField(
-        choices=[("", "Mentors and mentees"), ("mentor", "Mentors"), ("mentee", "Mentees")],
+        choices=[
+            ("", _("Mentors and mentees")),
+            ("mentor", _("Mentors")),
+            ("mentee", _("Mentees")),
+        ],
         required=False,
-        label="Role",
+        label=_("Role"),
     )
     questionnaire = forms.ChoiceField(
         choices=[
-            ("", "Finished or not"),
-            ("done", "Finished: in matching"),
-            ("unfinished", "Still filling it in"),
+            ("", _("Finished or not")),
+            ("done", _("Finished: in matching")),
+            ("unfinished", _("Still filling it in")),
         ],
         required=False,
-        label="Questionnaire",
+        label=_("Questionnaire"),
     )
     state = forms.ChoiceField(
-        choices=[("", "Any state"), *((name, label) for name, (label, _) in STATES.items())],
+        choices=[("", _("Any state")), *((name, label) for name, (label, _hint) in STATES.items())],
         required=False,
-        label="State",
+        label=_("State"),
     )
-    joined_from = date_filter("Joined on or after")
-    joined_to = date_filter("Joined on or before")
-    invited = forms.BooleanField(required=False, label="Invited, never logged in")
+    joined_from = date_filter(_("Joined on or after"))
+    joined_to = date_filter(_("Joined on or before"))
+    invited = forms.BooleanField(required=False, label=_("Invited, never logged in"))
 
 
 class PauseForm(forms.Form):
     # What the admin asked for, not a toggle: the same form sent twice pauses once.
     paused = forms.TypedChoiceField(
-        choices=[("yes", "Pause"), ("no", "Resume")],
+        choices=[("yes", _("Pause")), ("no", _("Resume"))],
         coerce=lambda value: value == "yes",
         widget=forms.HiddenInput,
     )
     reason = forms.CharField(
         required=False,
         max_length=300,
-        label="Why (optional; kept in the audit log, not sent to anyone)",
+        label=_("Why (optional; kept in the audit log, not sent to anyone)"),
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -357,12 +387,14 @@ class InviteAgainForm(forms.Form):
 
 class AdminEndForm(forms.Form):
     reason = forms.CharField(
-        label="Why are you ending it?",
+        label=_("Why are you ending it?"),
         max_length=500,
-        help_text="Kept with the mentorship and in the audit log. The pair are told that the "
-        "program team ended it, not this reason.",
+        help_text=_(
+            "Kept with the mentorship and in the audit log. The pair are told that the "
+            "program team ended it, not this reason."
+        ),
         widget=forms.Textarea(attrs={"rows": 3, "maxlength": 500}),
-        error_messages={"required": "Say why you are ending this mentorship."},
+        error_messages={"required": _("Say why you are ending this mentorship.")},
     )
 
 
@@ -371,7 +403,7 @@ class RematchForm(AdminEndForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = "Why are you ending it to re-match?"
+        self.fields["reason"].label = _("Why are you ending it to re-match?")
 
 
 class AuditFilterForm(forms.Form):
@@ -380,19 +412,19 @@ class AuditFilterForm(forms.Form):
 
     NOBODY = "system"
 
-    action = forms.ChoiceField(label="What", required=False)
-    who = forms.ChoiceField(label="Who", required=False)
+    action = forms.ChoiceField(label=_("What"), required=False)
+    who = forms.ChoiceField(label=_("Who"), required=False)
 
     def __init__(self, data, *, entries):
         super().__init__(data, label_suffix="")
-        self.fields["action"].choices = [("", "Every action"), *AuditEntry.Action.choices]
+        self.fields["action"].choices = [("", _("Every action")), *AuditEntry.Action.choices]
         actors = User.objects.filter(pk__in=entries.exclude(actor=None).values("actor")).order_by(
             "email"
         )
         self.fields["who"].choices = [
-            ("", "Anyone"),
+            ("", _("Anyone")),
             *((str(u.pk), u.email) for u in actors),
-            (self.NOBODY, "Kindred itself (the worker, the command line)"),
+            (self.NOBODY, _("Kindred itself (the worker, the command line)")),
         ]
 
     def filter(self, entries):
@@ -415,16 +447,18 @@ class AuditFilterForm(forms.Form):
 
 class RoleInviteForm(forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=254,
-        help_text="Someone with an account gets the role at once; a new address gets an "
-        "invitation to choose a password.",
+        help_text=_(
+            "Someone with an account gets the role at once; a new address gets an "
+            "invitation to choose a password."
+        ),
     )
     role = forms.ChoiceField(
-        label="Role",
+        label=_("Role"),
         choices=[
-            (ProgramRole.Kind.COORDINATOR, "Coordinator: reads the dashboards, matches by hand"),
-            (ProgramRole.Kind.ADMIN, "Admin: everything in this program"),
+            (ProgramRole.Kind.COORDINATOR, _("Coordinator: reads the dashboards, matches by hand")),
+            (ProgramRole.Kind.ADMIN, _("Admin: everything in this program")),
         ],
         initial=ProgramRole.Kind.COORDINATOR,
         widget=forms.RadioSelect,

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef
+from django.utils.formats import number_format
+from django.utils.translation import gettext, ngettext
 
 from matching import learned, rescoring
 from matching.learned_preview import CURRENT, PROPOSED
@@ -47,12 +49,17 @@ class WeightRow:
     @property
     def change(self) -> str:
         if not self.learned:
-            return "kept: the outcomes say nothing about it"
+            return gettext("kept: the outcomes say nothing about it")
         if self.proposed == self.now:
-            return "no change"
-        moved = "up" if self.proposed > self.now else "down"
-        sure = "confident" if self.confident else "not confident: the interval includes today's"
-        return f"{moved} {abs(self.proposed - self.now)} ({sure})"
+            return gettext("no change")
+        by = {"by": abs(self.proposed - self.now)}
+        if self.proposed > self.now and self.confident:
+            return gettext("up %(by)s (confident)") % by
+        if self.proposed > self.now:
+            return gettext("up %(by)s (not confident: the interval includes today's)") % by
+        if self.confident:
+            return gettext("down %(by)s (confident)") % by
+        return gettext("down %(by)s (not confident: the interval includes today's)") % by
 
 
 def weight_rows(proposal: WeightProposal) -> list[WeightRow]:
@@ -200,7 +207,7 @@ def by_group(proposal: WeightProposal, viewer: User) -> list[GroupRow] | None:
         (t.name, str(t.get_facet_display()), held[t.pk])
         for t in Tag.objects.filter(pk__in=held).order_by("kind", "facet", "sort_order", "pk")
     ]
-    groups.append(("Chose not to disclose", "—", undisclosed))
+    groups.append((gettext("Chose not to disclose"), "—", undisclosed))
     rows = []
     for name, kind, members in groups:
         a = [now[m] for m in members if m in now]
@@ -223,9 +230,9 @@ def run_name(run: MatchingRun) -> str:
     """A run's kind, a preview of learned weights named as one."""
     preview = (getattr(run, "settings", None) or {}).get("preview")
     if preview == PROPOSED:
-        return "Preview of learned weights"
+        return gettext("Preview of learned weights")
     if preview:
-        return "Preview of today's weights"
+        return gettext("Preview of today's weights")
     return run.get_kind_display()
 
 
@@ -233,21 +240,41 @@ def run_source(run: MatchingRun) -> str:
     """Where a run's weights came from, in words ("" for the program's own)."""
     settings = run.settings
     if settings.get("preview"):
-        which = "the proposed weights" if settings["preview"] == PROPOSED else "today's weights"
-        proposal = settings.get("learned_from")
+        proposal = {"proposal": settings.get("learned_from")}
+        if settings["preview"] == PROPOSED:
+            return (
+                gettext(
+                    "A preview of weights learned from outcomes (proposal #%(proposal)s), with "
+                    "the proposed weights: worked out to compare, nothing was written."
+                )
+                % proposal
+            )
         return (
-            f"A preview of weights learned from outcomes (proposal #{proposal}), with "
-            f"{which}: worked out to compare, nothing was written."
+            gettext(
+                "A preview of weights learned from outcomes (proposal #%(proposal)s), with "
+                "today's weights: worked out to compare, nothing was written."
+            )
+            % proposal
         )
     if settings.get("weights_from") == "learning":
         sample = settings.get("sample") or {}
         n = sample.get("mentorships", 0)
+        # Translators: a list's separator, as in "proposal #3, 40 mentorships, Spring".
+        comma = gettext(", ")
         parts = [
-            f"proposal #{settings.get('proposal')}",
-            f"{n:,} mentorship{'s' if n != 1 else ''}",
+            gettext("proposal #%(proposal)s") % {"proposal": settings.get("proposal")},
+            ngettext("%(count)s mentorship", "%(count)s mentorships", n)
+            % {"count": number_format(n, force_grouping=True)},
         ]
         cycles = sample.get("cycles") or []
         if cycles:
-            parts.append(", ".join(cycles) if len(cycles) <= 3 else f"{len(cycles)} cycles")
-        return f"Weights learned from outcomes ({', '.join(parts)})."
+            parts.append(
+                comma.join(cycles)
+                if len(cycles) <= 3
+                else ngettext("%(count)s cycle", "%(count)s cycles", len(cycles))
+                % {"count": len(cycles)}
+            )
+        return gettext("Weights learned from outcomes (%(details)s).") % {
+            "details": comma.join(parts)
+        }
     return ""
