@@ -294,7 +294,7 @@ def test_background_reasons_need_the_permission_and_are_on_the_record(
 
 def test_stored_reasons_and_the_api_never_carry_background(program, shared_heritage):
     run = proposal(program)
-    reasons = AssignmentPair.objects.get(run=run).reasons
+    reasons = AssignmentPair.objects.get(run=run).worded_reasons
     assert "Both speak English and Tagalog" in reasons
     assert not any("Filipino" in r or "background" in r.lower() for r in reasons)
 
@@ -306,7 +306,7 @@ def test_the_mentee_still_reads_reasons_spoken_to_them(program, cohort):
 
     mentee = cohort[0][0]
     suggestions.refresh_profile(profile_id=mentee.pk)
-    said = Suggestion.objects.filter(mentee=mentee).first().reasons
+    said = Suggestion.objects.filter(mentee=mentee).first().worded_reasons
     assert any(r.startswith("Can help with 2 of your 2 goals") for r in said)
 
 

@@ -168,11 +168,12 @@ def test_withdrawing_consent_rescores_at_once(
     mentor.background_visibility = "program"
     mentor.save()
     suggestions.refresh_profile(profile_id=mentee.pk)
-    assert any("Korean" in r for r in Suggestion.objects.get(mentee=mentee).reasons)
+    assert any("Korean" in r for r in Suggestion.objects.get(mentee=mentee).worded_reasons)
     login(client, mentee.user)
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("profiles:withdraw_consent", args=[mentee.pk]), {"confirm": "yes"})
-    assert not any("background" in r.lower() for r in Suggestion.objects.get(mentee=mentee).reasons)
+    said = Suggestion.objects.get(mentee=mentee).worded_reasons
+    assert not any("background" in r.lower() for r in said)
 
 
 def test_reading_raw_answers_in_the_admin_is_logged(client, mentee):

@@ -126,7 +126,7 @@ def test_reasons_name_a_private_answer_only_when_shared_with_the_program(
     for person in (mentee, mentor):
         person.background.set(tags("heritage", "korean"))
     suggestions.refresh_profile(profile_id=mentee.pk)
-    reasons = " ".join(Suggestion.objects.get(mentee=mentee).reasons)
+    reasons = " ".join(Suggestion.objects.get(mentee=mentee).worded_reasons)
     assert ("Korean" in reasons) == (visibility == "program")
 
 
