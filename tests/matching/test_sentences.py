@@ -2,9 +2,13 @@
 sentences through gettext, real plurals, and tags named as they read in that language.
 ``korean`` (conftest.py) adds a small Korean catalogue of a few of the sentences."""
 
+import pytest
 from django.utils import translation
 
 from matching import sentences
+from matching.models import word_reasons
+from matching.suggestions import Explanation
+from profiles.models import Tag
 from tests.matching.people import Person
 from tests.matching.test_reasons import parts
 
@@ -71,3 +75,26 @@ def test_an_english_sentence_stored_before_parts_reads_as_it_is():
     with translation.override("ko"):
         assert sentences.words(old, names={}) == old
     assert sentences.words(old, names={}, background=False)[1] == "Shared background"
+
+
+@pytest.mark.django_db
+def test_tags_are_named_as_they_read_in_the_readers_language():
+    family = Tag.objects.get(kind="value", slug="family")
+    Tag.objects.filter(pk=family.pk).update(name_ko="가족")
+    stored = [{"kind": "values", "tags": [family.pk]}]
+    with translation.override("ko"):
+        assert "가족" in sentences.words(stored)[0]
+    assert sentences.words(stored) == [f"Shared values: {family.name_en.lower()}"]
+
+
+@pytest.mark.django_db
+def test_a_page_of_rows_is_worded_with_one_query(django_assert_num_queries):
+    industries = list(Tag.objects.filter(kind="industry")[:3])
+    rows = [
+        Explanation(score=50, components={}, reasons=[{"kind": "industry", "tag": g.pk}])
+        for g in industries
+    ]
+    with django_assert_num_queries(1):
+        word_reasons(rows)
+        worded = [r.reasons_for for r in rows]
+    assert worded == [[f"Both work in {g.name.lower()}"] for g in industries]
