@@ -69,6 +69,14 @@ def no_silent_cut(form: forms.BaseForm) -> None:
             if field.max_length >= COUNTED_LENGTH:
                 field.counted_max = f"{field.max_length:,}"
                 field.widget.attrs["data-maxlength"] = str(field.max_length)
+                # kindred.js fills in {used}, {max} and {over}, in the page's language.
+                field.widget.attrs["data-count-text"] = gettext("%(used)s / %(max)s characters") % {
+                    "used": "{used}",
+                    "max": "{max}",
+                }
+                field.widget.attrs["data-over-text"] = gettext(
+                    "%(used)s / %(max)s characters — %(over)s too many"
+                ) % {"used": "{used}", "max": "{max}", "over": "{over}"}
                 auto_id = form.auto_id % name
                 described = [f"{auto_id}_helptext"] if field.help_text else []
                 field.widget.attrs["aria-describedby"] = " ".join([*described, f"{auto_id}_count"])

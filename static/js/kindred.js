@@ -112,8 +112,12 @@ document.addEventListener("DOMContentLoaded", () => {
 // A live "n / max characters" count under long text (the questionnaire, the sponsorship
 // ledger's note): the page draws it and describes the field by it; the server refuses
 // more than max with a message, so the browser never cuts text short.
+// Its words come from the field (data-count-text, data-over-text, written in the page's
+// language by profiles/forms.py), with {used}, {max} and {over} to fill in.
 document.addEventListener("DOMContentLoaded", () => {
-  const format = (n) => n.toLocaleString("en-GB");
+  const lang = document.documentElement.lang || "en-GB";
+  const format = (n) => n.toLocaleString(lang === "en" ? "en-GB" : lang);
+  const fill = (text, values) => text.replace(/\{(\w+)\}/g, (all, key) => values[key] ?? all);
   for (const input of document.querySelectorAll("[data-maxlength]")) {
     const count = document.getElementById(`${input.id}_count`);
     if (!count) continue;
@@ -125,8 +129,10 @@ document.addEventListener("DOMContentLoaded", () => {
     const render = () => {
       const n = input.value.length;
       const over = n - max;
-      count.textContent = `${format(n)} / ${format(max)} characters`
-        + (over > 0 ? ` — ${format(over)} too many` : "");
+      const values = { used: format(n), max: format(max), over: format(over) };
+      count.textContent = over > 0
+        ? fill(input.dataset.overText || "{used} / {max} characters — {over} too many", values)
+        : fill(input.dataset.countText || "{used} / {max} characters", values);
       count.classList.toggle("char-count-over", over > 0);
     };
     render();

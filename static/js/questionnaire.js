@@ -35,13 +35,17 @@
         option.hidden = !match;
         count += match;
       }
-      shown.textContent = query ? `${count} of ${options.length} shown` : "";
+      const said = form.dataset.shownText || "{count} of {total} shown";
+      shown.textContent = query
+        ? said.replace("{count}", count).replace("{total}", options.length)
+        : "";
     });
   }
 
   // Warn before leaving a step with changes not saved: closing or reloading
   // the page (the browser's own question), or following a step's link.
-  const WARNING = "You have unsaved changes — leave without saving?";
+  // Its words come from the page (profile_edit.html's data-unsaved-text), in its language.
+  const WARNING = form.dataset.unsavedText || "You have unsaved changes — leave without saving?";
   const state = () => new URLSearchParams(new FormData(form)).toString();
   const saved = state();
   let leaving = false;
