@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from mentorships.forms import note_field, reason_field
 from profiles.models import Tag
@@ -8,11 +9,11 @@ from .models import Suggestion
 
 
 class DismissForm(forms.Form):
-    reason = reason_field(Suggestion.DismissReason.choices, "Why hide this mentor?")
+    reason = reason_field(Suggestion.DismissReason.choices, _("Why hide this mentor?"))
 
 
 class RequestForm(forms.Form):
-    message = note_field("A short note to introduce yourself (optional)")
+    message = note_field(_("A short note to introduce yourself (optional)"))
 
 
 class BrowseForm(forms.Form):
@@ -21,40 +22,40 @@ class BrowseForm(forms.Form):
 
     MEETS = {"online": ("online", "either"), "in_person": ("in_person", "either")}
 
-    q = forms.CharField(label="Search by name or words", required=False, max_length=100)
+    q = forms.CharField(label=_("Search by name or words"), required=False, max_length=100)
     goal = forms.ModelChoiceField(
         Tag.objects.of_kind(TagKind.GOAL),
         required=False,
-        label="Can help with",
-        empty_label="Any goal",
+        label=_("Can help with"),
+        empty_label=_("Any goal"),
     )
     industry = forms.ModelChoiceField(
         Tag.objects.of_kind(TagKind.INDUSTRY),
         required=False,
-        label="Industry",
-        empty_label="Any industry",
+        label=_("Industry"),
+        empty_label=_("Any industry"),
     )
     language = forms.ModelChoiceField(
         Tag.objects.of_kind(TagKind.LANGUAGE),
         required=False,
-        label="Speaks",
-        empty_label="Any language",
+        label=_("Speaks"),
+        empty_label=_("Any language"),
     )
     stage = forms.TypedChoiceField(
-        choices=[("", "Any career stage"), *CareerStage.choices],
+        choices=[("", _("Any career stage")), *CareerStage.choices],
         coerce=int,
         empty_value=None,
         required=False,
-        label="Career stage",
+        label=_("Career stage"),
     )
     meeting = forms.ChoiceField(
         choices=[
-            ("", "Online or in person"),
-            ("online", "Meets online"),
-            ("in_person", "Meets in person"),
+            ("", _("Online or in person")),
+            ("online", _("Meets online")),
+            ("in_person", _("Meets in person")),
         ],
         required=False,
-        label="Meeting format",
+        label=_("Meeting format"),
     )
 
     def not_understood(self) -> list[str]:

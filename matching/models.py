@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models import F, Q
 from django.utils import translation
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Cycle, Profile, Program, User
 from profiles.taxonomy import COMPONENT_LABELS, COMPONENTS
@@ -25,15 +27,6 @@ class Bar:
     note: str = ""
 
 
-# Why a component is left out of a score (docs/matching.md, "dropped when"): the
-# mentee chose no goal; the mentee's background set is empty; either side chose no value.
-BLANK_ANSWERS = {
-    "goals": "chose no goals",
-    "background": "shared no background answers or languages",
-    "values": "chose no values",
-}
-
-
 def blank_owners(components: dict, *, mentee_has_values: bool) -> dict[str, str]:
     """``{component: "mentee" | "mentor"}`` for each component left out because
     that side left it blank. Goals, background and values only ever drop for
@@ -45,14 +38,29 @@ def blank_owners(components: dict, *, mentee_has_values: bool) -> dict[str, str]
     return owners
 
 
+def _blank_note(component: str, name: str | None) -> str:
+    """Why ``component`` is left out of a score (docs/matching.md, "dropped when"):
+    the mentee chose no goal; the mentee's background set is empty; either side
+    chose no value. ``name`` is who left it blank, None for the reader."""
+    if component == "goals":
+        if name is None:
+            return gettext("Not part of this score: you chose no goals")
+        return gettext("Not part of this score: %(name)s chose no goals") % {"name": name}
+    if component == "background":
+        if name is None:
+            return gettext("Not part of this score: you shared no background answers or languages")
+        return gettext(
+            "Not part of this score: %(name)s shared no background answers or languages"
+        ) % {"name": name}
+    if name is None:
+        return gettext("Not part of this score: you chose no values")
+    return gettext("Not part of this score: %(name)s chose no values") % {"name": name}
+
+
 def blank_notes(owners: dict[str, str], *, viewer: str, names: dict[str, str]) -> dict[str, str]:
     """The words for each left-out component, as ``viewer`` ("mentee" or "mentor") reads them."""
     return {
-        c: "Not part of this score: "
-        + ("you" if side == viewer else names[side])
-        + " "
-        + BLANK_ANSWERS[c]
-        for c, side in owners.items()
+        c: _blank_note(c, None if side == viewer else names[side]) for c, side in owners.items()
     }
 
 
@@ -67,7 +75,9 @@ def component_bars(
             c,
             COMPONENT_LABELS[c],
             None if components.get(c) is None else round(100 * components[c]),
-            note=notes.get(c, "Not part of this score") if components.get(c) is None else "",
+            note=notes.get(c, gettext("Not part of this score"))
+            if components.get(c) is None
+            else "",
         )
         for c in COMPONENTS
     ]
@@ -105,14 +115,14 @@ class MatchingRun(models.Model):
     runs can be compared."""
 
     class Kind(models.TextChoices):
-        SCORE = "score", "Re-score"
-        ASSIGN = "assign", "Auto-assignment"
+        SCORE = "score", _("Re-score")
+        ASSIGN = "assign", _("Auto-assignment")
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        SUCCEEDED = "succeeded", "Succeeded"
-        FAILED = "failed", "Failed"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        SUCCEEDED = "succeeded", _("Succeeded")
+        FAILED = "failed", _("Failed")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="runs")
     # The program's current cycle when the run was started; empty without cycles.
@@ -175,9 +185,9 @@ class MatchingChunk(models.Model):
     """One share of a run: the ready mentees whose ids fall in a range."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        DONE = "done", "Done"
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="chunks")
     index = models.PositiveIntegerField()
@@ -270,17 +280,17 @@ class Suggestion(WordedReasons, models.Model):
     requested row stays as the record that keeps the pair out of new lists."""
 
     class Status(models.TextChoices):
-        NEW = "new", "New"
-        SEEN = "seen", "Seen"
-        DISMISSED = "dismissed", "Dismissed"
-        REQUESTED = "requested", "Requested"
+        NEW = "new", pgettext_lazy("suggestion", "New")
+        SEEN = "seen", pgettext_lazy("suggestion", "Seen")
+        DISMISSED = "dismissed", pgettext_lazy("suggestion", "Dismissed")
+        REQUESTED = "requested", pgettext_lazy("suggestion", "Requested")
 
     class DismissReason(models.TextChoices):
-        NOT_RELEVANT = "not_relevant", "Their experience is not what I need"
-        NO_CONNECTION = "no_connection", "I don't feel a connection"
-        LOGISTICS = "logistics", "Timing or location will not work"
-        KNOW_THEM = "know_them", "I already know them"
-        OTHER = "other", "Another reason"
+        NOT_RELEVANT = "not_relevant", _("Their experience is not what I need")
+        NO_CONNECTION = "no_connection", _("I don't feel a connection")
+        LOGISTICS = "logistics", _("Timing or location will not work")
+        KNOW_THEM = "know_them", _("I already know them")
+        OTHER = "other", _("Another reason")
 
     LISTED = (Status.NEW, Status.SEEN)
 
@@ -390,9 +400,9 @@ class AssignmentPair(models.Model):
     pair is kept, marked, and committing leaves its mentee waiting."""
 
     class Outcome(models.TextChoices):
-        PROPOSED = "proposed", "Proposed"
-        CREATED = "created", "Mentorship created"
-        SKIPPED = "skipped", "Skipped"
+        PROPOSED = "proposed", pgettext_lazy("auto-assignment", "Proposed")
+        CREATED = "created", _("Mentorship created")
+        SKIPPED = "skipped", pgettext_lazy("auto-assignment", "Skipped")
 
     run = models.ForeignKey(MatchingRun, on_delete=models.CASCADE, related_name="pairs")
     mentee = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
@@ -439,10 +449,10 @@ class WeightProposal(models.Model):
     change; ``applied_run`` the re-score that applied it."""
 
     class Status(models.TextChoices):
-        TOO_FEW = "too_few", "Not enough outcomes yet"
-        PROPOSED = "proposed", "Proposed"
-        APPROVED = "approved", "Approved"
-        DISCARDED = "discarded", "Discarded"
+        TOO_FEW = "too_few", _("Not enough outcomes yet")
+        PROPOSED = "proposed", pgettext_lazy("weights proposal", "Proposed")
+        APPROVED = "approved", pgettext_lazy("weights proposal", "Approved")
+        DISCARDED = "discarded", pgettext_lazy("weights proposal", "Discarded")
 
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="weight_proposals")
     cycle = models.ForeignKey(
