@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from mentorships import lifecycle
 from mentorships.exceptions import Refused
@@ -140,19 +141,24 @@ def blocked_reasons(mentee: Profile, mentors: list[Profile]) -> dict[int, str]:
         name = mentor.name
         m = latest.get(mentor.pk)
         if mentor.user_id == mentee.user_id:
-            out[mentor.pk] = "This is you: your own mentor profile in this program."
+            out[mentor.pk] = gettext("This is you: your own mentor profile in this program.")
         elif m is not None and m.status == Mentorship.Status.REQUESTED:
-            out[mentor.pk] = f"You have asked {name}: their answer is on its way."
+            out[mentor.pk] = gettext("You have asked %(mentor)s: their answer is on its way.") % {
+                "mentor": name
+            }
         elif m is not None and m.status in Mentorship.PAIRED:
-            out[mentor.pk] = f"{name} is your mentor."
+            out[mentor.pk] = gettext("%(mentor)s is your mentor.") % {"mentor": name}
         elif m is not None and mentor.pk in apart:
             out[mentor.pk] = _apart(m, name, program.expired_pair_cooldown_days)
         elif needs_language and not mine & {t.pk for t in mentor.languages.all()}:
-            out[mentor.pk] = f"You and {name} share no language, and " + (
-                "this program asks for one."
+            out[mentor.pk] = (
+                gettext("You and %(mentor)s share no language, and this program asks for one.")
                 if program.require_common_language
-                else "you asked for a mentor who speaks one of your languages."
-            )
+                else gettext(
+                    "You and %(mentor)s share no language, and you asked for a mentor who "
+                    "speaks one of your languages."
+                )
+            ) % {"mentor": name}
     return out
 
 
@@ -160,26 +166,35 @@ def _apart(m: Mentorship, name: str, cooldown_days: int) -> str:
     """Why a past request or mentorship keeps the two apart, in the words of its end."""
     no_room = m.decline_reason == Mentorship.DeclineReason.NO_ROOM
     if m.status == Mentorship.Status.DECLINED and not no_room:
-        return f"{name} declined an earlier request."
+        return gettext("%(mentor)s declined an earlier request.") % {"mentor": name}
     if m.status in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED):
-        return f"You and {name} had a mentorship before."
-    again = date_format((m.decided_at or m.requested_at) + timedelta(days=cooldown_days), "j F Y")
+        return gettext("You and %(mentor)s had a mentorship before.") % {"mentor": name}
+    again = date_format(
+        (m.decided_at or m.requested_at) + timedelta(days=cooldown_days), "DATE_FORMAT"
+    )
     if no_room:
-        return f"{name} had no room when you asked: you can ask again from {again}."
-    return f"Your request to {name} went unanswered: you can ask again from {again}."
+        return gettext(
+            "%(mentor)s had no room when you asked: you can ask again from %(date)s."
+        ) % {"mentor": name, "date": again}
+    return gettext(
+        "Your request to %(mentor)s went unanswered: you can ask again from %(date)s."
+    ) % {"mentor": name, "date": again}
 
 
 def request(*, mentee: Profile, mentor: Profile, message: str) -> Mentorship:
     """The mentee asks a mentor found by browsing: the same request as from a
     suggestion, with the pair's score, once the browse page's rules allow it."""
     if not mentee.is_ready:
-        raise Refused("Finish About you and Logistics first: then you can ask a mentor.")
+        raise Refused(gettext("Finish About you and Logistics first: then you can ask a mentor."))
     if reason := blocked_reasons(mentee, [mentor]).get(mentor.pk):
         raise Refused(reason)
     if Suggestion.objects.filter(
         mentee=mentee, mentor=mentor, status=Suggestion.Status.DISMISSED
     ).exists():
-        raise Refused(f"You hid {mentor.name}: show them again first if you want to ask them.")
+        raise Refused(
+            gettext("You hid %(mentor)s: show them again first if you want to ask them.")
+            % {"mentor": mentor.name}
+        )
     return lifecycle.request_mentor(
         mentee=mentee,
         mentor=mentor,

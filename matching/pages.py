@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from django.core.cache import cache
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from mentorships import close_outs, continuations, follow_ups, lifecycle
 from mentorships.forms import AvailabilityForm, DeclineForm
@@ -127,17 +128,20 @@ def can_ask(profile: Profile) -> dict:
 
 def room_in_words(*, capacity: int, free: int, waiting: int) -> str:
     """A mentor's room as a mentee reads it: "2 of 3 places free · 1 request waiting"."""
-    places = (
-        f"{free} of {capacity} place{'s' if capacity != 1 else ''} free"
-        if free > 0
-        else "No places free"
-    )
-    requests = (
-        f"{waiting} request{'s' if waiting != 1 else ''} waiting"
-        if waiting
-        else "no requests waiting"
-    )
-    return f"{places} · {requests}"
+    if free > 0:
+        places = ngettext(
+            "%(free)s of %(count)s place free", "%(free)s of %(count)s places free", capacity
+        ) % {"free": free, "count": capacity}
+    else:
+        places = gettext("No places free")
+    if waiting:
+        requests = ngettext("%(count)s request waiting", "%(count)s requests waiting", waiting) % {
+            "count": waiting
+        }
+    else:
+        requests = gettext("no requests waiting")
+    # Translators: a mentor's room: "2 of 3 places free · 1 request waiting".
+    return gettext("%(places)s · %(requests)s") % {"places": places, "requests": requests}
 
 
 def mentee_home(profile: Profile) -> dict:
@@ -210,14 +214,19 @@ def _hints(profile: Profile) -> list[str]:
     hints = []
     if profile.must_share:
         hints.append(
-            "Your must-haves hide every mentor who does not share them; consider relaxing one."
+            gettext(
+                "Your must-haves hide every mentor who does not share them; consider relaxing one."
+            )
         )
     if profile.meeting_format == "in_person":
-        hints.append("You meet in person only, so only mentors in your city fit well.")
+        hints.append(gettext("You meet in person only, so only mentors in your city fit well."))
     if not profile.goals.exists():
-        hints.append("Choosing goals helps us find mentors who can help with them.")
+        hints.append(gettext("Choosing goals helps us find mentors who can help with them."))
     hints.append(
-        f"Mentors are suggested when they score at least {profile.program.min_score} out of 100; "
-        "new mentors join all the time and you will hear by email when suggestions appear."
+        gettext(
+            "Mentors are suggested when they score at least %(min_score)s out of 100; "
+            "new mentors join all the time and you will hear by email when suggestions appear."
+        )
+        % {"min_score": profile.program.min_score}
     )
     return hints

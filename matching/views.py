@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mentorships import lifecycle
@@ -75,7 +76,7 @@ def _suggestion_of(profile: Profile, suggestion_id: int) -> Suggestion | None:
 
 def _replaced(request: HttpRequest, pk: int) -> HttpResponse:
     messages.info(
-        request, "Your suggestions have changed since that page was opened: here they are."
+        request, _("Your suggestions have changed since that page was opened: here they are.")
     )
     return redirect("matching:profile_home", pk=pk)
 
@@ -88,8 +89,11 @@ def dismiss(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     act(
         request,
         DismissForm(request.POST),
-        f"{suggestion.mentor.name} will not be suggested again, unless you show them again "
-        "from your hidden mentors.",
+        _(
+            "%(mentor)s will not be suggested again, unless you show them again "
+            "from your hidden mentors."
+        )
+        % {"mentor": suggestion.mentor.name},
         lambda data: suggestions.dismiss(suggestion=suggestion, reason=data["reason"]),
     )
     return redirect("matching:profile_home", pk=pk)
@@ -103,7 +107,8 @@ def request_mentor(request: HttpRequest, pk: int, suggestion_id: int) -> HttpRes
     act(
         request,
         RequestForm(request.POST),
-        f"Request sent to {suggestion.mentor.name}. You will hear by email when they answer.",
+        _("Request sent to %(mentor)s. You will hear by email when they answer.")
+        % {"mentor": suggestion.mentor.name},
         lambda data: suggestions.request_mentor(suggestion=suggestion, message=data["message"]),
     )
     return redirect("matching:profile_home", pk=pk)
@@ -123,7 +128,7 @@ def withdraw(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     act(
         request,
         None,
-        f"Your request to {m.mentor.name} is withdrawn.",
+        _("Your request to %(mentor)s is withdrawn.") % {"mentor": m.mentor.name},
         lambda _: lifecycle.withdraw(mentorship=m),
     )
     return redirect("matching:profile_home", pk=pk)
@@ -132,7 +137,7 @@ def withdraw(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
 @require_POST
 def accept(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     m = _request_of(request, pk, mentorship_id, Role.MENTOR)
-    done = f"You are now {m.mentee.name}'s mentor. Say hello!"
+    done = _("You are now %(mentee)s's mentor. Say hello!") % {"mentee": m.mentee.name}
     form = AcceptForm(request.POST)
     if not act(request, form, done, lambda data: lifecycle.accept(mentorship=m, note=data["note"])):
         return redirect("matching:profile_home", pk=pk)
@@ -145,7 +150,7 @@ def decline(request: HttpRequest, pk: int, mentorship_id: int) -> HttpResponse:
     act(
         request,
         DeclineForm(request.POST),
-        f"Declined. {m.mentee.name} gets fresh suggestions and your note.",
+        _("Declined. %(mentee)s gets fresh suggestions and your note.") % {"mentee": m.mentee.name},
         lambda data: lifecycle.decline(mentorship=m, reason=data["reason"], note=data["note"]),
     )
     return redirect("matching:profile_home", pk=pk)
@@ -157,7 +162,7 @@ def availability(request: HttpRequest, pk: int) -> HttpResponse:
     act(
         request,
         AvailabilityForm(request.POST),
-        "Your availability is saved.",
+        _("Your availability is saved."),
         lambda data: lifecycle.set_availability(
             mentor=profile,
             capacity=data["capacity"],
@@ -185,7 +190,8 @@ def restore(request: HttpRequest, pk: int, suggestion_id: int) -> HttpResponse:
     act(
         request,
         None,
-        f"{suggestion.mentor.name} may be suggested to you again: your list is updated.",
+        _("%(mentor)s may be suggested to you again: your list is updated.")
+        % {"mentor": suggestion.mentor.name},
         lambda _: suggestions.restore(suggestion=suggestion),
     )
     return _back(request, pk)
@@ -211,7 +217,8 @@ def request_from_browse(request: HttpRequest, pk: int, mentor_id: int) -> HttpRe
     if act(
         request,
         RequestForm(request.POST),
-        f"Request sent to {mentor.name}. You will hear by email when they answer.",
+        _("Request sent to %(mentor)s. You will hear by email when they answer.")
+        % {"mentor": mentor.name},
         lambda data: browse.request(mentee=profile, mentor=mentor, message=data["message"]),
     ):
         return redirect("matching:profile_home", pk=pk)
