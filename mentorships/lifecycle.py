@@ -10,13 +10,17 @@ the lists it touches.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.forms import MAX_MENTOR_CAPACITY
 from profiles.models import AuditEntry, Enrolment, Profile
@@ -54,24 +58,33 @@ def request_mentor(
     mentor = Profile.objects.get(pk=mentor.pk)
     pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
-        raise Refused("You already have a mentor in this program.")
+        raise Refused(gettext("You already have a mentor in this program."))
     rested = timezone.now() - timedelta(days=mentee.program.expired_pair_cooldown_days)
     declined = pair.filter(status=Status.DECLINED).exclude(Mentorship.ROOM_RAN_OUT)
     if declined.exclude(Mentorship.SAID_NO_ROOM, decided_at__lt=rested).exists():
-        raise Refused(f"{mentor.name} declined an earlier request.")
+        raise Refused(gettext("%(name)s declined an earlier request.") % {"name": mentor.name})
     if pair.open().exists():
-        raise Refused(f"You have already asked {mentor.name}.")
+        raise Refused(gettext("You have already asked %(name)s.") % {"name": mentor.name})
     if mentor.is_paused:
-        raise Refused(f"{mentor.name} is not taking requests right now.")
+        raise Refused(gettext("%(name)s is not taking requests right now.") % {"name": mentor.name})
     if places_taken(mentor) >= mentor.capacity:
-        raise MentorFull(f"{mentor.name} is full: they have no room for another mentee right now.")
+        raise MentorFull(
+            gettext("%(name)s is full: they have no room for another mentee right now.")
+            % {"name": mentor.name}
+        )
     if (
         Mentorship.objects.filter(mentee=mentee, status=Status.REQUESTED).count()
         >= MAX_OPEN_REQUESTS
     ):
         raise Refused(
-            f"You can have {MAX_OPEN_REQUESTS} open requests at a time: "
-            "withdraw one or wait for an answer first."
+            ngettext(
+                "You can have %(count)s open request at a time: "
+                "withdraw it or wait for an answer first.",
+                "You can have %(count)s open requests at a time: "
+                "withdraw one or wait for an answer first.",
+                MAX_OPEN_REQUESTS,
+            )
+            % {"count": MAX_OPEN_REQUESTS}
         )
     mentorship = Mentorship.objects.create(
         program_id=mentee.program_id,
@@ -90,7 +103,11 @@ def request_mentor(
 def withdraw(*, mentorship: Mentorship) -> None:
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status != Status.REQUESTED:
-        raise Refused(f"This request is already {m.get_status_display().lower()}.")
+        # Translators: the state is a request's ("accepted", "declined", "expired"…).
+        raise Refused(
+            gettext("This request is already %(state)s.")
+            % {"state": m.get_status_display().lower()}
+        )
     _close(m, Status.WITHDRAWN, Event.WITHDRAWN)
 
 
@@ -101,7 +118,7 @@ def _lock_pair(mentee_id: int | None, mentor_id: int | None) -> tuple[Profile, P
     mentee = Profile.objects.select_for_update().filter(pk=mentee_id).first()
     mentor = Profile.objects.select_for_update().filter(pk=mentor_id).first()
     if mentee is None or mentor is None:
-        raise Refused("One of the two has left Kindred: this can no longer go ahead.")
+        raise Refused(gettext("One of the two has left Kindred: this can no longer go ahead."))
     return mentee, mentor
 
 
@@ -120,9 +137,19 @@ def lock_for_pairing(*, mentee_ids: list[int], mentor_ids: list[int]) -> None:
 def _paired_meanwhile(mentee: Profile) -> Refused | None:
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
         return Refused(
-            f"{mentee.name} has just been matched with another mentor, so this request is closed."
+            gettext(
+                "%(name)s has just been matched with another mentor, so this request is closed."
+            )
+            % {"name": mentee.name}
         )
     return None
+
+
+def _no_longer_open(m: Mentorship) -> str:
+    # Translators: the state is a request's ("withdrawn", "expired", "accepted"…).
+    return gettext("This request is no longer open: it was %(state)s.") % {
+        "state": m.get_status_display().lower()
+    }
 
 
 @transaction.atomic
@@ -136,12 +163,14 @@ def accept(*, mentorship: Mentorship, note: str = "") -> Mentorship:
     taken = places_taken(mentor)
     if taken >= mentor.capacity:
         raise MentorFull(
-            "You are full: you already mentor as many people as your capacity allows. "
-            "Raise your capacity to accept more."
+            gettext(
+                "You are full: you already mentor as many people as your capacity allows. "
+                "Raise your capacity to accept more."
+            )
         )
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status != Status.REQUESTED:
-        raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
+        raise Refused(_no_longer_open(m))
     now = timezone.now()
     m.status, m.decided_at, m.started_at = Status.ACCEPTED, now, now
     m.accept_note = note
@@ -168,7 +197,7 @@ def _pair_up(m: Mentorship, event: Event, *, refresh: bool = True) -> None:
 def decline(*, mentorship: Mentorship, reason: str, note: str = "") -> None:
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status != Status.REQUESTED:
-        raise Refused(f"This request is no longer open: it was {m.get_status_display().lower()}.")
+        raise Refused(_no_longer_open(m))
     m.decline_reason, m.decline_note = reason, note
     # ended_by: the mentor chose this (Kindred's own "no room" closes leave it
     # blank). Matching tells the mentee, with what is new.
@@ -226,7 +255,9 @@ def set_availability(
 ) -> None:
     mentor = Profile.objects.select_for_update().get(pk=mentor.pk)
     if capacity < places_taken(mentor):
-        raise Refused("Your capacity cannot be lower than the number of mentees you have now.")
+        raise Refused(
+            gettext("Your capacity cannot be lower than the number of mentees you have now.")
+        )
     pausing = paused and not mentor.is_paused
     mentor.capacity, mentor.is_paused = capacity, paused
     mentor.save(update_fields=["capacity", "is_paused", "updated_at"])
@@ -274,15 +305,23 @@ def match(
     """
     mentee, mentor = _lock_pair(mentee.pk, mentor.pk)
     if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
-        raise Refused(f"{mentee.name} already has a mentor.")
+        raise Refused(gettext("%(name)s already has a mentor.") % {"name": mentee.name})
     taken = places_taken(mentor)
     added_place = taken >= mentor.capacity
     if added_place and not extra_place:
-        raise MentorFull(f"{mentor.name} is full: capacity {mentor.capacity} is taken.")
+        raise MentorFull(
+            gettext("%(name)s is full: capacity %(capacity)s is taken.")
+            % {"name": mentor.name, "capacity": mentor.capacity}
+        )
     if added_place:
         if taken >= MAX_MENTOR_CAPACITY:
             raise MentorFull(
-                f"{mentor.name} already mentors {taken} people, the most a mentor can take on."
+                ngettext(
+                    "%(name)s already mentors %(count)s person, the most a mentor can take on.",
+                    "%(name)s already mentors %(count)s people, the most a mentor can take on.",
+                    taken,
+                )
+                % {"name": mentor.name, "count": taken}
             )
         mentor.capacity = taken + 1
         mentor.save(update_fields=["capacity", "updated_at"])
@@ -318,10 +357,16 @@ def continue_pair(*, continuation: Continuation) -> Mentorship:
     if c.mentorship_id is not None:
         return Mentorship.objects.get(pk=c.mentorship_id)
     if not c.mentee_agrees:
-        raise Refused(f"{mentee.name} has not said yes to going on in {cycle.name}.")
+        raise Refused(
+            gettext("%(name)s has not said yes to going on in %(cycle)s.")
+            % {"name": mentee.name, "cycle": cycle.name}
+        )
     taking_part = Enrolment.objects.filter(cycle=cycle, profile__in=[mentee, mentor]).count()
     if taking_part < 2:
-        raise Refused(f"You go on together once both of you take part in {cycle.name}.")
+        raise Refused(
+            gettext("You go on together once both of you take part in %(cycle)s.")
+            % {"cycle": cycle.name}
+        )
     pair = Mentorship.objects.filter(mentee=mentee, mentor=mentor)
     old = list(pair.open().select_for_update())
     if (
@@ -329,12 +374,15 @@ def continue_pair(*, continuation: Continuation) -> Mentorship:
         .exclude(mentor=mentor)
         .exists()
     ):
-        raise Refused(f"{mentee.name} already has another mentor.")
+        raise Refused(gettext("%(name)s already has another mentor.") % {"name": mentee.name})
     freed = sum(1 for m in old if m.status in Mentorship.TAKING_ROOM)
     if places_taken(mentor) - freed >= mentor.capacity:
         raise MentorFull(
-            f"{mentor.name} is full: they have no room for another mentee in {cycle.name} "
-            "right now. They can raise their capacity, then you can say yes again."
+            gettext(
+                "%(name)s is full: they have no room for another mentee in %(cycle)s "
+                "right now. They can raise their capacity, then you can say yes again."
+            )
+            % {"name": mentor.name, "cycle": cycle.name}
         )
     for m in old:
         if m.status in Mentorship.PAIRED:
@@ -371,12 +419,18 @@ class SetAside(NamedTuple):
     facets: tuple[str, ...] = ()
 
     def __str__(self) -> str:
-        return self.text
+        return str(self.text)
+
+
+def _said(build: Callable[[], str]) -> str:
+    """Words put together when they are read, in the reader's language: the admin's
+    on the page, the program's default in the audit log (:func:`match_by_admin`)."""
+    return lazy(build, str)()
 
 
 PAST_PAIR = {
-    Status.DECLINED: "{mentor} declined {mentee} before",
-    Status.EXPIRED: "{mentor} left a request from {mentee} unanswered lately",
+    Status.DECLINED: _("%(mentor)s declined %(mentee)s before"),
+    Status.EXPIRED: _("%(mentor)s left a request from %(mentee)s unanswered lately"),
 }
 
 
@@ -389,16 +443,45 @@ def rule_breaks(
     ``scoring.unmet_filters``: "common_language" and must facets)."""
     breaks = []
     taken = places_taken(mentor)
+    names = {"mentee": mentee.name, "mentor": mentor.name}
     if taken >= mentor.capacity:
-        full = (
-            f"{mentor.name} takes no mentees (capacity 0)"
-            if mentor.capacity == 0
-            else f"{mentor.name} is full: {taken} of {mentor.capacity} "
-            f"place{'s' if mentor.capacity != 1 else ''} taken"
+        capacity = mentor.capacity
+        breaks.append(
+            SetAside(
+                "capacity",
+                _said(
+                    lambda: (
+                        gettext(
+                            "%(mentor)s takes no mentees (capacity 0); "
+                            "this match gives them one place more"
+                        )
+                        % names
+                    )
+                )
+                if capacity == 0
+                else _said(
+                    lambda: (
+                        ngettext(
+                            "%(mentor)s is full: %(taken)s of %(capacity)s place taken; "
+                            "this match gives them one place more",
+                            "%(mentor)s is full: %(taken)s of %(capacity)s places taken; "
+                            "this match gives them one place more",
+                            capacity,
+                        )
+                        % {**names, "taken": taken, "capacity": capacity}
+                    )
+                ),
+            )
         )
-        breaks.append(SetAside("capacity", f"{full}; this match gives them one place more"))
     if mentor.is_paused:
-        breaks.append(SetAside("paused", f"{mentor.name} is paused: taking no new mentees for now"))
+        breaks.append(
+            SetAside(
+                "paused",
+                _said(
+                    lambda: gettext("%(mentor)s is paused: taking no new mentees for now") % names
+                ),
+            )
+        )
     blocked = Mentorship.objects.exclude(status=Status.REQUESTED).blocked_pairs(
         mentee.program_id, mentees=Q(mentee_id=mentee.pk), mentor_id=mentor.pk
     )
@@ -408,42 +491,65 @@ def rule_breaks(
             .exclude(status__in=[Status.REQUESTED, Status.WITHDRAWN])
             .latest("requested_at")
         )
-        said = PAST_PAIR.get(last.status, "{mentee} and {mentor} were paired before")
-        breaks.append(
-            SetAside("paired_before", said.format(mentee=mentee.name, mentor=mentor.name))
-        )
+        said = PAST_PAIR.get(last.status, _("%(mentee)s and %(mentor)s were paired before"))
+        breaks.append(SetAside("paired_before", _said(lambda: str(said) % names)))
     if score is None:
         breaks.append(
-            SetAside("not_ready", "the pair has no score: one of them is not ready for matching")
+            SetAside(
+                "not_ready",
+                _("the pair has no score: one of them is not ready for matching"),
+            )
         )
     elif score < mentee.program.min_score - 1e-9:
+        shown = {"score": f"{score:.0f}", "minimum": mentee.program.min_score}
         breaks.append(
             SetAside(
                 "min_score",
-                f"their score, {score:.0f}, is below the program's minimum of "
-                f"{mentee.program.min_score}",
+                _said(
+                    lambda: (
+                        gettext(
+                            "their score, %(score)s, is below the program's minimum of %(minimum)s"
+                        )
+                        % shown
+                    )
+                ),
             )
         )
     unmet = set(unmet)
     if "common_language" in unmet:
         breaks.append(
-            SetAside("common_language", "they share no language, which the program requires")
+            SetAside("common_language", _("they share no language, which the program requires"))
         )
     if "language" in unmet:
         breaks.append(
             SetAside(
                 "must",
-                f"{mentee.name} asked for a mentor who speaks one of their languages",
+                _said(
+                    lambda: (
+                        gettext("%(mentee)s asked for a mentor who speaks one of their languages")
+                        % names
+                    )
+                ),
                 ("language",),
             )
         )
     if private := tuple(f for f in Facet if f != Facet.LANGUAGE and f in unmet):
-        count = "one" if len(private) == 1 else str(len(private))
+        count = len(private)
         breaks.append(
             SetAside(
                 "must",
-                f"{mentor.name} does not meet {count} of {mentee.name}'s must-haves "
-                "about background",
+                _said(
+                    lambda: (
+                        ngettext(
+                            "%(mentor)s does not meet one of %(mentee)s's must-haves "
+                            "about background",
+                            "%(mentor)s does not meet %(count)s of %(mentee)s's must-haves "
+                            "about background",
+                            count,
+                        )
+                        % {**names, "count": count}
+                    )
+                ),
                 private,
             )
         )
@@ -468,7 +574,7 @@ def match_by_admin(
     reason = reason.strip()
     mentee, mentor = _lock_pair(mentee.pk, mentor.pk)
     if "same_person" in unmet or mentee.user_id == mentor.user_id:
-        raise Refused(f"{mentee.name} cannot be their own mentor.")
+        raise Refused(gettext("%(name)s cannot be their own mentor.") % {"name": mentee.name})
     breaks = rule_breaks(mentee, mentor, score, unmet)
     if breaks and not reason:
         raise ReasonNeeded(breaks)
@@ -481,7 +587,10 @@ def match_by_admin(
         override_reason=reason if breaks else "",
         extra_place=any(b.code == "capacity" for b in breaks),
     )
-    aside = ", setting aside: " + "; ".join(b.text for b in breaks) if breaks else ""
+    # The audit log is kept in the program's default language, whoever reads it.
+    with translation.override(settings.LANGUAGE_CODE):
+        rules = [str(b.text) for b in breaks]
+    aside = ", setting aside: " + "; ".join(rules) if breaks else ""
     AuditEntry.record(
         program=mentee.program,
         actor=by,
@@ -494,7 +603,7 @@ def match_by_admin(
             "mentor": mentor.pk,
             "score": score,
             "set_aside": [b.code for b in breaks],
-            "rules": [b.text for b in breaks],
+            "rules": rules,
         },
     )
     return m
@@ -514,14 +623,18 @@ def end_by_admin(*, mentorship: Mentorship, by, reason: str, rematch: bool = Fal
     program team ended it. Both go back to the pool, as after any end."""
     reason = reason.strip()
     if not reason:
-        raise Refused("Say why you are ending this mentorship.")
+        raise Refused(gettext("Say why you are ending this mentorship."))
     m = (
         Mentorship.objects.select_for_update(of=("self",))
         .select_related("mentee", "mentor", "program")
         .get(pk=mentorship.pk)
     )
     if m.status not in Mentorship.PAIRED:
-        raise Refused(f"This mentorship is not under way: it is {m.get_status_display().lower()}.")
+        # Translators: the state is a mentorship's ("requested", "completed", "ended"…).
+        raise Refused(
+            gettext("This mentorship is not under way: it is %(state)s.")
+            % {"state": m.get_status_display().lower()}
+        )
     _close(
         m,
         Status.ENDED,
@@ -585,10 +698,12 @@ def turn_down_match(*, mentorship: Mentorship, by: Profile, reason: str) -> None
     pool (matching re-scores them, as for any end)."""
     reason = reason.strip()
     if not reason:
-        raise Refused("Say in a few words why this match does not work for you.")
+        raise Refused(gettext("Say in a few words why this match does not work for you."))
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if not m.can_be_turned_down:
-        raise Refused("Only a match made for you that is still under way can be turned down.")
+        raise Refused(
+            gettext("Only a match made for you that is still under way can be turned down.")
+        )
     _close(
         m,
         Status.ENDED,
@@ -607,7 +722,7 @@ def turn_down_match(*, mentorship: Mentorship, by: Profile, reason: str) -> None
 def check_in(*, mentorship: Mentorship, author: Profile, rating: int, note: str = "") -> CheckIn:
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status not in Mentorship.PAIRED:
-        raise Refused("Check-ins are for mentorships under way.")
+        raise Refused(gettext("Check-ins are for mentorships under way."))
     entry = CheckIn.objects.create(mentorship=m, author=author, rating=rating, note=note)
     if m.status == Status.ACCEPTED:
         m.status = Status.ACTIVE
@@ -622,14 +737,14 @@ def mark_met(*, mentorship: Mentorship) -> None:
         status=Status.ACTIVE
     )
     if not updated and mentorship.status not in Mentorship.PAIRED:
-        raise Refused("This mentorship is not under way.")
+        raise Refused(gettext("This mentorship is not under way."))
 
 
 @transaction.atomic
 def end(*, mentorship: Mentorship, by: Profile, reason: str, note: str = "") -> None:
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status not in Mentorship.PAIRED:
-        raise Refused("This mentorship is not under way.")
+        raise Refused(gettext("This mentorship is not under way."))
     status = Status.COMPLETED if reason == Mentorship.EndReason.GOALS_MET else Status.ENDED
     _close(m, status, Event.ENDED, end_reason=reason, end_note=note, ended_by=m.side_of(by))
     emails.ended.delay_on_commit(m.pk)
@@ -644,9 +759,9 @@ def end_term(*, mentorship: Mentorship, today: date) -> Mentorship:
     day has not come (a page or a second clock run got there first)."""
     m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status not in Mentorship.PAIRED:
-        raise Refused("This mentorship is not under way.")
+        raise Refused(gettext("This mentorship is not under way."))
     if m.closing_on is None or m.closing_on > today:
-        raise Refused("This mentorship's term has not come to its end.")
+        raise Refused(gettext("This mentorship's term has not come to its end."))
     if m.mentor_extends_at and m.mentee_extends_at:
         m.closing_on = None
         m.save(update_fields=["closing_on"])
