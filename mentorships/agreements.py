@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Profile, Tag
 from profiles.taxonomy import TagKind
@@ -48,7 +50,7 @@ Status = Agreement.Status
 # What the form offers until the mentee writes their own.
 DEFAULT_CADENCE = AgreementVersion.Cadence.FORTNIGHTLY
 DEFAULT_DURATION = AgreementVersion.Duration.SIX
-DEFAULT_CONFIDENTIALITY = (
+DEFAULT_CONFIDENTIALITY = _(
     "What we share about our lives, families, backgrounds and workplaces stays between "
     "the two of us. Either of us may pass on what we learn, without names or details that "
     "point to the other. If one of us is worried about someone's safety, we may ask the "
@@ -85,18 +87,26 @@ def check_terms(mentee: Profile, terms: Terms) -> list[tuple[Tag, GoalTerms]]:
 
     offered = {tag.slug: tag for tag in mentee.goals.all()}
     if not terms.goals:
-        fail("goals", "Choose at least one goal to work on.")
+        fail("goals", gettext("Choose at least one goal to work on."))
     elif len(terms.goals) > AGREEMENT_MAX_GOALS:
         fail(
             "goals",
-            f"Choose at most {AGREEMENT_MAX_GOALS} goals: a few, worked on well, go further.",
+            ngettext(
+                "Choose at most %(count)s goal: a few, worked on well, go further.",
+                "Choose at most %(count)s goals: a few, worked on well, go further.",
+                AGREEMENT_MAX_GOALS,
+            )
+            % {"count": AGREEMENT_MAX_GOALS},
         )
     chosen: list[tuple[Tag, GoalTerms]] = []
     seen: set[str] = set()
     for i, term in enumerate(terms.goals):
         tag = offered.get(term.goal)
         if term.goal in seen:
-            fail(f"goals.{i}.goal", f"{tag.name if tag else term.goal} is chosen twice.")
+            fail(
+                f"goals.{i}.goal",
+                gettext("%(goal)s is chosen twice.") % {"goal": tag.name if tag else term.goal},
+            )
         elif tag is None:
             fail(f"goals.{i}.goal", _not_offered(term.goal))
         else:
@@ -104,15 +114,15 @@ def check_terms(mentee: Profile, terms: Terms) -> list[tuple[Tag, GoalTerms]]:
         seen.add(term.goal)
         success = term.success.strip()
         if not success:
-            fail(f"goals.{i}.success", "Say what success looks like, in your own words.")
+            fail(f"goals.{i}.success", gettext("Say what success looks like, in your own words."))
         elif len(success) > SUCCESS_MAX_LENGTH:
             fail(f"goals.{i}.success", _too_long(success, SUCCESS_MAX_LENGTH))
         if not _is_rating(term.rating):
-            fail(f"goals.{i}.rating", "Choose where you are today, from 1 to 5.")
+            fail(f"goals.{i}.rating", gettext("Choose where you are today, from 1 to 5."))
     if terms.cadence_weeks not in AgreementVersion.Cadence.values:
-        fail("cadence_weeks", "Choose to meet every 1, 2 or 4 weeks.")
+        fail("cadence_weeks", gettext("Choose to meet every 1, 2 or 4 weeks."))
     if terms.duration_months not in AgreementVersion.Duration.values:
-        fail("duration_months", "Choose 3, 6 or 12 months.")
+        fail("duration_months", gettext("Choose 3, 6 or 12 months."))
     confidentiality = terms.confidentiality.strip()
     if len(confidentiality) > CONFIDENTIALITY_MAX_LENGTH:
         fail("confidentiality", _too_long(confidentiality, CONFIDENTIALITY_MAX_LENGTH))
@@ -124,12 +134,18 @@ def check_terms(mentee: Profile, terms: Terms) -> list[tuple[Tag, GoalTerms]]:
 def _not_offered(slug: str) -> str:
     known = Tag.objects.filter(kind=TagKind.GOAL, slug=slug).first()
     if known is None:
-        return f"There is no goal called “{slug}”."
-    return f"{known.name} is not among the goals on your profile: add it there first."
+        return gettext("There is no goal called “%(goal)s”.") % {"goal": slug}
+    return gettext("%(goal)s is not among the goals on your profile: add it there first.") % {
+        "goal": known.name
+    }
 
 
 def _too_long(text: str, limit: int) -> str:
-    return f"Keep it to {limit} characters (this has {len(text)})."
+    return ngettext(
+        "Keep it to %(limit)s character (this has %(length)s).",
+        "Keep it to %(limit)s characters (this has %(length)s).",
+        limit,
+    ) % {"limit": limit, "length": len(text)}
 
 
 def _is_rating(value: object) -> bool:
@@ -151,35 +167,46 @@ def _lock(mentorship: Mentorship) -> tuple[Mentorship, Agreement | None]:
 
 def _side(m: Mentorship, by: Profile, wanted: str, refusal: str) -> None:
     if by is None or by.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people in this mentorship can change its agreement.")
+        raise Refused(gettext("Only the two people in this mentorship can change its agreement."))
     if m.side_of(by) != wanted:
         raise Refused(refusal)
     if m.status in Mentorship.CLOSED:
         raise Refused(
-            "This mentorship has ended: its agreement stays as it was and can no longer change."
+            gettext(
+                "This mentorship has ended: its agreement stays as it was and can no longer change."
+            )
         )
     if m.status not in Mentorship.PAIRED:
-        raise Refused("The agreement is written once the mentorship is under way.")
+        raise Refused(gettext("The agreement is written once the mentorship is under way."))
 
 
 def _name(profile: Profile | None, fallback: str) -> str:
     return profile.name if profile else fallback
 
 
-def _as_mentee(m: Mentorship, by: Profile, doing: str) -> None:
-    mentee = _name(m.mentee, "the mentee")
+def _as_mentee(m: Mentorship, by: Profile) -> None:
+    mentee = _name(m.mentee, gettext("the mentee"))
     _side(
         m,
         by,
         "mentee",
-        f"The agreement is {mentee}'s to {doing}: they choose the goals. "
-        "You confirm it, or suggest changes, once they propose it.",
+        gettext(
+            "The agreement is %(mentee)s's to write: they choose the goals. "
+            "You confirm it, or suggest changes, once they propose it."
+        )
+        % {"mentee": mentee},
     )
 
 
 def _as_mentor(m: Mentorship, by: Profile) -> None:
-    mentor = _name(m.mentor, "the mentor")
-    _side(m, by, "mentor", f"You propose the agreement: it is for {mentor} to answer it.")
+    mentor = _name(m.mentor, gettext("the mentor"))
+    _side(
+        m,
+        by,
+        "mentor",
+        gettext("You propose the agreement: it is for %(mentor)s to answer it.")
+        % {"mentor": mentor},
+    )
 
 
 def _latest(agreement: Agreement) -> AgreementVersion | None:
@@ -209,11 +236,14 @@ def _settle(agreement: Agreement) -> Agreement | None:
 
 
 def _check_write(m: Mentorship, agreement: Agreement | None, by: Profile) -> None:
-    _as_mentee(m, by, "write")
+    _as_mentee(m, by)
     if agreement is not None and agreement.status == Status.PROPOSED:
         raise Refused(
-            f"Your proposal is waiting for {_name(m.mentor, 'your mentor')}'s answer: "
-            "you can revise it once they have answered."
+            gettext(
+                "Your proposal is waiting for %(mentor)s's answer: "
+                "you can revise it once they have answered."
+            )
+            % {"mentor": _name(m.mentor, gettext("your mentor"))}
         )
 
 
@@ -276,10 +306,10 @@ def propose(*, mentorship: Mentorship, by: Profile, terms: Terms) -> AgreementVe
 def discard_draft(*, mentorship: Mentorship, by: Profile) -> None:
     """The mentee drops a draft never proposed; what was proposed before stays."""
     m, agreement = _lock(mentorship)
-    _as_mentee(m, by, "write")
+    _as_mentee(m, by)
     draft = agreement and agreement.versions.filter(proposed_at__isnull=True).first()
     if not draft:
-        raise Refused("There is no draft to discard.")
+        raise Refused(gettext("There is no draft to discard."))
     draft.delete()
     _settle(agreement)
 
@@ -289,8 +319,11 @@ def discard_draft(*, mentorship: Mentorship, by: Profile) -> None:
 
 def _waiting(m: Mentorship, agreement: Agreement | None) -> tuple[Agreement, AgreementVersion]:
     if agreement is None or agreement.status != Status.PROPOSED:
-        mentee = _name(m.mentee, "your mentee")
-        raise Refused(f"There is no proposal from {mentee} waiting for your answer.")
+        mentee = _name(m.mentee, gettext("your mentee"))
+        raise Refused(
+            gettext("There is no proposal from %(mentee)s waiting for your answer.")
+            % {"mentee": mentee}
+        )
     return agreement, _latest(agreement)
 
 
@@ -341,7 +374,7 @@ def suggest_changes(*, mentorship: Mentorship, by: Profile, note: str) -> Agreem
     agreement, version = _waiting(m, agreement)
     note = note.strip()
     if not note:
-        raise Invalid({"note": ["Say what you would change, so that they can revise it."]})
+        raise Invalid({"note": [gettext("Say what you would change, so that they can revise it.")]})
     if len(note) > SUGGESTION_MAX_LENGTH:
         raise Invalid({"note": [_too_long(note, SUGGESTION_MAX_LENGTH)]})
     version.answer, version.answered_by, version.answered_at = (
@@ -361,7 +394,9 @@ def suggest_changes(*, mentorship: Mentorship, by: Profile, note: str) -> Agreem
 
 def _agreed_goal(m: Mentorship, agreement: Agreement | None, goal: str) -> GoalProgress:
     if agreement is None or agreement.agreed_id is None:
-        raise Refused("Progress is rated on agreed goals: your agreement is not agreed yet.")
+        raise Refused(
+            gettext("Progress is rated on agreed goals: your agreement is not agreed yet.")
+        )
     progress = (
         GoalProgress.objects.select_for_update()
         .select_related("goal")
@@ -373,13 +408,21 @@ def _agreed_goal(m: Mentorship, agreement: Agreement | None, goal: str) -> GoalP
         .first()
     )
     if progress is None:
-        raise Invalid({"goal": [f"“{goal}” is not one of the goals you agreed."]})
+        raise Invalid(
+            {"goal": [gettext("“%(goal)s” is not one of the goals you agreed.") % {"goal": goal}]}
+        )
     return progress
 
 
 def _as_owner(m: Mentorship, by: Profile) -> None:
-    mentee = _name(m.mentee, "the mentee")
-    _side(m, by, "mentee", f"Progress is {mentee}'s to rate: it is how they see their own goals.")
+    mentee = _name(m.mentee, gettext("the mentee"))
+    _side(
+        m,
+        by,
+        "mentee",
+        gettext("Progress is %(mentee)s's to rate: it is how they see their own goals.")
+        % {"mentee": mentee},
+    )
 
 
 @transaction.atomic
@@ -389,7 +432,7 @@ def rate_goal(*, mentorship: Mentorship, by: Profile, goal: str, rating: int) ->
     m, agreement = _lock(mentorship)
     _as_owner(m, by)
     if not _is_rating(rating):
-        raise Invalid({"rating": ["Choose where you are now, from 1 to 5."]})
+        raise Invalid({"rating": [gettext("Choose where you are now, from 1 to 5.")]})
     progress = _agreed_goal(m, agreement, goal)
     if rating != progress.rating:
         now = timezone.now()

@@ -23,6 +23,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Profile
 
@@ -35,16 +38,16 @@ ASKED = (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED)
 RATINGS = range(1, 6)
 # The overall rating, in words.
 OVERALL = [
-    (1, "1 — poor"),
-    (2, "2 — fair"),
-    (3, "3 — good"),
-    (4, "4 — very good"),
-    (5, "5 — excellent"),
+    (1, _("1 — poor")),
+    (2, _("2 — fair")),
+    (3, _("3 — good")),
+    (4, _("4 — very good")),
+    (5, _("5 — excellent")),
 ]
 # A goal's rating as the mentor reads it: the mentee's words, said of the mentee.
 GOAL_FOR_MENTOR = [
-    (value, label.replace("where I want to be", "where they want to be"))
-    for value, label in Rating.choices
+    *((value, label) for value, label in Rating.choices if value != Rating.THERE),
+    (Rating.THERE.value, _("5 — where they want to be")),
 ]
 
 
@@ -151,8 +154,8 @@ class Answers:
         )
 
 
-NOTHING = "Answer at least one question, or come back later: your survey stays open."
-SHARE_WITHOUT_TEXT = (
+NOTHING = _("Answer at least one question, or come back later: your survey stays open.")
+SHARE_WITHOUT_TEXT = _(
     "Write your testimonial first, or untick “Show my testimonial”: there is nothing to show."
 )
 
@@ -163,19 +166,27 @@ def check(close_out: CloseOut, answers: Answers) -> None:
     ``__all__`` for an empty survey)."""
     errors: dict[str, list[str]] = {}
     if answers.rating is not None and answers.rating not in RATINGS:
-        errors["rating"] = ["Choose from 1 to 5."]
+        errors["rating"] = [gettext("Choose from 1 to 5.")]
     slugs = {g.goal.slug for g in close_out.goals.select_related("goal")}
     for slug, rating in answers.goals.items():
         if slug not in slugs:
-            errors[f"goal_{slug}"] = [f"“{slug}” is not one of the goals you agreed."]
+            errors[f"goal_{slug}"] = [
+                gettext("“%(goal)s” is not one of the goals you agreed.") % {"goal": slug}
+            ]
         elif rating is not None and rating not in RATINGS:
-            errors[f"goal_{slug}"] = ["Choose from 1 to 5."]
+            errors[f"goal_{slug}"] = [gettext("Choose from 1 to 5.")]
     for name in ("helped_most", "testimonial"):
         text = getattr(answers, name).strip()
         if len(text) > TEXT_MAX_LENGTH:
-            errors[name] = [f"Keep it to {TEXT_MAX_LENGTH:,} characters (this has {len(text):,})."]
+            errors[name] = [
+                gettext("Keep it to %(limit)s characters (this has %(length)s).")
+                % {
+                    "limit": number_format(TEXT_MAX_LENGTH, force_grouping=True),
+                    "length": number_format(len(text), force_grouping=True),
+                }
+            ]
     if answers.recommend not in ("", *CloseOut.Recommend.values):
-        errors["recommend"] = ["Choose yes, not sure or no."]
+        errors["recommend"] = [gettext("Choose yes, not sure or no.")]
     if answers.testimonial_shared and not answers.testimonial.strip():
         errors["testimonial_shared"] = [SHARE_WITHOUT_TEXT]
     if not errors and answers.is_empty:
@@ -187,7 +198,7 @@ def check(close_out: CloseOut, answers: Answers) -> None:
 def _mine(close_out: CloseOut, by: Profile | None) -> CloseOut:
     locked = CloseOut.objects.select_for_update().get(pk=close_out.pk)
     if by is None or locked.respondent_id != by.pk:
-        raise Refused("Only the person asked answers their close-out survey.")
+        raise Refused(gettext("Only the person asked answers their close-out survey."))
     return locked
 
 
@@ -198,8 +209,8 @@ def answer(*, close_out: CloseOut, by: Profile, data: Answers) -> CloseOut:
     c = _mine(close_out, by)
     if c.is_answered:
         raise Refused(
-            f"You answered on {timezone.localdate(c.answered_at):%-d %B %Y}: thank you. "
-            "Your answers are below."
+            gettext("You answered on %(date)s: thank you. Your answers are below.")
+            % {"date": date_format(timezone.localdate(c.answered_at), "j F Y")}
         )
     check(c, data)
     c.rating = data.rating
@@ -224,9 +235,9 @@ def share_testimonial(*, close_out: CloseOut, by: Profile, shared: bool) -> Clos
     nothing)."""
     c = _mine(close_out, by)
     if not c.is_answered:
-        raise Refused("Answer the survey first: your testimonial is part of it.")
+        raise Refused(gettext("Answer the survey first: your testimonial is part of it."))
     if shared and not c.testimonial:
-        raise Refused("You wrote no testimonial, so there is nothing to show.")
+        raise Refused(gettext("You wrote no testimonial, so there is nothing to show."))
     if c.testimonial_shared != shared:
         c.testimonial_shared = shared
         c.save(update_fields=["testimonial_shared"])
@@ -298,7 +309,7 @@ def shared_testimonials(*, program_id: int, cycle_id: int | None = None) -> list
         found = found.filter(mentorship__cycle_id=cycle_id)
     return [
         Testimonial(
-            first_name=(c.respondent.name.split() or ["A member"])[0],
+            first_name=(c.respondent.name.split() or [gettext("A member")])[0],
             side=Side(c.side).label.lower(),
             text=c.testimonial,
         )

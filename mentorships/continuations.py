@@ -11,6 +11,7 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from profiles import reenrolment
 from profiles.models import Cycle, Profile
@@ -41,13 +42,14 @@ def ask(*, mentor: Profile, cycle: Cycle, mentee_ids: list[int]) -> list[Continu
     """``mentor`` would like to mentor these former mentees again in ``cycle``;
     each is asked once (asking again changes nothing) and told by email."""
     if not mentee_ids:
-        raise Refused("Tick the mentees you would like to mentor again.")
+        raise Refused(gettext("Tick the mentees you would like to mentor again."))
     if not reenrolment.registration_open(cycle):
         raise Refused(reenrolment.refusal(cycle))
     theirs = {p.pk for p in former_mentees(mentor=mentor, cycle=cycle)}
     if not set(mentee_ids) <= theirs:
         raise Refused(
-            f"You can ask only the mentees you mentored in the round before {cycle.name}."
+            gettext("You can ask only the mentees you mentored in the round before %(cycle)s.")
+            % {"cycle": cycle.name}
         )
     asked = set(
         Continuation.objects.filter(cycle=cycle, mentor=mentor).values_list("mentee_id", flat=True)
@@ -82,8 +84,10 @@ def answer(*, continuation: Continuation, agrees: bool) -> Mentorship | None:
     if c.mentorship_id is not None:
         return c.mentorship
     if c.cycle.state not in Cycle.TAKING_PART:
+        # Translators: the state is a cycle's ("closed", "finished"…).
         raise Refused(
-            f"{c.cycle.name} is {c.cycle.get_state_display().lower()}: too late to answer."
+            gettext("%(cycle)s is %(state)s: too late to answer.")
+            % {"cycle": c.cycle.name, "state": c.cycle.get_state_display().lower()}
         )
     c.mentee_agrees, c.answered_at = agrees, timezone.now()
     c.save(update_fields=["mentee_agrees", "answered_at"])

@@ -28,6 +28,8 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from profiles.models import Profile
 
@@ -179,9 +181,12 @@ def answer(*, follow_up: FollowUp, answers: Answers) -> FollowUp:
     f = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
     if f.answered_at is not None:
         answered = timezone.localdate(f.answered_at)
-        raise Refused(f"You answered this follow-up on {answered:%-d %B %Y}: thank you.")
+        raise Refused(
+            gettext("You answered this follow-up on %(date)s: thank you.")
+            % {"date": date_format(answered, "j F Y")}
+        )
     if f.sent_at is None:
-        raise Refused("This follow-up has not been sent yet.")
+        raise Refused(gettext("This follow-up has not been sent yet."))
     for name, value in asdict(answers).items():
         setattr(f, name, value)
     f.answered_at = timezone.now()

@@ -20,6 +20,7 @@ from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 from profiles.models import Profile, Tag
 
@@ -81,9 +82,9 @@ def _locked(mentorship: Mentorship, by: Profile) -> Mentorship:
         .get(pk=mentorship.pk)
     )
     if m.status not in Mentorship.PAIRED or None in (m.mentee, m.mentor):
-        raise Refused("Meetings are for mentorships under way.")
+        raise Refused(gettext("Meetings are for mentorships under way."))
     if by.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people of a mentorship arrange its meetings.")
+        raise Refused(gettext("Only the two people of a mentorship arrange its meetings."))
     return m
 
 
@@ -114,29 +115,47 @@ def _check(
     """The times, in order, once the rules allow the proposal; else Refused."""
     times = sorted(set(times))
     if not 1 <= len(times) <= MEETING_OPTIONS:
-        raise Refused(f"Propose one to {MEETING_OPTIONS} different times.")
+        raise Refused(
+            gettext("Propose one to %(count)s different times.") % {"count": MEETING_OPTIONS}
+        )
     if times[0] <= now:
-        raise Refused("Every time you propose must be in the future.")
+        raise Refused(gettext("Every time you propose must be in the future."))
     low, high = MEETING_MINUTES
     if not low <= plan.minutes <= high:
-        raise Refused(f"A meeting lasts {low} to {high} minutes.")
+        raise Refused(
+            gettext("A meeting lasts %(low)s to %(high)s minutes.") % {"low": low, "high": high}
+        )
     if not (plan.place.strip() or plan.video_url.strip()):
-        raise Refused("Say where you will meet: a place, or a video link.")
+        raise Refused(gettext("Say where you will meet: a place, or a video link."))
     if plan.video_url:
         try:
             WEB(plan.video_url)
         except ValidationError:
-            raise Refused("A video link is a web address starting with https://.") from None
+            raise Refused(
+                gettext("A video link is a web address starting with https://.")
+            ) from None
     allowed = set(agenda_goals(m).values_list("pk", flat=True))
     if any(goal.pk not in allowed for goal in plan.agenda):
-        raise Refused("The agenda is drawn from the goals you work on together.")
+        raise Refused(gettext("The agenda is drawn from the goals you work on together."))
     for start in times:
         if _clash(m, start, plan.minutes, meeting):
             raise Refused(
-                f"{for_person(start, by)} overlaps a meeting the two of you have confirmed: "
-                "choose another time."
+                gettext(
+                    "%(when)s overlaps a meeting the two of you have confirmed: "
+                    "choose another time."
+                )
+                % {"when": for_person(start, by)}
             )
     return times
+
+
+def _state(meeting: Meeting) -> str:
+    return meeting.get_status_display().lower()
+
+
+def _is(meeting: Meeting) -> str:
+    # Translators: the state is a meeting's ("confirmed", "held", "cancelled"…).
+    return gettext("This meeting is %(state)s.") % {"state": _state(meeting)}
 
 
 def _offer(meeting: Meeting, by: Profile, times: list[datetime], plan: Plan) -> None:
@@ -167,8 +186,14 @@ def propose(
     times = _check(m, by, times, plan, now)
     if m.meetings.open().count() >= MAX_OPEN:
         raise Refused(
-            f"You already have {MAX_OPEN} meetings waiting for a time or to be logged: "
-            "settle one of them first."
+            ngettext(
+                "You already have %(count)s meeting waiting for a time or to be logged: "
+                "settle it first.",
+                "You already have %(count)s meetings waiting for a time or to be logged: "
+                "settle one of them first.",
+                MAX_OPEN,
+            )
+            % {"count": MAX_OPEN}
         )
     meeting = Meeting(mentorship=m, minutes=plan.minutes, created_at=now)
     _offer(meeting, by, times, plan)
@@ -192,7 +217,10 @@ def propose_times(
     now = now or timezone.now()
     m, meeting = _locked_meeting(meeting, by)
     if not meeting.is_open:
-        raise Refused(f"This meeting is {meeting.get_status_display().lower()}: nothing to move.")
+        # Translators: the state is a meeting's ("held", "missed", "cancelled").
+        raise Refused(
+            gettext("This meeting is %(state)s: nothing to move.") % {"state": _state(meeting)}
+        )
     times = _check(m, by, times, plan, now, meeting)
     meeting.status = Status.PROPOSED
     meeting.rounds += 1
@@ -207,20 +235,25 @@ def pick(*, meeting: Meeting, by: Profile, option_id: int, now: datetime | None 
     now = now or timezone.now()
     m, meeting = _locked_meeting(meeting, by)
     if meeting.status == Status.CONFIRMED:
-        raise Refused("This meeting is already confirmed: see its time below.")
+        raise Refused(gettext("This meeting is already confirmed: see its time below."))
     if meeting.status != Status.PROPOSED:
-        raise Refused(f"This meeting is {meeting.get_status_display().lower()}.")
+        raise Refused(_is(meeting))
     if meeting.proposed_by_id == by.pk:
-        raise Refused(f"You proposed these times: {m.other_side(by).name} picks one.")
+        raise Refused(
+            gettext("You proposed these times: %(name)s picks one.")
+            % {"name": m.other_side(by).name}
+        )
     option = meeting.options.filter(pk=option_id).first()
     if option is None:
-        raise Refused("That time is no longer on offer: choose one of the times shown.")
+        raise Refused(gettext("That time is no longer on offer: choose one of the times shown."))
     if option.starts_at <= now:
-        raise Refused("That time has passed: pick another, or propose other times.")
+        raise Refused(gettext("That time has passed: pick another, or propose other times."))
     if _clash(m, option.starts_at, meeting.minutes, meeting):
         raise Refused(
-            "That time overlaps a meeting the two of you have confirmed: pick another, "
-            "or propose other times."
+            gettext(
+                "That time overlaps a meeting the two of you have confirmed: pick another, "
+                "or propose other times."
+            )
         )
     if meeting.confirmed_at is not None:
         meeting.sequence += 1  # moved: the calendars update the entry they have
@@ -253,8 +286,10 @@ def cancel(*, meeting: Meeting, by: Profile, now: datetime | None = None) -> Mee
     now = now or timezone.now()
     _, meeting = _locked_meeting(meeting, by)
     if not meeting.is_open:
+        # Translators: the state is a meeting's ("held", "missed", "cancelled").
         raise Refused(
-            f"This meeting is {meeting.get_status_display().lower()}: it cannot be cancelled."
+            gettext("This meeting is %(state)s: it cannot be cancelled.")
+            % {"state": _state(meeting)}
         )
     _cancel(meeting, by, now)
     return meeting
@@ -277,20 +312,34 @@ def log(
     now = now or timezone.now()
     m, meeting = _locked_meeting(meeting, by)
     if meeting.status in Meeting.LOGGED:
-        who = "you" if meeting.logged_by_id == by.pk else m.other_side(by).name
-        raise Refused(f"This meeting is already logged, by {who}, as {meeting.status}.")
+        held = meeting.status == Status.HELD
+        if meeting.logged_by_id == by.pk:
+            raise Refused(
+                gettext("This meeting is already logged, by you, as held.")
+                if held
+                else gettext("This meeting is already logged, by you, as missed.")
+            )
+        said = (
+            gettext("This meeting is already logged, by %(name)s, as held.")
+            if held
+            else gettext("This meeting is already logged, by %(name)s, as missed.")
+        )
+        raise Refused(said % {"name": m.other_side(by).name})
     if meeting.status != Status.CONFIRMED:
-        raise Refused(f"This meeting is {meeting.get_status_display().lower()}.")
+        raise Refused(_is(meeting))
     if not meeting.is_over(now):
-        raise Refused("You can say how the meeting went once its time is over.")
+        raise Refused(gettext("You can say how the meeting went once its time is over."))
     if held:
         low, high = HELD_MINUTES
         if minutes is None or not low <= minutes <= high:
-            raise Refused(f"Say how long you met: {low} to {high} minutes.")
+            raise Refused(
+                gettext("Say how long you met: %(low)s to %(high)s minutes.")
+                % {"low": low, "high": high}
+            )
         allowed = set(agenda_goals(m).values_list("pk", flat=True))
         allowed |= set(meeting.agenda.values_list("pk", flat=True))
         if any(goal.pk not in allowed for goal in discussed):
-            raise Refused("Choose among the goals you work on together.")
+            raise Refused(gettext("Choose among the goals you work on together."))
     meeting.status = Status.HELD if held else Status.MISSED
     meeting.held_minutes = minutes if held else None
     meeting.logged_by, meeting.logged_at = by, now

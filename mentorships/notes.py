@@ -12,6 +12,7 @@ from datetime import date
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from profiles.models import Profile
 
@@ -25,11 +26,13 @@ def _open_for_writing(mentorship: Mentorship, person: Profile) -> Mentorship:
     """The mentorship as it stands now, if ``person`` is one of its pair and it is under way."""
     m = Mentorship.objects.get(pk=mentorship.pk)
     if person.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people of a mentorship write in it.")
+        raise Refused(gettext("Only the two people of a mentorship write in it."))
     if not m.is_paired:
         raise Refused(
-            "This mentorship is no longer under way: its notes and action items can be read, "
-            "not changed."
+            gettext(
+                "This mentorship is no longer under way: its notes and action items can be "
+                "read, not changed."
+            )
         )
     return m
 
@@ -39,7 +42,7 @@ def _meeting_of(m: Mentorship, meeting_id: int | None) -> Meeting | None:
         return None
     meeting = m.meetings.filter(pk=meeting_id).first()
     if meeting is None:
-        raise Refused("That meeting is not one of this mentorship's.")
+        raise Refused(gettext("That meeting is not one of this mentorship's."))
     return meeting
 
 
@@ -70,7 +73,7 @@ def _own(note: Note, author: Profile) -> Note:
     """The note as it stands now, locked, if ``author`` wrote it."""
     found = Note.objects.select_for_update().filter(pk=note.pk, author=author).first()
     if found is None:
-        raise Refused("You can change only the notes you wrote.")
+        raise Refused(gettext("You can change only the notes you wrote."))
     return found
 
 
@@ -121,7 +124,7 @@ def remove_action_item(*, item: ActionItem, by: Profile) -> None:
     item = ActionItem.objects.select_for_update().get(pk=item.pk)
     _open_for_writing(item.mentorship, by)
     if item.created_by_id != by.pk:
-        raise Refused("Only the person who added an action item can remove it.")
+        raise Refused(gettext("Only the person who added an action item can remove it."))
     item.delete()
 
 

@@ -19,6 +19,9 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Profile
 
@@ -29,7 +32,7 @@ from .outcome_models import SPONSORSHIP_NOTE_MAX_LENGTH, SponsorshipAction
 from .times import zone_of
 
 RECORD_AFTER_CLOSE = timedelta(days=90)
-CONFIRMED_STAYS = (
+CONFIRMED_STAYS = _(
     "Your mentee has confirmed this entry, so it stays as it is. If something is wrong, "
     "ask them to mark it “not quite right” first."
 )
@@ -37,7 +40,7 @@ Kind = SponsorshipAction.Kind
 
 
 def _day(d: date) -> str:
-    return f"{d:%-d %B %Y}"
+    return date_format(d, "j F Y")
 
 
 def _locked(mentorship: Mentorship) -> Mentorship:
@@ -54,20 +57,23 @@ def why_not_record(m: Mentorship, by: Profile | None, now: datetime | None = Non
     """Why ``by`` may not record sponsorship for ``m`` now, in words; "" if they may."""
     now = now or timezone.now()
     if by is None or by.pk != m.mentor_id:
-        return "Only the mentor records sponsorship in a mentorship."
+        return gettext("Only the mentor records sponsorship in a mentorship.")
     if m.mentee_id is None:
-        return "Your mentee has left Kindred: there is no one to record sponsorship for."
+        return gettext("Your mentee has left Kindred: there is no one to record sponsorship for.")
     if m.is_paired:
         return ""
     closed = m.status in (Mentorship.Status.COMPLETED, Mentorship.Status.ENDED)
     if not (closed and m.started_at and m.ended_at):
-        return "Sponsorship is recorded once a mentorship is under way."
+        return gettext("Sponsorship is recorded once a mentorship is under way.")
     if now > open_until(m):
         days = RECORD_AFTER_CLOSE.days
-        return (
-            f"This mentorship closed more than {days} days ago: its sponsorship can be read, "
-            "no longer added to or changed."
-        )
+        return ngettext(
+            "This mentorship closed more than %(days)s day ago: its sponsorship can be read, "
+            "no longer added to or changed.",
+            "This mentorship closed more than %(days)s days ago: its sponsorship can be read, "
+            "no longer added to or changed.",
+            days,
+        ) % {"days": days}
     return ""
 
 
@@ -80,25 +86,35 @@ def _checked(m: Mentorship, by: Profile, kind: str, happened_on: date | None, no
     """The entry's fields cleaned, or :class:`Invalid` naming every problem."""
     errors: dict[str, list[str]] = {}
     if kind not in Kind.values:
-        errors["kind"] = ["Choose what you did for your mentee."]
+        errors["kind"] = [gettext("Choose what you did for your mentee.")]
     today = timezone.localdate(now, zone_of(by))
     started = timezone.localdate(m.started_at, zone_of(by)) if m.started_at else None
     if happened_on is None:
-        errors["happened_on"] = ["Give the date it happened."]
+        errors["happened_on"] = [gettext("Give the date it happened.")]
     elif happened_on > today:
         errors["happened_on"] = [
-            f"The date is in the future: record it once it has happened (today is {_day(today)})."
+            gettext(
+                "The date is in the future: record it once it has happened (today is %(today)s)."
+            )
+            % {"today": _day(today)}
         ]
     elif started and happened_on < started:
         errors["happened_on"] = [
-            f"The date is before your mentorship began on {_day(started)}: the ledger keeps "
-            "what you did as your mentee's mentor."
+            gettext(
+                "The date is before your mentorship began on %(date)s: the ledger keeps "
+                "what you did as your mentee's mentor."
+            )
+            % {"date": _day(started)}
         ]
     note = note.strip()
     if len(note) > SPONSORSHIP_NOTE_MAX_LENGTH:
         errors["note"] = [
-            f"Please shorten the note to at most {SPONSORSHIP_NOTE_MAX_LENGTH} characters: "
-            f"it has {len(note)}."
+            ngettext(
+                "Please shorten the note to at most %(limit)s character: it has %(length)s.",
+                "Please shorten the note to at most %(limit)s characters: it has %(length)s.",
+                SPONSORSHIP_NOTE_MAX_LENGTH,
+            )
+            % {"limit": SPONSORSHIP_NOTE_MAX_LENGTH, "length": len(note)}
         ]
     if errors:
         raise Invalid(errors)
@@ -131,9 +147,9 @@ def _unconfirmed_of_mentor(action: SponsorshipAction, by: Profile):
     m = _locked(action.mentorship)
     found = SponsorshipAction.objects.select_for_update().filter(pk=action.pk).first()
     if found is None:
-        raise Refused("That entry is no longer in the ledger.")
+        raise Refused(gettext("That entry is no longer in the ledger."))
     if by.pk != m.mentor_id:
-        raise Refused("Only the mentor changes what they recorded.")
+        raise Refused(gettext("Only the mentor changes what they recorded."))
     if found.is_confirmed:
         raise Refused(CONFIRMED_STAYS)
     return m, found
@@ -171,9 +187,9 @@ def _of_mentee(action: SponsorshipAction, by: Profile) -> SponsorshipAction:
     m = _locked(action.mentorship)
     found = SponsorshipAction.objects.select_for_update().filter(pk=action.pk).first()
     if found is None:
-        raise Refused("That entry is no longer in the ledger.")
+        raise Refused(gettext("That entry is no longer in the ledger."))
     if by.pk != m.mentee_id:
-        raise Refused("Only the mentee confirms what their mentor recorded.")
+        raise Refused(gettext("Only the mentee confirms what their mentor recorded."))
     return found
 
 

@@ -14,6 +14,8 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from profiles.models import Profile
 
@@ -90,18 +92,22 @@ def may_choose(m: Mentorship, today: date | None = None) -> bool:
 
 def _column(m: Mentorship, by: Profile) -> str:
     if by.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people of this mentorship choose whether it goes on.")
+        raise Refused(gettext("Only the two people of this mentorship choose whether it goes on."))
     return f"{m.side_of(by)}_extends_at"
 
 
 def why_not_choose(m: Mentorship, today: date | None = None) -> str | None:
     """Why the pair cannot choose now, in words for them; None if they can."""
     if m.status not in Mentorship.PAIRED:
-        return "This mentorship is not under way."
+        return gettext("This mentorship is not under way.")
     if m.closing_on is None:
-        return "Your mentorship is not closing at the end of a term: there is nothing to choose."
+        return gettext(
+            "Your mentorship is not closing at the end of a term: there is nothing to choose."
+        )
     if not may_choose(m, today):
-        return f"The time to choose ended: your mentorship closes on {m.closing_on:%-d %B %Y}."
+        return gettext("The time to choose ended: your mentorship closes on %(date)s.") % {
+            "date": date_format(m.closing_on, "j F Y")
+        }
     return None
 
 

@@ -21,6 +21,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Greatest
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import AuditEntry, Profile, Program, User
 
@@ -28,8 +30,8 @@ from . import emails
 from .exceptions import Refused
 from .models import MESSAGE_EMAIL_EVERY, Mentorship, Message, MessageReport, ThreadReader
 
-ENDED = "This mentorship has ended, so its messages can be read but no new ones sent."
-NOT_YET = "Messages open once the mentorship is under way."
+ENDED = _("This mentorship has ended, so its messages can be read but no new ones sent.")
+NOT_YET = _("Messages open once the mentorship is under way.")
 
 
 def _reader(m: Mentorship, profile: Profile) -> None:
@@ -52,7 +54,7 @@ def send(
 ) -> Message:
     m = Mentorship.objects.get(pk=mentorship.pk)
     if author.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people of a mentorship write in its thread.")
+        raise Refused(gettext("Only the two people of a mentorship write in its thread."))
     if not m.is_paired:
         raise Refused(NOT_YET if m.started_at is None else ENDED)
     now = now or timezone.now()
@@ -98,14 +100,16 @@ def report(*, message: Message, reporter: Profile, reason: str = "") -> MessageR
     """One of the pair reports a message (the other's) to the program's admins."""
     m = message.mentorship
     if reporter.pk not in (m.mentee_id, m.mentor_id):
-        raise Refused("Only the two people of a mentorship can report its messages.")
+        raise Refused(gettext("Only the two people of a mentorship can report its messages."))
     if message.author_id == reporter.pk:
-        raise Refused("You can report only messages the other person wrote.")
+        raise Refused(gettext("You can report only messages the other person wrote."))
     try:
         with transaction.atomic():
             made = MessageReport.objects.create(message=message, reporter=reporter, reason=reason)
     except IntegrityError:
-        raise Refused("You have already reported this message; the program team has it.") from None
+        raise Refused(
+            gettext("You have already reported this message; the program team has it.")
+        ) from None
     emails.message_reported.delay_on_commit(made.pk)
     return made
 
@@ -119,7 +123,7 @@ def handle_report(*, report: MessageReport, by: User, note: str) -> MessageRepor
         .get(pk=report.pk)
     )
     if report.status == MessageReport.Status.HANDLED:
-        raise Refused("This report was already marked handled.")
+        raise Refused(gettext("This report was already marked handled."))
     report.status, report.handled_by = MessageReport.Status.HANDLED, by
     report.handled_at, report.handled_note = timezone.now(), note
     report.save(update_fields=["status", "handled_by", "handled_at", "handled_note"])

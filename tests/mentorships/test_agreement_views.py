@@ -117,7 +117,7 @@ def test_the_mentee_writes_and_proposes_from_the_form(client, pair):
     form = client.get(url("agreement_write", pair)).content.decode()
     for goal in ("Networking", "Leadership", "Sense of belonging"):
         assert goal in form
-    assert escape(agreements.DEFAULT_CONFIDENTIALITY) in form  # a suggested default
+    assert escape(str(agreements.DEFAULT_CONFIDENTIALITY)) in form  # a suggested default
     shown = followed(client, client.post(url("agreement_write", pair), form_data()))
     assert f"Proposed to {pair.mentor.name}" in shown
     version = AgreementVersion.objects.get()
