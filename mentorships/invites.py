@@ -10,7 +10,11 @@ people are both ATTENDEEs, already agreed (they chose the time on Kindred).
 The event names the two people and the program, says where, and links to the
 meeting's page; the agenda and the goals stay on Kindred, as an invite is
 often visible to colleagues who share a calendar (CLASS:PRIVATE asks them not
-to show it, but not every calendar obeys)."""
+to show it, but not every calendar obeys).
+
+Its summary and description are for people: they are written in the active
+language, so an invite is built once per recipient, under their language
+(``emails._to_each_side``)."""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from .models import Meeting
@@ -46,20 +51,28 @@ def _address(email: str, name: str, **params: str) -> vCalAddress:
 
 def summary(meeting: Meeting) -> str:
     m = meeting.mentorship
-    names = " and ".join(side.name for side in (m.mentee, m.mentor) if side)
-    return f"Mentoring meeting: {names}"
+    if m.mentee and m.mentor:
+        return gettext("Mentoring meeting: %(mentee)s and %(mentor)s") % {
+            "mentee": m.mentee.name,
+            "mentor": m.mentor.name,
+        }
+    names = [side.name for side in (m.mentee, m.mentor) if side]
+    return gettext("Mentoring meeting: %(name)s") % {"name": names[0] if names else ""}
 
 
 def description(meeting: Meeting) -> str:
     m = meeting.mentorship
-    lines = [f"A mentoring meeting of {m.program.name}, arranged on {settings.SITE_NAME}."]
+    lines = [
+        gettext("A mentoring meeting of %(program)s, arranged on %(site)s.")
+        % {"program": m.program.name, "site": settings.SITE_NAME}
+    ]
     if meeting.video_url:
-        lines.append(f"Video link: {meeting.video_url}")
+        lines.append(gettext("Video link: %(link)s") % {"link": meeting.video_url})
     if meeting.place:
-        lines.append(f"Place: {meeting.place}")
+        lines.append(gettext("Place: %(place)s") % {"place": meeting.place})
     lines.append(
-        f"The agenda, and where to say how it went afterwards: "
-        f"{settings.SITE_URL}{meeting.get_absolute_url()}"
+        gettext("The agenda, and where to say how it went afterwards: %(link)s")
+        % {"link": f"{settings.SITE_URL}{meeting.get_absolute_url()}"}
     )
     return "\n".join(lines)
 

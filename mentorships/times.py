@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from profiles import zones
 from profiles.models import Profile
@@ -25,14 +27,28 @@ def local(instant: datetime, person: Profile | None) -> datetime:
 
 
 def _day(moment: datetime, now: datetime) -> str:
-    year = f" {moment.year}" if moment.year != now.year else ""
-    return f"{moment:%a} {moment.day} {moment:%b}{year}"
+    if moment.year != now.year:
+        # Translators: a meeting's day in another year, in Django's date format letters
+        # (https://docs.djangoproject.com/en/5.2/ref/templates/builtins/#date): "Tue 9 Mar
+        # 2027". Reorder them as your language writes a date; "D" and "M" are the short
+        # day and month names.
+        return date_format(moment, pgettext("meeting day", "D j M Y"))
+    # Translators: a meeting's day this year, in Django's date format letters: "Tue 9 Mar".
+    return date_format(moment, pgettext("meeting day", "D j M"))
+
+
+def _time(moment: datetime) -> str:
+    return date_format(moment, "H:i")
 
 
 def for_person(instant: datetime, person: Profile | None) -> str:
     """``instant`` in the person's own zone: "Tue 9 Mar 18:00"."""
     moment = local(instant, person)
-    return f"{_day(moment, timezone.now())} {moment:%H:%M}"
+    # Translators: a meeting's day, then its time: "Tue 9 Mar 18:00".
+    return pgettext("meeting day and time", "%(day)s %(time)s") % {
+        "day": _day(moment, timezone.now()),
+        "time": _time(moment),
+    }
 
 
 def in_both_zones(instant: datetime, me: Profile, other: Profile | None) -> str:
@@ -41,20 +57,35 @@ def in_both_zones(instant: datetime, me: Profile, other: Profile | None) -> str:
     day is named when it is not the same as ``me``'s."""
     now = timezone.now()
     mine = local(instant, me)
-    said = f"{for_person(instant, me)} your time"
+    when = for_person(instant, me)
     if other is None:
-        return said
+        return gettext("%(when)s your time") % {"when": when}
     theirs = local(instant, other)
     if theirs.replace(tzinfo=None) == mine.replace(tzinfo=None):
-        return f"{said} · the same for {other.name}"
-    day = "" if theirs.date() == mine.date() else f"{_day(theirs, now)} "
-    return f"{said} · {day}{theirs:%H:%M} for {other.name} ({zone_label(other)})"
+        return gettext("%(when)s your time · the same for %(name)s") % {
+            "when": when,
+            "name": other.name,
+        }
+    said = {"when": when, "time": _time(theirs), "name": other.name, "zone": zone_label(other)}
+    if theirs.date() == mine.date():
+        return gettext("%(when)s your time · %(time)s for %(name)s (%(zone)s)") % said
+    return gettext("%(when)s your time · %(day)s %(time)s for %(name)s (%(zone)s)") % {
+        **said,
+        "day": _day(theirs, now),
+    }
 
 
 def length(minutes: int) -> str:
     """A meeting's length in words: "45 minutes", "1 hour", "1 hour 30 minutes"."""
     hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours > 1 else ''}"] if hours else []
-    if rest or not hours:
-        parts.append(f"{rest} minutes")
-    return " ".join(parts)
+    said_hours = ngettext("%(count)s hour", "%(count)s hours", hours) % {"count": hours}
+    said_minutes = ngettext("%(count)s minute", "%(count)s minutes", rest) % {"count": rest}
+    if not hours:
+        return said_minutes
+    if not rest:
+        return said_hours
+    # Translators: a length in hours and minutes: "1 hour 30 minutes".
+    return pgettext("hours and minutes", "%(hours)s %(minutes)s") % {
+        "hours": said_hours,
+        "minutes": said_minutes,
+    }
