@@ -20,7 +20,10 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils.formats import number_format
 from django.utils.text import slugify
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from . import cycles, emails, zones
 from .forms import AboutForm, LogisticsForm, step_form
@@ -86,8 +89,14 @@ TAG_COLUMN_OF_KIND = {
     TagKind.INDUSTRY: "industry",
 }
 SINGLE_TAG_COLUMNS = ("industry", *(f.value for f in SINGLE_CHOICE_FACETS))
-TAG_NOUNS = {"languages": "language", "goals": "goal", "values": "value", "industry": "industry"}
-CHANGED_MEANWHILE = (
+# A tag column's refusal of names it does not know, one sentence per column.
+UNKNOWN_TAGS = {
+    "languages": _("unknown language %(names)s"),
+    "goals": _("unknown goal %(names)s"),
+    "values": _("unknown value %(names)s"),
+    "industry": _("unknown industry %(names)s"),
+}
+CHANGED_MEANWHILE = _(
     "The program's participants changed while this file was being imported; nothing was "
     "imported. Run the import again."
 )
@@ -131,9 +140,14 @@ class ImportIssue:
     message: str
 
     def __str__(self) -> str:
-        where = [f"line {self.line}"] if self.line else []
-        where += [f"column {self.column}"] if self.column else []
-        return f"{', '.join(where)}: {self.message}" if where else self.message
+        said = {"line": self.line, "column": self.column, "message": self.message}
+        if self.line and self.column:
+            return gettext("line %(line)s, column %(column)s: %(message)s") % said
+        if self.line:
+            return gettext("line %(line)s: %(message)s") % said
+        if self.column:
+            return gettext("column %(column)s: %(message)s") % said
+        return str(self.message)
 
 
 @dataclass(frozen=True)
@@ -205,7 +219,10 @@ def _read_text(source: str | bytes | IO) -> tuple[str | None, ImportIssue | None
     size = len(source.encode() if isinstance(source, str) else source)
     if size > MAX_BYTES:
         return None, ImportIssue(
-            None, None, f"The file is larger than {MAX_BYTES // (1024 * 1024)} MB; split it."
+            None,
+            None,
+            gettext("The file is larger than %(size)s MB; split it.")
+            % {"size": MAX_BYTES // (1024 * 1024)},
         )
     if isinstance(source, str):
         text = source.removeprefix("\ufeff")
@@ -213,26 +230,32 @@ def _read_text(source: str | bytes | IO) -> tuple[str | None, ImportIssue | None
         data = bytes(source)
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             return None, ImportIssue(
-                None, None, "The file is UTF-16 text; save it as “CSV UTF-8” instead."
+                None, None, gettext("The file is UTF-16 text; save it as “CSV UTF-8” instead.")
             )
         if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"%PDF")) or b"\0" in data:
             return None, ImportIssue(
                 None,
                 None,
-                "This is not a CSV file (it looks like a spreadsheet or another binary file); "
-                "save it as “CSV UTF-8” and upload that.",
+                gettext(
+                    "This is not a CSV file (it looks like a spreadsheet or another binary "
+                    "file); save it as “CSV UTF-8” and upload that."
+                ),
             )
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = data[: exc.start].count(b"\n") + 1
             return None, ImportIssue(
-                line, None, "The file is not UTF-8 text; save it as “CSV UTF-8” and try again."
+                line,
+                None,
+                gettext("The file is not UTF-8 text; save it as “CSV UTF-8” and try again."),
             )
     if "\0" in text:
-        return None, ImportIssue(None, None, "This is not a CSV file: it holds binary data.")
+        return None, ImportIssue(
+            None, None, gettext("This is not a CSV file: it holds binary data.")
+        )
     if not text.strip():
-        return None, ImportIssue(None, None, "The file is empty.")
+        return None, ImportIssue(None, None, gettext("The file is empty."))
     return text, None
 
 
@@ -242,23 +265,25 @@ def _header(cells: list[str]) -> tuple[list[str | None], list[ImportIssue]]:
     known = [n for n in names if n in COLUMNS]
     if not known:
         if len(cells) == 1 and SEPARATOR in cells[0]:
-            message = "The columns are separated by semicolons; save the file with commas."
+            message = gettext("The columns are separated by semicolons; save the file with commas.")
         else:
-            message = (
+            message = gettext(
                 "The first line is not a header row of Kindred's columns "
                 "(email, role, display_name, …); see docs/csv.md."
             )
         return names, [ImportIssue(1, None, message)]
     issues = [
-        ImportIssue(1, name, "unknown column") for name in names if name and name not in COLUMNS
+        ImportIssue(1, name, gettext("unknown column"))
+        for name in names
+        if name and name not in COLUMNS
     ]
     issues += [
-        ImportIssue(1, name, "this column appears more than once")
+        ImportIssue(1, name, gettext("this column appears more than once"))
         for name in dict.fromkeys(known)
         if known.count(name) > 1
     ]
     issues += [
-        ImportIssue(1, name, "required column is missing")
+        ImportIssue(1, name, gettext("required column is missing"))
         for name in REQUIRED_COLUMNS
         if name not in known
     ]
@@ -283,7 +308,13 @@ def parse(source: str | bytes | IO) -> tuple[list[ImportRow], list[ImportIssue]]
         except StopIteration:
             break
         except csv.Error as exc:
-            return [], [ImportIssue(line + 1, None, f"This line is not valid CSV ({exc}).")]
+            return [], [
+                ImportIssue(
+                    line + 1,
+                    None,
+                    gettext("This line is not valid CSV (%(error)s).") % {"error": exc},
+                )
+            ]
         line += 1
         if line == 1:
             columns, issues = _header(cells)
@@ -293,15 +324,29 @@ def parse(source: str | bytes | IO) -> tuple[list[ImportRow], list[ImportIssue]]
         if not any(c.strip() for c in cells):
             continue
         if len(rows) == MAX_ROWS:
-            return [], [ImportIssue(None, None, f"The file has more than {MAX_ROWS:,} rows.")]
+            return [], [
+                ImportIssue(
+                    None,
+                    None,
+                    gettext("The file has more than %(rows)s rows.")
+                    % {"rows": number_format(MAX_ROWS, force_grouping=True)},
+                )
+            ]
         if len(cells) > len(columns) and any(c.strip() for c in cells[len(columns) :]):
             issues.append(
                 ImportIssue(
-                    line, None, f"{len(cells)} cells, but the header names {len(columns)} columns"
+                    line,
+                    None,
+                    gettext("%(cells)s cells, but the header names %(columns)s columns")
+                    % {"cells": len(cells), "columns": len(columns)},
                 )
             )
         issues += [
-            ImportIssue(line, None, f"a value under column {i + 1}, which has no header")
+            ImportIssue(
+                line,
+                None,
+                gettext("a value under column %(number)s, which has no header") % {"number": i + 1},
+            )
             for i, (column, cell) in enumerate(zip(columns, cells, strict=False))
             if column is None and cell.strip()
         ]
@@ -316,7 +361,9 @@ def parse(source: str | bytes | IO) -> tuple[list[ImportRow], list[ImportIssue]]
             )
         )
     if not rows and not issues:
-        issues.append(ImportIssue(None, None, "The file has a header row but no participants."))
+        issues.append(
+            ImportIssue(None, None, gettext("The file has a header row but no participants."))
+        )
     return rows, issues
 
 
@@ -381,7 +428,11 @@ class RowAnswers:
         """The value ``text`` names among ``words`` (none of them sensitive)."""
         value = words.get(_word(text))
         if value is None:
-            self.problem(column, f"“{text}” is not one of: {ALLOWED[column]}")
+            self.problem(
+                column,
+                gettext("“%(text)s” is not one of: %(values)s")
+                % {"text": text, "values": ALLOWED[column]},
+            )
             return default
         return value
 
@@ -391,15 +442,19 @@ class RowAnswers:
         unknown = [i for i, pk in enumerate(found) if pk is None]
         if unknown and sensitive:
             places = ", ".join(str(i + 1) for i in unknown)
-            self.problem(column, f"answer {places} is not one of this question's answers")
+            self.problem(
+                column,
+                gettext("answer %(places)s is not one of this question's answers")
+                % {"places": places},
+            )
         elif unknown:
             names = ", ".join(f"“{texts[i]}”" for i in unknown)
-            self.problem(column, f"unknown {TAG_NOUNS[column]} {names}")
+            self.problem(column, UNKNOWN_TAGS[column] % {"names": names})
         pks = list(dict.fromkeys(pk for pk in found if pk is not None))
         if column not in SINGLE_TAG_COLUMNS:
             return pks
         if len(texts) > 1:
-            self.problem(column, "one answer only")
+            self.problem(column, gettext("one answer only"))
         return pks[0] if len(pks) == 1 else ""
 
     def background(self) -> None:
@@ -412,7 +467,7 @@ class RowAnswers:
         if not consent:
             if "background_consent" not in self.reported:
                 for column in given:
-                    self.problem(column, "sensitive answers need background_consent=yes")
+                    self.problem(column, gettext("sensitive answers need background_consent=yes"))
             return
         for facet in SENSITIVE_FACETS:
             self.data[facet.value] = self.tags(facet.value, sensitive=True)
@@ -421,7 +476,12 @@ class RowAnswers:
     def role_answers(self, role: str | None, program: Program) -> None:
         for column, only in ONLY_FOR_ROLE.items():
             if role and role != only and self.cells.get(column):
-                self.problem(column, f"only for a {only}; leave it empty for a {role}")
+                self.problem(
+                    column,
+                    gettext("only for a mentor; leave it empty for a mentee")
+                    if only == Role.MENTOR
+                    else gettext("only for a mentee; leave it empty for a mentor"),
+                )
         if role == Role.MENTOR:
             self.data["capacity"] = self.cells.get("capacity") or program.default_capacity
         elif role == Role.MENTEE:
@@ -512,15 +572,28 @@ def _identity(
     if not role:
         text = row.cells.get("role", "")
         problems.append(
-            ("role", f"“{text}” is not one of: {ALLOWED['role']}" if text else "required")
+            (
+                "role",
+                gettext("“%(text)s” is not one of: %(values)s")
+                % {"text": text, "values": ALLOWED["role"]}
+                if text
+                else gettext("required"),
+            )
         )
     if problems:
         return email, role, problems
     user = existing.get(email)
     if (email, role) in first_line:
-        problems.append(("email", f"already a {role} on line {first_line[email, role]}"))
+        line = {"line": first_line[email, role]}
+        if role == Role.MENTOR:
+            problems.append(("email", gettext("already a mentor on line %(line)s") % line))
+        else:
+            problems.append(("email", gettext("already a mentee on line %(line)s") % line))
     elif user and (user.pk, role) in held:
-        problems.append(("email", f"already a {role} in this program"))
+        if role == Role.MENTOR:
+            problems.append(("email", gettext("already a mentor in this program")))
+        else:
+            problems.append(("email", gettext("already a mentee in this program")))
     else:
         first_line[email, role] = row.line
     return email, role, problems
@@ -583,7 +656,7 @@ def _run(rows: list[ImportRow], program: Program, *, keep: bool, invite: bool = 
                 for user in out.new_users:
                     emails.invitation.delay_on_commit(user.pk, program.pk)
     except IntegrityError:
-        return _Outcome(issues=[ImportIssue(None, None, CHANGED_MEANWHILE)])
+        return _Outcome(issues=[ImportIssue(None, None, str(CHANGED_MEANWHILE))])
     return out
 
 
