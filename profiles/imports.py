@@ -20,6 +20,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
+from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
@@ -107,8 +108,10 @@ def _word(text: str) -> str:
 
 
 def _words(pairs) -> dict[str, object]:
-    """Accepted spellings, by :func:`_word`, of each (value, *names)."""
-    return {_word(str(name)): value for value, *names in pairs for name in (value, *names)}
+    """Accepted spellings, by :func:`_word`, of each (value, *names): the labels in
+    English, whatever language the page that first loads this module is in."""
+    with translation.override("en"):
+        return {_word(str(name)): value for value, *names in pairs for name in (value, *names)}
 
 
 ROLE_WORDS = _words((r.value,) for r in Role)
