@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DashboardConfig(AppConfig):
     name = "dashboard"
-    verbose_name = "Program dashboard"
+    verbose_name = _("Program dashboard")
 
     def ready(self) -> None:
         from . import receivers  # noqa: F401

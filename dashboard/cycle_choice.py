@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.http import Http404, QueryDict
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles import cycles
 from profiles.models import Cycle, Program
@@ -64,7 +66,7 @@ def choose(program: Program, query: QueryDict) -> Chosen:
     asked = query.get("cycle", "")
     if not program_cycles:
         if asked not in ("", ALL):
-            raise Http404("This program has no cycles.")
+            raise Http404(gettext("This program has no cycles."))
         return Chosen(None, [], None)
     if asked == "":
         # With one cycle there is nothing to choose: the page shows everyone, so
@@ -75,24 +77,27 @@ def choose(program: Program, query: QueryDict) -> Chosen:
         return Chosen(None, program_cycles, current)
     found = next((c for c in program_cycles if str(c.pk) == asked), None)
     if found is None:
-        raise Http404("No such cycle in this program.")
+        raise Http404(gettext("No such cycle in this program."))
     return Chosen(found, program_cycles, current)
 
 
 class CycleForm(forms.Form):
     """The chooser: a labelled select in the page's GET form (no script needed)."""
 
-    cycle = forms.ChoiceField(label="Cycle", required=False)
+    cycle = forms.ChoiceField(label=_("Cycle"), required=False)
 
     def __init__(self, chosen: Chosen):
         super().__init__(initial={"cycle": chosen.value})
         self.fields["cycle"].choices = [
             *((str(c.pk), _label(c, chosen.current)) for c in reversed(chosen.cycles)),
-            (ALL, "All cycles"),
+            (ALL, gettext("All cycles")),
         ]
 
 
 def _label(cycle: Cycle, current: Cycle | None) -> str:
     if current is not None and cycle.pk == current.pk:
-        return f"{cycle.name} (current)"
-    return f"{cycle.name} ({cycle.get_state_display().lower()})"
+        return gettext("%(cycle)s (current)") % {"cycle": cycle.name}
+    return gettext("%(cycle)s (%(state)s)") % {
+        "cycle": cycle.name,
+        "state": cycle.get_state_display().lower(),
+    }

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from profiles import cycles
 from profiles.models import Cycle, Program
@@ -27,23 +30,30 @@ class CycleForm(forms.ModelForm):
         model = Cycle
         fields = ["name", *DATES]
         labels = {
-            "name": "Name",
-            "registration_opens": "Registration opens",
-            "registration_closes": "Registration closes",
-            "matching_on": "Matching",
-            "starts_on": "Mentorships start",
-            "ends_on": "Mentorships end",
+            "name": _("Name"),
+            "registration_opens": _("Registration opens"),
+            "registration_closes": _("Registration closes"),
+            "matching_on": _("Matching"),
+            "starts_on": _("Mentorships start"),
+            "ends_on": _("Mentorships end"),
         }
         help_texts = {
-            "name": "What people see, e.g. “Spring 2027 cohort”.",
-            "registration_opens": "The clock opens registration on this day. Empty: only by hand.",
-            "registration_closes": "From this day joining is refused and matching begins. "
-            "Empty: registration stays open.",
-            "matching_on": "The day you plan to match, shown to people; the clock does "
-            "not act on it.",
-            "starts_on": "From this day the cycle is running.",
-            "ends_on": "On this day the cycle closes and its people leave the matching "
-            "pool. Empty: open-ended.",
+            "name": _("What people see, e.g. “Spring 2027 cohort”."),
+            "registration_opens": _(
+                "The clock opens registration on this day. Empty: only by hand."
+            ),
+            "registration_closes": _(
+                "From this day joining is refused and matching begins. "
+                "Empty: registration stays open."
+            ),
+            "matching_on": _(
+                "The day you plan to match, shown to people; the clock does not act on it."
+            ),
+            "starts_on": _("From this day the cycle is running."),
+            "ends_on": _(
+                "On this day the cycle closes and its people leave the matching "
+                "pool. Empty: open-ended."
+            ),
         }
         widgets = {
             name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in DATES
@@ -59,7 +69,8 @@ class CycleForm(forms.ModelForm):
         others = self.program.cycles.exclude(pk=self.instance.pk)
         if others.filter(name__iexact=name).exists():
             raise forms.ValidationError(
-                f"{self.program.name} already has a cycle named “{name}”: choose another name."
+                gettext("%(program)s already has a cycle named “%(name)s”: choose another name.")
+                % {"program": self.program.name, "name": name}
             )
         return name
 
@@ -72,8 +83,15 @@ class CycleForm(forms.ModelForm):
                 if day and other and day < other and name not in self.errors:
                     self.add_error(
                         name,
-                        f"{self.label(name)} ({day:%-d %B %Y}) cannot come before "
-                        f"{self.label(before).lower()} ({other:%-d %B %Y}).",
+                        gettext(
+                            "%(field)s (%(date)s) cannot come before %(other)s (%(other_date)s)."
+                        )
+                        % {
+                            "field": self.label(name),
+                            "date": date_format(day, "j F Y"),
+                            "other": self.label(before).lower(),
+                            "other_date": date_format(other, "j F Y"),
+                        },
                     )
         return data
 
@@ -84,9 +102,9 @@ class CycleForm(forms.ModelForm):
 class CycleMoveForm(forms.Form):
     """Where an admin moves a cycle by hand, and why (for the audit log)."""
 
-    to = forms.ChoiceField(label="Move it to", widget=forms.RadioSelect)
+    to = forms.ChoiceField(label=_("Move it to"), widget=forms.RadioSelect)
     reason = forms.CharField(
-        label="Why (for the audit log)",
+        label=_("Why (for the audit log)"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),

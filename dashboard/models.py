@@ -6,6 +6,7 @@ from datetime import date, datetime
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Program, User
 
@@ -16,12 +17,12 @@ class ImportJob(models.Model):
     sensitive answers) is deleted as soon as the job is over."""
 
     class Status(models.TextChoices):
-        CHECKING = "checking", "Checking the file"
-        CHECKED = "checked", "Checked"
-        IMPORTING = "importing", "Importing"
-        IMPORTED = "imported", "Imported"
-        DISCARDED = "discarded", "Discarded"
-        FAILED = "failed", "Failed"
+        CHECKING = "checking", _("Checking the file")
+        CHECKED = "checked", _("Checked")
+        IMPORTING = "importing", _("Importing")
+        IMPORTED = "imported", _("Imported")
+        DISCARDED = "discarded", _("Discarded")
+        FAILED = "failed", _("Failed")
 
     WORKING = (Status.CHECKING, Status.IMPORTING)
 
@@ -106,7 +107,9 @@ class FiguresRelease(models.Model):
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="+")
     released_at = models.DateTimeField()
     figures = models.JSONField(encoder=FiguresEncoder, decoder=FiguresDecoder)
-    changes = models.PositiveIntegerField(help_text="people and mentorships changed since the last")
+    changes = models.PositiveIntegerField(
+        help_text=_("people and mentorships changed since the last")
+    )
 
     class Meta:
         ordering = ["-released_at"]
@@ -122,7 +125,7 @@ class DigestChoice(models.Model):
     user = models.OneToOneField(
         User, primary_key=True, on_delete=models.CASCADE, related_name="digest_choice"
     )
-    weekly = models.BooleanField("Email me the weekly digest", default=True)
+    weekly = models.BooleanField(_("Email me the weekly digest"), default=True)
     changed_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
