@@ -16,11 +16,13 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import lazy
 
 from mentorships.models import Mentorship
 from profiles import outbox
 from profiles.models import Profile, SentEmail
 
+from . import sentences
 from .models import Suggestion
 
 Status = Mentorship.Status
@@ -44,6 +46,12 @@ def _mentee(mentee_id: int) -> Profile | None:
 
 def _listed(mentee: Profile) -> list[Suggestion]:
     return list(Suggestion.objects.for_mentee(mentee).listed().select_related("mentor"))
+
+
+def _names(shown: list[Suggestion]):
+    """The mentors' names as one list ("A, B and C"), worded when the email is
+    written, in its recipient's language."""
+    return lazy(sentences.and_listed, str)([s.mentor.name for s in shown])
 
 
 def _home(mentee: Profile) -> str:
@@ -96,7 +104,12 @@ def suggestions_ready(mentee_id: int) -> bool:
         key=f"suggestions-ready:{mentee_id}:{entry}",
         to=mentee.user,
         template="matching/email/suggestions_ready",
-        context={"mentee": mentee, "shown": listed[:SHOWN], "link": _home(mentee)},
+        context={
+            "mentee": mentee,
+            "shown": listed[:SHOWN],
+            "names": _names(listed[:SHOWN]),
+            "link": _home(mentee),
+        },
         tz=mentee.timezone,
     )
 
@@ -138,6 +151,7 @@ def returned(mentee_id: int) -> bool:
                 "why": why,
                 "turned_down": any(m.status in (Status.DECLINED, Status.EXPIRED) for m in why),
                 "shown": listed[:SHOWN],
+                "names": _names(listed[:SHOWN]),
                 "count": len(listed),
                 "link": _home(mentee),
             },

@@ -73,7 +73,8 @@ def _listed(names: list[str]) -> str:
     return pgettext("separator between the items of a list", ", ").join(names)
 
 
-def _and_listed(names: list[str]) -> str:
+def and_listed(names: list[str]) -> str:
+    """Names as one list in the active language: "A, B and C"."""
     if len(names) <= 1:
         return "".join(names)
     # Translators: the end of a list of names: "English, Tagalog and Korean".
@@ -179,7 +180,7 @@ def sentence(reason, names: Mapping[int, str], *, background: bool = True) -> st
             "values": _listed([n.lower() for n in named])
         }
     if kind == "languages":
-        return gettext("Both speak %(languages)s") % {"languages": _and_listed(named)}
+        return gettext("Both speak %(languages)s") % {"languages": and_listed(named)}
     if kind == "background":
         if not background:
             return gettext("Shared background")
