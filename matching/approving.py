@@ -11,7 +11,8 @@ decided and is told so.
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from mentorships.exceptions import Refused
 from profiles.models import AuditEntry, Program, User
@@ -22,13 +23,20 @@ from .models import MatchingRun, WeightProposal
 
 
 def decided_refusal(proposal: WeightProposal, verb: str = "approve") -> str | None:
-    """Why this proposal is not open to a decision (to ``verb``), or None."""
+    """Why this proposal is not open to a decision (to ``verb``: "approve" or
+    "discard"), or None."""
     if proposal.status == WeightProposal.Status.APPROVED:
-        return "This proposal was already approved: its weights are in use."
+        return gettext("This proposal was already approved: its weights are in use.")
     if proposal.status == WeightProposal.Status.DISCARDED:
-        return "This proposal was already discarded: the weights stayed as they were."
+        return gettext("This proposal was already discarded: the weights stayed as they were.")
     if proposal.status == WeightProposal.Status.TOO_FEW:
-        return f"There were too few outcomes to propose weights: there is nothing to {verb}."
+        if verb == "discard":
+            return gettext(
+                "There were too few outcomes to propose weights: there is nothing to discard."
+            )
+        return gettext(
+            "There were too few outcomes to propose weights: there is nothing to approve."
+        )
     return None
 
 
@@ -37,18 +45,18 @@ def approve_refusal(proposal: WeightProposal, program: Program) -> str | None:
     if why := decided_refusal(proposal):
         return why
     if not any((proposal.fit.get("confident") or {}).values()):
-        return (
+        return gettext(
             "No change here is clear from the outcomes: every weight's interval holds today's "
             "weight, so the differences may be chance. Today's weights stand; learn again once "
             "more mentorships have closed."
         )
     if proposal.preview_run_id is None:
-        return (
+        return gettext(
             "What these weights would change is still being worked out: approve them once "
             "the preview shows it."
         )
     if program.weights() != {c: proposal.current_weights.get(c) for c in COMPONENTS}:
-        return (
+        return gettext(
             "The program's weights have changed since these were learned, so the proposal "
             "no longer says what approving it would change. Learn from outcomes again."
         )
@@ -97,18 +105,19 @@ def approve(*, proposal: WeightProposal, user: User | None) -> MatchingRun:
     before = program.weights()
     after = {c: int(proposal.proposed_weights[c]) for c in COMPONENTS}
     if any(not 0 <= w <= 100 for w in after.values()) or not any(after.values()):
-        raise Refused("These weights cannot be used: each must be 0 to 100, not all 0.")
+        raise Refused(gettext("These weights cannot be used: each must be 0 to 100, not all 0."))
     for c, weight in after.items():
         setattr(program, f"weight_{c}", weight)
     program.save(update_fields=[f"weight_{c}" for c in COMPONENTS])
     source = source_of(proposal)
+    # The audit log is kept in English, whoever reads or writes it.
+    with translation.override("en"):
+        moves = "; ".join(changes_in_words(before, after) or ["no weight moves"])
     AuditEntry.record(
         program=program,
         actor=user,
         action=AuditEntry.Action.SETTINGS,
-        summary=f"Weights learned from outcomes approved (proposal #{proposal.pk}): "
-        + "; ".join(changes_in_words(before, after) or ["no weight moves"])
-        + ".",
+        summary=f"Weights learned from outcomes approved (proposal #{proposal.pk}): {moves}.",
         details={
             "proposal": proposal.pk,
             "before": before,
