@@ -12,6 +12,8 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Lower
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from matching import sentences
 from matching.models import Suggestion
@@ -41,15 +43,15 @@ MENTOR, MENTEE = Q(role=Role.MENTOR), Q(role=Role.MENTEE)
 READY_MENTOR = MENTOR & Q(is_ready=True)
 # name → (label, rows in that state): the dashboard's lists link here with these names.
 STATES = {
-    "waiting": ("Waiting for a mentor", MENTEE & Q(is_ready=True, paired=False)),
+    "waiting": (_("Waiting for a mentor"), MENTEE & Q(is_ready=True, paired=False)),
     "matched": (
-        "Matched (a mentorship under way)",
+        _("Matched (a mentorship under way)"),
         MENTEE & Q(paired=True) | MENTOR & Q(taken__gt=0),
     ),
-    "paused": ("Paused mentors", READY_MENTOR & Q(is_paused=True)),
-    "full": ("Full mentors", READY_MENTOR & FULL),
-    "idle": ("Idle mentors: room, no mentee or request", READY_MENTOR & IDLE),
-    "closed": ("Mentors taking no mentees (capacity 0)", READY_MENTOR & CLOSED),
+    "paused": (_("Paused mentors"), READY_MENTOR & Q(is_paused=True)),
+    "full": (_("Full mentors"), READY_MENTOR & FULL),
+    "idle": (_("Idle mentors: room, no mentee or request"), READY_MENTOR & IDLE),
+    "closed": (_("Mentors taking no mentees (capacity 0)"), READY_MENTOR & CLOSED),
 }
 
 
@@ -110,27 +112,37 @@ def describe(person: Profile) -> Profile:
 def room_of(mentor: Profile) -> str:
     """ "2 of 3 places free · 1 request waiting", as the list shows a mentor's room."""
     if mentor.capacity == 0:
-        return "Capacity set to 0"
+        return gettext("Capacity set to 0")
     free = max(mentor.capacity - mentor.taken, 0)
-    places = f"{free} of {mentor.capacity} place{'s' if mentor.capacity != 1 else ''} free"
-    waiting = f" · {mentor.pending} request{'s' if mentor.pending != 1 else ''} waiting"
-    return places + (waiting if mentor.pending else "")
+    places = ngettext(
+        "%(free)s of %(capacity)s place free",
+        "%(free)s of %(capacity)s places free",
+        mentor.capacity,
+    ) % {"free": free, "capacity": mentor.capacity}
+    if not mentor.pending:
+        return places
+    waiting = ngettext(
+        "%(count)s request waiting", "%(count)s requests waiting", mentor.pending
+    ) % {"count": mentor.pending}
+    return f"{places} · {waiting}"
 
 
 def _state(p: Profile) -> tuple[str, str]:
     if not p.is_ready:
-        return "Filling in the questionnaire", "neutral"
+        return gettext("Filling in the questionnaire"), "neutral"
     if p.is_mentee:
-        return ("Matched", "ok") if p.paired else ("Waiting for a mentor", "warn")
+        if p.paired:
+            return gettext("Matched"), "ok"
+        return gettext("Waiting for a mentor"), "warn"
     if p.is_paused:
-        return "Paused", "neutral"
+        return gettext("Paused"), "neutral"
     if p.capacity == 0:
-        return "Taking no mentees", "neutral"
+        return gettext("Taking no mentees"), "neutral"
     if p.taken >= p.capacity:
-        return "Full", "info"
+        return gettext("Full"), "info"
     if p.taken:
-        return f"Mentoring {p.taken}, has room", "ok"
-    return "Has room", "brand"
+        return gettext("Mentoring %(count)s, has room") % {"count": p.taken}, "ok"
+    return gettext("Has room"), "brand"
 
 
 # --- one person ----------------------------------------------------------------------------
@@ -196,7 +208,9 @@ def suggestions_of(person: Profile, *, background: bool) -> tuple[list[Listed], 
         )
         status = s.get_status_display()
         if s.dismiss_reason:
-            status = f"Hidden by the mentee: “{s.get_dismiss_reason_display()}”"
+            status = gettext("Hidden by the mentee: “%(reason)s”") % {
+                "reason": s.get_dismiss_reason_display()
+            }
         shown.append(
             Listed(
                 other=s.mentor if person.is_mentee else s.mentee,
@@ -216,18 +230,36 @@ def closed_how(m: Mentorship) -> str:
     S = Mentorship.Status
     if m.status == S.DECLINED:
         if m.ended_by != "mentor":
-            return "Closed: the mentor had no room or paused"
-        return f"Declined: “{m.get_decline_reason_display()}”"
+            return gettext("Closed: the mentor had no room or paused")
+        return gettext("Declined: “%(reason)s”") % {"reason": m.get_decline_reason_display()}
     if m.status == S.EXPIRED:
-        return "Expired: not answered within two weeks"
+        return gettext("Expired: not answered within two weeks")
     if m.status == S.WITHDRAWN:
-        return "Closed: the mentee was paired meanwhile" if m.superseded_by_id else "Withdrawn"
+        if m.superseded_by_id:
+            return gettext("Closed: the mentee was paired meanwhile")
+        return gettext("Withdrawn")
     if m.status in (S.ENDED, S.COMPLETED):
-        said = "Completed" if m.status == S.COMPLETED else "Ended"
-        who = {"mentee": "the mentee", "mentor": "the mentor", "admin": "the program team"}
-        by = f" by {who[m.ended_by]}" if m.ended_by in who else ""
-        return f"{said}{by}: “{m.get_end_reason_display()}”"
+        ends = ENDED_BY[m.status == S.COMPLETED]
+        said = ends.get(m.ended_by, ends[""])
+        return said % {"reason": m.get_end_reason_display()}
     return ""
+
+
+# How a mentorship ended, by whether it completed and who ended it.
+ENDED_BY = {
+    True: {
+        "mentee": _("Completed by the mentee: “%(reason)s”"),
+        "mentor": _("Completed by the mentor: “%(reason)s”"),
+        "admin": _("Completed by the program team: “%(reason)s”"),
+        "": _("Completed: “%(reason)s”"),
+    },
+    False: {
+        "mentee": _("Ended by the mentee: “%(reason)s”"),
+        "mentor": _("Ended by the mentor: “%(reason)s”"),
+        "admin": _("Ended by the program team: “%(reason)s”"),
+        "": _("Ended: “%(reason)s”"),
+    },
+}
 
 
 def mentorships_of(person: Profile) -> tuple[list[Mentorship], int]:
@@ -248,18 +280,18 @@ def mentorships_of(person: Profile) -> tuple[list[Mentorship], int]:
 
 # What each email of the outbox is, by the start of its key (*/emails.py, digest.py).
 EMAILS = {
-    "welcome": "Welcome, or the invitation to choose a password",
-    "invitation": "Invitation sent again",
-    "request-received": "A mentee's request",
-    "request-answered": "Their request was accepted",
-    "clock": "Reminder of requests waiting, or a check-in prompt",
-    "matched": "Matched by the program",
-    "ended": "A mentorship was ended",
-    "left": "A mentee left Kindred",
-    "paused": "The mentor they asked has paused",
-    "suggestions-ready": "Their suggestions are ready",
-    "returned": "Back among the suggestions, and why",
-    "digest": "The admins' weekly digest",
+    "welcome": _("Welcome, or the invitation to choose a password"),
+    "invitation": _("Invitation sent again"),
+    "request-received": _("A mentee's request"),
+    "request-answered": _("Their request was accepted"),
+    "clock": _("Reminder of requests waiting, or a check-in prompt"),
+    "matched": _("Matched by the program"),
+    "ended": _("A mentorship was ended"),
+    "left": _("A mentee left Kindred"),
+    "paused": _("The mentor they asked has paused"),
+    "suggestions-ready": _("Their suggestions are ready"),
+    "returned": _("Back among the suggestions, and why"),
+    "digest": _("The admins' weekly digest"),
 }
 # Keys that mark news as told inside another email; no email of their own.
 MARKERS = ("told:",)
@@ -268,12 +300,10 @@ MARKERS = ("told:",)
 def email_in_words(key: str) -> str:
     kind = key.split(":", 1)[0]
     if kind == "clock":
-        return (
-            "Reminder of requests waiting for their answer"
-            if key.split(":")[2:3] and key.split(":")[2].startswith("r")
-            else "Asked for a check-in"
-        )
-    return EMAILS.get(kind, "Another email")
+        if key.split(":")[2:3] and key.split(":")[2].startswith("r"):
+            return gettext("Reminder of requests waiting for their answer")
+        return gettext("Asked for a check-in")
+    return str(EMAILS.get(kind, gettext("Another email")))
 
 
 def emails_of(user: User) -> tuple[list[tuple[datetime, str]], int]:
