@@ -5,6 +5,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest
+from django.utils.translation import gettext, pgettext
 
 from .exceptions import Invalid, Refused
 
@@ -13,7 +14,9 @@ def act(request: HttpRequest, form, done: str, action: Callable[[dict], object])
     """Run ``action`` with a valid form's data; say what happened either way."""
     if form is not None and not form.is_valid():
         messages.error(
-            request, "Please check the form: " + _first_error(form) + " Nothing was changed."
+            request,
+            gettext("Please check the form: %(error)s Nothing was changed.")
+            % {"error": _first_error(form)},
         )
         return False
     try:
@@ -28,4 +31,13 @@ def act(request: HttpRequest, form, done: str, action: Callable[[dict], object])
 def _first_error(form) -> str:
     field, errors = next(iter(form.errors.items()))
     label = form.fields[field].label if field in form.fields else ""
-    return f"{label}: {errors[0]}" if label else errors[0]
+    # Translators: a form's field, then what is wrong with it: "Why decline?: Choose a reason."
+    return (
+        pgettext("a field and its error", "%(label)s: %(error)s")
+        % {
+            "label": label,
+            "error": errors[0],
+        }
+        if label
+        else errors[0]
+    )

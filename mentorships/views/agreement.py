@@ -5,6 +5,7 @@ version. Each action is a service of ``agreements``; a refusal becomes a message
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -27,7 +28,7 @@ def detail(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     context = {
         "m": m,
         "me": me,
-        "other_name": other.name if other else "a member who has left Kindred",
+        "other_name": other.name if other else gettext("a member who has left Kindred"),
         "agreement": agreement_page.view(m, me),
     }
     return render(request, "mentorships/agreement_detail.html", context)
@@ -48,14 +49,15 @@ def write(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         if act(
             request,
             None,
-            f"Proposed to {m.mentor.name}: they are emailed to confirm it or suggest changes."
+            gettext("Proposed to %(mentor)s: they are emailed to confirm it or suggest changes.")
+            % {"mentor": m.mentor.name}
             if proposing
-            else "Draft saved. Only you can see it until you propose it.",
+            else gettext("Draft saved. Only you can see it until you propose it."),
             lambda _: service(mentorship=m, by=me, terms=form.terms),
         ):
             return _back(m)
     elif request.method == "POST":
-        messages.error(request, "Please check the form: each problem is marked below.")
+        messages.error(request, gettext("Please check the form: each problem is marked below."))
     context = {"m": m, "me": me, "form": form, "agreement": agreement_page.view(m, me)}
     return render(request, "mentorships/agreement_form.html", context)
 
@@ -78,7 +80,7 @@ def discard(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         request,
         mentorship_id,
         None,
-        "Draft discarded.",
+        gettext("Draft discarded."),
         lambda m, me, _: agreements.discard_draft(mentorship=m, by=me),
     )
 
@@ -89,7 +91,7 @@ def confirm(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         request,
         mentorship_id,
         None,
-        "Agreed. Your mentee is emailed; the guides below follow your goals.",
+        gettext("Agreed. Your mentee is emailed; the guides below follow your goals."),
         lambda m, me, _: agreements.confirm(mentorship=m, by=me),
     )
 
@@ -100,7 +102,7 @@ def suggest_changes(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         request,
         mentorship_id,
         SuggestChangesForm(request.POST),
-        "Sent back with your suggestions: your mentee is emailed to revise it.",
+        gettext("Sent back with your suggestions: your mentee is emailed to revise it."),
         lambda m, me, data: agreements.suggest_changes(mentorship=m, by=me, note=data["note"]),
     )
 
@@ -111,7 +113,7 @@ def rate(request: HttpRequest, mentorship_id: int, goal: str) -> HttpResponse:
         request,
         mentorship_id,
         GoalRatingForm(request.POST),
-        "Progress saved.",
+        gettext("Progress saved."),
         lambda m, me, data: agreements.rate_goal(
             mentorship=m, by=me, goal=goal, rating=data["rating"]
         ),
@@ -126,6 +128,6 @@ def done(request: HttpRequest, mentorship_id: int, goal: str) -> HttpResponse:
         request,
         mentorship_id,
         form,
-        "Marked as done: well done." if marked else "Marked as not done yet.",
+        gettext("Marked as done: well done.") if marked else gettext("Marked as not done yet."),
         lambda m, me, data: agreements.mark_done(mentorship=m, by=me, goal=goal, done=data["done"]),
     )

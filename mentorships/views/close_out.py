@@ -6,6 +6,7 @@ given or taken back."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import posted
@@ -21,9 +22,12 @@ def _own_close_out(request: HttpRequest, mentorship_id: int, side: str):
     m, me = own_mentorship(request, mentorship_id)
     close_out = get_object_or_404(CloseOut, mentorship=m, side=side, respondent=me)
     other = m.other_side(me)
-    other_name = (
-        other.name if other else f"your former {'mentor' if side == 'mentee' else 'mentee'}"
-    )
+    if other:
+        other_name = other.name
+    elif side == "mentee":
+        other_name = gettext("your former mentor")
+    else:
+        other_name = gettext("your former mentee")
     return m, me, close_out, other_name
 
 
@@ -32,7 +36,9 @@ def survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
     here = request.path
     if close_out.is_answered:
         if request.method == "POST":  # a second submit: the first answers stand
-            messages.info(request, "You have already answered: thank you. Your answers are below.")
+            messages.info(
+                request, gettext("You have already answered: thank you. Your answers are below.")
+            )
             return redirect(here)
         context = {
             "m": m,
@@ -47,13 +53,14 @@ def survey(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
         if act(
             request,
             None,
-            "Thank you for telling us how it went.",
+            gettext("Thank you for telling us how it went."),
             lambda _: close_outs.answer(close_out=close_out, by=me, data=form.answers),
         ):
             return redirect(here)
     elif request.method == "POST":
         messages.error(
-            request, "Please check the form: each problem is marked below. Nothing was saved."
+            request,
+            gettext("Please check the form: each problem is marked below. Nothing was saved."),
         )
     context = {"m": m, "me": me, "close_out": close_out, "other_name": other_name, "form": form}
     return render(request, "mentorships/close_out.html", context)
@@ -68,9 +75,9 @@ def share(request: HttpRequest, mentorship_id: int, side: str) -> HttpResponse:
     act(
         request,
         form,
-        f"Your testimonial is shown to {other_name} and the program."
+        gettext("Your testimonial is shown to %(name)s and the program.") % {"name": other_name}
         if shared
-        else "Your testimonial is no longer shown: only you see it now.",
+        else gettext("Your testimonial is no longer shown: only you see it now."),
         lambda data: close_outs.share_testimonial(
             close_out=close_out, by=me, shared=data["shared"]
         ),

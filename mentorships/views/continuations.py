@@ -4,6 +4,8 @@ answers there or on their home. Each view 404s anyone but that person."""
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from profiles.models import Cycle, Profile
@@ -15,7 +17,7 @@ from ..models import Continuation
 
 class ContinuationAskForm(forms.Form):
     # Which ids are this mentor's former mentees is the service's rule (continuations.ask).
-    mentees = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Mentees")
+    mentees = forms.TypedMultipleChoiceField(coerce=int, required=False, label=_("Mentees"))
 
     def __init__(self, data):
         super().__init__(data)
@@ -23,7 +25,9 @@ class ContinuationAskForm(forms.Form):
 
 
 class ContinuationAnswerForm(forms.Form):
-    answer = forms.ChoiceField(choices=[("yes", "Yes"), ("no", "No thanks")], label="Answer")
+    answer = forms.ChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No thanks"))], label=_("Answer")
+    )
 
 
 @require_POST
@@ -33,7 +37,7 @@ def ask(request: HttpRequest, pk: int, cycle_id: int) -> HttpResponse:
     act(
         request,
         ContinuationAskForm(request.POST),
-        "Asked: each hears by email, and you see their answer here.",
+        gettext("Asked: each hears by email, and you see their answer here."),
         lambda data: continuations.ask(mentor=mentor, cycle=cycle, mentee_ids=data["mentees"]),
     )
     return redirect("profiles:take_part", pk=pk, cycle_id=cycle_id)
@@ -49,9 +53,10 @@ def answer(request: HttpRequest, continuation_id: int) -> HttpResponse:
     form = ContinuationAnswerForm(request.POST)
     agrees = form.is_valid() and form.cleaned_data["answer"] == "yes"
     done = (
-        f"You said yes to {c.mentor.name}."
+        gettext("You said yes to %(mentor)s.") % {"mentor": c.mentor.name}
         if agrees
-        else f"You said no thanks to {c.mentor.name}: you will be matched as usual."
+        else gettext("You said no thanks to %(mentor)s: you will be matched as usual.")
+        % {"mentor": c.mentor.name}
     )
     act(
         request,

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from config.forms import posted
 
@@ -22,7 +23,7 @@ def answer(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         profile__user=request.user,
         sent_at__isnull=False,
     )
-    since = date_format(follow_ups.closed_on(f), "F Y")
+    since = date_format(follow_ups.closed_on(f), "YEAR_MONTH_FORMAT")
     if f.is_answered and request.method == "POST":  # sent again: the page says it is done
         return redirect(request.path)
     form = FollowUpForm(posted(request), since=since)
@@ -31,11 +32,11 @@ def answer(request: HttpRequest, follow_up_id: int) -> HttpResponse:
             act(
                 request,
                 None,
-                "Thank you: your answers are saved.",
+                gettext("Thank you: your answers are saved."),
                 lambda _: follow_ups.answer(follow_up=f, answers=form.answers),
             )
             return redirect(request.path)
-        messages.error(request, "Please check the form: each problem is marked below.")
+        messages.error(request, gettext("Please check the form: each problem is marked below."))
     context = {
         "f": f,
         "m": f.mentorship,

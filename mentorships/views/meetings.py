@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -30,7 +31,7 @@ def _own_meeting(request: HttpRequest, mentorship_id: int, meeting_id: int):
 def _under_way(request: HttpRequest, m, me) -> bool:
     if m.is_paired and m.other_side(me) is not None:
         return True
-    messages.error(request, "Meetings are for mentorships under way.")
+    messages.error(request, gettext("Meetings are for mentorships under way."))
     return False
 
 
@@ -55,7 +56,8 @@ def new(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         done = act(
             request,
             None,
-            f"Proposed. {m.other_side(me).name} is asked to pick a time.",
+            gettext("Proposed. %(name)s is asked to pick a time.")
+            % {"name": m.other_side(me).name},
             lambda _: meetings.propose(mentorship=m, by=me, times=form.times(), plan=form.plan()),
         )
         if done:
@@ -80,7 +82,7 @@ def times(request: HttpRequest, mentorship_id: int, meeting_id: int) -> HttpResp
         done = act(
             request,
             None,
-            "New times proposed.",
+            gettext("New times proposed."),
             lambda _: meetings.propose_times(
                 meeting=meeting, by=me, times=form.times(), plan=form.plan()
             ),
@@ -97,7 +99,7 @@ def pick(request: HttpRequest, mentorship_id: int, meeting_id: int) -> HttpRespo
     act(
         request,
         form,
-        "Confirmed. You both get a calendar invite by email.",
+        gettext("Confirmed. You both get a calendar invite by email."),
         lambda data: meetings.pick(meeting=meeting, by=me, option_id=data["option"].pk),
     )
     return _back(m, meeting)
@@ -119,7 +121,7 @@ def cancel(request: HttpRequest, mentorship_id: int, meeting_id: int) -> HttpRes
     act(
         request,
         None,
-        "The meeting is cancelled.",
+        gettext("The meeting is cancelled."),
         lambda _: meetings.cancel(meeting=meeting, by=me),
     )
     return _back(m)
@@ -135,7 +137,7 @@ def log(request: HttpRequest, mentorship_id: int, meeting_id: int) -> HttpRespon
     act(
         request,
         form,
-        "Thank you: the meeting is in your log.",
+        gettext("Thank you: the meeting is in your log."),
         lambda data: meetings.log(
             meeting=meeting,
             by=me,

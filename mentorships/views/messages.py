@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.db.models import OuterRef, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseStopPolling, reswap, retarget, trigger_client_event
 
@@ -30,7 +31,7 @@ def _thread(m: Mentorship, me, after: int = 0) -> dict:
     return {
         "m": m,
         "me": me,
-        "other_name": other.name if other else "a member who has left Kindred",
+        "other_name": other.name if other else gettext("a member who has left Kindred"),
         "thread": shown,
         "last_id": last,
         "was_empty": after == 0,  # the page still shows "No messages yet", to be removed
@@ -50,7 +51,7 @@ def send(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     act(
         request,
         MessageForm(request.POST),
-        "Message sent.",
+        gettext("Message sent."),
         lambda data: sent.append(threads.send(mentorship=m, author=me, body=data["body"])),
     )
     if not request.htmx:
@@ -98,8 +99,11 @@ def report(request: HttpRequest, mentorship_id: int, message_id: int) -> HttpRes
     if request.method == "POST" and act(
         request,
         form,
-        "Thank you: the program team has the message and will look into it. "
-        f"{other.name if other else 'The other person'} is not told that you reported it.",
+        gettext(
+            "Thank you: the program team has the message and will look into it. "
+            "%(name)s is not told that you reported it."
+        )
+        % {"name": other.name if other else gettext("The other person")},
         lambda data: threads.report(message=message, reporter=me, reason=data["reason"]),
     ):
         return redirect("mentorships:messages", m.pk)

@@ -4,6 +4,7 @@ own notes; add, tick and remove action items."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -28,7 +29,7 @@ def add(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     act(
         request,
         form,
-        "Note saved.",
+        gettext("Note saved."),
         lambda data: notes.write(
             mentorship=m, author=me, body=data["body"], shared=form.shared, meeting_id=form.meeting
         ),
@@ -46,11 +47,11 @@ def edit(request: HttpRequest, mentorship_id: int, note_id: int) -> HttpResponse
         "meeting": note.meeting_id,
     }
     form = NoteForm(posted(request), initial=initial, mentorship=m, auto_id="note-%s")
-    form.fields["body"].label = "Your note"
+    form.fields["body"].label = gettext("Your note")
     if request.method == "POST" and act(
         request,
         form,
-        "Note saved.",
+        gettext("Note saved."),
         lambda data: notes.edit(
             note=note,
             author=me,
@@ -71,7 +72,7 @@ def delete(request: HttpRequest, mentorship_id: int, note_id: int) -> HttpRespon
     note = get_object_or_404(m.notes.filter(author=me), pk=note_id)
     if not confirmed(request):
         return render(request, "mentorships/note_delete.html", {"m": m, "note": note})
-    act(request, None, "Note deleted.", lambda _: notes.delete(note=note, author=me))
+    act(request, None, gettext("Note deleted."), lambda _: notes.delete(note=note, author=me))
     return _back(m)
 
 
@@ -81,7 +82,7 @@ def add_action_item(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     act(
         request,
         ActionItemForm(request.POST, mentorship=m),
-        "Action item added.",
+        gettext("Action item added."),
         lambda data: notes.add_action_item(
             mentorship=m, by=me, text=data["text"], owner=data["owner"], due=data["due"]
         ),
@@ -96,7 +97,8 @@ def tick(request: HttpRequest, mentorship_id: int, item_id: int) -> HttpResponse
     m, me = own_mentorship(request, mentorship_id)
     item = get_object_or_404(m.action_items, pk=item_id)
     form = ActionItemDoneForm(request.POST)
-    said = "Marked done." if form.is_valid() and form.cleaned_data["done"] else "Marked not done."
+    ticked = form.is_valid() and form.cleaned_data["done"]
+    said = gettext("Marked done.") if ticked else gettext("Marked not done.")
     done = act(request, form, said, lambda d: notes.tick(item=item, by=me, done=d["done"]))
     if request.htmx and not done:  # the page again, with why
         return HttpResponseClientRedirect(f"{m.get_absolute_url()}#action-items")
@@ -112,5 +114,10 @@ def tick(request: HttpRequest, mentorship_id: int, item_id: int) -> HttpResponse
 def remove_action_item(request: HttpRequest, mentorship_id: int, item_id: int) -> HttpResponse:
     m, me = own_mentorship(request, mentorship_id)
     item = get_object_or_404(m.action_items, pk=item_id)
-    act(request, None, "Action item removed.", lambda _: notes.remove_action_item(item=item, by=me))
+    act(
+        request,
+        None,
+        gettext("Action item removed."),
+        lambda _: notes.remove_action_item(item=item, by=me),
+    )
     return _back(m, "action-items")

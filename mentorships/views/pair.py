@@ -3,6 +3,8 @@
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -25,7 +27,7 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     act(
         request,
         CheckInForm(request.POST),
-        "Thanks for checking in.",
+        gettext("Thanks for checking in."),
         lambda data: lifecycle.check_in(
             mentorship=m, author=me, rating=data["rating"], note=data["note"]
         ),
@@ -36,7 +38,7 @@ def check_in(request: HttpRequest, mentorship_id: int) -> HttpResponse:
 @require_POST
 def mark_met(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     m, _ = own_mentorship(request, mentorship_id)
-    act(request, None, "Marked as under way.", lambda _: lifecycle.mark_met(mentorship=m))
+    act(request, None, gettext("Marked as under way."), lambda _: lifecycle.mark_met(mentorship=m))
     return redirect(m)
 
 
@@ -44,14 +46,14 @@ def end(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     """Ending asks first: the form and what ending does, then the confirmed POST."""
     m, me = own_mentorship(request, mentorship_id)
     if not m.is_paired:
-        return _gone(request, m, "This mentorship is not under way.")
+        return _gone(request, m, gettext("This mentorship is not under way."))
     form = EndForm(posted(request), auto_id="end-%s")
     if not confirmed(request, form):
         return _confirm(request, m, me, "end", form)
     act(
         request,
         form,
-        "The mentorship has ended. Thank you for the time you gave it.",
+        gettext("The mentorship has ended. Thank you for the time you gave it."),
         lambda data: lifecycle.end(mentorship=m, by=me, reason=data["reason"], note=data["note"]),
     )
     return redirect(m)
@@ -62,7 +64,9 @@ def turn_down(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     m, me = own_mentorship(request, mentorship_id)
     if not m.can_be_turned_down:
         return _gone(
-            request, m, "Only a match made for you that is still under way can be turned down."
+            request,
+            m,
+            gettext("Only a match made for you that is still under way can be turned down."),
         )
     form = TurnDownForm(posted(request), auto_id="turn-down-%s")
     if not confirmed(request, form):
@@ -70,7 +74,7 @@ def turn_down(request: HttpRequest, mentorship_id: int) -> HttpResponse:
     act(
         request,
         form,
-        "The mentorship has ended and you are both back among the suggestions.",
+        gettext("The mentorship has ended and you are both back among the suggestions."),
         lambda data: lifecycle.turn_down_match(mentorship=m, by=me, reason=data["reason"]),
     )
     return redirect(m)
@@ -99,13 +103,16 @@ def _term_choice(request: HttpRequest, mentorship_id: int, action: str) -> HttpR
 
 
 def _chosen(m: Mentorship, me, action: str) -> str:
-    closing = f"{m.closing_on:%-d %B %Y}"
+    closing = {"date": date_format(m.closing_on, "j F Y")}
     if action == "take_back":
-        return f"You took back your choice: your mentorship closes on {closing}."
+        return gettext("You took back your choice: your mentorship closes on %(date)s.") % closing
     theirs = m.mentor_extends_at if m.side_of(me) == "mentee" else m.mentee_extends_at
     if theirs is not None:
-        return "You both chose to keep going: your mentorship goes on after the term."
-    return f"You chose to keep going. Unless you both do, your mentorship closes on {closing}."
+        return gettext("You both chose to keep going: your mentorship goes on after the term.")
+    return (
+        gettext("You chose to keep going. Unless you both do, your mentorship closes on %(date)s.")
+        % closing
+    )
 
 
 def _gone(request: HttpRequest, m: Mentorship, why: str) -> HttpResponse:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from config.forms import confirmed, posted
@@ -26,7 +27,7 @@ def _back(m: Mentorship, anchor: str = "ledger") -> HttpResponse:
 def _saved(request: HttpRequest, form: SponsorshipForm, done: str, save) -> bool:
     """``save(data)`` with a valid form's data; the rules' refusals on the form or said."""
     if not form.is_valid():
-        messages.error(request, "Please check the form: each problem is marked below.")
+        messages.error(request, gettext("Please check the form: each problem is marked below."))
         return False
     try:
         save(form.cleaned_data)
@@ -34,7 +35,7 @@ def _saved(request: HttpRequest, form: SponsorshipForm, done: str, save) -> bool
         for field, errors in invalid.errors.items():
             for error in errors:
                 form.add_error(field if field in form.fields else None, error)
-        messages.error(request, "Please check the form: each problem is marked below.")
+        messages.error(request, gettext("Please check the form: each problem is marked below."))
         return False
     except Refused as refused:
         messages.error(request, str(refused))
@@ -55,7 +56,7 @@ def ledger(request: HttpRequest, mentorship_id: int) -> HttpResponse:
         if _saved(
             request,
             form,
-            f"Recorded. {other} is emailed to confirm it.",
+            gettext("Recorded. %(name)s is emailed to confirm it.") % {"name": other},
             lambda data: sponsorships.record(mentorship=m, by=me, **data),
         ):
             return _back(m)
@@ -81,7 +82,7 @@ def edit(request: HttpRequest, mentorship_id: int, action_id: int) -> HttpRespon
     if request.method == "POST" and _saved(
         request,
         form,
-        "Entry saved.",
+        gettext("Entry saved."),
         lambda data: sponsorships.edit(action=action, by=me, **data),
     ):
         return _back(m, f"entry-{action.pk}")
@@ -97,7 +98,12 @@ def delete(request: HttpRequest, mentorship_id: int, action_id: int) -> HttpResp
     if not confirmed(request):
         context = {**sponsorship_page.view(m, me), "action": action}
         return render(request, "mentorships/sponsorship_delete.html", context)
-    act(request, None, "Entry deleted.", lambda _: sponsorships.delete(action=action, by=me))
+    act(
+        request,
+        None,
+        gettext("Entry deleted."),
+        lambda _: sponsorships.delete(action=action, by=me),
+    )
     return _back(m)
 
 
@@ -113,7 +119,7 @@ def _mentees_step(request: HttpRequest, mentorship_id: int, action_id: int, done
 @require_POST
 def confirm(request: HttpRequest, mentorship_id: int, action_id: int) -> HttpResponse:
     return _mentees_step(
-        request, mentorship_id, action_id, "Confirmed. Thank you.", sponsorships.confirm
+        request, mentorship_id, action_id, gettext("Confirmed. Thank you."), sponsorships.confirm
     )
 
 
@@ -123,7 +129,9 @@ def unconfirm(request: HttpRequest, mentorship_id: int, action_id: int) -> HttpR
         request,
         mentorship_id,
         action_id,
-        "Marked as not quite right: your confirmation is taken back, and your mentor can "
-        "correct the entry. Tell them what is different in your messages.",
+        gettext(
+            "Marked as not quite right: your confirmation is taken back, and your mentor can "
+            "correct the entry. Tell them what is different in your messages."
+        ),
         sponsorships.unconfirm,
     )
