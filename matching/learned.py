@@ -34,23 +34,20 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
+from django.utils import formats
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from mentorships.models import CheckIn, Mentorship
 from mentorships.outcome_models import CloseOut
 from profiles.models import Cycle, Program, User
 from profiles.taxonomy import COMPONENTS
 
-from . import learning
+from . import learning, sentences
 from .models import WeightProposal
 
 KINDS = ("request", "check_in", "close_out", "close")
 # How each kind is counted in words: "120 requests answered", "300 check-ins".
-KIND_WORDS = {
-    "request": ("request answered", "requests answered"),
-    "check_in": ("check-in", "check-ins"),
-    "close_out": ("close-out", "close-outs"),
-    "close": ("closed", "closed"),
-}
 GOOD_RATING = 4  # and above
 POOR_RATING = 2  # and below
 ACCEPTED = (
@@ -241,56 +238,108 @@ def propose(
 # --- in words ------------------------------------------------------------------------
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n:,} {one if n == 1 else many}"
+def _grouped(n: int) -> str:
+    return formats.number_format(n, force_grouping=True)
 
 
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _mentorships(n: int) -> str:
+    return ngettext("%(count)s mentorship", "%(count)s mentorships", n) % {"count": _grouped(n)}
+
+
+def _outcomes(n: int) -> str:
+    return ngettext("%(count)s outcome", "%(count)s outcomes", n) % {"count": _grouped(n)}
+
+
+def _of_kind(kind: str, n: int) -> str:
+    """How many outcomes of one kind: "120 requests answered"."""
+    count = {"count": _grouped(n)}
+    if kind == "request":
+        return ngettext("%(count)s request answered", "%(count)s requests answered", n) % count
+    if kind == "check_in":
+        return ngettext("%(count)s check-in", "%(count)s check-ins", n) % count
+    if kind == "close_out":
+        return ngettext("%(count)s close-out", "%(count)s close-outs", n) % count
+    return ngettext("%(count)s closed", "%(count)s closed", n) % count
+
+
+def _day(day: date) -> str:
+    return date_format(day, "DATE_FORMAT")
+
+
+def _where(sample: dict) -> str:
+    """Where the sample's mentorships were made: in which cycles, or when."""
+    cycles = sample["cycles"]
+    outside = bool(sample.get("outside_cycles"))
+    if len(cycles) > 3:
+        values = {"count": len(cycles), "first": cycles[0], "last": cycles[-1]}
+        if outside:
+            return (
+                gettext("in %(count)s cycles (%(first)s to %(last)s) and outside any cycle")
+                % values
+            )
+        return gettext("in %(count)s cycles (%(first)s to %(last)s)") % values
+    if cycles:
+        if outside:
+            return gettext("in %(cycles)s and outside any cycle") % {
+                "cycles": sentences.and_listed(cycles)
+            }
+        return gettext("in %(cycles)s") % {"cycles": sentences.and_listed(cycles)}
+    if sample["first"]:
+        first, last = (date.fromisoformat(sample[k]) for k in ("first", "last"))
+        if first == last:
+            return gettext("made on %(date)s") % {"date": _day(first)}
+        return gettext("made between %(first)s and %(last)s") % {
+            "first": _day(first),
+            "last": _day(last),
+        }
+    return ""
 
 
 def describe_sample(sample: dict) -> str:
     """A ``WeightProposal.sample`` in words, as "from 143 mentorships in Summer 2026:
     120 requests answered, 300 check-ins, 80 close-outs, 60 closed"."""
-    head = f"from {_plural(sample['mentorships'], 'mentorship', 'mentorships')}"
-    cycles = sample["cycles"]
-    if len(cycles) > 3:
-        head += f" in {len(cycles)} cycles ({cycles[0]} to {cycles[-1]})"
-    elif cycles:
-        head += f" in {_and(cycles)}"
-    if cycles and sample.get("outside_cycles"):
-        head += " and outside any cycle"
-    elif not cycles and sample["first"]:
-        first, last = (date.fromisoformat(sample[k]) for k in ("first", "last"))
-        head += (
-            f" made on {_day(first)}"
-            if first == last
-            else f" made between {_day(first)} and {_day(last)}"
-        )
-    parts = [
-        _plural(n, *KIND_WORDS[kind])
-        for kind in KINDS
-        if (n := sum(sample["kinds"][kind].values()))
-    ]
-    return head + (": " + ", ".join(parts) if parts else "")
+    where = _where(sample)
+    if where:
+        # Translators: "from 143 mentorships in Summer 2026" (where: "in Summer 2026",
+        # "made on 6 December 2026"…); read after "Weights learned", or alone.
+        head = gettext("from %(mentorships)s %(where)s") % {
+            "mentorships": _mentorships(sample["mentorships"]),
+            "where": where,
+        }
+    else:
+        head = gettext("from %(mentorships)s") % {
+            "mentorships": _mentorships(sample["mentorships"])
+        }
+    parts = [_of_kind(kind, n) for kind in KINDS if (n := sum(sample["kinds"][kind].values()))]
+    if not parts:
+        return head
+    # Translators: the sample, then how many outcomes of each kind it holds.
+    return gettext("%(sample)s: %(kinds)s") % {
+        "sample": head,
+        "kinds": pgettext("separator between the items of a list", ", ").join(parts),
+    }
 
 
 def describe_too_few(proposal: WeightProposal) -> str:
     """Why a ``too_few`` proposal proposes nothing, with the counts and what is needed."""
     sample = proposal.sample
     if proposal.fit.get("reason") == learning.Reason.ALL_ALIKE:
-        alike = "good" if sample["observations"] and proposal.fit["counts"]["poor"] == 0 else "poor"
-        return (
-            f"Every outcome so far was {alike} ({describe_sample(sample)}): "
-            "nothing to learn from until some differ."
-        )
+        good = sample["observations"] and proposal.fit["counts"]["poor"] == 0
+        if good:
+            return gettext(
+                "Every outcome so far was good (%(sample)s): nothing to learn from until some "
+                "differ."
+            ) % {"sample": describe_sample(sample)}
+        return gettext(
+            "Every outcome so far was poor (%(sample)s): nothing to learn from until some differ."
+        ) % {"sample": describe_sample(sample)}
     needs = sample["needs"]
-    return (
-        f"Not enough outcomes yet: {_plural(sample['mentorships'], 'mentorship', 'mentorships')} "
-        f"with {_plural(sample['observations'], 'outcome', 'outcomes')} (needs "
-        f"{needs['mentorships']} mentorships and {needs['observations']} outcomes)."
-    )
-
-
-def _day(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+    return gettext(
+        "Not enough outcomes yet: %(mentorships)s with %(outcomes)s (needs %(needed_mentorships)s "
+        "and %(needed_outcomes)s)."
+    ) % {
+        "mentorships": _mentorships(sample["mentorships"]),
+        "outcomes": _outcomes(sample["observations"]),
+        "needed_mentorships": _mentorships(needs["mentorships"]),
+        "needed_outcomes": _outcomes(needs["observations"]),
+    }
