@@ -4,8 +4,11 @@ keyed by the event it reports so that each goes out once."""
 from celery import current_app
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
-from profiles import access, outbox
+from profiles import access, languages, outbox
 from profiles.models import AuditEntry, Profile
 
 from . import invites
@@ -22,6 +25,11 @@ from .outcome_models import CloseOut, FollowUp, SponsorshipAction
 from .times import for_person, in_both_zones, length
 
 TEMPLATES = "mentorships/email"
+# Words and times put in an email's context are said when it is rendered, in its
+# recipient's language (profiles/outbox.py), not when the task runs.
+_in_both_zones = lazy(in_both_zones, str)
+_for_person = lazy(for_person, str)
+_length = lazy(length, str)
 
 
 def _mentorship(pk: int) -> Mentorship | None:
@@ -256,7 +264,7 @@ def close_out_asked(close_out_id: int) -> bool:
             "me": me,
             "other_name": other.name
             if other
-            else f"your former {'mentor' if c.side == 'mentee' else 'mentee'}",
+            else (_("your former mentor") if c.side == "mentee" else _("your former mentee")),
             "goals": c.goals.count(),
             "link": reverse("mentorships:close_out", args=[m.pk, c.side]),
         },
@@ -270,17 +278,23 @@ def keys_about(m: Mentorship) -> dict[str, tuple[str, str]]:
     ``prompted_week_*_at`` say when this one was in one."""
     pk = m.pk
     return {
-        f"request-received:{pk}": ("mentor", "a new request"),
-        f"request-answered:{pk}": ("mentee", "their request was accepted"),
-        f"matched:{pk}:{m.mentee_id}": ("mentee", "they have been matched"),
-        f"matched:{pk}:{m.mentor_id}": ("mentor", "they have been matched"),
-        f"paused:{pk}": ("mentee", "the mentor they asked has paused"),
-        f"ended:{pk}:{m.mentor_id}": ("mentor", "the mentorship has ended"),
-        f"left:{pk}": ("mentor", "the mentee has left Kindred"),
-        f"term-ended:{pk}:{m.mentee_id}": ("mentee", "the term has ended: close, or keep going?"),
-        f"term-ended:{pk}:{m.mentor_id}": ("mentor", "the term has ended: close, or keep going?"),
-        f"close-out:{pk}:{m.mentee_id}": ("mentee", "how did it go? (the close-out survey)"),
-        f"close-out:{pk}:{m.mentor_id}": ("mentor", "how did it go? (the close-out survey)"),
+        f"request-received:{pk}": ("mentor", _("a new request")),
+        f"request-answered:{pk}": ("mentee", _("their request was accepted")),
+        f"matched:{pk}:{m.mentee_id}": ("mentee", _("they have been matched")),
+        f"matched:{pk}:{m.mentor_id}": ("mentor", _("they have been matched")),
+        f"paused:{pk}": ("mentee", _("the mentor they asked has paused")),
+        f"ended:{pk}:{m.mentor_id}": ("mentor", _("the mentorship has ended")),
+        f"left:{pk}": ("mentor", _("the mentee has left Kindred")),
+        f"term-ended:{pk}:{m.mentee_id}": (
+            "mentee",
+            _("the term has ended: close, or keep going?"),
+        ),
+        f"term-ended:{pk}:{m.mentor_id}": (
+            "mentor",
+            _("the term has ended: close, or keep going?"),
+        ),
+        f"close-out:{pk}:{m.mentee_id}": ("mentee", _("how did it go? (the close-out survey)")),
+        f"close-out:{pk}:{m.mentor_id}": ("mentor", _("how did it go? (the close-out survey)")),
     }
 
 
@@ -390,21 +404,27 @@ def _about(meeting: Meeting, me: Profile, **context) -> dict:
         "meeting": meeting,
         "me": me,
         "other": other,
-        "other_name": other.name if other else "a member who has left Kindred",
-        "when": in_both_zones(meeting.starts_at, me, other) if meeting.starts_at else "",
-        "day": for_person(meeting.starts_at, me) if meeting.starts_at else "",
-        "length": length(meeting.minutes),
+        "other_name": other.name if other else _("a member who has left Kindred"),
+        "when": _in_both_zones(meeting.starts_at, me, other) if meeting.starts_at else "",
+        "day": _for_person(meeting.starts_at, me) if meeting.starts_at else "",
+        "length": _length(meeting.minutes),
         "link": meeting.get_absolute_url(),
         **context,
     }
 
 
-def _to_each_side(meeting: Meeting, key: str, template: str, attachments=(), **context) -> bool:
-    """One email to each person still on the meeting's mentorship."""
+def _to_each_side(meeting: Meeting, key: str, template: str, invite: str = "", **context) -> bool:
+    """One email to each person still on the meeting's mentorship, with the calendar
+    ``invite`` (``invites.REQUEST`` or ``CANCEL``) if one is named: its summary and
+    description are written in that person's language."""
     m = meeting.mentorship
     sent = False
     for me in (m.mentee, m.mentor):
         if me is not None:
+            attachments = []
+            if invite:
+                with translation.override(languages.of(me.user)):
+                    attachments.append(invites.attachment(meeting, invite))
             sent |= _send(
                 key=f"{key}:{me.pk}",
                 to=me,
@@ -424,7 +444,7 @@ def meeting_proposed(pk: int, rounds: int) -> bool:
     to = meeting.mentorship.other_side(meeting.proposed_by)
     if to is None:
         return False
-    times = [in_both_zones(o.starts_at, to, meeting.proposed_by) for o in meeting.options.all()]
+    times = [_in_both_zones(o.starts_at, to, meeting.proposed_by) for o in meeting.options.all()]
     return _send(
         key=f"meeting-proposed:{pk}:{rounds}",
         to=to,
@@ -443,7 +463,7 @@ def meeting_confirmed(pk: int, sequence: int) -> bool:
         meeting,
         f"meeting-invite:{pk}:{sequence}",
         "meeting_confirmed",
-        attachments=[invites.attachment(meeting, invites.REQUEST)],
+        invite=invites.REQUEST,
         moved=sequence > 0,
     )
 
@@ -461,7 +481,7 @@ def meeting_cancelled(pk: int) -> bool:
             meeting,
             f"meeting-cancelled:{pk}",
             "meeting_cancelled",
-            attachments=[invites.attachment(meeting, invites.CANCEL)],
+            invite=invites.CANCEL,
             by=by,
         )
     to = meeting.mentorship.other_side(by) if by else None
