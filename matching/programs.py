@@ -12,6 +12,8 @@ from datetime import date
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext
 
 from mentorships.models import Mentorship
 from profiles import cycles
@@ -69,37 +71,59 @@ def _standing(p: Profile, counts: Counter) -> tuple[str, str]:
     paired, requested = counts[(p.pk, "paired")], counts[(p.pk, "requested")]
     if p.role == Role.MENTEE:
         if paired:
-            return "Matched", "ok"
+            return pgettext("a person's standing in a program", "Matched"), "ok"
         if not p.is_ready:
-            return "Questionnaire unfinished", "warn"
+            return gettext("Questionnaire unfinished"), "warn"
         if p.cycle is not None and p.cycle.state == State.CLOSED:
-            return f"Took part in {p.cycle.name}", "neutral"
+            return gettext("Took part in %(cycle)s") % {"cycle": p.cycle.name}, "neutral"
         if requested:
-            return f"Waiting: {_count(requested, 'request')} sent", "info"
-        return "Waiting for a mentor", "neutral"
+            return gettext("Waiting: %(requests)s sent") % {
+                "requests": _requests(requested)
+            }, "info"
+        return gettext("Waiting for a mentor"), "neutral"
     if not p.is_ready:
-        return "Questionnaire unfinished", "warn"
-    parts = []
+        return gettext("Questionnaire unfinished"), "warn"
+    if paired and requested:
+        return gettext("Matched with %(mentees)s · %(requests)s waiting for you") % {
+            "mentees": _mentees(paired),
+            "requests": _requests(requested),
+        }, "ok"
     if paired:
-        parts.append(f"Matched with {_count(paired, 'mentee')}")
+        return gettext("Matched with %(mentees)s") % {"mentees": _mentees(paired)}, "ok"
     if requested:
-        parts.append(f"{_count(requested, 'request')} waiting for you")
-    if parts:
-        return " · ".join(parts), "ok" if paired else "info"
+        return gettext("%(requests)s waiting for you") % {"requests": _requests(requested)}, "info"
     if p.cycle is not None and p.cycle.state == State.CLOSED:
-        return f"Took part in {p.cycle.name}", "neutral"
+        return gettext("Took part in %(cycle)s") % {"cycle": p.cycle.name}, "neutral"
     if p.is_paused:
-        return "Paused", "neutral"
-    return "Waiting for requests", "neutral"
+        return pgettext("a mentor's standing in a program", "Paused"), "neutral"
+    return gettext("Waiting for requests"), "neutral"
 
 
-def _count(n: int, word: str) -> str:
-    return f"{n} {word}{'s' if n != 1 else ''}"
+def _requests(n: int) -> str:
+    return ngettext("%(count)s request", "%(count)s requests", n) % {"count": n}
+
+
+def _mentees(n: int) -> str:
+    return ngettext("%(count)s mentee", "%(count)s mentees", n) % {"count": n}
 
 
 def day(d: date, today: date) -> str:
     """A date as people read it: the year only when it is not this one."""
-    return f"{d:%-d %B}" if d.year == today.year else f"{d:%-d %B %Y}"
+    return date_format(d, "MONTH_DAY_FORMAT" if d.year == today.year else "DATE_FORMAT")
+
+
+def _registration(registration, today: date, *, first: bool = False) -> str:
+    """Whether registration is open, as the last part of the line (or the whole
+    line, ``first``, for a program without rounds)."""
+    nxt = registration.next_cycle
+    if registration.open:
+        return gettext("Registration open") if first else gettext("registration open")
+    if nxt is not None and nxt.registration_opens:
+        values = {"date": day(nxt.registration_opens, today), "cycle": nxt.name}
+        if first:
+            return gettext("Registration closed until %(date)s (%(cycle)s)") % values
+        return gettext("registration closed until %(date)s (%(cycle)s)") % values
+    return gettext("Registration closed") if first else gettext("registration closed")
 
 
 def round_in_words(program: Program, today: date | None = None) -> str:
@@ -108,27 +132,36 @@ def round_in_words(program: Program, today: date | None = None) -> str:
     today = today or timezone.localdate()
     registration = cycles.registration(program, today)
     cycle = cycles.current(program)
-    if registration.open:
-        closing = "registration open"
-    elif registration.next_cycle is not None and registration.next_cycle.registration_opens:
-        nxt = registration.next_cycle
-        closing = f"registration closed until {day(nxt.registration_opens, today)} ({nxt.name})"
-    else:
-        closing = "registration closed"
     if cycle is None:
         if not program.cycles.exists():  # a program without rounds, as before cycles
-            return closing[0].upper() + closing[1:]
-        return f"No round running now · {closing}"
+            return _registration(registration, today, first=True)
+        return gettext("No round running now · %(registration)s") % {
+            "registration": _registration(registration, today)
+        }
+    closing = _registration(registration, today)
     if cycle.state == State.REGISTRATION:
         if registration.open and cycle.registration_closes:
-            closing = f"registration open until {day(cycle.registration_closes, today)}"
-        return f"{cycle.name} · {closing}"
+            closing = gettext("registration open until %(date)s") % {
+                "date": day(cycle.registration_closes, today)
+            }
+        # Translators: a round's line: "Spring 2027 · registration open until 30 June".
+        return gettext("%(cycle)s · %(registration)s") % {
+            "cycle": cycle.name,
+            "registration": closing,
+        }
     if cycle.state == State.MATCHING:
         phase = (
-            f"matching on {day(cycle.matching_on, today)}"
+            gettext("matching on %(date)s") % {"date": day(cycle.matching_on, today)}
             if cycle.matching_on and cycle.matching_on >= today
-            else "matching under way"
+            else gettext("matching under way")
         )
+    elif cycle.ends_on:
+        phase = gettext("running until %(date)s") % {"date": day(cycle.ends_on, today)}
     else:
-        phase = f"running until {day(cycle.ends_on, today)}" if cycle.ends_on else "running"
-    return f"{cycle.name} · {phase} · {closing}"
+        phase = pgettext("a round of a program", "running")
+    # Translators: a round's line: "Spring 2027 · running until 30 June · registration closed".
+    return gettext("%(cycle)s · %(phase)s · %(registration)s") % {
+        "cycle": cycle.name,
+        "phase": phase,
+        "registration": closing,
+    }
