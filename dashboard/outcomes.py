@@ -44,6 +44,10 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast, Coalesce
+from django.utils import translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorships.models import CheckIn, Mentorship
 from mentorships.outcome_models import (
@@ -54,6 +58,7 @@ from mentorships.outcome_models import (
     SponsorshipAction,
 )
 from profiles.models import Cycle, Profile, Program, Tag
+from profiles.taxonomy import Facet
 
 from . import disclosure, intervals
 from .figures import EVERYONE, MIN_GROUP, UNDISCLOSED, group_relations
@@ -65,10 +70,20 @@ MIN_ANSWERS = MIN_GROUP
 GAP_POINTS = 10
 
 SHARE, RATING, COUNT = "share", "rating", "count"
-NOT_ENOUGH = "Not enough answers yet"
-HIDDEN = "Hidden to protect a small group"
-ALL_MENTEES = "All mentees"
-UNDISCLOSED_NAME = "Chose not to disclose"
+# Lazy throughout: a report is kept in the cache and shown in each viewer's language.
+NOT_ENOUGH = _("Not enough answers yet")
+HIDDEN = _("Hidden to protect a small group")
+ALL_MENTEES = _("All mentees")
+UNDISCLOSED_NAME = _("Chose not to disclose")
+WHY_NOT_ALLOWED = _(
+    "Figures per self-identified group are shown only to the program's admins "
+    "allowed to read background answers."
+)
+WHY_ONE_CYCLE = _(
+    "Figures per self-identified group are shown one cycle at a time: choose a "
+    "cycle. Beside each other, all cycles' and one cycle's would let a small "
+    "group's figures be worked out by subtraction."
+)
 PEOPLE = "people"  # the family of group sizes: never batched
 ALL_ANSWERS = "#all"  # each family's answers in so far, kept or waiting
 
@@ -94,66 +109,85 @@ class Section:
     explains: str
 
 
+def _follow_ups_title_now(months: int) -> str:
+    return ngettext("Follow-ups at %(months)s month", "Follow-ups at %(months)s months", months) % {
+        "months": months
+    }
+
+
+def _follow_ups_explained_now(months: int) -> str:
+    return ngettext(
+        "The mentees' own answers %(months)s month after their mentorship closed.",
+        "The mentees' own answers %(months)s months after their mentorship closed.",
+        months,
+    ) % {"months": months}
+
+
+# Lazy, and picklable (module functions): the report is kept in the cache.
+_follow_ups_title = lazy(_follow_ups_title_now, str)
+_follow_ups_explained = lazy(_follow_ups_explained_now, str)
+
+
 def _follow_ups(months: int) -> Section:
     family = f"follow_up_{months}"
     return Section(
         f"follow_up_{months}",
-        f"Follow-ups at {months} months",
+        _follow_ups_title(months),
         (
             Figure(
                 f"new_role_{months}",
-                "New role",
+                _("New role"),
                 SHARE,
                 f"{family}_role",
                 1,
-                base="mentees who answered",
-                says="have a new role or more responsibility",
+                base=_("mentees who answered"),
+                says=_("have a new role or more responsibility"),
             ),
             Figure(
                 f"stay_{months}",
-                "Expect to stay",
+                _("Expect to stay"),
                 SHARE,
                 f"{family}_stay",
                 1,
-                base="mentees who answered",
-                says="expect to stay at least another year",
+                base=_("mentees who answered"),
+                says=_("expect to stay at least another year"),
             ),
             Figure(
                 f"belonging_{months}",
-                "Belonging (1–5)",
+                _("Belonging (1–5)"),
                 RATING,
                 f"{family}_belong",
                 1,
-                base="mentees who answered",
-                says="mean belonging, from 1 (strongly disagree) to 5 (strongly agree)",
+                base=_("mentees who answered"),
+                says=_("mean belonging, from 1 (strongly disagree) to 5 (strongly agree)"),
             ),
             Figure(
                 f"sponsored_{months}",
-                "Say they were sponsored",
+                _("Say they were sponsored"),
                 SHARE,
                 f"{family}_sponsored",
                 1,
-                base="mentees who answered",
-                says="say someone sponsored them",
+                base=_("mentees who answered"),
+                says=_("say someone sponsored them"),
             ),
         ),
-        f"The mentees' own answers {months} months after their mentorship closed.",
+        _follow_ups_explained(months),
     )
 
 
 SECTIONS = (
     Section(
         "completion",
-        "Completion",
+        _("Completion"),
         (
             Figure(
                 "completed",
-                "Completed",
+                _("Completed"),
                 SHARE,
                 "completion",
                 1,
-                base="mentorships that closed",
-                says="completed rather than ended early",
+                base=_("mentorships that closed"),
+                says=_("completed rather than ended early"),
             ),
         ),
         "Of the mentorships that started and have since closed, those that ran their "
@@ -162,34 +196,34 @@ SECTIONS = (
     ),
     Section(
         "ratings",
-        "Ratings",
+        _("Ratings"),
         (
             Figure(
                 "check_in",
-                "Check-ins (1–5)",
+                _("Check-ins (1–5)"),
                 RATING,
                 "check_in",
                 1,
-                base="people who checked in",
-                says="mean check-in rating, from 1 (poor) to 5 (very good)",
+                base=_("people who checked in"),
+                says=_("mean check-in rating, from 1 (poor) to 5 (very good)"),
             ),
             Figure(
                 "close_out_mentee",
-                "Close-out, mentees (1–5)",
+                _("Close-out, mentees (1–5)"),
                 RATING,
                 "close_out_mentee",
                 1,
-                base="mentees who answered",
-                says="mean close-out rating given by mentees",
+                base=_("mentees who answered"),
+                says=_("mean close-out rating given by mentees"),
             ),
             Figure(
                 "close_out_mentor",
-                "Close-out, mentors (1–5)",
+                _("Close-out, mentors (1–5)"),
                 RATING,
                 "close_out_mentor",
                 1,
-                base="mentors who answered",
-                says="mean close-out rating given by mentors",
+                base=_("mentors who answered"),
+                says=_("mean close-out rating given by mentors"),
             ),
         ),
         "Each person who checked in counts once, with the mean of their check-ins in the "
@@ -197,34 +231,34 @@ SECTIONS = (
     ),
     Section(
         "goals",
-        "Goal progress",
+        _("Goal progress"),
         (
             Figure(
                 "goal_start",
-                "Goals at the start (1–5)",
+                _("Goals at the start (1–5)"),
                 RATING,
                 "goals",
                 1,
-                base="mentees who rated their goals",
-                says="mean rating of their goals when agreed",
+                base=_("mentees who rated their goals"),
+                says=_("mean rating of their goals when agreed"),
             ),
             Figure(
                 "goal_end",
-                "Goals at the close (1–5)",
+                _("Goals at the close (1–5)"),
                 RATING,
                 "goals",
                 2,
-                base="mentees who rated their goals",
-                says="mean rating of their goals at the close",
+                base=_("mentees who rated their goals"),
+                says=_("mean rating of their goals at the close"),
             ),
             Figure(
                 "goal_improved",
-                "Goals improved",
+                _("Goals improved"),
                 SHARE,
                 "goals",
                 3,
-                base="mentees who rated their goals",
-                says="rated their goals higher at the close than at the start",
+                base=_("mentees who rated their goals"),
+                says=_("rated their goals higher at the close than at the start"),
             ),
         ),
         "Where the mentees rated their agreed goals, from 1 to 5, when they agreed them "
@@ -233,46 +267,46 @@ SECTIONS = (
     ),
     Section(
         "sponsorship",
-        "Sponsorship",
+        _("Sponsorship"),
         (
             Figure(
                 "sponsored",
-                "Sponsored",
+                _("Sponsored"),
                 SHARE,
                 "sponsorship",
                 1,
                 positive=True,
-                base="mentees mentored",
-                says="had at least one sponsorship action recorded",
+                base=_("mentees mentored"),
+                says=_("had at least one sponsorship action recorded"),
             ),
             Figure(
                 "sponsored_confirmed",
-                "Sponsored, confirmed",
+                _("Sponsored, confirmed"),
                 SHARE,
                 "sponsorship",
                 2,
                 positive=True,
-                base="mentees mentored",
-                says="had at least one sponsorship action they confirmed",
+                base=_("mentees mentored"),
+                says=_("had at least one sponsorship action they confirmed"),
             ),
             Figure(
                 "actions",
-                "Actions per mentee",
+                _("Actions per mentee"),
                 COUNT,
                 "sponsorship",
                 1,
-                base="mentees mentored",
-                says="sponsorship actions recorded per mentee",
+                base=_("mentees mentored"),
+                says=_("sponsorship actions recorded per mentee"),
             ),
             Figure(
                 "not_sponsored",
-                "Mentored but not sponsored",
+                _("Mentored but not sponsored"),
                 SHARE,
                 "sponsorship",
                 1,
                 complement=True,
-                base="mentees mentored",
-                says="were mentored but have no sponsorship action recorded",
+                base=_("mentees mentored"),
+                says=_("were mentored but have no sponsorship action recorded"),
             ),
         ),
         "Introductions, recommendations, nominations and advocacy the mentors recorded for "
@@ -495,7 +529,17 @@ class Cell:
     n: int = 0  # the answers it rests on
     note: str = ""  # why there is no figure (NOT_ENOUGH, HIDDEN)
     gap: float | None = None  # percentage points from all mentees', when marked
-    direction: str = ""  # "higher" or "lower"
+    direction: str = ""  # "higher" or "lower": a CSS class; the word is direction_word
+
+    @property
+    def direction_word(self) -> str:
+        if not self.direction:
+            return ""
+        if self.direction == "higher":
+            # Translators: as in "12 points higher (than all mentees)".
+            return gettext("higher")
+        # Translators: as in "12 points lower (than all mentees)".
+        return gettext("lower")
 
     @property
     def shown(self) -> bool:
@@ -598,16 +642,9 @@ def report(program: Program, cycle: Cycle | None, *, groups: bool) -> Report:
         _suppress(rows, tallies, keys, relations, hidden_rows)
     gaps = _mark_gaps(rows)
     if not groups:
-        why = (
-            "Figures per self-identified group are shown only to the program's admins "
-            "allowed to read background answers."
-        )
+        why = WHY_NOT_ALLOWED
     elif not one_population:
-        why = (
-            "Figures per self-identified group are shown one cycle at a time: choose a "
-            "cycle. Beside each other, all cycles' and one cycle's would let a small "
-            "group's figures be worked out by subtraction."
-        )
+        why = WHY_ONE_CYCLE
     else:
         why = ""
     answers = {f: tallies.get((f, ALL_ANSWERS), {}).get("total", 0) for f in FAMILIES}
@@ -628,7 +665,7 @@ def _group_rows(everyone: Row, tallies: dict):
     for t in tags:
         key = f"tag:{t.pk}"
         if key not in hidden:
-            rows.append(Row(key, t.name, str(t.get_facet_display()), size[key]))
+            rows.append(Row(key, t.name, Facet(t.facet).label if t.facet else "", size[key]))
     if UNDISCLOSED in size and UNDISCLOSED not in hidden:
         rows.append(Row(UNDISCLOSED, UNDISCLOSED_NAME, "", size[UNDISCLOSED]))
     return rows, hidden, list(size), relations
@@ -715,7 +752,9 @@ def fingerprint(program: Program, cycle: Cycle | None) -> str:
 def kept_key(program: Program, cycle: Cycle | None, *, groups: bool) -> str:
     """The cache key of the report as it stands now (its fingerprint in it)."""
     scope = cycle.pk if cycle is not None else "all"
-    return f"outcomes:{program.pk}:{scope}:{int(groups)}:{fingerprint(program, cycle)}"
+    # The page's rendering is kept under this key too: one per language.
+    language = translation.get_language() or "en"
+    return f"outcomes:{program.pk}:{scope}:{int(groups)}:{language}:{fingerprint(program, cycle)}"
 
 
 def kept_report(program: Program, cycle: Cycle | None, *, groups: bool) -> tuple[Report, str]:
