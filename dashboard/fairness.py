@@ -11,7 +11,14 @@ it safe to subtract from).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from profiles.taxonomy import Facet
 
 # A group is marked when it differs from all mentees by at least this much.
 SHARE_POINTS = 10  # percentage points: matched, declined by the mentor, closed for want of room
@@ -22,9 +29,10 @@ DAYS = 7  # days to match: the week after which a request brings a reminder
 # release gives group sizes only, so of its figures only the matched share can be marked.
 MIN_BASE = 5  # as the smallest group shown
 
-ALL_MENTEES = "All mentees"
+ALL_MENTEES = _("All mentees")
 NO_ANSWER_KIND = "—"
-NO_ANSWER_TITLE = "No background answer"
+NO_ANSWER_TITLE = _("No background answer")
+UNDISCLOSED = _("Chose not to disclose")
 
 
 @dataclass(frozen=True)
@@ -39,24 +47,26 @@ class Measure:
 SHARE, DAYS_UNIT, SCORE = "share", "days", "score"
 THRESHOLDS = {SHARE: SHARE_POINTS, DAYS_UNIT: DAYS, SCORE: SCORE_POINTS}
 
-NOT_STARTED = "no mentorship started yet"
-MATCHED = Measure("matched_share", "Matched", SHARE, "no mentees", "people")
+NOT_STARTED = _("no mentorship started yet")
+MATCHED = Measure("matched_share", _("Matched"), SHARE, _("no mentees"), "people")
 DECLINED = Measure(
-    "decline_rate", "Declined by the mentor", SHARE, "no request answered yet", "answered"
+    "decline_rate", _("Declined by the mentor"), SHARE, _("no request answered yet"), "answered"
 )
-NO_ROOM = Measure("no_room_rate", "Closed for want of room", SHARE, "no request yet", "requests")
-SCORE_MEAN = Measure("mean_score", "Mean match score", SCORE, NOT_STARTED, "scored")
+NO_ROOM = Measure(
+    "no_room_rate", _("Closed for want of room"), SHARE, _("no request yet"), "requests"
+)
+SCORE_MEAN = Measure("mean_score", _("Mean match score"), SCORE, NOT_STARTED, "scored")
 # Exact figures (an admin who may read background answers) and a release's.
 EXACT = (
     MATCHED,
-    Measure("median_days", "Median days to match", DAYS_UNIT, NOT_STARTED, "started"),
+    Measure("median_days", _("Median days to match"), DAYS_UNIT, NOT_STARTED, "started"),
     DECLINED,
     NO_ROOM,
     SCORE_MEAN,
 )
 RELEASED = (
     MATCHED,
-    Measure("mean_days", "Mean days to match", DAYS_UNIT, NOT_STARTED, "started"),
+    Measure("mean_days", _("Mean days to match"), DAYS_UNIT, NOT_STARTED, "started"),
     DECLINED,
     SCORE_MEAN,
 )
@@ -65,12 +75,40 @@ RELEASED = (
 ONLY_WHEN_MATCHED = {SCORE, DAYS_UNIT}
 
 
+def _stored_word(word: str) -> str:
+    """A background question's name or a group's, as figures and releases store them
+    (in English, worked out by a worker), in the page's language; a tag's own name as is."""
+    return _stored_words().get(word, word)
+
+
+@functools.cache
+def _stored_words() -> dict:
+    with translation.override("en"):
+        labels = [*(label for _value, label in Facet.choices), ALL_MENTEES, UNDISCLOSED]
+        return {str(label): label for label in labels}
+
+
+def _direction_word(direction: str) -> str:
+    """The word for a CSS class's "higher" or "lower"."""
+    if direction == "higher":
+        # Translators: as in "14 points higher than all mentees".
+        return gettext("higher")
+    if direction == "lower":
+        # Translators: as in "14 points lower than all mentees".
+        return gettext("lower")
+    return ""
+
+
 @dataclass
 class Cell:
     text: str  # as shown: "62%", "4.5", "—"
     missing: str = ""  # for a screen reader, why there is no figure
     direction: str = ""  # "higher" or "lower" than all mentees, past the threshold
     by: str = ""  # "14 points", "9.5 days"
+
+    @property
+    def direction_word(self) -> str:
+        return _direction_word(self.direction)
 
 
 @dataclass
@@ -95,8 +133,12 @@ class Difference:
     label: str
     shown: str
     everyone: str
-    direction: str
+    direction: str  # "higher" or "lower": a CSS class; the word is direction_word
     by: str
+
+    @property
+    def direction_word(self) -> str:
+        return _direction_word(self.direction)
 
 
 @dataclass
@@ -121,13 +163,15 @@ def _text(measure: Measure, value) -> str:
 def _value(measure: Measure, group: dict):
     value = group.get(measure.key)
     if measure.unit in ONLY_WHEN_MATCHED and group.get(MATCHED.key) == 0:
-        return None, "none matched"
+        return None, gettext("none matched")
     return value, measure.missing
 
 
 def _by(measure: Measure, gap: float) -> str:
     amount = f"{abs(gap):.0f}" if measure.unit == SHARE else f"{abs(gap):.1f}"
-    return f"{amount} {'days' if measure.unit == DAYS_UNIT else 'points'}"
+    if measure.unit == DAYS_UNIT:
+        return gettext("%(amount)s days") % {"amount": amount}
+    return gettext("%(amount)s points") % {"amount": amount}
 
 
 def _rests_on_enough(measure: Measure, *groups: dict) -> bool:
@@ -171,6 +215,7 @@ def lay_out(groups: list[dict], everyone: dict, *, exact: bool) -> Layout:
     sections: dict[str, Section] = {}
     differences = []
     for g in groups:
+        g = {**g, "name": _stored_word(g["name"]), "kind": _stored_word(g.get("kind") or "")}
         kind = g.get("kind") or NO_ANSWER_KIND
         title = NO_ANSWER_TITLE if kind == NO_ANSWER_KIND else kind
         section = sections.setdefault(title, Section(title, [reference]))
