@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from matching.emails import told_key
 from matching.models import AssignmentPair
@@ -20,7 +23,7 @@ from mentorships.models import Mentorship
 from profiles.models import AuditEntry, Profile, SentEmail, User
 
 Status = Mentorship.Status
-LEFT = "a member who has left Kindred"
+LEFT = _("a member who has left Kindred")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ def _name(profile: Profile | None) -> str:
 def _admin(user: User | None) -> str:
     """An admin by name and email (two staff may share a first name)."""
     if user is None:
-        return "an admin"
+        return gettext("an admin")
     name = user.get_full_name()
     return f"{name} ({user.email})" if name else user.email
 
@@ -76,7 +79,11 @@ def timeline(m: Mentorship) -> list[Event]:
     events = [_made(m, names)]
     if m.reminded_at:
         events.append(
-            Event(m.reminded_at, "reminder", f"{names.mentor} was reminded: a week unanswered")
+            Event(
+                m.reminded_at,
+                "reminder",
+                gettext("%(mentor)s was reminded: a week unanswered") % {"mentor": names.mentor},
+            )
         )
     if answered := _answered(m, names):
         events.append(answered)
@@ -84,7 +91,8 @@ def timeline(m: Mentorship) -> list[Event]:
         Event(
             other.decided_at,
             "closed",
-            f"{names.mentee}'s request to {_name(other.mentor)} closed, as this mentorship began",
+            gettext("%(mentee)s's request to %(mentor)s closed, as this mentorship began")
+            % {"mentee": names.mentee, "mentor": _name(other.mentor)},
             other=other,
         )
         for other in Mentorship.objects.filter(superseded_by=m)
@@ -94,18 +102,31 @@ def timeline(m: Mentorship) -> list[Event]:
     ]
     for week in (2, 8):
         if at := getattr(m, f"prompted_week_{week}_at"):
-            events.append(Event(at, "prompt", f"Week {week}: both were asked to check in"))
+            events.append(
+                Event(
+                    at,
+                    "prompt",
+                    gettext("Week %(week)s: both were asked to check in") % {"week": week},
+                )
+            )
     events += [
         Event(
             c.created_at,
             "check_in",
-            f"{names.of(m, c.author_id)} checked in: {c.rating} out of 5",
-            private_note="with a note for the pair" if c.note else "",
+            gettext("%(name)s checked in: %(rating)s out of 5")
+            % {"name": names.of(m, c.author_id), "rating": c.rating},
+            private_note=gettext("with a note for the pair") if c.note else "",
         )
         for c in m.check_ins.order_by("created_at", "pk")
     ]
     if m.health and m.health_flagged_at:
-        events.append(Event(m.health_flagged_at, "flag", f"Flagged: {m.get_health_display()}"))
+        events.append(
+            Event(
+                m.health_flagged_at,
+                "flag",
+                gettext("Flagged: %(health)s") % {"health": m.get_health_display()},
+            )
+        )
     events += _term(m, names)
     if m.ended_at:
         events.append(_ended(m, names))
@@ -118,9 +139,9 @@ def _made(m: Mentorship, names: Pair) -> Event:
         return Event(
             m.requested_at,
             "made",
-            f"Matched by hand by {_admin(m.created_by)}",
+            gettext("Matched by hand by %(admin)s") % {"admin": _admin(m.created_by)},
             quote=m.override_reason,
-            quote_by="Reason for setting a rule aside",
+            quote_by=gettext("Reason for setting a rule aside"),
         )
     if m.source == Mentorship.Source.AUTO:
         pair = (
@@ -135,15 +156,17 @@ def _made(m: Mentorship, names: Pair) -> Event:
             .first()
         )
         if pair is None or m.mentee_id is None:
-            return Event(m.requested_at, "made", "Matched by an auto-assignment")
-        by = _admin(pair.run.created_by)
-        text = f"Matched by auto-assignment #{pair.run_id}, committed by {by}"
+            return Event(m.requested_at, "made", gettext("Matched by an auto-assignment"))
+        text = gettext("Matched by auto-assignment #%(run)s, committed by %(admin)s") % {
+            "run": pair.run_id,
+            "admin": _admin(pair.run.created_by),
+        }
         return Event(m.requested_at, "made", text, run_id=pair.run_id)
     return Event(
         m.requested_at,
         "made",
-        f"{names.mentee} asked {names.mentor}",
-        private_note="with a note to the mentor" if m.message else "",
+        gettext("%(mentee)s asked %(mentor)s") % {"mentee": names.mentee, "mentor": names.mentor},
+        private_note=gettext("with a note to the mentor") if m.message else "",
     )
 
 
@@ -157,39 +180,58 @@ def _answered(m: Mentorship, names: Pair) -> Event | None:
         return Event(
             at,
             "answer",
-            f"Matched by hand by {_admin(m.created_by)}, from this request",
+            gettext("Matched by hand by %(admin)s, from this request")
+            % {"admin": _admin(m.created_by)},
             quote=m.override_reason,
-            quote_by="Reason for setting a rule aside",
+            quote_by=gettext("Reason for setting a rule aside"),
         )
     if m.status == Status.DECLINED:
         if m.ended_by != "mentor":
-            return Event(at, "closed", f"Closed by Kindred: {names.mentor} had no room or paused")
+            return Event(
+                at,
+                "closed",
+                gettext("Closed by Kindred: %(mentor)s had no room or paused")
+                % {"mentor": names.mentor},
+            )
         return Event(
             at,
             "closed",
-            f"{names.mentor} declined: “{m.get_decline_reason_display()}”",
+            gettext("%(mentor)s declined: “%(reason)s”")
+            % {"mentor": names.mentor, "reason": m.get_decline_reason_display()},
             quote=m.decline_note,
-            quote_by=f"{names.mentor}'s note to the mentee",
+            quote_by=gettext("%(mentor)s's note to the mentee") % {"mentor": names.mentor},
         )
     if m.status == Status.EXPIRED:
-        return Event(at, "closed", f"Expired: {names.mentor} did not answer within two weeks")
+        return Event(
+            at,
+            "closed",
+            gettext("Expired: %(mentor)s did not answer within two weeks")
+            % {"mentor": names.mentor},
+        )
     if m.status == Status.WITHDRAWN:
         if m.superseded_by_id:
-            text = f"Closed: {names.mentee} was paired with {_name(m.superseded_by.mentor)}"
+            text = gettext("Closed: %(mentee)s was paired with %(mentor)s") % {
+                "mentee": names.mentee,
+                "mentor": _name(m.superseded_by.mentor),
+            }
             return Event(at, "closed", text, other=m.superseded_by)
-        if m.ended_by in ("mentee", "mentor"):
-            return Event(at, "closed", f"Closed: the {m.ended_by} left Kindred")
-        return Event(at, "closed", f"{names.mentee} withdrew the request")
+        if m.ended_by == "mentee":
+            return Event(at, "closed", gettext("Closed: the mentee left Kindred"))
+        if m.ended_by == "mentor":
+            return Event(at, "closed", gettext("Closed: the mentor left Kindred"))
+        return Event(
+            at, "closed", gettext("%(mentee)s withdrew the request") % {"mentee": names.mentee}
+        )
     return Event(
         at,
         "answer",
-        f"{names.mentor} accepted",
-        private_note="with a note to the mentee" if m.accept_note else "",
+        gettext("%(mentor)s accepted") % {"mentor": names.mentor},
+        private_note=gettext("with a note to the mentee") if m.accept_note else "",
     )
 
 
 def _day(d: date) -> str:
-    return f"{d:%-d %B %Y}"
+    return date_format(d, "j F Y")
 
 
 def _term(m: Mentorship, names: Pair) -> list[Event]:
@@ -207,19 +249,29 @@ def _term(m: Mentorship, names: Pair) -> list[Event]:
     )
     if not (told or m.closing_on or all(chose.values())):
         return []
-    text = f"Asked to close: the term of {cycle.name} ended on {_day(cycle.ends_on)}"
+    said = {"cycle": cycle.name, "ended": _day(cycle.ends_on)}
     if m.closing_on:
-        text += f"; it closes on {_day(m.closing_on)} unless both choose to keep going"
+        text = gettext(
+            "Asked to close: the term of %(cycle)s ended on %(ended)s; it closes on "
+            "%(closes)s unless both choose to keep going"
+        ) % {**said, "closes": _day(m.closing_on)}
+    else:
+        text = gettext("Asked to close: the term of %(cycle)s ended on %(ended)s") % said
     events = [Event(told or _midnight(cycle.ends_on), "prompt", text)]
     events += [
-        Event(at, "answer", f"{names[side]} chose to keep going after the term")
+        Event(
+            at,
+            "answer",
+            gettext("%(name)s chose to keep going after the term") % {"name": names[side]},
+        )
         for side, at in chose.items()
         if at
     ]
     if all(chose.values()):
-        text = "Both chose to keep going"
         if m.closing_on is None and m.is_paired:
-            text += ": it goes on without a term"
+            text = gettext("Both chose to keep going: it goes on without a term")
+        else:
+            text = gettext("Both chose to keep going")
         events.append(Event(max(chose.values()), "answer", text))
     return events
 
@@ -236,26 +288,49 @@ def _ended(m: Mentorship, names: Pair) -> Event:
             .order_by("-at")
             .first()
         )
-        who = f": {_admin(entry.actor)}" if entry else ""
-        return Event(at, "end", f"Ended by the program team{who}", m.end_note, "Reason")
+        if entry:
+            text = gettext("Ended by the program team: %(admin)s") % {"admin": _admin(entry.actor)}
+        else:
+            text = gettext("Ended by the program team")
+        return Event(at, "end", text, m.end_note, gettext("Reason"))
     if m.end_reason == Mentorship.EndReason.TERM_ENDED:
-        of = f" of {m.cycle.name}" if m.cycle else ""
-        return Event(at, "end", f"Completed at the end of the term{of}")
-    side = names[by] if by in ("mentee", "mentor") else "Kindred"
+        if m.cycle:
+            text = gettext("Completed at the end of the term of %(cycle)s") % {
+                "cycle": m.cycle.name
+            }
+        else:
+            text = gettext("Completed at the end of the term")
+        return Event(at, "end", text)
+    side = {"side": names[by] if by in ("mentee", "mentor") else "Kindred"}
     if by in ("mentee", "mentor") and getattr(m, by) is None:
-        return Event(at, "end", f"Ended: the {by} left Kindred")
+        if by == "mentee":
+            return Event(at, "end", gettext("Ended: the mentee left Kindred"))
+        return Event(at, "end", gettext("Ended: the mentor left Kindred"))
     if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:
-        return Event(at, "end", f"{side} turned the match down", m.end_note, f"{side}'s reason")
-    done = "marked it complete" if m.status == Status.COMPLETED else "ended it"
-    return Event(
-        at, "end", f"{side} {done}: “{m.get_end_reason_display()}”", m.end_note, f"{side} added"
-    )
+        return Event(
+            at,
+            "end",
+            gettext("%(side)s turned the match down") % side,
+            m.end_note,
+            gettext("%(side)s's reason") % side,
+        )
+    said = {**side, "reason": m.get_end_reason_display()}
+    if m.status == Status.COMPLETED:
+        text = gettext("%(side)s marked it complete: “%(reason)s”") % said
+    else:
+        text = gettext("%(side)s ended it: “%(reason)s”") % said
+    return Event(at, "end", text, m.end_note, gettext("%(side)s added") % side)
 
 
 def _emails(m: Mentorship, names: Pair) -> list[Event]:
     about = emails.keys_about(m)
-    about[told_key(m.pk)] = ("mentee", "back among the suggestions, and why")
+    about[told_key(m.pk)] = ("mentee", gettext("back among the suggestions, and why"))
     return [
-        Event(sent_at, "email", f"Email to {names[about[key][0]]}: {about[key][1]}")
+        Event(
+            sent_at,
+            "email",
+            gettext("Email to %(name)s: %(email)s")
+            % {"name": names[about[key][0]], "email": about[key][1]},
+        )
         for key, sent_at in SentEmail.objects.filter(key__in=about).values_list("key", "sent_at")
     ]
