@@ -12,6 +12,8 @@ from django import forms
 from django.core.validators import URLValidator
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Tag
 
@@ -20,7 +22,7 @@ from .models import MEETING_MINUTES, MEETING_OPTIONS, Meeting, MeetingOption
 from .times import in_both_zones, length, local, zone_of
 
 # The lengths offered, from MEETING_MINUTES's shortest to its longest.
-LENGTHS = [(n, length(n)) for n in (15, 30, 45, 60, 90, 120, 180)]
+LENGTHS = [(n, lazy(length, str)(n)) for n in (15, 30, 45, 60, 90, 120, 180)]
 LOCAL_INPUT = "%Y-%m-%dT%H:%M"
 
 
@@ -31,8 +33,8 @@ def time_field(label: str, *, required: bool) -> forms.DateTimeField:
         input_formats=[LOCAL_INPUT, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
         error_messages={
-            "required": "Give at least one time.",
-            "invalid": "Enter a date and a time.",
+            "required": _("Give at least one time."),
+            "invalid": _("Enter a date and a time."),
         },
     )
 
@@ -41,38 +43,40 @@ class MeetingForm(forms.Form):
     """A meeting proposed, or other times for it. ``me`` is the proposer (their
     zone reads the times), ``goals`` the agenda's choices."""
 
-    time_1 = time_field("First time", required=True)
-    time_2 = time_field("Second time (optional)", required=False)
-    time_3 = time_field("Third time (optional)", required=False)
+    time_1 = time_field(_("First time"), required=True)
+    time_2 = time_field(_("Second time (optional)"), required=False)
+    time_3 = time_field(_("Third time (optional)"), required=False)
     minutes = forms.IntegerField(
-        label="How long",
+        label=_("How long"),
         min_value=MEETING_MINUTES[0],
         max_value=MEETING_MINUTES[1],
         initial=60,
         widget=forms.Select(choices=LENGTHS),
     )
     video_url = forms.URLField(
-        label="Video link",
+        label=_("Video link"),
         required=False,
         max_length=500,
         assume_scheme="https",
         validators=[URLValidator(schemes=["http", "https"])],
-        help_text="A Zoom, Meet or Teams link, for example. Or give a place below.",
-        error_messages={"invalid": "Enter a web address starting with https://."},
+        help_text=_("A Zoom, Meet or Teams link, for example. Or give a place below."),
+        error_messages={"invalid": _("Enter a web address starting with https://.")},
     )
     place = forms.CharField(
-        label="Or a place",
+        label=_("Or a place"),
         required=False,
         max_length=200,
-        help_text="A café, an office, a phone call.",
+        help_text=_("A café, an office, a phone call."),
     )
     agenda = forms.ModelMultipleChoiceField(
-        label="What would you like to talk about?",
+        label=_("What would you like to talk about?"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    agenda_note = forms.CharField(label="Anything else (optional)", required=False, max_length=200)
+    agenda_note = forms.CharField(
+        label=_("Anything else (optional)"), required=False, max_length=200
+    )
 
     def __init__(self, *args, me, goals, now: datetime | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -92,12 +96,12 @@ class MeetingForm(forms.Form):
         times = [data.get(f"time_{n}") for n in range(1, MEETING_OPTIONS + 1)]
         for n, when in enumerate(times, start=1):
             if when is not None and when <= self.now:
-                self.add_error(f"time_{n}", "This time has passed: give one in the future.")
+                self.add_error(f"time_{n}", _("This time has passed: give one in the future."))
         given = [t for t in times if t is not None]
         if len(set(given)) < len(given):
-            self.add_error(None, "Give different times: two of them are the same.")
+            self.add_error(None, _("Give different times: two of them are the same."))
         if not (data.get("video_url") or data.get("place", "").strip()):
-            self.add_error("video_url", "Give a video link, or a place to meet.")
+            self.add_error("video_url", _("Give a video link, or a place to meet."))
         return data
 
     def times(self) -> list[datetime]:
@@ -148,12 +152,14 @@ class PickForm(forms.Form):
             queryset=meeting.options.filter(starts_at__gt=now),
             me=me,
             other=other,
-            label="Which time suits you?",
+            label=_("Which time suits you?"),
             widget=forms.RadioSelect,
             empty_label=None,
             error_messages={
-                "required": "Choose one of the times.",
-                "invalid_choice": "That time is no longer on offer: choose one of the times shown.",
+                "required": _("Choose one of the times."),
+                "invalid_choice": _(
+                    "That time is no longer on offer: choose one of the times shown."
+                ),
             },
         )
 
@@ -161,17 +167,19 @@ class PickForm(forms.Form):
 class LogForm(forms.Form):
     """Did you meet? Held (how long, which goals) or missed."""
 
-    OUTCOMES = [("held", "Yes, we met"), ("missed", "No, it did not happen")]
+    OUTCOMES = [("held", _("Yes, we met")), ("missed", _("No, it did not happen"))]
 
-    outcome = forms.ChoiceField(label="Did you meet?", choices=OUTCOMES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Did you meet?"), choices=OUTCOMES, widget=forms.RadioSelect
+    )
     held_minutes = forms.IntegerField(
-        label="How long did you meet, in minutes?",
+        label=_("How long did you meet, in minutes?"),
         required=False,
         min_value=HELD_MINUTES[0],
         max_value=HELD_MINUTES[1],
     )
     discussed = forms.ModelMultipleChoiceField(
-        label="Which goals did you talk about?",
+        label=_("Which goals did you talk about?"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
@@ -188,7 +196,7 @@ class LogForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("outcome") == "held" and data.get("held_minutes") is None:
-            self.add_error("held_minutes", "Say how long you met.")
+            self.add_error("held_minutes", _("Say how long you met."))
         return data
 
 
@@ -196,8 +204,10 @@ class PageLogForm(LogForm):
     """On the page, "we moved it" leads to proposing other times."""
 
     OUTCOMES = [
-        ("held", "Yes, we met"),
-        ("moved", "No, we moved it to another time"),
-        ("missed", "No, it did not happen"),
+        ("held", _("Yes, we met")),
+        ("moved", _("No, we moved it to another time")),
+        ("missed", _("No, it did not happen")),
     ]
-    outcome = forms.ChoiceField(label="Did you meet?", choices=OUTCOMES, widget=forms.RadioSelect)
+    outcome = forms.ChoiceField(
+        label=_("Did you meet?"), choices=OUTCOMES, widget=forms.RadioSelect
+    )

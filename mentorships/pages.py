@@ -4,6 +4,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from profiles.models import Profile
 
@@ -33,7 +35,7 @@ def mentorship_page(m: Mentorship, me: Profile) -> dict:
         "m": m,
         "me": me,
         "other": other,
-        "other_name": other.name if other else "a member who has left Kindred",
+        "other_name": other.name if other else gettext("a member who has left Kindred"),
         "show_contact": m.is_paired and other is not None,
         "show_background": other is not None and can_see_background(other, me),
         # What other apps add about the pair (matching: why they were matched): HTML
@@ -67,17 +69,18 @@ def confirmation(m: Mentorship, me: Profile, action: str) -> dict:
     """What ending a mentorship (``end``) or turning down a match made for the
     pair (``turn_down``) will do, said before it is done."""
     other = m.other_side(me)
-    name = other.name if other else "the other side"
+    name = other.name if other else gettext("the other side")
+    said = {"name": name}
     mine = m.side_of(me)
     pool = (
-        "You go back among the suggestions: Kindred suggests other mentors to you."
+        gettext("You go back among the suggestions: Kindred suggests other mentors to you.")
         if mine == "mentee"
-        else "Your place is free again for another mentee."
+        else gettext("Your place is free again for another mentee.")
     )
     theirs = (
-        f"{name} goes back among the suggestions and gets a fresh list."
+        gettext("%(name)s goes back among the suggestions and gets a fresh list.") % said
         if mine == "mentor"
-        else f"{name}'s place is free again for another mentee."
+        else gettext("%(name)s's place is free again for another mentee.") % said
     )
     if action == "turn_down":
         return {
@@ -85,36 +88,39 @@ def confirmation(m: Mentorship, me: Profile, action: str) -> dict:
             "me": me,
             "other_name": name,
             "action": action,
-            "title": f"This match doesn't work for me: end it with {name}?",
+            "title": gettext("This match doesn't work for me: end it with %(name)s?") % said,
             "happens": [
-                "The mentorship ends at once.",
-                f"{name} is told, and reads your reason exactly as you write it here.",
+                gettext("The mentorship ends at once."),
+                gettext("%(name)s is told, and reads your reason exactly as you write it here.")
+                % said,
                 pool,
                 theirs,
-                "Kindred will not suggest the two of you to each other again.",
+                gettext("Kindred will not suggest the two of you to each other again."),
             ],
-            "confirm_label": "Yes, end this match",
+            "confirm_label": gettext("Yes, end this match"),
         }
     return {
         "m": m,
         "me": me,
         "other_name": name,
         "action": action,
-        "title": f"End your mentorship with {name}?",
+        "title": gettext("End your mentorship with %(name)s?") % said,
         "happens": [
-            "The mentorship ends at once; this cannot be undone.",
-            f"{name} is told, with your reason and your note.",
-            "Your contact details are no longer shown to each other. "
-            "Your check-ins stay on the mentorship page.",
+            gettext("The mentorship ends at once; this cannot be undone."),
+            gettext("%(name)s is told, with your reason and your note.") % said,
+            gettext(
+                "Your contact details are no longer shown to each other. "
+                "Your check-ins stay on the mentorship page."
+            ),
             pool,
             theirs,
         ],
-        "confirm_label": "Yes, end the mentorship",
+        "confirm_label": gettext("Yes, end the mentorship"),
     }
 
 
 def _day(d: date) -> str:
-    return f"{d:%-d %B %Y}"
+    return date_format(d, "j F Y")
 
 
 @dataclass(frozen=True)
@@ -139,18 +145,23 @@ def term(m: Mentorship, me: Profile, today: date | None = None) -> Term | None:
     today = today or timezone.localdate()
     ends = cycle.ends_on
     if ends is None:
-        return Term(f"{cycle.name} · no set end")
+        return Term(gettext("%(cycle)s · no set end") % {"cycle": cycle.name})
+    said = {"cycle": cycle.name, "date": _day(ends)}
     if not (m.is_paired and m.closing_on):
         if m.is_paired and _went_on(m) and ends < today:
-            return Term(f"{cycle.name} · its term ended on {_day(ends)}: you both chose to go on")
-        return Term(f"{cycle.name} · {'runs' if ends >= today else 'ran'} until {_day(ends)}")
+            return Term(
+                gettext("%(cycle)s · its term ended on %(date)s: you both chose to go on") % said
+            )
+        if ends >= today:
+            return Term(gettext("%(cycle)s · runs until %(date)s") % said)
+        return Term(gettext("%(cycle)s · ran until %(date)s") % said)
     mine, theirs = (
         (m.mentee_extends_at, m.mentor_extends_at)
         if m.side_of(me) == "mentee"
         else (m.mentor_extends_at, m.mentee_extends_at)
     )
     return Term(
-        f"{cycle.name} · its term ended on {_day(ends)}",
+        gettext("%(cycle)s · its term ended on %(date)s") % said,
         closing_on=m.closing_on,
         ended_on=ends,
         mine=mine,
@@ -167,38 +178,57 @@ def term_confirmation(m: Mentorship, me: Profile, action: str) -> dict:
     """What choosing to keep going after the term (``keep_going``), or taking that
     back (``take_back``), does, said before it is done."""
     other = m.other_side(me)
-    name = other.name if other else "the other side"
-    closing = _day(m.closing_on) if m.closing_on else "the day it closes"
+    name = other.name if other else gettext("the other side")
+    closing = _day(m.closing_on) if m.closing_on else gettext("the day it closes")
+    said = {"name": name, "date": closing}
     theirs = (m.mentor_extends_at if m.side_of(me) == "mentee" else m.mentee_extends_at) is not None
     if action == "keep_going":
         happens = (
             [
-                f"{name} has chosen to keep going too: your mentorship does not close on "
-                f"{closing}. It goes on without an end date.",
-                f"{name} is told by email.",
+                gettext(
+                    "%(name)s has chosen to keep going too: your mentorship does not close on "
+                    "%(date)s. It goes on without an end date."
+                )
+                % said,
+                gettext("%(name)s is told by email.") % said,
             ]
             if theirs
             else [
-                f"Your mentorship goes on after the term once {name} chooses so too; until "
-                f"then it still closes on {closing}.",
-                f"{name} sees your choice on this page, and is told by email once you both "
-                "have chosen.",
+                gettext(
+                    "Your mentorship goes on after the term once %(name)s chooses so too; until "
+                    "then it still closes on %(date)s."
+                )
+                % said,
+                gettext(
+                    "%(name)s sees your choice on this page, and is told by email once you both "
+                    "have chosen."
+                )
+                % said,
             ]
         )
         happens.append(
-            f"You can take it back until {closing}, and either of you can end the "
-            "mentorship at any time, as before."
+            gettext(
+                "You can take it back until %(date)s, and either of you can end the "
+                "mentorship at any time, as before."
+            )
+            % said
         )
-        title, label = "Keep going after the term?", "Yes, keep going after the term"
+        title = gettext("Keep going after the term?")
+        label = gettext("Yes, keep going after the term")
     else:
         happens = [
-            f"Your mentorship closes on {closing} as completed, unless you choose to keep "
-            "going again before then.",
-            f"{name} is told by email, since you had both chosen to keep going."
+            gettext(
+                "Your mentorship closes on %(date)s as completed, unless you choose to keep "
+                "going again before then."
+            )
+            % said,
+            gettext("%(name)s is told by email, since you had both chosen to keep going.") % said
             if theirs
-            else f"{name} sees on this page that you have not chosen to keep going.",
+            else gettext("%(name)s sees on this page that you have not chosen to keep going.")
+            % said,
         ]
-        title, label = "Take back your choice to keep going?", "Yes, take it back"
+        title = gettext("Take back your choice to keep going?")
+        label = gettext("Yes, take it back")
     return {
         "m": m,
         "me": me,
@@ -227,60 +257,88 @@ def outcome(m: Mentorship, side: str) -> Outcome | None:
     Status = Mentorship.Status
     other = m.mentor if side == "mentee" else m.mentee
     # Someone who deleted their account is no longer named.
-    name = other.name if other else f"the {'mentor' if side == 'mentee' else 'mentee'}"
+    if other:
+        name = other.name
+    else:
+        name = gettext("the mentor") if side == "mentee" else gettext("the mentee")
     capital = name[:1].upper() + name[1:]
+    said = {"name": name, "Name": capital}
     if m.status == Status.DECLINED:
         return _declined(m, side, capital)
     if m.status == Status.EXPIRED:
-        who = capital if side == "mentee" else "You"
-        return Outcome(f"Closed: {who} did not answer within two weeks.", m.decided_at)
+        if side == "mentee":
+            text = gettext("Closed: %(Name)s did not answer within two weeks.") % said
+        else:
+            text = gettext("Closed: You did not answer within two weeks.")
+        return Outcome(text, m.decided_at)
     if m.status == Status.WITHDRAWN:
         return Outcome(_withdrawn(m, side, name, capital), m.decided_at)
     by_me = m.ended_by == side
     if m.ended_by == "admin":
-        text = "The program team ended this mentorship, so that each of you can be matched afresh."
+        text = gettext(
+            "The program team ended this mentorship, so that each of you can be matched afresh."
+        )
         return Outcome(text, m.ended_at)
     if m.end_reason == Mentorship.EndReason.TERM_ENDED:
-        cycle = f" of {m.cycle.name}" if m.cycle else ""
-        return Outcome(f"Completed at the end of the term{cycle}.", m.ended_at)
+        if m.cycle:
+            text = gettext("Completed at the end of the term of %(cycle)s.") % {
+                "cycle": m.cycle.name
+            }
+        else:
+            text = gettext("Completed at the end of the term.")
+        return Outcome(text, m.ended_at)
     if other is None and not by_me:
-        return Outcome(f"Ended: {name} left Kindred.", m.ended_at)
+        return Outcome(gettext("Ended: %(name)s left Kindred.") % said, m.ended_at)
     if m.end_reason == Mentorship.EndReason.LEFT_ORGANISATION:
         # Their directory switched them off: nobody chose to end it.
         if by_me:
-            return Outcome("Ended: you left your organisation.", m.ended_at)
-        return Outcome(f"Ended: {name} left their organisation.", m.ended_at)
+            return Outcome(gettext("Ended: you left your organisation."), m.ended_at)
+        return Outcome(gettext("Ended: %(name)s left their organisation.") % said, m.ended_at)
     if m.end_reason == Mentorship.EndReason.NOT_FOR_ME:
         if by_me:
-            text, label = "You ended this match: it did not work for you.", "Your reason"
+            text = gettext("You ended this match: it did not work for you.")
+            label = gettext("Your reason")
         else:
-            text, label = (
-                f"{capital} ended this match: it did not work for them.",
-                f"{capital}'s reason",
-            )
+            text = gettext("%(Name)s ended this match: it did not work for them.") % said
+            label = gettext("%(Name)s's reason") % said
         return Outcome(text, m.ended_at, [(label, m.end_note)])
-    who, whose = ("You", "Your note") if by_me else (capital, f"{capital} added")
-    done = "marked the mentorship complete" if m.status == Status.COMPLETED else "ended it"
+    said["reason"] = m.get_end_reason_display()
+    completed = m.status == Status.COMPLETED
+    if by_me:
+        whose = gettext("Your note")
+        text = (
+            gettext("You marked the mentorship complete: “%(reason)s”.")
+            if completed
+            else gettext("You ended it: “%(reason)s”.")
+        )
+    else:
+        whose = gettext("%(Name)s added") % said
+        text = (
+            gettext("%(Name)s marked the mentorship complete: “%(reason)s”.")
+            if completed
+            else gettext("%(Name)s ended it: “%(reason)s”.")
+        )
     quotes = [(whose, m.end_note)] if m.end_note else []
-    return Outcome(f"{who} {done}: “{m.get_end_reason_display()}”.", m.ended_at, quotes)
+    return Outcome(text % said, m.ended_at, quotes)
 
 
 def _declined(m: Mentorship, side: str, capital: str) -> Outcome:
+    named = {"Name": capital}
     if m.ended_by != "mentor":  # Kindred closed it: the mentor filled up or paused
         if side == "mentee":
-            text = f"Closed: {capital} has no room for another mentee right now."
+            text = gettext("Closed: %(Name)s has no room for another mentee right now.") % named
         else:
-            text = "Closed kindly by Kindred: you were full or paused."
+            text = gettext("Closed kindly by Kindred: you were full or paused.")
         return Outcome(text, m.decided_at)
     answered = m.decline_reason != Mentorship.DeclineReason.OTHER
     if side == "mentee":
         text, said, wrote = (
-            f"{capital} declined your request.",
-            f"{capital}'s answer",
-            f"{capital} wrote",
+            gettext("%(Name)s declined your request.") % named,
+            gettext("%(Name)s's answer") % named,
+            gettext("%(Name)s wrote") % named,
         )
     else:
-        text, said, wrote = "You declined.", "Your answer", "Your note"
+        text, said, wrote = gettext("You declined."), gettext("Your answer"), gettext("Your note")
     quotes = [(said, m.get_decline_reason_display())] if answered else []
     if m.decline_note:
         quotes.append((wrote, m.decline_note))
@@ -288,15 +346,21 @@ def _declined(m: Mentorship, side: str, capital: str) -> Outcome:
 
 
 def _withdrawn(m: Mentorship, side: str, name: str, capital: str) -> str:
+    said = {"name": name, "Name": capital}
     if (after := m.superseded_by) is not None:
         if side == "mentor":
-            return f"Closed: {capital} was paired with another mentor before you answered."
-        mentor = after.mentor.name if after.mentor else "another mentor"
+            return (
+                gettext("Closed: %(Name)s was paired with another mentor before you answered.")
+                % said
+            )
+        mentor = after.mentor.name if after.mentor else gettext("another mentor")
         if after.source == Mentorship.Source.REQUEST:
-            return f"Closed because {mentor} accepted you."
-        return f"Closed because the program team matched you with {mentor}."
+            return gettext("Closed because %(mentor)s accepted you.") % {"mentor": mentor}
+        return gettext("Closed because the program team matched you with %(mentor)s.") % {
+            "mentor": mentor
+        }
     if m.ended_by and m.ended_by != side:
-        return f"Closed: {name} left Kindred."
+        return gettext("Closed: %(name)s left Kindred.") % said
     if side == "mentee":
-        return "You withdrew this request."
-    return f"{capital} withdrew the request."
+        return gettext("You withdrew this request.")
+    return gettext("%(Name)s withdrew the request.") % said
