@@ -17,6 +17,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, to_locale
+from django.utils.translation import gettext_lazy as _
 
 from profiles.models import Program, Tag
 
@@ -26,10 +27,12 @@ from .rendering import render
 FOLDER = Path(__file__).resolve().parent / "guides"
 FIRST_SESSION = "first-session"
 PARTS = (
-    "Why it matters",
-    "Questions to explore together",
-    "An exercise",
-    "What a mentor can do",
+    # Translators: the four part headings of a goal's guide: use the same words as the
+    # "## " headings of the guides translated in locale/<lang>/guides/.
+    _("Why it matters"),
+    _("Questions to explore together"),
+    _("An exercise"),
+    _("What a mentor can do"),
 )
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
