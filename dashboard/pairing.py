@@ -12,11 +12,13 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from matching import pairs, sentences
 from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import Mentorship
+from profiles.forms import facet_list
 from profiles.models import Profile, Program, SensitiveAccess, User
 from profiles.taxonomy import Facet, Role
 
@@ -95,7 +97,7 @@ def preview(*, mentee: Profile, mentor: Profile, viewer: User) -> Preview:
     fit = pairs.weigh(mentee=mentee, mentor=mentor, reveal_background=reveal)
     shown = Preview(mentee=mentee, mentor=mentor, fit=fit)
     if mentee.user_id == mentor.user_id or "same_person" in fit.unmet:
-        shown.blocker = f"{mentee.name} cannot be their own mentor."
+        shown.blocker = gettext("%(mentee)s cannot be their own mentor.") % {"mentee": mentee.name}
         return shown
     current = (
         Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED)
@@ -103,14 +105,13 @@ def preview(*, mentee: Profile, mentor: Profile, viewer: User) -> Preview:
         .first()
     )
     if current is not None:
-        shown.blocker = (
-            f"{mentee.name} already has a mentor, {current.mentor.name if current.mentor else ''}: "
-            "end that mentorship first."
-        )
+        shown.blocker = gettext(
+            "%(mentee)s already has a mentor, %(mentor)s: end that mentorship first."
+        ) % {"mentee": mentee.name, "mentor": current.mentor.name if current.mentor else ""}
         return shown
     for rule in lifecycle.rule_breaks(mentee, mentor, fit.score, fit.unmet):
         private = [f for f in rule.facets if f != Facet.LANGUAGE]
-        detail = ", ".join(Facet(f).label.lower() for f in private) if reveal else ""
+        detail = facet_list(private) if reveal else ""
         shown.rules.append(Rule(rule.code, rule.text, detail))
     shown.notes = _notes(mentee, mentor)
     revealed = any(r.detail for r in shown.rules) or (
@@ -137,14 +138,18 @@ def _notes(mentee: Profile, mentor: Profile) -> list[str]:
     notes = []
     listed = Suggestion.objects.for_mentee(mentee).listed().filter(mentor=mentor).first()
     if listed is not None and listed.rank:
-        notes.append(f"{mentor.name} is number {listed.rank} in {mentee.name}'s suggestions.")
+        notes.append(
+            gettext("%(mentor)s is number %(rank)s in %(mentee)s's suggestions.")
+            % {"mentor": mentor.name, "rank": listed.rank, "mentee": mentee.name}
+        )
     asked = Mentorship.objects.filter(
         mentee=mentee, mentor=mentor, status=Mentorship.Status.REQUESTED
     ).first()
     if asked is not None:
         day = date_format(timezone.localtime(asked.requested_at), "j M")
         notes.append(
-            f"{mentee.name} asked {mentor.name} on {day}: this match accepts that request."
+            gettext("%(mentee)s asked %(mentor)s on %(day)s: this match accepts that request.")
+            % {"mentee": mentee.name, "mentor": mentor.name, "day": day}
         )
     return notes
 

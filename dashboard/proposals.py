@@ -4,32 +4,37 @@ apart, reasons for and against, the shared background for an admin allowed it)."
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from matching import assigning, sentences
 from matching.models import AssignmentPair, MatchingRun
 from profiles.models import SensitiveAccess, User
 
-from .forms import POLICY_CHOICES
-
 # A re-score's figures (keys of matching.rescoring.summarise), in the order shown.
 RESULT_LABELS = {
-    "mentees": "Mentees scored",
-    "mentors": "Mentors",
-    "pairs_scored": "Pairs scored",
-    "suggestions": "Suggestions listed",
-    "mentees_with_suggestions": "Mentees with suggestions",
-    "mentees_without_suggestions": "Mentees without suggestions",
-    "mentors_suggested": "Mentors in at least one list",
-    "busiest_mentor_lists": "Most lists one mentor is in",
-    "mean_top_score": "Mean best score",
-    "median_top_score": "Median best score",
+    "mentees": _("Mentees scored"),
+    "mentors": _("Mentors"),
+    "pairs_scored": _("Pairs scored"),
+    "suggestions": _("Suggestions listed"),
+    "mentees_with_suggestions": _("Mentees with suggestions"),
+    "mentees_without_suggestions": _("Mentees without suggestions"),
+    "mentors_suggested": _("Mentors in at least one list"),
+    "busiest_mentor_lists": _("Most lists one mentor is in"),
+    "mean_top_score": _("Mean best score"),
+    "median_top_score": _("Median best score"),
 }
+# Each policy's name and what it does, as the form's choices say them (forms.POLICY_CHOICES).
 POLICY_NAMES = {
-    **{value: label.split(" — ")[0] for value, label in POLICY_CHOICES},
-    "greedy": "Greedy",
+    "optimal": _("Optimal"),
+    "balanced": _("Balanced"),
+    "stable": _("Stable"),
+    "greedy": _("Greedy"),
 }
 POLICY_HELP = {
-    **{value: label.split(" — ")[1] for value, label in POLICY_CHOICES},
-    "greedy": "longest-waiting mentee first, each to their best mentor with room",
+    "optimal": _("most mentees matched, then the highest total score"),
+    "balanced": _("as many matched, spread over more mentors for a sliver of score"),
+    "stable": _("no mentee and mentor who would both rather be together"),
+    "greedy": _("longest-waiting mentee first, each to their best mentor with room"),
 }
 
 
