@@ -16,6 +16,8 @@ import numpy as np
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from mentorships.models import Mentorship
 from profiles import cycles
@@ -311,7 +313,7 @@ def _pairs(run: MatchingRun) -> dict[int, list[int]]:
     triples = np.frombuffer(zlib.decompress(bytes(run.snapshot)), dtype=np.int64).reshape(-1, 3)
     triples = triples[np.lexsort((triples[:, 2], triples[:, 0]))]
     out: dict[int, list[int]] = {}
-    for mentee, mentor, _ in triples.tolist():
+    for mentee, mentor, _score in triples.tolist():
         out.setdefault(mentee, []).append(mentor)
     return out
 
@@ -320,14 +322,22 @@ def _pairs(run: MatchingRun) -> dict[int, list[int]]:
 # here (chunk size, mentors counted) describe the work, not the rules; nor do
 # those of DESCRIBING, which say where a run's weights came from.
 SETTING_NAMES = {
-    "min_score": "Minimum score",
-    "k": "Suggestions per mentee",
-    "gap": "Spreading gap",
-    "require_common_language": "Only pairs who share a language",
-    "load_spreading": "Mentees spread across mentors",
-    "policy": "Policy",
-    "candidates": "Candidates weighed per mentee",
-    "per_place": "Candidates weighed per free place",
+    "min_score": _("Minimum score"),
+    "k": _("Suggestions per mentee"),
+    "gap": _("Spreading gap"),
+    "require_common_language": _("Only pairs who share a language"),
+    "load_spreading": _("Mentees spread across mentors"),
+    "policy": _("Policy"),
+    "candidates": _("Candidates weighed per mentee"),
+    "per_place": _("Candidates weighed per free place"),
+}
+
+
+# A run's policy as the runs page names it (assignment.POLICIES).
+POLICY_WORDS = {
+    "optimal": _("optimal policy"),
+    "balanced": _("balanced policy"),
+    "stable": _("stable policy"),
 }
 
 
@@ -344,7 +354,7 @@ DESCRIBING = {
 
 def _said(value: object) -> object:
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return gettext("yes") if value else gettext("no")
     return "—" if value is None else value
 
 
@@ -358,12 +368,14 @@ def settings_in_words(settings: dict) -> list[str]:
     ``["minimum score 30", "top 5 suggestions", "optimal policy"]``."""
     words = []
     if "min_score" in settings:
-        words.append(f"minimum score {settings['min_score']}")
+        words.append(gettext("minimum score %(score)s") % {"score": settings["min_score"]})
     if "k" in settings:
         k = settings["k"]
-        words.append(f"top {k} suggestion{'s' if k != 1 else ''}")
-    if settings.get("policy"):
-        words.append(f"{settings['policy']} policy")
+        words.append(
+            ngettext("top %(count)s suggestion", "top %(count)s suggestions", k) % {"count": k}
+        )
+    if policy := settings.get("policy"):
+        words.append(str(POLICY_WORDS.get(policy, f"{policy} policy")))
     return words
 
 
@@ -371,7 +383,8 @@ def changed_settings(a: MatchingRun, b: MatchingRun) -> list[tuple[str, object, 
     """(what, before, after) for each weight and setting that differs, in words."""
     out = [
         (
-            f"Weight of {COMPONENT_LABELS.get(k, k).lower()}",
+            gettext("Weight of %(component)s")
+            % {"component": str(COMPONENT_LABELS.get(k, k)).lower()},
             _said(a.weights.get(k)),
             _said(b.weights.get(k)),
         )
@@ -400,14 +413,36 @@ def made_at(run: MatchingRun) -> datetime:
 
 # Why a mentee of either run is left out of a comparison, in the order asked:
 # the first that holds is given. ``a`` is the earlier run, ``b`` the later.
-LEFT_OUT = {
-    "left": "left the program since",
-    "matched_meanwhile": "matched between the two runs",
-    "matched_at_a": "already matched at run #{a}",
-    "joined_after_a": "joined after run #{a}",
-    "not_in_a": "had no {what} in run #{a}",
-    "not_in_b": "had no {what} in run #{b}",
-}
+# Each is read after a count of mentees ("3 left the program since").
+LEFT_OUT = (
+    "left",
+    "matched_meanwhile",
+    "matched_at_a",
+    "joined_after_a",
+    "not_in_a",
+    "not_in_b",
+)
+
+
+def _left_out_words(key: str, a: MatchingRun, b: MatchingRun) -> str:
+    """Why some mentees are left out of a comparison, read after their count."""
+    runs = {"a": a.pk, "b": b.pk}
+    assign = a.kind == MatchingRun.Kind.ASSIGN
+    if key == "left":
+        return pgettext("after a count of mentees", "left the program since")
+    if key == "matched_meanwhile":
+        return pgettext("after a count of mentees", "matched between the two runs")
+    if key == "matched_at_a":
+        return pgettext("after a count of mentees", "already matched at run #%(a)s") % runs
+    if key == "joined_after_a":
+        return pgettext("after a count of mentees", "joined after run #%(a)s") % runs
+    if key == "not_in_a":
+        if assign:
+            return pgettext("after a count of mentees", "had no pair proposed in run #%(a)s") % runs
+        return pgettext("after a count of mentees", "had no suggestions in run #%(a)s") % runs
+    if assign:
+        return pgettext("after a count of mentees", "had no pair proposed in run #%(b)s") % runs
+    return pgettext("after a count of mentees", "had no suggestions in run #%(b)s") % runs
 
 
 def _matched_at(program_id: int, times: tuple[datetime, datetime]) -> list[set[int]]:
@@ -463,7 +498,6 @@ def compare(a: MatchingRun, b: MatchingRun, sample: int = 20) -> dict:
     pairs_before = {(m, j) for m in both for j in before[m]}
     pairs_after = {(m, j) for m in both for j in after[m]}
     first_moved = sorted(m for m in both if before[m][:1] != after[m][:1])
-    what = "pair proposed" if a.kind == MatchingRun.Kind.ASSIGN else "suggestions"
     return {
         "available": _kept_lists(a) and _kept_lists(b),
         "settings": changed_settings(a, b),
@@ -471,9 +505,7 @@ def compare(a: MatchingRun, b: MatchingRun, sample: int = 20) -> dict:
         "mentees_after": len(after),
         "compared": len(both),
         "left_out": [
-            (reasons[key], words.format(what=what, a=a.pk, b=b.pk))
-            for key, words in LEFT_OUT.items()
-            if reasons[key]
+            (reasons[key], _left_out_words(key, a, b)) for key in LEFT_OUT if reasons[key]
         ],
         "left_out_total": sum(reasons.values()),
         "lists_changed": sum(1 for m in both if set(before[m]) != set(after[m])),
