@@ -19,6 +19,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentorships import lifecycle
 from mentorships.exceptions import Refused
@@ -206,13 +207,15 @@ def is_committing(run: MatchingRun) -> bool:
 
 
 def _closed(run: MatchingRun, verb: str) -> str | None:
-    """Why this run has no proposal left to ``verb``, or None."""
+    """Why this run has no proposal left to ``verb`` ("commit" or "discard"), or None."""
     if run.kind != MatchingRun.Kind.ASSIGN:
-        return f"Only an auto-assignment run has a proposal to {verb}."
+        if verb == "discard":
+            return gettext("Only an auto-assignment run has a proposal to discard.")
+        return gettext("Only an auto-assignment run has a proposal to commit.")
     if run.committed_at or run.discarded_at:
-        return "This proposal was already committed or discarded."
+        return gettext("This proposal was already committed or discarded.")
     if is_committing(run):
-        return "This proposal is being committed already."
+        return gettext("This proposal is being committed already.")
     return None
 
 
@@ -221,11 +224,11 @@ def commit_refusal(run: MatchingRun) -> str | None:
     if why := _closed(run, "commit"):
         return why
     if not run.is_finished:
-        return "This run is still working: wait until it has succeeded."
+        return gettext("This run is still working: wait until it has succeeded.")
     if run.status != MatchingRun.Status.SUCCEEDED:
-        return "This run failed: it has no proposal to commit."
+        return gettext("This run failed: it has no proposal to commit.")
     if not AssignmentPair.objects.filter(run=run).kept().exists():
-        return (
+        return gettext(
             "Every pair was removed from this proposal: there is nothing to commit. "
             "Discard it, or put pairs back first."
         )
@@ -297,8 +300,10 @@ def commit(*, run: MatchingRun, user: User | None) -> dict:
                 raise
             if attempt == COMMIT_ATTEMPTS:
                 raise Refused(
-                    "The database was too busy to save the proposal: nothing was changed. "
-                    "Try committing again in a moment."
+                    gettext(
+                        "The database was too busy to save the proposal: nothing was changed. "
+                        "Try committing again in a moment."
+                    )
                 ) from error
             log.warning("Committing assignment run %s: %s, trying again", run.pk, code)
             attempt += 1
@@ -313,7 +318,7 @@ def _commit(*, run: MatchingRun, user: User | None) -> dict:
         discarded_at__isnull=True,
     ).update(committed_at=timezone.now())
     if not claimed:
-        raise Refused("This proposal was already committed or discarded.")
+        raise Refused(gettext("This proposal was already committed or discarded."))
     created = skipped = 0
     proposed = list(
         AssignmentPair.objects.filter(run=run, outcome=AssignmentPair.Outcome.PROPOSED)
@@ -379,7 +384,7 @@ def discard(*, run: MatchingRun, user: User | None = None) -> None:
         .update(discarded_at=timezone.now())
     )
     if not claimed:
-        raise Refused("This proposal was already committed or discarded.")
+        raise Refused(gettext("This proposal was already committed or discarded."))
     pairs = AssignmentPair.objects.filter(run=run).count()
     AuditEntry.record(
         program=run.program,
@@ -421,13 +426,13 @@ def _editable(run: MatchingRun) -> MatchingRun:
     """The run, locked against a commit starting meanwhile, if its pairs may change."""
     locked = MatchingRun.objects.select_for_update().get(pk=run.pk)
     if locked.kind != MatchingRun.Kind.ASSIGN or locked.status != MatchingRun.Status.SUCCEEDED:
-        raise Refused("Only a finished auto-assignment's proposal can be edited.")
+        raise Refused(gettext("Only a finished auto-assignment's proposal can be edited."))
     if locked.committed_at:
-        raise Refused("This proposal was committed: its pairs can no longer change.")
+        raise Refused(gettext("This proposal was committed: its pairs can no longer change."))
     if locked.discarded_at:
-        raise Refused("This proposal was discarded: its pairs can no longer change.")
+        raise Refused(gettext("This proposal was discarded: its pairs can no longer change."))
     if is_committing(locked):
-        raise Refused("This proposal is being committed: its pairs can no longer change.")
+        raise Refused(gettext("This proposal is being committed: its pairs can no longer change."))
     return locked
 
 
