@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from mentorships import lifecycle
 from mentorships.exceptions import Refused
@@ -520,7 +521,10 @@ def request_mentor(*, suggestion: Suggestion, message: str) -> Mentorship:
     """The mentee asks the suggested mentor (the request keeps the pair's score).
     Asking again, from a second tab or a double click, is refused in words."""
     if suggestion.status == Suggestion.Status.DISMISSED:
-        raise Refused(f"You hid {suggestion.mentor.name}: they are no longer suggested to you.")
+        raise Refused(
+            gettext("You hid %(mentor)s: they are no longer suggested to you.")
+            % {"mentor": suggestion.mentor.name}
+        )
     return lifecycle.request_mentor(
         mentee=suggestion.mentee, mentor=suggestion.mentor, message=message, score=suggestion.score
     )
@@ -532,10 +536,14 @@ def dismiss(*, suggestion: Suggestion, reason: str) -> None:
     current = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
     name = suggestion.mentor.name
     if current is None or current.status == Suggestion.Status.DISMISSED:
-        raise Refused(f"{name} is already hidden.")
+        raise Refused(gettext("%(mentor)s is already hidden.") % {"mentor": name})
     if current.status == Suggestion.Status.REQUESTED:
         raise Refused(
-            f"You have asked {name} to mentor you: withdraw the request if you no longer want to."
+            gettext(
+                "You have asked %(mentor)s to mentor you: withdraw the request if you no "
+                "longer want to."
+            )
+            % {"mentor": name}
         )
     current.status, current.dismiss_reason, current.rank = Suggestion.Status.DISMISSED, reason, None
     current.save(update_fields=["status", "dismiss_reason", "rank", "updated_at"])
@@ -548,7 +556,7 @@ def restore(*, suggestion: Suggestion) -> None:
     their list worked out again, where the mentor may now appear."""
     current = Suggestion.objects.select_for_update().filter(pk=suggestion.pk).first()
     if current is None or current.status != Suggestion.Status.DISMISSED:
-        raise Refused(f"{suggestion.mentor.name} is not hidden.")
+        raise Refused(gettext("%(mentor)s is not hidden.") % {"mentor": suggestion.mentor.name})
     current.delete()
     queue_refresh(suggestion.mentee_id)
 

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -19,5 +20,6 @@ def ago(value: datetime | None, now: datetime | None = None) -> str:
         return ""
     now = now or timezone.now()
     if now - value < JUST_NOW:
-        return "just now"
-    return f"{timesince(value, now)} ago"
+        return gettext("just now")
+    # Translators: how long ago something happened: "2 days, 3 hours ago".
+    return gettext("%(time)s ago") % {"time": timesince(value, now)}
