@@ -7,6 +7,8 @@ reason naming a shared background are left out or said only as a fit, as in the
 exports to staff without the permission (matching/exports.py)."""
 
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from config.admin import RecordAdmin
 from profiles.admin import PERSON_PAGES
@@ -47,15 +49,17 @@ class SuggestionAdmin(RecordAdmin):
     ]
     readonly_fields = fields
 
-    @admin.display(description="components (0–1)")
+    @admin.display(description=_("components (0–1)"))
     def fit(self, s: Suggestion) -> str:
         return ", ".join(
-            f"{name} {value:.2f}" if value is not None else f"{name} not counted"
+            f"{name} {value:.2f}"
+            if value is not None
+            else gettext("%(component)s not counted") % {"component": name}
             for name, value in s.components.items()
             if name not in BACKGROUND_COMPONENTS
         )
 
-    @admin.display(description="reasons")
+    @admin.display(description=_("reasons"))
     def reasons_shown(self, s: Suggestion) -> str:
         return LIST_JOIN.join(sentences.words(s.reasons, background=False))
 
