@@ -210,7 +210,7 @@ def answer(*, close_out: CloseOut, by: Profile, data: Answers) -> CloseOut:
     if c.is_answered:
         raise Refused(
             gettext("You answered on %(date)s: thank you. Your answers are below.")
-            % {"date": date_format(timezone.localdate(c.answered_at), "j F Y")}
+            % {"date": date_format(timezone.localdate(c.answered_at), "DATE_FORMAT")}
         )
     check(c, data)
     c.rating = data.rating

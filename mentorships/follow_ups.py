@@ -183,7 +183,7 @@ def answer(*, follow_up: FollowUp, answers: Answers) -> FollowUp:
         answered = timezone.localdate(f.answered_at)
         raise Refused(
             gettext("You answered this follow-up on %(date)s: thank you.")
-            % {"date": date_format(answered, "j F Y")}
+            % {"date": date_format(answered, "DATE_FORMAT")}
         )
     if f.sent_at is None:
         raise Refused(gettext("This follow-up has not been sent yet."))

@@ -120,7 +120,7 @@ def confirmation(m: Mentorship, me: Profile, action: str) -> dict:
 
 
 def _day(d: date) -> str:
-    return date_format(d, "j F Y")
+    return date_format(d, "DATE_FORMAT")
 
 
 @dataclass(frozen=True)

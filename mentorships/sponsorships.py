@@ -40,7 +40,7 @@ Kind = SponsorshipAction.Kind
 
 
 def _day(d: date) -> str:
-    return date_format(d, "j F Y")
+    return date_format(d, "DATE_FORMAT")
 
 
 def _locked(mentorship: Mentorship) -> Mentorship:

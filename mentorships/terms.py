@@ -106,7 +106,7 @@ def why_not_choose(m: Mentorship, today: date | None = None) -> str | None:
         )
     if not may_choose(m, today):
         return gettext("The time to choose ended: your mentorship closes on %(date)s.") % {
-            "date": date_format(m.closing_on, "j F Y")
+            "date": date_format(m.closing_on, "DATE_FORMAT")
         }
     return None
 

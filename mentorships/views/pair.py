@@ -103,7 +103,7 @@ def _term_choice(request: HttpRequest, mentorship_id: int, action: str) -> HttpR
 
 
 def _chosen(m: Mentorship, me, action: str) -> str:
-    closing = {"date": date_format(m.closing_on, "j F Y")}
+    closing = {"date": date_format(m.closing_on, "DATE_FORMAT")}
     if action == "take_back":
         return gettext("You took back your choice: your mentorship closes on %(date)s.") % closing
     theirs = m.mentor_extends_at if m.side_of(me) == "mentee" else m.mentee_extends_at
