@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .taxonomy import (
     COMPONENTS,
@@ -91,20 +92,22 @@ class Program(models.Model):
     name = models.CharField(max_length=120)
     slug = models.SlugField(max_length=60, unique=True)
     description = models.TextField(blank=True, max_length=2000)
-    signup_open = models.BooleanField("sign-up open", default=True)
+    signup_open = models.BooleanField(_("sign-up open"), default=True)
     require_common_language = models.BooleanField(
-        default=True, help_text="Only suggest pairs who share at least one language."
+        default=True, help_text=_("Only suggest pairs who share at least one language.")
     )
     default_capacity = models.PositiveSmallIntegerField(default=3)
     suggestions_per_mentee = models.PositiveSmallIntegerField(default=5)
     min_score = models.PositiveSmallIntegerField(
-        "minimum score", default=30, help_text="Pairs scoring below this are not suggested."
+        _("minimum score"), default=30, help_text=_("Pairs scoring below this are not suggested.")
     )
     suggestion_gap = models.PositiveSmallIntegerField(
-        "spreading gap",
+        _("spreading gap"),
         default=10,
-        help_text="How many points below a mentee's best available score a mentor may be "
-        "and still be chosen for their list to spread mentees across mentors.",
+        help_text=_(
+            "How many points below a mentee's best available score a mentor may be "
+            "and still be chosen for their list to spread mentees across mentors."
+        ),
     )
     weight_goals = models.PositiveSmallIntegerField(default=40)
     weight_background = models.PositiveSmallIntegerField(default=25)
@@ -112,16 +115,20 @@ class Program(models.Model):
     weight_experience = models.PositiveSmallIntegerField(default=10)
     weight_logistics = models.PositiveSmallIntegerField(default=5)
     expired_pair_cooldown_days = models.PositiveSmallIntegerField(
-        "days before an unanswered mentor is suggested again",
+        _("days before an unanswered mentor is suggested again"),
         default=30,
-        help_text="A request left unanswered keeps that mentor out of the mentee's "
-        "suggestions for this many days; then the two may be suggested again.",
+        help_text=_(
+            "A request left unanswered keeps that mentor out of the mentee's "
+            "suggestions for this many days; then the two may be suggested again."
+        ),
     )
     term_grace_days = models.PositiveSmallIntegerField(
-        "days to decide at a cycle's end",
+        _("days to decide at a cycle's end"),
         default=14,
-        help_text="When a cycle's mentorships end, how long each pair has to choose to go on "
-        "before their mentorship closes as completed.",
+        help_text=_(
+            "When a cycle's mentorships end, how long each pair has to choose to go on "
+            "before their mentorship closes as completed."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,11 +184,11 @@ class Cycle(models.Model):
     along on the dates; an admin can move it by hand."""
 
     class State(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REGISTRATION = "registration", "Registration open"
-        MATCHING = "matching", "Matching"
-        RUNNING = "running", "Running"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", _("Draft")
+        REGISTRATION = "registration", _("Registration open")
+        MATCHING = "matching", _("Matching")
+        RUNNING = "running", _("Running")
+        CLOSED = "closed", _("Closed")
 
     TAKING_PART = (State.REGISTRATION, State.MATCHING, State.RUNNING)
 
@@ -189,12 +196,12 @@ class Cycle(models.Model):
     name = models.CharField(max_length=80)
     registration_opens = models.DateField(null=True, blank=True)
     registration_closes = models.DateField(
-        null=True, blank=True, help_text="Empty: registration stays open while the cycle runs."
+        null=True, blank=True, help_text=_("Empty: registration stays open while the cycle runs.")
     )
-    matching_on = models.DateField("matching", null=True, blank=True)
-    starts_on = models.DateField("mentorships start", null=True, blank=True)
+    matching_on = models.DateField(_("matching"), null=True, blank=True)
+    starts_on = models.DateField(_("mentorships start"), null=True, blank=True)
     ends_on = models.DateField(
-        "mentorships end", null=True, blank=True, help_text="Empty: an open-ended cycle."
+        _("mentorships end"), null=True, blank=True, help_text=_("Empty: an open-ended cycle.")
     )
     state = models.CharField(max_length=12, choices=State.choices, default=State.DRAFT)
     state_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -236,17 +243,19 @@ class ProgramRole(models.Model):
     everything everywhere; being staff alone grants nothing (profiles/access.py)."""
 
     class Kind(models.TextChoices):
-        ADMIN = "admin", "Program admin"
-        COORDINATOR = "coordinator", "Coordinator"
+        ADMIN = "admin", _("Program admin")
+        COORDINATOR = "coordinator", _("Coordinator")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="program_roles")
     program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="roles")
     role = models.CharField(max_length=12, choices=Kind.choices)
     may_read_background = models.BooleanField(
-        "may read background answers",
+        _("may read background answers"),
         default=False,
-        help_text="Raw background answers of this program's people, each reading recorded. "
-        "Program admins only.",
+        help_text=_(
+            "Raw background answers of this program's people, each reading recorded. "
+            "Program admins only."
+        ),
     )
     granted_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -407,7 +416,7 @@ class Profile(models.Model):
     contact_details = models.CharField(
         max_length=200,
         blank=True,
-        help_text="How a match can reach you once a mentorship is accepted.",
+        help_text=_("How a match can reach you once a mentorship is accepted."),
     )
 
     languages = models.ManyToManyField(
@@ -426,13 +435,13 @@ class Profile(models.Model):
         related_name="+",
         limit_choices_to={"kind__in": [TagKind.HERITAGE, TagKind.IDENTITY]},
     )
-    heritage_note = models.CharField("heritage in your own words", max_length=200, blank=True)
+    heritage_note = models.CharField(_("heritage in your own words"), max_length=200, blank=True)
     background_visibility = models.CharField(
         max_length=10, choices=Visibility.choices, default=Visibility.MATCHING
     )
 
     capacity = models.PositiveSmallIntegerField(default=3)
-    is_paused = models.BooleanField("paused", default=False)
+    is_paused = models.BooleanField(_("paused"), default=False)
 
     importance_goals = models.PositiveSmallIntegerField(default=2)
     importance_background = models.PositiveSmallIntegerField(default=2)
@@ -581,7 +590,7 @@ class Enrolment(models.Model):
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="enrolments")
     enrolled_at = models.DateTimeField(default=timezone.now)
     carried_over = models.BooleanField(
-        default=False, help_text="Taken part again from an earlier cycle, answers carried over."
+        default=False, help_text=_("Taken part again from an earlier cycle, answers carried over.")
     )
 
     class Meta:
@@ -610,7 +619,7 @@ class SensitiveAccess(models.Model):
 
     class Meta:
         ordering = ["-at"]
-        verbose_name_plural = "sensitive accesses"
+        verbose_name_plural = _("sensitive accesses")
 
     def __str__(self) -> str:
         return f"{self.viewer} read {self.what} at {self.at:%Y-%m-%d %H:%M}"
@@ -674,20 +683,20 @@ class AuditEntry(models.Model):
     background answer."""
 
     class Action(models.TextChoices):
-        RESCORE = "rescore", "Re-score started"
-        ASSIGN_COMMIT = "assign_commit", "Auto-assignment committed"
-        ASSIGN_DISCARD = "assign_discard", "Auto-assignment discarded"
-        PROPOSAL_EDIT = "proposal_edit", "Pair removed from or put back into a proposal"
-        IMPORT = "import", "Participants imported"
-        MANUAL_MATCH = "manual_match", "Matched by hand"
-        END = "end", "Mentorship ended"
-        REMATCH = "rematch", "Mentorship ended to re-match"
-        PAUSE = "pause", "Participant paused or resumed"
-        INVITE = "invite", "Invitation sent again"
-        SETTINGS = "settings", "Settings changed"
-        REPORT_HANDLED = "report_handled", "Reported message handled"
-        ROLE = "role", "Program role granted, changed or removed"
-        CYCLE = "cycle", "Cycle created, changed or moved on"
+        RESCORE = "rescore", _("Re-score started")
+        ASSIGN_COMMIT = "assign_commit", _("Auto-assignment committed")
+        ASSIGN_DISCARD = "assign_discard", _("Auto-assignment discarded")
+        PROPOSAL_EDIT = "proposal_edit", _("Pair removed from or put back into a proposal")
+        IMPORT = "import", _("Participants imported")
+        MANUAL_MATCH = "manual_match", _("Matched by hand")
+        END = "end", _("Mentorship ended")
+        REMATCH = "rematch", _("Mentorship ended to re-match")
+        PAUSE = "pause", _("Participant paused or resumed")
+        INVITE = "invite", _("Invitation sent again")
+        SETTINGS = "settings", _("Settings changed")
+        REPORT_HANDLED = "report_handled", _("Reported message handled")
+        ROLE = "role", _("Program role granted, changed or removed")
+        CYCLE = "cycle", _("Cycle created, changed or moved on")
 
     program = models.ForeignKey(
         Program, null=True, blank=True, on_delete=models.CASCADE, related_name="audit_entries"
@@ -701,7 +710,7 @@ class AuditEntry(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        verbose_name_plural = "audit entries"
+        verbose_name_plural = _("audit entries")
         indexes = [models.Index(fields=["program", "-at"])]
 
     def __str__(self) -> str:
