@@ -38,7 +38,7 @@ def _day(moment: datetime, now: datetime) -> str:
 
 
 def _time(moment: datetime) -> str:
-    return date_format(moment, "H:i")
+    return date_format(moment, "TIME_FORMAT")
 
 
 def for_person(instant: datetime, person: Profile | None) -> str:
