@@ -2,6 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.admin import ReadOnlyAdmin
@@ -26,8 +27,8 @@ PERSON_PAGES = ("profiles_user_", "profiles_profile_")
 
 # Admin sign-in goes through allauth, so it gets the same rate limits.
 admin.site.login = secure_admin_login(admin.site.login)
-admin.site.site_header = "Kindred administration"
-admin.site.site_title = "Kindred admin"
+admin.site.site_header = _("Kindred administration")
+admin.site.site_title = _("Kindred admin")
 
 
 @admin.register(User)
@@ -39,12 +40,12 @@ class UserAdmin(BaseUserAdmin):
     readonly_fields = ["last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
-        ("Personal info", {"fields": ["first_name", "last_name"]}),
+        (_("Personal info"), {"fields": ["first_name", "last_name"]}),
         (
-            "Permissions",
+            _("Permissions"),
             {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
@@ -93,11 +94,11 @@ class ProgramAdmin(TranslationAdmin):
             )
         )
 
-    @admin.display(description="mentors", ordering="n_mentors")
+    @admin.display(description=_("mentors"), ordering="n_mentors")
     def mentor_count(self, program):
         return program.n_mentors
 
-    @admin.display(description="mentees", ordering="n_mentees")
+    @admin.display(description=_("mentees"), ordering="n_mentees")
     def mentee_count(self, program):
         return program.n_mentees
 
@@ -148,7 +149,7 @@ class ProfileAdmin(admin.ModelAdmin):
     inlines = [ConsentInline]
     date_hierarchy = "created_at"
 
-    @admin.display(description="complete")
+    @admin.display(description=_("complete"))
     def completeness_display(self, profile: Profile) -> str:
         return f"{profile.completeness}%"
 

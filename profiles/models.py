@@ -10,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .taxonomy import (
@@ -518,7 +519,7 @@ class Profile(models.Model):
 
     @property
     def name(self) -> str:
-        return self.display_name or "New member"
+        return self.display_name or gettext("New member")
 
     @property
     def completeness(self) -> int:
