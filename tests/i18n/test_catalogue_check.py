@@ -83,3 +83,23 @@ def test_a_name_said_once_where_english_says_it_twice_passes():
 
 def test_positional_placeholders_are_counted():
     assert check.entry_problems(entry("%s of %s", "%s"))
+
+
+def test_the_borrowed_words_of_allauth_and_django_are_current():
+    """config/borrowed_messages.py is what scripts/borrowed_messages.py makes from the
+    installed libraries: after an upgrade, run it again and translate what it adds."""
+    import subprocess
+
+    spec = importlib.util.spec_from_file_location("borrowed", ROOT / "scripts/borrowed_messages.py")
+    borrowed = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(borrowed)
+    formatted = subprocess.run(
+        [str(ROOT / ".venv/bin/ruff"), "format", "--stdin-filename", "x.py", "-"],
+        input=borrowed.render(),
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert formatted == (ROOT / "config/borrowed_messages.py").read_text(encoding="utf-8")
+    assert 'gettext_noop("Sign Up")' in formatted
+    assert 'gettext_noop("This field is required.")' in formatted
