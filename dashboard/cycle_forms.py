@@ -88,9 +88,9 @@ class CycleForm(forms.ModelForm):
                         )
                         % {
                             "field": self.label(name),
-                            "date": date_format(day, "j F Y"),
+                            "date": date_format(day, "DATE_FORMAT"),
                             "other": self.label(before).lower(),
-                            "other_date": date_format(other, "j F Y"),
+                            "other_date": date_format(other, "DATE_FORMAT"),
                         },
                     )
         return data

@@ -256,7 +256,7 @@ class FilterForm(forms.Form):
                 self.add_error(
                     self.DATE_RANGE[1],
                     gettext("Earlier than “%(since)s” (%(date)s): choose a later date.")
-                    % {"since": since, "date": date_format(first, "j M Y")},
+                    % {"since": since, "date": date_format(first, "SHORT_DATE_FORMAT")},
                 )
         return data
 

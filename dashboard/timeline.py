@@ -231,7 +231,7 @@ def _answered(m: Mentorship, names: Pair) -> Event | None:
 
 
 def _day(d: date) -> str:
-    return date_format(d, "j F Y")
+    return date_format(d, "DATE_FORMAT")
 
 
 def _term(m: Mentorship, names: Pair) -> list[Event]:

@@ -67,7 +67,7 @@ class Registration:
             ) % {
                 "program": program.name,
                 "cycle": nxt.name,
-                "date": date_format(nxt.registration_opens, "j F Y"),
+                "date": date_format(nxt.registration_opens, "DATE_FORMAT"),
             }
         return gettext(
             "Registration for %(program)s is closed. No next round is planned yet: "
@@ -179,7 +179,7 @@ def _back_refusal(cycle: Cycle, to: str, today: date) -> str | None:
         return gettext(
             "The clock would move %(cycle)s straight on again: its “%(label)s” date, "
             "%(date)s, has come. Move that date later first (Edit), then move it back."
-        ) % {"cycle": cycle.name, "label": label, "date": date_format(day, "j F Y")}
+        ) % {"cycle": cycle.name, "label": label, "date": date_format(day, "DATE_FORMAT")}
     return None
 
 

@@ -83,7 +83,7 @@ def refusal(cycle: Cycle) -> str:
         if cycle.registration_opens:
             return gettext(
                 "Registration for %(cycle)s has not opened yet. It opens on %(date)s."
-            ) % {"cycle": cycle.name, "date": date_format(cycle.registration_opens, "j F Y")}
+            ) % {"cycle": cycle.name, "date": date_format(cycle.registration_opens, "DATE_FORMAT")}
         return gettext(
             "Registration for %(cycle)s has not opened yet. "
             "The program's admins will say when it opens."
@@ -99,7 +99,7 @@ def refusal(cycle: Cycle) -> str:
         ) % {
             "cycle": cycle.name,
             "next": nxt.name,
-            "date": date_format(nxt.registration_opens, "j F Y"),
+            "date": date_format(nxt.registration_opens, "DATE_FORMAT"),
         }
     return gettext("Registration for %(cycle)s is closed.") % {"cycle": cycle.name}
 
