@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from profiles import imports
+from profiles import imports, languages
 from profiles.models import AuditEntry, User
 
 from . import snapshots
@@ -46,13 +46,15 @@ def start(*, program, user, upload) -> ImportJob:
 
 def check(*, job_id: int) -> None:
     job = (
-        ImportJob.objects.select_related("program")
+        ImportJob.objects.select_related("program", "created_by")
         .filter(pk=job_id, status=ImportJob.Status.CHECKING)
         .first()
     )
     if job is None:
         return
-    preview = imports.preview(bytes(job.content), job.program)
+    # The report's problems are kept in words: in the language of the admin who uploaded.
+    with translation.override(languages.of(job.created_by)):
+        preview = imports.preview(bytes(job.content), job.program)
     ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.CHECKING).update(
         status=ImportJob.Status.CHECKED, report=describe(preview), finished_at=timezone.now()
     )
@@ -83,14 +85,15 @@ def confirm(*, job: ImportJob, invite: bool, user: User | None = None) -> bool:
 
 def run(*, job_id: int) -> None:
     job = (
-        ImportJob.objects.select_related("program")
+        ImportJob.objects.select_related("program", "created_by")
         .filter(pk=job_id, status=ImportJob.Status.IMPORTING)
         .first()
     )
     if job is None:
         return
-    preview = imports.preview(bytes(job.content), job.program)
-    with transaction.atomic():
+    with translation.override(languages.of(job.created_by)):
+        preview = imports.preview(bytes(job.content), job.program)
+    with transaction.atomic(), translation.override(languages.of(job.created_by)):
         result = imports.commit(preview, job.program, invite=job.report.get("invite", False))
         status = ImportJob.Status.IMPORTED if result.ok else ImportJob.Status.CHECKED
         report = {**describe(result), "invited": result.invited, "invite": job.report.get("invite")}
