@@ -6,9 +6,10 @@ import pytest
 from django.utils import translation
 
 from matching import sentences
-from matching.models import word_reasons
+from matching.models import Suggestion, word_reasons
 from matching.suggestions import Explanation
 from profiles.models import Tag
+from tests.factories import MentorFactory, ProfileFactory
 from tests.matching.people import Person
 from tests.matching.test_reasons import parts
 
@@ -98,3 +99,25 @@ def test_a_page_of_rows_is_worded_with_one_query(django_assert_num_queries):
         word_reasons(rows)
         worded = [r.reasons_for for r in rows]
     assert worded == [[f"Both work in {g.name.lower()}"] for g in industries]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("korean")
+def test_the_api_gives_reasons_in_the_language_of_the_request():
+    from api.participant.serializers import SuggestionSerializer
+
+    mentee = ProfileFactory()
+    suggestion = Suggestion.objects.create(
+        program=mentee.program,
+        mentee=mentee,
+        mentor=MentorFactory(program=mentee.program),
+        score=80,
+        rank=1,
+        components={},
+        reasons=[{"kind": "same_timezone"}],
+    )
+    suggestion.show_background = True
+    with translation.override("ko"):
+        assert SuggestionSerializer(suggestion).data["reasons"] == ["같은 시간대"]
+    with translation.override("en"):
+        assert SuggestionSerializer(suggestion).data["reasons"] == ["Same timezone"]
