@@ -4,6 +4,8 @@ A check-in changes a mentorship's health, so it is read-only too."""
 
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from config.admin import RecordAdmin
@@ -17,11 +19,11 @@ from .rendering import render
 class FlaggedFilter(admin.SimpleListFilter):
     """Flagged as the dashboard counts it: under way, with a health concern."""
 
-    title = "match health"
+    title = _("match health")
     parameter_name = "flagged"
 
     def lookups(self, request, model_admin):
-        return [("yes", "Flagged"), ("no", "No concern")]
+        return [("yes", _("Flagged")), ("no", _("No concern"))]
 
     def queryset(self, request, queryset):
         if self.value() == "yes":
@@ -129,10 +131,10 @@ class GuideNoteAdmin(TranslationAdmin):
     list_select_related = ["program"]
     readonly_fields = ["preview"]
 
-    @admin.display(description="Guide")
+    @admin.display(description=_("Guide"))
     def guide_title(self, note: GuideNote) -> str:
         return dict(guides.choices()).get(note.guide, note.guide)
 
-    @admin.display(description="As the pair will see it")
+    @admin.display(description=_("As the pair will see it"))
     def preview(self, note: GuideNote) -> str:
-        return render(note.text) if note.pk else "Shown once saved."
+        return render(note.text) if note.pk else gettext("Shown once saved.")
