@@ -30,8 +30,9 @@ STAGES = (
     pgettext_lazy("career stage in a reason", "executive"),
 )
 
-# How a shared background reads where its answers may not be named (exports
-# without the permission, the admin's list of a person's suggestions).
+# How a reason stored as an English sentence (before reasons were parts) begins
+# when it names a shared background; where its answers may not be named (exports
+# without the permission), it is said as this alone.
 LEGACY_BACKGROUND = "Shared background"
 
 
@@ -105,8 +106,6 @@ def _apart(hours: int | float) -> str:
 
 
 def _goals(r: dict, names: list[str]) -> str:
-    # Every shipped language either writes its common nouns in lower case
-    # inside a sentence or has no case at all.
     values = {"shared": len(r["tags"]), "count": r["of"], "goals": _listed(names)}
     if r["viewer"] == "mentor":
         return (
@@ -169,7 +168,9 @@ def sentence(reason, names: Mapping[int, str], *, background: bool = True) -> st
             return LEGACY_BACKGROUND
         return reason
     kind = reason["kind"]
-    # A tag deleted since the score is left out of the names.
+    # A tag deleted since the score is left out of the names. Goals, values and
+    # industries are lower-cased inside a sentence ("Shared values: family"): every
+    # shipped language either writes common nouns so or has no case at all.
     named = [names[t] for t in tag_ids(reason) if t in names]
     if kind == "goals":
         return _goals(reason, [n.lower() for n in named])
