@@ -1,4 +1,5 @@
-"""Tagalog dates, which Django does not ship: "Disyembre 6, 2026", as the Philippines writes them."""
+"""Tagalog dates, which Django does not ship: "Disyembre 6, 2026", as the Philippines
+writes them."""
 
 DATE_FORMAT = "F j, Y"
 SHORT_DATE_FORMAT = "M j, Y"
