@@ -17,6 +17,7 @@ from typing import IO
 
 from allauth.account.models import EmailAddress
 from django import forms
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
@@ -25,6 +26,7 @@ from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname
 
 from . import cycles, emails, zones
 from .forms import AboutForm, LogisticsForm, step_form
@@ -378,13 +380,17 @@ def _split(text: str) -> list[str]:
 
 
 class Vocabulary:
-    """The active tags by column, findable by name or slug in any case."""
+    """The active tags by column, findable by slug or by name in any shipped language
+    (a file exported in English imports for an admin who reads Korean), in any case."""
 
     def __init__(self) -> None:
         self.tags: dict[str, dict[str, int]] = {}
         for tag in Tag.objects.active():
             column = TAG_COLUMN_OF_KIND.get(tag.kind, tag.facet)
             found = self.tags.setdefault(column, {})
+            for code, _name in settings.LANGUAGES:
+                if name := getattr(tag, build_localized_fieldname("name", code)):
+                    found.setdefault(name.casefold(), tag.pk)
             found[tag.name.casefold()] = tag.pk
             found[tag.slug.casefold()] = tag.pk
         # Any case, and old names too (Asia/Calcutta): the form takes the zone meant.

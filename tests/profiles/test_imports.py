@@ -6,11 +6,12 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from matching import tasks
 from matching.models import Suggestion
 from profiles import emails, imports
-from profiles.models import Consent, Profile, User
+from profiles.models import Consent, Profile, Tag, User
 from profiles.taxonomy import STEPS
 from tests.factories import MentorFactory, ProfileFactory, UserFactory
 
@@ -81,6 +82,16 @@ def test_a_good_file_imports_every_person_with_their_answers(default_program):
         "first-generation-college-graduate",
     }
     assert grace.background_visibility == "matches"
+
+
+def test_a_file_in_english_imports_for_an_admin_who_reads_korean(default_program):
+    """Names in any shipped language are found, so files go between admins and languages."""
+    Tag.objects.filter(kind="language", slug="korean").update(name_ko="한국어")
+    row = {**A_MENTEE, "languages": "English; 한국어"}
+    with translation.override("ko"):
+        result = imported(csv_text(row).encode(), default_program)
+    assert result.ok, result.issues
+    assert slugs(Profile.objects.get().languages) == {"english", "korean"}
 
 
 def test_imported_people_get_accounts_they_can_claim(default_program):
