@@ -51,3 +51,17 @@ def test_the_counts_are_in_a_table_too(staff_client, program, monkeypatch):
     table = re.search(r'<details class="chart-table">.*?</details>', page, re.S).group(0)
     assert "<summary>The counts as a table</summary>" in table
     assert '<tr><th scope="row">60–69</th><td>7</td></tr>' in table
+
+
+def test_the_chart_draws_the_same_in_a_language_that_writes_decimal_commas(
+    staff_client, program, monkeypatch
+):
+    """Vietnamese writes 27,5 for 27.5: numbers a browser reads (SVG geometry) are not
+    localised, the counts people read are."""
+    monkeypatch.setattr(figures, "_top_score_buckets", lambda program: {4: 3, 5: 12, 9: 1})
+    english = chart(staff_client, program)
+    staff_client.post(reverse("profiles:language"), {"language": "vi", "next": "/"})
+    vietnamese = chart(staff_client, program)
+    geometry = r'(?:x|y|width|height|x1|x2|y1|y2)="([^"]*)"'
+    assert re.findall(geometry, vietnamese) == re.findall(geometry, english)
+    assert any("." in value for value in re.findall(geometry, vietnamese))
