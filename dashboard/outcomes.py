@@ -190,9 +190,11 @@ SECTIONS = (
                 says=_("completed rather than ended early"),
             ),
         ),
-        "Of the mentorships that started and have since closed, those that ran their "
-        "course (completed) rather than ended early. Mentorships still running are not "
-        "counted yet.",
+        _(
+            "Of the mentorships that started and have since closed, those that ran their "
+            "course (completed) rather than ended early. Mentorships still running are not "
+            "counted yet."
+        ),
     ),
     Section(
         "ratings",
@@ -226,8 +228,10 @@ SECTIONS = (
                 says=_("mean close-out rating given by mentors"),
             ),
         ),
-        "Each person who checked in counts once, with the mean of their check-ins in the "
-        "mentorship; each close-out survey counts once.",
+        _(
+            "Each person who checked in counts once, with the mean of their check-ins in the "
+            "mentorship; each close-out survey counts once."
+        ),
     ),
     Section(
         "goals",
@@ -261,9 +265,11 @@ SECTIONS = (
                 says=_("rated their goals higher at the close than at the start"),
             ),
         ),
-        "Where the mentees rated their agreed goals, from 1 to 5, when they agreed them "
-        "and again in their close-out survey; each mentee counts once, with the mean of "
-        "their goals.",
+        _(
+            "Where the mentees rated their agreed goals, from 1 to 5, when they agreed them "
+            "and again in their close-out survey; each mentee counts once, with the mean of "
+            "their goals."
+        ),
     ),
     Section(
         "sponsorship",
@@ -309,8 +315,10 @@ SECTIONS = (
                 says=_("were mentored but have no sponsorship action recorded"),
             ),
         ),
-        "Introductions, recommendations, nominations and advocacy the mentors recorded for "
-        "the mentees they mentored; confirmed ones the mentee confirmed too.",
+        _(
+            "Introductions, recommendations, nominations and advocacy the mentors recorded for "
+            "the mentees they mentored; confirmed ones the mentee confirmed too."
+        ),
     ),
     *(_follow_ups(m) for m in FOLLOW_UP_MONTHS),
 )
