@@ -90,7 +90,7 @@ class KeptFigures(models.Model):
     computed_at = models.DateTimeField()
 
     class Meta:
-        verbose_name_plural = "kept figures"
+        verbose_name_plural = _("kept figures")
         constraints = [
             models.UniqueConstraint(fields=["program", "page"], name="kept_figures_one_per_page"),
         ]

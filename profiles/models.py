@@ -55,15 +55,15 @@ class User(AbstractUser):
     on their :class:`Profile` in each program they join."""
 
     username = None
-    email = models.EmailField("email address", unique=True)
+    email = models.EmailField(_("email address"), unique=True)
     # The role chosen on the landing page, kept at sign-up so that whichever
     # browser opens the confirmation link, the person goes on as that role.
     signup_role = models.CharField(
-        "role chosen at sign-up", max_length=10, choices=Role.choices, blank=True, editable=False
+        _("role chosen at sign-up"), max_length=10, choices=Role.choices, blank=True, editable=False
     )
     # The language Kindred speaks to them, on pages and in emails (profiles/languages.py);
     # empty until they sign in or choose. A code of settings.LANGUAGES.
-    language = models.CharField("language", max_length=12, blank=True)
+    language = models.CharField(_("language"), max_length=12, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
