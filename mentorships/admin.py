@@ -108,14 +108,16 @@ class CheckInAdmin(RecordAdmin):
 
 
 class GuideNoteForm(forms.ModelForm):
-    guide = forms.ChoiceField(choices=guides.choices, label="Guide")
+    guide = forms.ChoiceField(choices=guides.choices, label=_("Guide"))
 
     class Meta:
         model = GuideNote
         fields = ["program", "guide", "text"]
         help_texts = {
-            "text": "Markdown. Shown under the guide to this program's mentees and mentors, "
-            "cleaned: links and formatting stay; scripts, images and raw HTML do not.",
+            "text": _(
+                "Markdown. Shown under the guide to this program's mentees and mentors, "
+                "cleaned: links and formatting stay; scripts, images and raw HTML do not."
+            ),
         }
 
 

@@ -31,7 +31,10 @@ class EmailDomainForm(forms.ModelForm):
             .first()
         )
         if owner is not None:
-            raise ValidationError(f"{domain} belongs to {owner.organisation} already.")
+            raise ValidationError(
+                gettext("%(domain)s belongs to %(organisation)s already.")
+                % {"domain": domain, "organisation": owner.organisation}
+            )
         return domain
 
 
@@ -44,7 +47,9 @@ class EmailDomainFormSet(forms.BaseInlineFormSet):
             if not domain or form.cleaned_data.get("DELETE"):
                 continue
             if domain in seen:
-                form.add_error("domain", f"{domain} is listed twice.")
+                form.add_error(
+                    "domain", gettext("%(domain)s is listed twice.") % {"domain": domain}
+                )
             seen.add(domain)
 
 
