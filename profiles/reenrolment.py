@@ -111,7 +111,9 @@ def take_part(*, profile: Profile, cycle: Cycle) -> Enrolment:
     the cycle's registration is open."""
     cycle = Cycle.objects.select_related("program").get(pk=cycle.pk)
     if cycle.program_id != profile.program_id:
-        raise RegistrationClosed(f"{cycle.name} is a round of another program.")
+        raise RegistrationClosed(
+            gettext("%(cycle)s is a round of another program.") % {"cycle": cycle.name}
+        )
     existing = Enrolment.objects.filter(profile=profile, cycle=cycle).first()
     if existing is not None:
         return existing
