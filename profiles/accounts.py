@@ -27,7 +27,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access, outbox
+from . import access, languages, outbox
 from .services import JOIN_ROLE_SESSION_KEY
 from .taxonomy import Role
 
@@ -83,6 +83,8 @@ class AccountAdapter(DefaultAccountAdapter):
         role = request.session.get(JOIN_ROLE_SESSION_KEY) if request else None
         if role in Role.values:
             user.signup_role = role
+        # The welcome email goes out when the address is confirmed, before any sign-in.
+        languages.keep(user, request)
         return super().save_user(request, user, form, commit=commit)
 
     def get_login_redirect_url(self, request) -> str:

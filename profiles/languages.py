@@ -57,10 +57,20 @@ def choose(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@receiver(user_logged_in, dispatch_uid="profiles.keep_first_language")
-def keep_first_language(sender, request, user, **kwargs) -> None:
-    """Someone who never chose keeps the language they signed in with (the
-    chooser's, or their browser's), so their emails are in it too."""
+def keep(user, request) -> None:
+    """Keep the language ``request`` speaks (the chooser's, or the browser's) on an
+    account that has none, so its emails are in it too."""
     if not user.language and (code := supported(getattr(request, "LANGUAGE_CODE", None))):
         user.language = code
-        user.save(update_fields=["language"])
+        if user.pk:
+            user.save(update_fields=["language"])
+
+
+@receiver(user_logged_in, dispatch_uid="profiles.keep_first_language")
+def keep_first_language(sender, request, user, **kwargs) -> None:
+    """Someone who never chose keeps the language they signed in with; someone who
+    chose reads the rest of this request in it ("Signed in as …" included)."""
+    keep(user, request)
+    if request is not None and (code := supported(user.language)):
+        translation.activate(code)
+        request.LANGUAGE_CODE = code

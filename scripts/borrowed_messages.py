@@ -46,13 +46,21 @@ DJANGO_SOURCES = (
     "core/validators.py",
     "contrib/auth/password_validation.py",
     "contrib/auth/forms.py",
+    # Month and weekday names, in every date a page or an email shows.
+    "utils/dates.py",
 )
-KEYWORDS = ("_", "gettext_lazy", "ngettext_lazy:1,2", "pgettext_lazy:1c,2", "ngettext:1,2")
+KEYWORDS = (
+    "_",
+    "gettext_lazy",
+    "ngettext_lazy:1,2",
+    "pgettext_lazy:1c,2",
+    "ngettext:1,2",
+    "pgettext:1c,2",
+)
 LEFT_OUT = (
     "templates/account/email/",
     "phone",
     "passkey",
-    "templates/account/snippets/already_logged_in",
 )
 
 

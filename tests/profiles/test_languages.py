@@ -5,11 +5,13 @@ import json
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from mentorships import guides
-from profiles import tag_names
+from profiles import emails, tag_names
 from profiles.models import Tag, User
 from tests.conftest import login
 from tests.factories import PASSWORD, UserFactory
@@ -114,8 +116,6 @@ def test_seeded_tag_names_come_from_the_shipped_files_but_never_overwrite_an_adm
 
 def test_a_tag_reads_in_the_active_language_and_falls_back_to_english(shipped):
     Tag.objects.filter(kind="goal", slug="networking").update(name_ko="네트워킹", name_vi=None)
-    from django.utils import translation
-
     with translation.override("ko"):
         assert Tag.objects.get(kind="goal", slug="networking").name == "네트워킹"
     with translation.override("vi"):
@@ -136,3 +136,40 @@ def test_a_translated_guide_is_read_in_its_language_and_english_elsewhere(shippe
     assert len(korean.parts) == len(english.parts)
     assert guides.load("networking", "vi").title == english.title
     assert guides.load("../networking", "ko") is None
+
+
+def test_signing_up_keeps_the_language_of_the_page(client):
+    """The welcome email goes out when the address is confirmed, before any sign-in."""
+    choose(client, "vi")
+    client.post(
+        reverse("account_signup"),
+        {"email": "an@example.org", "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert User.objects.get(email="an@example.org").language == "vi"
+
+
+def test_an_email_is_written_in_its_recipients_language(user):
+    user.language = "vi"
+    user.save()
+    emails.welcome(user.pk)
+    (email,) = mail.outbox
+    with translation.override("vi"):
+        subject = translation.gettext("Welcome to %(site_name)s") % {"site_name": "Kindred"}
+    assert subject != "Welcome to Kindred"
+    assert email.subject == subject
+    assert '<html lang="vi"' in email.alternatives[0][0]
+
+
+def test_signing_in_speaks_the_accounts_language_at_once(client):
+    """The message "Signed in as …" is written in the same request as the sign-in."""
+    user = UserFactory(language="ko")
+    response = client.post(
+        reverse("account_login"),
+        {"login": user.email, "password": PASSWORD},
+        HTTP_ACCEPT_LANGUAGE="de",
+        follow=True,
+    )
+    (message,) = [str(m) for m in response.context["messages"]]
+    with translation.override("ko"):
+        expected = translation.gettext("Successfully signed in as %(name)s.") % {"name": user.email}
+    assert message == expected
