@@ -13,8 +13,11 @@ from datetime import datetime, tzinfo
 from importlib import resources
 from pathlib import Path
 
+from babel import UnknownLocaleError
+from babel.dates import get_timezone_location
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 KEPT_FOR = 3600
 
@@ -156,16 +159,56 @@ def canonical(name: str) -> str | None:
     return name if name in canonical_names() else aliases().get(name)
 
 
+REGION_NAMES = {
+    "Africa": _("Africa"),
+    "America": _("America"),
+    "Antarctica": _("Antarctica"),
+    "Arctic": _("Arctic"),
+    "Asia": _("Asia"),
+    "Atlantic": _("Atlantic"),
+    "Australia": _("Australia"),
+    "Europe": _("Europe"),
+    "Indian": _("Indian Ocean"),
+    "Pacific": _("Pacific"),
+}
+# Babel (CLDR) names Tagalog's places under Filipino.
+CLDR_LOCALES = {"tl": "fil"}
+
+
+@functools.cache
+def place_names(language: str) -> dict[str, str]:
+    """Each offered zone as readers of ``language`` name it, from CLDR ("미국(뉴욕) 시간");
+    empty for English, where the zone's own name reads plainly ("America/New York")."""
+    if language.split("-")[0] == "en":
+        return {}
+    code = CLDR_LOCALES.get(language, translation.to_locale(language))
+    try:
+        return {
+            name: get_timezone_location(name, locale=code)
+            for name in canonical_names() - {"UTC"}  # CLDR's "unknown region" for UTC
+        }
+    except (UnknownLocaleError, ValueError):
+        return {}
+
+
 def grouped_choices(now: datetime | None = None) -> list:
     """UTC, then the offered zones by region (an <optgroup> each), each with its
-    local time now: "Europe/Berlin — 14:05"."""
+    local time now, named in the reader's language: "Europe/Berlin — 14:05",
+    "독일 시간 — 14:05"."""
     now = now or timezone.now()
+    places = place_names(translation.get_language() or "en")
 
     def choice(name: str) -> tuple[str, str]:
         clock = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%H:%M")
-        return name, f"{name.replace('_', ' ')} — {clock}"
+        return name, f"{places.get(name) or name.replace('_', ' ')} — {clock}"
 
     regions: dict[str, list[tuple[str, str]]] = {}
-    for name in sorted(canonical_names() - {"UTC"}):
+    for name in canonical_names() - {"UTC"}:
         regions.setdefault(name.split("/")[0], []).append(choice(name))
-    return [choice("UTC"), *((region, regions[region]) for region in sorted(regions))]
+    return [
+        choice("UTC"),
+        *(
+            (str(REGION_NAMES.get(region, region)), sorted(regions[region], key=lambda c: c[1]))
+            for region in sorted(regions)
+        ),
+    ]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import translation
 
 from profiles import imports, zones
 from profiles.forms import LogisticsForm
@@ -125,6 +126,20 @@ def test_each_zone_shows_its_local_time_now(client, mentee):
     assert ">Europe/Berlin — 14:05</option>" in html
     assert ">America/New York — 08:05</option>" in html
     assert ">Asia/Kolkata — 18:35</option>" in html
+
+
+def test_zones_and_regions_are_named_in_the_readers_language(client, mentee):
+    """CLDR's names for places ("대한민국 시간"), so nobody hunts for a city spelt in English."""
+    client.post(reverse("profiles:language"), {"language": "ko", "next": "/"})
+    with time_machine.travel(datetime(2026, 12, 5, 13, 5, tzinfo=UTC)):
+        html = page(client, mentee, "logistics")
+    assert '<option value="Asia/Seoul">대한민국 시간 — 22:05</option>' in html
+    assert '<option value="America/New_York">미국(뉴욕) 시간 — 08:05</option>' in html
+    assert '<option value="UTC">UTC — 13:05</option>' in html
+    with translation.override("ko"):
+        asia = translation.gettext("Asia")
+    assert asia != "Asia"
+    assert f'<optgroup label="{asia}">' in html
 
 
 @pytest.mark.parametrize(
