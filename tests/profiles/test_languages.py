@@ -35,6 +35,9 @@ def test_every_page_offers_the_chooser_before_signing_in(client):
     for code, name in settings.LANGUAGES:
         assert f'<option value="{code}" lang="{code}"' in page
         assert name in page
+    # At the top too, naming the language the page is in, and leading to the chooser.
+    assert '<a class="nav-language" href="#language">' in page
+    assert '<span class="nav-language-name" lang="en">English</span>' in page
 
 
 def test_a_choice_before_signing_in_is_kept_in_a_cookie_and_goes_back_to_the_page(client):
