@@ -337,7 +337,7 @@ def consent_help() -> str:
     link = format_html('<a href="#field-visibility">{}</a>', CONSENT_PLACE)
     # The sentence is escaped before the link, itself escaped by format_html, goes in.
     sentence = conditional_escape(CONSENT_PURPOSE_SENTENCE)
-    return mark_safe(sentence % {"place": link})  # noqa: S308
+    return mark_safe(sentence % {"place": link})  # noqa: S308  # nosec B308 B703
 
 
 class LogisticsForm(forms.ModelForm):

@@ -55,4 +55,4 @@ def _sentence(pattern: str, **values) -> SafeString:
     """``pattern`` escaped, then its named placeholders filled with ``values``, escaped
     unless already safe (the links)."""
     escaped = {name: conditional_escape(value) for name, value in values.items()}
-    return mark_safe(conditional_escape(pattern) % escaped)  # noqa: S308
+    return mark_safe(conditional_escape(pattern) % escaped)  # noqa: S308  # nosec B308 B703
