@@ -208,6 +208,7 @@ BORROWED = (
     gettext_noop("Last seen at"),
     gettext_noop("Current"),
     gettext_noop("Sign Out Other Sessions"),
+    gettext_noop(":?.!"),
     gettext_noop("This field is required."),
     gettext_noop("Enter a whole number."),
     gettext_noop("Enter a number."),

@@ -39,6 +39,8 @@ SOURCES = {
 }
 # Django's catalogues carry no locations: its sources are read instead.
 DJANGO_SOURCES = (
+    # The label suffix (":") and the endings that need none (":?.!"): Chinese writes "：？".
+    "forms/boundfield.py",
     "forms/fields.py",
     "forms/forms.py",
     "forms/models.py",
