@@ -370,7 +370,7 @@ LANGUAGES = [
     ("ko", "한국어"),
     ("vi", "Tiếng Việt"),
     ("tl", "Tagalog"),
-    ("hi", "हिन्दी"),
+    ("hi", "हिंदी"),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 # Dates by name in templates (|date:"DATE_FORMAT"), so each language writes them its own

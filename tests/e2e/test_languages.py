@@ -140,7 +140,7 @@ def mentee_with_suggestions(default_program, korean_mentor):
     return mentee
 
 
-@pytest.mark.parametrize(("code", "name"), [("hi", "हिन्दी"), ("zh-hant", "繁體中文")])
+@pytest.mark.parametrize(("code", "name"), [("hi", "हिंदी"), ("zh-hant", "繁體中文")])
 def test_the_mentee_home_reads_and_passes_axe_in_hindi_and_traditional_chinese(
     browsing, mentee_with_suggestions, code, name
 ):

@@ -40,6 +40,15 @@ def test_every_page_offers_the_chooser_before_signing_in(client):
     assert '<span class="nav-language-name" lang="en">English</span>' in page
 
 
+def test_each_language_is_offered_in_its_own_name_on_every_page(client):
+    choose(client, "ko")
+    page = client.get("/accessibility/").content.decode()
+    for code, name in settings.LANGUAGES:
+        assert f'<option value="{code}" lang="{code}"' in page
+        assert f">{name}</option>" in page
+    assert ">영어</option>" not in page
+
+
 def test_a_choice_before_signing_in_is_kept_in_a_cookie_and_goes_back_to_the_page(client):
     response = choose(client, "ko", "/accessibility/")
     assert response.status_code == 302
