@@ -212,14 +212,14 @@ class Mentorship(models.Model):
     expired; accepted → active → completed | ended."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
+        REQUESTED = "requested", pgettext_lazy("mentorship status", "Requested")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
         WITHDRAWN = "withdrawn", _("Withdrawn")
         EXPIRED = "expired", _("Expired")
         ACTIVE = "active", _("Active")
         COMPLETED = "completed", _("Completed")
-        ENDED = "ended", _("Ended")
+        ENDED = "ended", pgettext_lazy("mentorship status", "Ended")
 
     class Source(models.TextChoices):
         REQUEST = "request", _("Mentee request")

@@ -7,7 +7,6 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from . import outbox
 from .models import INVITATION_KEYS, Cycle, Profile, Program, ProgramRole, User
@@ -25,7 +24,6 @@ PROGRAM_ROLE_WORDS = {
     ProgramRole.Kind.COORDINATOR: _("a coordinator"),
 }
 # Translators: the name in "Hello {{ name }}," when a person's name is unknown.
-THERE = pgettext_lazy("greeting", "there")
 
 
 def _welcome_key(user_id: int) -> str:
@@ -95,7 +93,8 @@ def invitation(user_id: int, program_id: int, again: int = 0) -> bool:
         template="profiles/email/invitation",
         context={
             "program": program,
-            "name": next((p.display_name for p in profiles if p.display_name), THERE),
+            # No name: the email says "Hello," (a whole message of its own in every language).
+            "name": next((p.display_name for p in profiles if p.display_name), ""),
             "roles": _roles_words([p.role for p in profiles]),
             "email": user.email,
             "link": invitation_link(user),
@@ -151,7 +150,7 @@ def _role_context(role: ProgramRole) -> dict:
         "role": PROGRAM_ROLE_WORDS[role.role],
         "coordinator": role.role == ProgramRole.Kind.COORDINATOR,
         "by": (by.get_full_name() or by.email) if by else "",
-        "name": role.user.first_name or THERE,
+        "name": role.user.first_name,
         "email": role.user.email,
     }
 
