@@ -195,6 +195,8 @@ def test_on_a_phone_the_program_pages_are_in_the_main_menu_which_opens_by_keyboa
 
     page.keyboard.press("Tab")  # the skip link
     page.keyboard.press("Tab")  # the wordmark
+    page.keyboard.press("Tab")  # the language, leading to the chooser
+    expect(page.get_by_role("link", name="Language: English")).to_be_focused()
     page.keyboard.press("Tab")
     expect(toggle).to_be_focused()
     page.keyboard.press("Enter")
