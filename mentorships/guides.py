@@ -16,9 +16,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, to_locale
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from profiles import languages
 from profiles.models import Program, Tag
 
 from .models import GuideNote
@@ -84,11 +85,7 @@ def slugs() -> list[str]:
 
 def translated(slug: str, language: str) -> Path | None:
     """The guide's file in ``language`` (``locale/<lang>/guides/<slug>.md``), if it has one."""
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / to_locale(language) / "guides" / f"{slug}.md"
-        if path.is_file():
-            return path
-    return None
+    return languages.shipped_file(language, "guides", f"{slug}.md")
 
 
 def load(slug: str, language: str | None = None) -> Guide | None:

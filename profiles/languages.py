@@ -8,12 +8,15 @@ they first signed in with."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import to_locale
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
@@ -23,6 +26,22 @@ SHIPPED = frozenset(code for code, _ in settings.LANGUAGES)
 def supported(code: str | None) -> str | None:
     """``code`` if Kindred speaks it, else None."""
     return code if code in SHIPPED else None
+
+
+def shipped_file(code: str, *parts: str) -> Path | None:
+    """A file Kindred ships for language ``code`` beside its catalogue
+    (``locale/<lang>/<parts…>``: the vocabulary's names, a guide), if there is one."""
+    for folder in settings.LOCALE_PATHS:
+        path = Path(folder, to_locale(code), *parts)
+        if path.is_file():
+            return path
+    return None
+
+
+def speak(request: HttpRequest, code: str) -> None:
+    """The rest of ``request`` is in ``code``."""
+    translation.activate(code)
+    request.LANGUAGE_CODE = code
 
 
 def of(user) -> str:
@@ -39,8 +58,7 @@ class AccountLanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and (code := supported(user.language)):
-            translation.activate(code)
-            request.LANGUAGE_CODE = code
+            speak(request, code)
         return self.get_response(request)
 
 
@@ -72,5 +90,4 @@ def keep_first_language(sender, request, user, **kwargs) -> None:
     chose reads the rest of this request in it ("Signed in as …" included)."""
     keep(user, request)
     if request is not None and (code := supported(user.language)):
-        translation.activate(code)
-        request.LANGUAGE_CODE = code
+        speak(request, code)

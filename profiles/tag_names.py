@@ -8,24 +8,21 @@ an admin added keeps English until someone translates it in the admin."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from django.conf import settings
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
-from django.utils.translation import to_locale
 from modeltranslation.utils import build_localized_fieldname
+
+from . import languages
 
 FILE = "taxonomy.json"
 
 
 def shipped(code: str) -> dict[str, str]:
     """The names translated into ``code`` (kind:slug → name); empty for none."""
-    for folder in settings.LOCALE_PATHS:
-        path = Path(folder) / to_locale(code) / FILE
-        if path.is_file():
-            return json.loads(path.read_text(encoding="utf-8"))
-    return {}
+    path = languages.shipped_file(code, FILE)
+    return json.loads(path.read_text(encoding="utf-8")) if path else {}
 
 
 def fill(using: str = "default") -> int:
