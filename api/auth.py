@@ -8,6 +8,7 @@ from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
+from . import allowances
 from .models import Token
 
 KEYWORD = b"bearer"
@@ -39,7 +40,8 @@ class BearerTokenAuthentication(BaseAuthentication):
 
 class CallerRateThrottle(SimpleRateThrottle):
     """One allowance per token; a session has its own per user, and anonymous
-    callers one per address."""
+    callers one per address. Counted in the database (api/allowances.py), so
+    the allowance holds across every web process."""
 
     scope = "caller"
 
@@ -49,8 +51,19 @@ class CallerRateThrottle(SimpleRateThrottle):
 
     def allow_request(self, request, view) -> bool:
         self.rate = self.get_rate()
+        if self.rate is None:
+            return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        self.retry_after = allowances.take(
+            key=self.get_cache_key(request, view),
+            limit=self.num_requests,
+            window=self.duration,
+            now=self.timer(),
+        )
+        return self.retry_after is None
+
+    def wait(self) -> float | None:
+        return self.retry_after
 
     def get_cache_key(self, request, view) -> str:
         if isinstance(request.auth, Token):

@@ -82,3 +82,19 @@ class Token(models.Model):
         if self.last_used_at is None or now - self.last_used_at > TOUCH_EVERY:
             Token.objects.filter(pk=self.pk).update(last_used_at=now)
             self.last_used_at = now
+
+
+class Allowance(models.Model):
+    """The calls one caller made lately under one rate (the throttle's key,
+    ``throttle_<scope>_<ident>``): kept here, not in a process's cache, so that
+    every web process counts the same calls. api/allowances.py keeps it."""
+
+    key = models.CharField(max_length=200, unique=True)
+    # The times of the calls still inside the window, oldest first, in seconds
+    # since the epoch (DRF's timer).
+    history = models.JSONField(default=list)
+    # The newest of them, so that rows of callers gone quiet can be found and deleted.
+    last_at = models.FloatField(db_index=True)
+
+    def __str__(self) -> str:
+        return self.key

@@ -47,6 +47,31 @@ print(json.dumps({
 """
 
 
+# Eight threads (runserver's, say) each make five calls against one API allowance of twelve.
+ALLOWANCE_RACE = """
+import threading, time
+from collections import Counter
+from django.db import connection
+from api import allowances
+answers, start = Counter(), threading.Barrier(8)
+def calls():
+    start.wait()
+    for _ in range(5):
+        try:
+            wait = allowances.take(key="race", limit=12, window=3600, now=time.time())
+            answers["refused" if wait else "counted"] += 1
+        except Exception as error:
+            answers[type(error).__name__] += 1
+    connection.close()
+threads = [threading.Thread(target=calls) for _ in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+print(json.dumps(answers))
+"""
+
+
 def test_the_embedded_default_migrates_seeds_and_serves_the_landing_page(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env["KINDRED_SQLITE_PATH"] = str(tmp_path / "db.sqlite3")
@@ -54,6 +79,10 @@ def test_the_embedded_default_migrates_seeds_and_serves_the_landing_page(tmp_pat
     seeded = manage(env, "seed_demo", "--mentors", "4", "--mentees", "6")
     assert "mentee@demo.kindred.test" in seeded.stdout
     assert (tmp_path / "db.sqlite3").exists()
+    # SQLite has no FOR UPDATE: concurrent calls still count exactly, none refused
+    # with "database is locked" (api/allowances.py takes the write lock first).
+    raced = manage(env, "shell", "-c", "import json\n" + ALLOWANCE_RACE)
+    assert json.loads(raced.stdout.strip().splitlines()[-1]) == {"counted": 12, "refused": 28}
     # Scoring writes lists through bulk_create here (COPY is PostgreSQL's path); a
     # second run updates the same rows.
     counts = []

@@ -1,5 +1,7 @@
-"""Sign-in and sign-up are rate limited through allauth, on the Redis cache."""
+"""Sign-in and sign-up are rate limited through allauth, on the Redis cache; the
+API's allowances hold across every web process (counted in the database)."""
 
+import contextlib
 import re
 
 import pytest
@@ -154,3 +156,135 @@ def test_the_trusted_proxy_is_read_from_the_environment():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     )
     assert shown.stdout.split() == ["1", "None"]
+
+
+# --- the API's allowances across web processes (issue 25) -------------------------------
+
+RUN_RATE = 10  # an hour
+CALLS = 60
+ROUNDS = 5
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def gunicorn(transactional_db, tmp_path):
+    """Three gunicorn workers on the test database, as deployed but without
+    REDIS_URL: each process has a cache of its own (LocMemCache), where the
+    allowances used to be kept. The access log names the process of each call."""
+    import os
+    import subprocess
+    import time
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+    from urllib.parse import urlsplit, urlunsplit
+
+    from django.conf import settings
+
+    database = urlsplit(os.environ["DATABASE_URL"])
+    env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
+    env |= {
+        "DATABASE_URL": urlunsplit(
+            database._replace(path="/" + settings.DATABASES["default"]["NAME"])
+        ),
+        "DJANGO_DEBUG": "0",
+        "KINDRED_API_RATE": "100000/minute",
+        "KINDRED_API_RUN_RATE": f"{RUN_RATE}/hour",
+    }
+    port, log = free_port(), tmp_path / "access.log"
+    root = Path(__file__).resolve().parents[2]
+    server = subprocess.Popen(
+        [
+            str(root / ".venv/bin/gunicorn"),
+            "config.wsgi",
+            "-w",
+            "3",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--no-control-socket",  # its default path is one for every gunicorn here
+            "--access-logfile",
+            str(log),
+            "--access-logformat",
+            "%(p)s %(s)s",
+        ],
+        cwd=root,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=(tmp_path / "gunicorn.log").open("w"),
+    )
+
+    def served(*statuses: str) -> set[str]:
+        """The processes that answered a call with one of ``statuses``."""
+        lines = log.read_text().splitlines() if log.exists() else []
+        return {pid for pid, status in map(str.split, lines) if status in statuses}
+
+    def knock(_) -> None:
+        with contextlib.suppress(OSError):  # a 404, or not listening yet
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/", timeout=10).close()
+
+    try:
+        # Ready once each of the three workers has answered a call (a worker's
+        # first call loads the URLs, seconds): knock on all three at once.
+        deadline = time.monotonic() + 60
+        with ThreadPoolExecutor(6) as pool:
+            while len(served("404")) < 3:
+                assert server.poll() is None and time.monotonic() < deadline, (
+                    tmp_path / "gunicorn.log"
+                ).read_text()
+                list(pool.map(knock, range(6)))
+        yield port, served
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def burst(port: int, raw: str) -> list[tuple[int, str | None]]:
+    """CALLS concurrent run starts with token ``raw``: each one's status and Retry-After."""
+    import threading
+    import urllib.error
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    start = threading.Barrier(CALLS)
+
+    def post(_) -> tuple[int, str | None]:
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/admin/programs/runs/rescore/",
+            method="POST",
+            headers={"Authorization": f"Bearer {raw}", "Accept": "application/json"},
+        )
+        start.wait()
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310  (http://127.0.0.1)
+                return response.status, response.headers.get("Retry-After")
+        except urllib.error.HTTPError as refused:
+            return refused.code, refused.headers.get("Retry-After")
+
+    with ThreadPoolExecutor(CALLS) as pool:
+        return list(pool.map(post, range(CALLS)))
+
+
+def test_run_starts_are_counted_once_across_web_processes(gunicorn):
+    from collections import Counter
+
+    from api.models import Token
+    from matching.models import MatchingRun
+    from tests.factories import ProgramFactory, program_admin
+
+    port, served = gunicorn
+    staff = program_admin(ProgramFactory(slug="runs"))  # no one to score: a run ends at once
+    for round_ in range(ROUNDS):
+        _, raw = Token.issue(user=staff, name=f"round {round_}")  # a caller not seen before
+        answers = burst(port, raw)
+        assert Counter(status for status, _ in answers) == {202: RUN_RATE, 429: CALLS - RUN_RATE}
+        waits = [int(wait) for status, wait in answers if status == 429]
+        assert all(0 < wait <= 3600 for wait in waits)
+        assert MatchingRun.objects.filter(created_by=staff).count() == RUN_RATE * (round_ + 1)
+    assert len(served("202", "429")) == 3  # every worker took part
