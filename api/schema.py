@@ -19,6 +19,8 @@ ERRORS = {
     "asked by a coordinator, or background answers without that right in the program.",
     "404": "Not found, or not yours (a program you have no role in is not there).",
     "409": "The rules refuse this now (for example the mentor is full); nothing changed.",
+    "413": "The body is larger than the server takes (2.5 MB); nothing was saved.",
+    "415": "The body is not JSON: send `Content-Type: application/json`.",
     "429": "Too many requests: wait as many seconds as the Retry-After header says.",
 }
 ALWAYS = ("401", "403", "404", "429")
@@ -33,6 +35,8 @@ class Schema(AutoSchema):
         codes = [*ALWAYS]
         if self.method in ("POST", "PUT", "PATCH") or self._get_parameters():
             codes.append("400")
+        if self.method in ("POST", "PUT", "PATCH"):
+            codes += ["413", "415"]
         if getattr(self.view, "action", None) in getattr(self.view, "refusable", ()):
             codes.append("409")
         for code in sorted(codes):
@@ -44,6 +48,52 @@ class Schema(AutoSchema):
                     direction,
                 )
         return responses
+
+
+NULL = {"$ref": "#/components/schemas/NullEnum"}
+
+
+def strict_openapi_30(result, generator, request, public):
+    """Say in OpenAPI 3.0.3's own terms what the server sends, so that strict
+    tools (validators, generated clients) read it as meant.
+
+    - ``nullable: true`` counts only beside a ``type`` in the same schema, so a
+      reference that may be null is ``oneOf: [the reference, NullEnum]``, not
+      ``allOf`` + ``nullable`` (which a strict reader takes as never null); an
+      enum that may be null already lists ``NullEnum`` beside it.
+    - ``oneOf`` of string schemas (drf-spectacular's "a URL, or blank") is
+      ``anyOf``: a value may match both, and ``oneOf`` would then refuse it.
+    - A response always carries every field its serializer has (a field that
+      does not apply is null), so every property of a response component is
+      required: a generated client then types none of them as "maybe unset".
+      Request components (``…Request``) keep their own rules.
+    """
+    schemas = result["components"]["schemas"]
+    schemas.setdefault("NullEnum", {"enum": [None]})
+    _strictly(schemas)
+    for name, component in schemas.items():
+        if "properties" in component and not name.endswith("Request"):
+            component["required"] = list(component["properties"])
+    return result
+
+
+def _strictly(node) -> None:
+    if isinstance(node, list):
+        for item in node:
+            _strictly(item)
+        return
+    if not isinstance(node, dict):
+        return
+    if node.get("nullable") and "type" not in node:
+        del node["nullable"]
+        if len(node.get("allOf", ())) == 1:
+            node["oneOf"] = [node.pop("allOf")[0], NULL]
+        elif NULL not in node.get("oneOf", ()):
+            raise ValueError(f"a nullable schema without a type or NullEnum: {node}")
+    if all(branch.get("type") == "string" for branch in node.get("oneOf", [{}])):
+        node["anyOf"] = node.pop("oneOf")
+    for value in node.values():
+        _strictly(value)
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

@@ -323,6 +323,12 @@ SPECTACULAR_SETTINGS = {
             "start, commit and discard them.",
         },
     ],
+    # drf-spectacular's own (named enums, NullEnum) first; then nullability and
+    # required fields as strict OpenAPI 3.0.3 tools read them (api/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.strict_openapi_30",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {
