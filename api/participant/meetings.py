@@ -368,7 +368,7 @@ class MeetingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, GenericVi
     @extend_schema(
         responses={
             (200, "text/calendar"): OpenApiResponse(
-                OpenApiTypes.STR,
+                OpenApiTypes.BINARY,
                 description="The calendar invite (RFC 5545, METHOD:REQUEST): the same event, "
                 "UID and SEQUENCE as the one emailed.",
             )

@@ -246,6 +246,7 @@ class MentorshipViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Generi
             MentorshipSerializer(page, many=True, context=context).data
         )
 
+    @extend_schema(responses=MentorshipDetailSerializer)
     def retrieve(self, request, pk=None):
         return self.answer(self.get_object())
 

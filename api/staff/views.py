@@ -221,12 +221,17 @@ class ProgramViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, StaffView
     parameters=[SensitiveFilterSerializer],
     responses={
         (200, "text/csv"): OpenApiResponse(
-            OpenApiTypes.STR, description="The dashboard's CSV export of matches."
+            OpenApiTypes.BINARY,
+            description="The dashboard's CSV export of matches: every one, in one file "
+            "(never paged).",
         )
     },
     summary="Matches as CSV (the dashboard's export)",
 )
 class MatchesCsvViewSet(StaffViewSet):
+    # One whole file, as the dashboard exports it: no page or page_size to document.
+    pagination_class = None
+
     def perform_content_negotiation(self, request, force=False):
         # The CSV itself bypasses renderers; errors are always JSON.
         return super().perform_content_negotiation(request, force=True)
