@@ -14,6 +14,7 @@ from profiles.taxonomy import Role
 
 from ..forms import form_serializer
 from ..serializers import DEPARTED, MATCH_FIELDS, PersonSerializer, SharedBackgroundSerializer
+from .run_parts import RunSettingsSerializer, RunSummarySerializer, RunWeightsSerializer
 
 AssignInput = form_serializer(AssignForm, "AssignInput", "How to choose the pairs.")
 
@@ -208,11 +209,9 @@ class RunSerializer(serializers.ModelSerializer):
     percent = serializers.IntegerField()
     seconds = serializers.FloatField(allow_null=True)
     created_by = serializers.SlugRelatedField(slug_field="email", read_only=True, allow_null=True)
-    weights = serializers.DictField(
-        child=serializers.IntegerField(), help_text="The weights it ran with, by component."
-    )
-    settings = serializers.DictField()
-    summary = serializers.DictField()
+    weights = RunWeightsSerializer(help_text="The weights it ran with, by component.")
+    settings = RunSettingsSerializer(help_text="The rules it ran with.")
+    summary = RunSummarySerializer(help_text="Its figures: null until it has them.")
     cycle = serializers.PrimaryKeyRelatedField(
         read_only=True,
         allow_null=True,

@@ -112,7 +112,11 @@ def test_an_assignment_is_proposed_committed_once_and_not_discarded_after(
         accepted = call(admin, "post", url(program, f"runs/{run['id']}/commit/"))
     assert accepted.status_code == 202 and accepted.json()["summary"]["commit_requested_at"]
     done = call(admin, "get", url(program, f"runs/{run['id']}/")).json()
-    assert done["committed_at"] and done["summary"]["committed"] == {"created": 3, "skipped": 0}
+    assert done["committed_at"] and done["summary"]["committed"] == {
+        "created": 3,
+        "skipped": 0,
+        "removed": 0,
+    }
     assert Mentorship.objects.filter(source="auto", status="accepted").count() == 3
     again = call(admin, "post", url(program, f"runs/{run['id']}/commit/"))
     assert again.status_code == 409 and "already committed" in again.json()["error"]["message"]
@@ -176,7 +180,10 @@ def test_matches_export_as_json(admin, accepted, program):
 def test_a_run_recorded_without_settings_still_reads(admin, program):
     run = MatchingRun.objects.create(program=program)
     data = call(admin, "get", url(program, f"runs/{run.pk}/")).json()
-    assert (data["weights"], data["summary"], data["status"]) == ({}, {}, "queued")
+    assert data["status"] == "queued"
+    assert set(data["weights"]) == {"goals", "background", "values", "experience", "logistics"}
+    for part in ("weights", "settings", "summary"):
+        assert set(data[part].values()) == {None}, part
     assert call(admin, "get", url(program, "runs/")).json()["count"] == 1
 
 
