@@ -301,3 +301,19 @@ def point_broker_at(app, url: str) -> None:
     pools.reset()  # kombu's registry of producer pools, keyed by address
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture(autouse=True)
+def responses_keep_to_the_schema(monkeypatch):
+    """Every response a test receives from the API, through Django's test
+    client or DRF's, is checked against the schema (tests/api/conformance.py)."""
+    from tests.api import conformance
+
+    received = Client.request
+
+    def checked(self, **request):
+        response = received(self, **request)
+        conformance.check(response)
+        return response
+
+    monkeypatch.setattr(Client, "request", checked)
