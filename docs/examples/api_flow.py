@@ -143,7 +143,11 @@ def run_flow(
             deadline=deadline,
             every=every,
         )
-        say(f"admin: run {run.id} {run.status.value} ({run.percent}%, {run.seconds} s)")
+        say(f"admin: run {run.id} {run.status.value} in {run.seconds} s ({run.percent}%)")
+        scored = run.summary  # a re-score's figures; an auto-assignment's are others
+        say(
+            f"admin: {scored.suggestions} suggestions for {scored.mentees_with_suggestions} mentees"
+        )
 
     return Outcome(accepted.id, accepted.status.value, run.id, run.status.value)
 

@@ -160,8 +160,13 @@ def test_the_example_requests_accepts_and_rescores_for_real(
         MatchingRun.Kind.SCORE,
         MatchingRun.Status.SUCCEEDED,
     )
-    assert [line.split(":")[0] for line in said] == ["mentee"] * 3 + ["mentor"] * 3 + ["admin"] * 2
+    assert [line.split(":")[0] for line in said] == ["mentee"] * 3 + ["mentor"] * 3 + ["admin"] * 3
     assert "accepting again is refused (refused: " in said[5]
+    figures = run.summary
+    assert said[-1] == (
+        f"admin: {figures['suggestions']} suggestions"
+        f" for {figures['mentees_with_suggestions']} mentees"
+    )
 
 
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
