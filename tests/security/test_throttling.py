@@ -271,6 +271,8 @@ def burst(port: int, raw: str) -> list[tuple[int, str | None]]:
         return list(pool.map(post, range(CALLS)))
 
 
+# Its data reloaded after: a flush leaves no default program for the tests after.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_run_starts_are_counted_once_across_web_processes(gunicorn):
     from collections import Counter
 
