@@ -338,6 +338,8 @@ SPECTACULAR_SETTINGS = {
         "MentorshipStatusEnum": "mentorships.models.Mentorship.Status",
         "SuggestionStatusEnum": "matching.models.Suggestion.Status",
         "RunStatusEnum": "matching.models.MatchingRun.Status",
+        # An assignment's policy: as a body sends it, and as a run's settings say it.
+        "PolicyEnum": "dashboard.forms.POLICY_CHOICES",
         # Two answers are called "visibility": who sees a background, who sees a note.
         "VisibilityEnum": "profiles.taxonomy.Visibility",
         "NoteVisibilityEnum": ["shared", "private"],

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from dashboard.forms import POLICY_CHOICES
+
 
 def _maybe(field: type[serializers.Field], **options) -> serializers.Field:
     """A value some runs do not have: null then."""
@@ -38,7 +40,7 @@ class RunSettingsSerializer(serializers.Serializer):
     gap = _maybe(serializers.IntegerField, help_text="The spreading gap, in points.")
     require_common_language = _maybe(serializers.BooleanField)
     load_spreading = _maybe(serializers.BooleanField)
-    policy = _maybe(serializers.CharField, help_text="An assignment's policy.")
+    policy = _maybe(serializers.ChoiceField, choices=POLICY_CHOICES, help_text="An assignment's.")
     candidates = _maybe(serializers.IntegerField, help_text="An assignment's candidates a mentee.")
     per_place = _maybe(serializers.IntegerField, help_text="An assignment's candidates a place.")
     chunk_size = _maybe(serializers.IntegerField, help_text="A re-score's mentees per chunk.")
@@ -58,6 +60,15 @@ class PolicyFiguresSerializer(serializers.Serializer):
     mean_score = serializers.FloatField(allow_null=True)
     mentors_used = serializers.IntegerField()
     seconds = serializers.FloatField()
+
+
+class FiguresByPolicySerializer(serializers.Serializer):
+    """What each policy made of the same candidates (greedy: the baseline)."""
+
+    optimal = _maybe(PolicyFiguresSerializer)
+    balanced = _maybe(PolicyFiguresSerializer)
+    stable = _maybe(PolicyFiguresSerializer)
+    greedy = _maybe(PolicyFiguresSerializer)
 
 
 class CommitResultSerializer(serializers.Serializer):
@@ -101,15 +112,11 @@ class RunSummarySerializer(serializers.Serializer):
     busiest_mentor_lists = _maybe(serializers.IntegerField)
     preview = _maybe(PreviewSerializer, help_text="A preview of learned weights.")
     # An auto-assignment's.
-    policy = _maybe(serializers.CharField)
+    policy = _maybe(serializers.ChoiceField, choices=POLICY_CHOICES)
     with_candidates = _maybe(serializers.IntegerField)
     mentors_with_room = _maybe(serializers.IntegerField)
     free_places = _maybe(serializers.IntegerField)
-    figures = _maybe(
-        serializers.DictField,
-        child=PolicyFiguresSerializer(),
-        help_text="What each policy would make of it, by policy.",
-    )
+    figures = _maybe(FiguresByPolicySerializer)
     commit_requested_at = _maybe(serializers.DateTimeField)
     commit_error = _maybe(serializers.CharField)
     committed = _maybe(CommitResultSerializer)

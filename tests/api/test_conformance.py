@@ -117,7 +117,9 @@ def test_a_runs_weights_settings_and_summary_are_typed():
         ("summary", "RunSummary"),
     ]:
         assert run[name]["allOf"] == [{"$ref": f"#/components/schemas/{component}"}], name
-    assert schemas["RunSummary"]["properties"]["figures"]["additionalProperties"] == {
+    figures = schemas["RunSummary"]["properties"]["figures"]["oneOf"][0]
+    assert figures == {"$ref": "#/components/schemas/FiguresByPolicy"}
+    assert schemas["FiguresByPolicy"]["properties"]["optimal"]["oneOf"][0] == {
         "$ref": "#/components/schemas/PolicyFigures"
     }
 
