@@ -134,8 +134,11 @@ def lock_for_pairing(*, mentee_ids: list[int], mentor_ids: list[int]) -> None:
         )
 
 
-def _paired_meanwhile(mentee: Profile) -> Refused | None:
-    if Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED).exists():
+def _paired_meanwhile(mentee: Profile, *, asked: Mentorship) -> Refused | None:
+    """Refused if the mentee was paired by another request (this one, already
+    accepted, says so in its own words below)."""
+    paired = Mentorship.objects.filter(mentee=mentee, status__in=Mentorship.PAIRED)
+    if paired.exclude(pk=asked.pk).exists():
         return Refused(
             gettext(
                 "%(name)s has just been matched with another mentor, so this request is closed."
@@ -158,7 +161,7 @@ def accept(*, mentorship: Mentorship, note: str = "") -> Mentorship:
     first: accepts of one mentee, or for one mentor, happen one at a time, so a
     mentee gets one mentor and capacity holds under any concurrency."""
     mentee, mentor = _lock_pair(mentorship.mentee_id, mentorship.mentor_id)
-    if refused := _paired_meanwhile(mentee):
+    if refused := _paired_meanwhile(mentee, asked=mentorship):
         raise refused
     taken = places_taken(mentor)
     if taken >= mentor.capacity:

@@ -126,6 +126,15 @@ def test_accepting_a_withdrawn_request_is_refused(pool):
     assert Mentorship.objects.get(pk=m.pk).status == Status.WITHDRAWN
 
 
+def test_accepting_twice_says_the_request_was_accepted_not_matched_elsewhere(pool):
+    mentee, mentors = pool
+    m = ask(mentee, mentors[0])
+    lifecycle.accept(mentorship=m)
+    with pytest.raises(Refused, match="no longer open: it was accepted"):
+        lifecycle.accept(mentorship=m)
+    assert Mentorship.objects.get(pk=m.pk).status == Status.ACCEPTED
+
+
 def test_a_full_mentor_cannot_accept(pool, program):
     mentee, mentors = pool
     m = ask(mentee, mentors[0])
