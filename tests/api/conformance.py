@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import functools
 import json
+import threading
 
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
@@ -40,14 +41,34 @@ def closed(schema: dict) -> dict:
     return schema
 
 
-@functools.cache
+# drf-spectacular's generator keeps state in globals: tests that call the API
+# from several threads at once (tests/faults/) must not make the schema twice.
+MAKING = threading.Lock()
+
+
 def contract() -> OpenAPI:
-    return OpenAPI.from_dict(closed(served_schema()))
+    with MAKING:
+        return _contract()
+
+
+def error_validator() -> OAS30Validator:
+    with MAKING:
+        return _error_validator()
 
 
 @functools.cache
-def error_validator() -> OAS30Validator:
-    schema = closed(served_schema())
+def _checked_schema() -> dict:
+    return closed(served_schema())
+
+
+@functools.cache
+def _contract() -> OpenAPI:
+    return OpenAPI.from_dict(_checked_schema())
+
+
+@functools.cache
+def _error_validator() -> OAS30Validator:
+    schema = _checked_schema()
     return OAS30Validator(
         {**schema["components"]["schemas"]["Error"], "components": schema["components"]}
     )
