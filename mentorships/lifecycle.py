@@ -163,6 +163,10 @@ def accept(*, mentorship: Mentorship, note: str = "") -> Mentorship:
     mentee, mentor = _lock_pair(mentorship.mentee_id, mentorship.mentor_id)
     if refused := _paired_meanwhile(mentee, asked=mentorship):
         raise refused
+    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
+    if m.status in Mentorship.PAIRED:
+        # Accepted already (a second click, a retried call): that, not "full".
+        raise Refused(_no_longer_open(m))
     taken = places_taken(mentor)
     if taken >= mentor.capacity:
         raise MentorFull(
@@ -171,7 +175,6 @@ def accept(*, mentorship: Mentorship, note: str = "") -> Mentorship:
                 "Raise your capacity to accept more."
             )
         )
-    m = Mentorship.objects.select_for_update().get(pk=mentorship.pk)
     if m.status != Status.REQUESTED:
         raise Refused(_no_longer_open(m))
     now = timezone.now()

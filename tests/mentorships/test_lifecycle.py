@@ -126,10 +126,11 @@ def test_accepting_a_withdrawn_request_is_refused(pool):
     assert Mentorship.objects.get(pk=m.pk).status == Status.WITHDRAWN
 
 
-def test_accepting_twice_says_the_request_was_accepted_not_matched_elsewhere(pool):
+def test_accepting_twice_says_the_request_was_accepted_not_matched_elsewhere_nor_full(pool):
     mentee, mentors = pool
+    lifecycle.set_availability(mentor=mentors[0], capacity=1, paused=False)
     m = ask(mentee, mentors[0])
-    lifecycle.accept(mentorship=m)
+    lifecycle.accept(mentorship=m)  # the last place: now full
     with pytest.raises(Refused, match="no longer open: it was accepted"):
         lifecycle.accept(mentorship=m)
     assert Mentorship.objects.get(pk=m.pk).status == Status.ACCEPTED
