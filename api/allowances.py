@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from django.db import connection, transaction
+from django.db.models import F
 
 from .models import Allowance
 
@@ -55,11 +56,8 @@ def locked(key: str, now: float) -> tuple[Allowance, bool]:
         # SQLite ignores FOR UPDATE. Taking its write lock before reading makes a
         # concurrent call wait for this one (up to the busy timeout), where two
         # readers that both went on to write would have one of them refused.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {Allowance._meta.db_table} SET key = key WHERE key = %s",  # noqa: S608
-                [key],
-            )
+        # (An UPDATE takes it even when no row matches.)
+        Allowance.objects.filter(key=key).update(key=F("key"))
     # Two first calls at once: get_or_create's insert of the second fails on the
     # unique key once the first commits, and it reads (and locks) that row.
     return Allowance.objects.select_for_update().get_or_create(key=key, defaults={"last_at": now})
