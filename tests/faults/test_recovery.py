@@ -28,7 +28,7 @@ CHUNK = 200
 DONE = MatchingChunk.Status.DONE
 
 
-def run_to_end(run: MatchingRun, timeout: float = 60, beat=None) -> MatchingRun:
+def run_to_end(run: MatchingRun, timeout: float = 120, beat=None) -> MatchingRun:
     def finished():
         if beat:
             beat()
@@ -38,9 +38,18 @@ def run_to_end(run: MatchingRun, timeout: float = 60, beat=None) -> MatchingRun:
     return wait_for(finished, timeout)
 
 
-def undisturbed(program) -> list[tuple]:
-    """What an undisturbed run writes; then a clean slate for the disturbed one."""
+def finished_and_announced(program, redis_url: str) -> MatchingRun:
+    """A whole re-score, and then the emails its first lists queued (2,000 of
+    them, ten tasks): left in the queue, they would run ahead of the next run's
+    chunks, and on a busy machine hold them up past any wait."""
     run = run_to_end(rescoring.start_rescore(program=program, size=CHUNK))
+    wait_for(drained(redis_url), timeout=180)
+    return run
+
+
+def undisturbed(program, redis_url: str) -> list[tuple]:
+    """What an undisturbed run writes; then a clean slate for the disturbed one."""
+    run = finished_and_announced(program, redis_url)
     assert run.status == MatchingRun.Status.SUCCEEDED
     assert run.chunks_total == 10
     expected = rows(program)
@@ -67,7 +76,7 @@ class Held:
 
 def hold_a_chunk(run: MatchingRun, stall, after: int = 3) -> Held:
     """Let a few chunks finish, then hold the next one inside its transaction."""
-    wait_for(lambda: MatchingRun.objects.get(pk=run.pk).chunks_done >= after)
+    wait_for(lambda: MatchingRun.objects.get(pk=run.pk).chunks_done >= after, timeout=60)
     stall.arm()
     pid = stall.wait_held()
     chunk = MatchingChunk.objects.get(run=run, status=MatchingChunk.Status.RUNNING)
@@ -104,9 +113,9 @@ class Beat:
                 self.first_requeue = self.last - self.started
 
 
-def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall):
+def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall, redis_server):
     first = workers()
-    expected = undisturbed(seeded_program)
+    expected = undisturbed(seeded_program, redis_server.url)
     run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
@@ -136,7 +145,7 @@ def test_a_run_survives_its_worker_being_killed(seeded_program, workers, stall):
 
 def test_a_run_survives_a_redis_restart(seeded_program, workers, stall, redis_server):
     workers()
-    expected = undisturbed(seeded_program)
+    expected = undisturbed(seeded_program, redis_server.url)
     run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
@@ -156,9 +165,11 @@ def test_a_run_survives_a_redis_restart(seeded_program, workers, stall, redis_se
     assert beat.requeued >= run.chunks_total - held.chunks_done - 1
 
 
-def test_a_chunk_whose_database_connection_drops_is_retried(seeded_program, workers, stall):
+def test_a_chunk_whose_database_connection_drops_is_retried(
+    seeded_program, workers, stall, redis_server
+):
     worker = workers()
-    expected = undisturbed(seeded_program)
+    expected = undisturbed(seeded_program, redis_server.url)
     run = rescoring.start_rescore(program=seeded_program, size=CHUNK)
     held = hold_a_chunk(run, stall)
 
@@ -181,9 +192,7 @@ def test_a_profile_refresh_whose_database_connection_drops_is_retried(
     seeded_program, workers, stall, redis_server
 ):
     worker = workers()
-    run_to_end(rescoring.start_rescore(program=seeded_program, size=CHUNK))
-    # The run's first lists are announced, 2,000 emails: let them go first.
-    wait_for(drained(redis_server.url), timeout=120)
+    finished_and_announced(seeded_program, redis_server.url)
     mentee_id = Suggestion.objects.filter(program=seeded_program).order_by("mentee_id")[0].mentee_id
     own = Suggestion.objects.filter(mentee_id=mentee_id).order_by("mentor_id")
 
