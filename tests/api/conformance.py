@@ -28,6 +28,8 @@ UNDESCRIBED = ("/api/v1/schema/", "/api/v1/docs/")
 
 
 def served_schema() -> dict:
+    """What /api/v1/schema/?format=json serves, made in-process
+    (tests/api/test_schemathesis.py checks the live server serves exactly this)."""
     generated = SchemaGenerator().get_schema(request=None, public=True)
     return json.loads(OpenApiJsonRenderer().render(generated))
 

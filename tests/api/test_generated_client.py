@@ -14,24 +14,17 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from api.models import Token
 from matching import suggestions
 from matching.models import MatchingRun
 from mentorships.models import Mentorship
+from tests.api.conformance import served_schema
 from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "scripts" / "api_client.sh"
 EXAMPLE = ROOT / "docs" / "examples" / "api_flow.py"
-
-
-def served_schema() -> dict:
-    """What /api/v1/schema/?format=json serves (tests/api/test_schemathesis.py checks that)."""
-    generated = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(generated))
 
 
 def generate_and_check(schema: dict, out: Path, mypy_cache: Path) -> subprocess.CompletedProcess:

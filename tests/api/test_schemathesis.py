@@ -8,7 +8,6 @@ happy paths run too; the permission tests cover other people's ids. Each
 caller starts from fresh data: the database is reset between tests.
 """
 
-import json
 from datetime import timedelta
 from itertools import pairwise
 
@@ -16,8 +15,6 @@ import pytest
 import requests
 import schemathesis
 from django.utils import timezone
-from drf_spectacular.generators import SchemaGenerator
-from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
@@ -34,6 +31,7 @@ from matching import assigning, suggestions
 from matching.models import Suggestion
 from mentorships import lifecycle, meetings, notes, sponsorships, threads
 from mentorships.models import Meeting
+from tests.api.conformance import served_schema
 from tests.factories import MentorFactory, ProfileFactory, program_admin
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -48,14 +46,8 @@ CHECKS = [
 ]
 
 
-def served_schema() -> dict:
-    """The schema /api/v1/schema/ serves, made in-process (schemathesis's lazy
-    pytest-fixture loader does not run under pytest 9); the first test checks
-    that the live server serves exactly this."""
-    generated = SchemaGenerator().get_schema(request=None, public=True)
-    return json.loads(OpenApiJsonRenderer().render(generated))
-
-
+# Made in-process (schemathesis's lazy pytest-fixture loader does not run
+# under pytest 9); the first test checks that the live server serves exactly this.
 SCHEMA = served_schema()
 schema = schemathesis.openapi.from_dict(SCHEMA)
 # Reads first, so that each runs before the writes change what it reads.
