@@ -13,6 +13,7 @@ from mentorships.actions import act
 from mentorships.forms import AcceptForm, AvailabilityForm, DeclineForm
 from mentorships.models import Mentorship
 from profiles import access
+from profiles.forms import JoinForm
 from profiles.models import Profile
 from profiles.services import JOIN_ROLE_SESSION_KEY
 from profiles.taxonomy import Role
@@ -38,11 +39,17 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("dashboard:programs")
     if len(profiles) == 1:
         return redirect("matching:profile_home", pk=profiles[0].pk)
-    return render(
-        request,
-        "matching/home.html",
-        {"profiles": profiles, "programs": programs.of(request.user)},
-    )
+    only_program = JoinForm().only_program()
+    # With one program open, the roles this person does not hold in it yet;
+    # with several, either role may be taken in another program.
+    held = {p.role for p in profiles if only_program and p.program_id == only_program.pk}
+    context = {
+        "profiles": profiles,
+        "programs": programs.of(request.user),
+        "only_program": only_program,
+        "joinable": [role for role in Role.values if role not in held],
+    }
+    return render(request, "matching/home.html", context)
 
 
 def profile_home(request: HttpRequest, pk: int) -> HttpResponse:

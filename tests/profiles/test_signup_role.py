@@ -14,6 +14,7 @@ from profiles.models import Profile, User
 from tests.factories import (
     PASSWORD,
     MentorFactory,
+    ProfileFactory,
     ProgramFactory,
     ProgramRoleFactory,
     UserFactory,
@@ -121,3 +122,65 @@ def test_a_participant_still_lands_on_their_home_after_signing_in(client, defaul
     mentor = MentorFactory(program=default_program)
     response = log_in(client, mentor.user.email)
     assert response.redirect_chain[-1][0] == reverse("matching:profile_home", args=[mentor.pk])
+
+
+def test_a_superuser_without_a_program_role_lands_on_the_dashboard(client, default_program):
+    """A superuser runs every program: the only one's dashboard, or the list of them."""
+    UserFactory(email="root@example.org", is_staff=True, is_superuser=True)
+    response = log_in(client, "root@example.org")
+    assert response.redirect_chain[0][0] == reverse(
+        "dashboard:program", args=[default_program.slug]
+    )
+    assert ROLE_QUESTION not in response.content.decode()
+    ProgramFactory(name="Alumni circle")
+    response = log_in(Client(), "root@example.org")
+    assert response.redirect_chain[0][0] == reverse("dashboard:programs")
+
+
+def join_forms(page: str) -> dict[str, str]:
+    """The home page's "Join as …" forms: role → the program each posts."""
+    return dict(
+        re.findall(
+            r'<form method="post" action="/join/(\w+)/" class="join-now">.*?'
+            r'name="program" value="(\d+)"',
+            page,
+        )
+    )
+
+
+def test_with_one_program_open_choosing_a_role_starts_the_questionnaire(client, default_program):
+    """No page of its own that only names the program: the button joins and the
+    first step follows; being a POST, no link elsewhere can do it."""
+    client.force_login(UserFactory())
+    page = client.get(reverse("matching:home")).content.decode()
+    assert ROLE_QUESTION in page
+    assert join_forms(page) == {
+        "mentee": str(default_program.pk),
+        "mentor": str(default_program.pk),
+    }
+    response = client.post(
+        reverse("profiles:join", args=["mentee"]), {"program": default_program.pk}
+    )
+    profile = Profile.objects.get(role="mentee", program=default_program)
+    assert response.url == reverse("profiles:edit", args=[profile.pk, "about"])
+
+
+def test_with_several_programs_open_choosing_a_role_asks_which_program(client, default_program):
+    ProgramFactory(name="Alumni circle")
+    client.force_login(UserFactory())
+    page = client.get(reverse("matching:home")).content.decode()
+    assert join_forms(page) == {}
+    assert f'href="{reverse("profiles:join", args=["mentee"])}"' in page
+    assert f'href="{reverse("profiles:join", args=["mentor"])}"' in page
+
+
+def test_home_offers_only_the_roles_not_yet_taken(client, default_program):
+    alumni = ProgramFactory(name="Alumni circle", signup_open=False)
+    mentor = MentorFactory(program=default_program)
+    MentorFactory(program=alumni, user=mentor.user)  # two profiles: home lists them
+    client.force_login(mentor.user)
+    page = client.get(reverse("matching:home")).content.decode()
+    assert join_forms(page) == {"mentee": str(default_program.pk)}
+    ProfileFactory(program=default_program, user=mentor.user)  # a mentee too
+    page = client.get(reverse("matching:home")).content.decode()
+    assert "Take part in another way" not in page
