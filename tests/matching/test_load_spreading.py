@@ -1,11 +1,13 @@
 """Suggestions spread the load within a bounded gap (docs/matching.md, "Load spreading")."""
 
 from collections import Counter
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from matching import scoring
+from matching import scoring, suggestions
+from profiles.models import Program as ProgramModel
 from tests.matching.people import Person, Program, build
 
 pytestmark = pytest.mark.usefixtures("scoring_path")
@@ -162,3 +164,15 @@ def test_lists_do_not_depend_on_row_order():
     star, equals = program_with_a_star()
     mentees, mentors = similar_mentees(30), [star, *equals]
     assert lists_by_mentee(mentees, mentors) == lists_by_mentee(list(reversed(mentees)), mentors)
+
+
+@pytest.mark.django_db
+def test_a_new_program_spreads_within_ten_points_and_its_runs_use_that():
+    """The default gap is 10 points, and a run's rules carry the program's own."""
+    program = ProgramModel.objects.create(name="New program", slug="new-program")
+    assert program.suggestion_gap == 10
+    program.suggestion_gap = 4
+    weights, settings = suggestions.snapshot(program)
+    assert settings["gap"] == 4
+    features = SimpleNamespace(vocabulary=SimpleNamespace(facet_columns=()))
+    assert suggestions.rules_from(weights, settings, features).gap == 4.0
