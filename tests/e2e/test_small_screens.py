@@ -12,10 +12,12 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from matching import suggestions
+from matching.models import Suggestion
 from profiles.taxonomy import STEPS
 from tests.e2e.conftest import screenshot
 from tests.e2e.test_accessibility import home, participants
-from tests.factories import ProfileFactory
+from tests.factories import ProfileFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -168,11 +170,43 @@ def test_participant_pages_fit_a_phone(browsing, default_program):
     ready.get_by_text(re.compile("^Request ")).first.click()
     ready.get_by_text("Not for me").first.click()
     check.check(ready, "mentee home, request and hide forms open")
+    hidden = Suggestion.objects.filter(mentee=people["ready"]).order_by("rank").first()
+    suggestions.dismiss(suggestion=hidden, reason="other")
+    ready.goto(home(people["ready"]))
+    ready.get_by_text(re.compile(r"^Hidden mentors \(1\)")).click()
+    expect(ready.get_by_role("button", name=re.compile("^Show again"))).to_be_visible()
+    check.check(ready, "mentee home, hidden mentors open")
+    browse = reverse("matching:browse", args=[people["ready"].pk])
+    check.visit(ready, browse, "browse mentors")
+    ready.get_by_text(re.compile("^Request ")).first.click()
+    check.check(ready, "browse mentors, request form open")
+    check.visit(ready, f"{browse}?q=zzzz-nobody", "browse mentors, none found")
     check.visit(ready, reverse("profiles:profile", args=[people["ready"].pk]), "your answers")
 
     paired = phone(browsing, people["paired"].user)
     check.visit(paired, home(people["paired"]), "mentee home, paired")
     check.visit(paired, people["mentorship"].get_absolute_url(), "mentorship page (mentee)")
+    check.visit(
+        paired,
+        reverse("mentorships:end", args=[people["mentorship"].pk]),
+        "ending a mentorship, asked first",
+    )
+    made = people["made"]
+    made_page = phone(browsing, made.mentee.user)
+    check.visit(made_page, made.get_absolute_url(), "mentorship page, matched by the team")
+    made_page.get_by_text("This doesn't work for me").first.click()
+    check.check(made_page, "mentorship page, 'this doesn't work for me' open")
+    check.visit(
+        made_page, reverse("mentorships:turn_down", args=[made.pk]), "turning down, asked first"
+    )
+    check.visit(
+        made_page,
+        reverse("profiles:withdraw_consent", args=[made.mentee.pk]),
+        "withdrawing consent, asked first",
+    )
+    check.visit(made_page, reverse("privacy:delete_account"), "deleting the account, asked first")
+    newcomer = phone(browsing, UserFactory())
+    check.visit(newcomer, reverse("matching:home"), "home, no program yet")
 
     mentor = phone(browsing, people["mentor"].user)
     check.visit(mentor, home(people["mentor"]), "mentor home with a request and a mentee")
