@@ -1,3 +1,4 @@
+import functools
 import unicodedata
 
 from django import forms
@@ -33,9 +34,9 @@ COUNTED_LENGTH = 120
 TOO_LONG = _("Please shorten this to at most %(limit_value)d characters: it has %(show_value)d.")
 
 
-def timezone_choices() -> list:
+def timezone_choices(keep: str = "") -> list:
     # Called each time the list is drawn, so the local times shown are current.
-    return [("", gettext("Choose your time zone")), *zones.grouped_choices()]
+    return [("", gettext("Choose your time zone")), *zones.grouped_choices(keep=keep)]
 
 
 class TimeZoneField(forms.ChoiceField):
@@ -365,7 +366,8 @@ class LogisticsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         no_silent_cut(self)
-        self.initial["timezone"] = zones.canonical(self.instance.timezone) or ""
+        saved = self.initial["timezone"] = zones.canonical(self.instance.timezone) or ""
+        self.fields["timezone"].choices = functools.partial(timezone_choices, keep=saved)
         if self.instance.is_mentor:
             self.fields["capacity"] = forms.IntegerField(
                 label=_("How many mentees you can take on at once"),
@@ -406,8 +408,9 @@ class LogisticsForm(forms.ModelForm):
 
     @property
     def timezone_aliases(self) -> dict[str, str]:
-        """For the browser's guess, which may be an old name (ICU says Asia/Calcutta)."""
-        return zones.aliases()
+        """For the browser's guess, which may be an old name (ICU says Asia/Calcutta)
+        or a zone the short list offers under another city with the same clocks."""
+        return zones.browser_guesses()
 
     def clean(self):
         data = super().clean()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import zoneinfo
-from datetime import datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from importlib import resources
 from pathlib import Path
 
@@ -159,6 +159,108 @@ def canonical(name: str) -> str | None:
     return name if name in canonical_names() else aliases().get(name)
 
 
+# --- the short list a person picks from ----------------------------------------------------
+#
+# Four hundred zones are too many to scroll through, and most differ only in
+# name: places whose clocks agree all year (Boise keeps Denver's time). The list
+# offers the zones people know by their city, and any other zone whose clocks
+# none of those share, so every clock in use is there once. A saved zone that is
+# not on the list stays offered to its owner, and the browser's guess is taken
+# as the listed zone whose clocks it keeps. Any canonical zone is still accepted
+# (the API, imports).
+
+KNOWN_CITIES = (
+    *("Africa/Abidjan", "Africa/Accra", "Africa/Addis_Ababa", "Africa/Algiers", "Africa/Cairo"),
+    *("Africa/Casablanca", "Africa/Dakar", "Africa/Johannesburg", "Africa/Khartoum"),
+    *("Africa/Kinshasa", "Africa/Lagos", "Africa/Maputo", "Africa/Nairobi", "Africa/Tripoli"),
+    *("America/Adak", "America/Anchorage", "America/Argentina/Buenos_Aires", "America/Asuncion"),
+    *("America/Bogota", "America/Cancun", "America/Caracas", "America/Chicago"),
+    *("America/Costa_Rica", "America/Denver", "America/Edmonton", "America/Guatemala"),
+    *("America/Halifax", "America/Havana", "America/Jamaica", "America/La_Paz", "America/Lima"),
+    *("America/Los_Angeles", "America/Manaus", "America/Mexico_City", "America/Montevideo"),
+    *("America/New_York", "America/Nuuk", "America/Panama", "America/Phoenix"),
+    *("America/Port-au-Prince", "America/Puerto_Rico", "America/Regina", "America/Santiago"),
+    *("America/Santo_Domingo", "America/Sao_Paulo", "America/St_Johns", "America/Tijuana"),
+    *("America/Toronto", "America/Vancouver", "America/Winnipeg"),
+    *("Asia/Almaty", "Asia/Baghdad", "Asia/Baku", "Asia/Bangkok", "Asia/Beirut", "Asia/Colombo"),
+    *("Asia/Dhaka", "Asia/Dubai", "Asia/Ho_Chi_Minh", "Asia/Hong_Kong", "Asia/Jakarta"),
+    *("Asia/Jerusalem", "Asia/Kabul", "Asia/Karachi", "Asia/Kathmandu", "Asia/Kolkata"),
+    *("Asia/Kuala_Lumpur", "Asia/Manila", "Asia/Novosibirsk", "Asia/Riyadh", "Asia/Seoul"),
+    *("Asia/Shanghai", "Asia/Singapore", "Asia/Taipei", "Asia/Tashkent", "Asia/Tbilisi"),
+    *("Asia/Tehran", "Asia/Tokyo", "Asia/Ulaanbaatar", "Asia/Vladivostok", "Asia/Yangon"),
+    *("Asia/Yekaterinburg", "Asia/Yerevan"),
+    *("Atlantic/Azores", "Atlantic/Canary", "Atlantic/Cape_Verde", "Atlantic/Reykjavik"),
+    *("Australia/Adelaide", "Australia/Brisbane", "Australia/Darwin", "Australia/Hobart"),
+    *("Australia/Melbourne", "Australia/Perth", "Australia/Sydney"),
+    *("Europe/Amsterdam", "Europe/Athens", "Europe/Berlin", "Europe/Brussels"),
+    *("Europe/Bucharest", "Europe/Dublin", "Europe/Helsinki", "Europe/Istanbul", "Europe/Kyiv"),
+    *("Europe/Lisbon", "Europe/London", "Europe/Madrid", "Europe/Moscow", "Europe/Paris"),
+    *("Europe/Prague", "Europe/Rome", "Europe/Stockholm", "Europe/Vienna", "Europe/Warsaw"),
+    *("Europe/Zurich", "Indian/Maldives", "Indian/Mauritius"),
+    *("Pacific/Apia", "Pacific/Auckland", "Pacific/Chatham", "Pacific/Fiji", "Pacific/Guam"),
+    *("Pacific/Honolulu", "Pacific/Kiritimati", "Pacific/Noumea", "Pacific/Port_Moresby"),
+    "Pacific/Tongatapu",
+)
+# Clocks are compared at noon UTC on every day of this many days from 1 January.
+COMPARED_DAYS = 731
+
+
+@functools.cache
+def _clocks(year: int) -> dict[str, tuple[int, ...]]:
+    """Each offered zone's UTC offsets, day by day, over this year and the next."""
+    start = datetime(year, 1, 1, 12, tzinfo=UTC)
+    days = [start + timedelta(days=d) for d in range(COMPARED_DAYS)]
+    return {
+        name: tuple(
+            int(day.astimezone(zoneinfo.ZoneInfo(name)).utcoffset().total_seconds()) for day in days
+        )
+        for name in canonical_names()
+    }
+
+
+@functools.cache
+def _countries() -> dict[str, str]:
+    """Each zone.tab zone's country code."""
+    rows = (line.split("\t") for line in _tzdata_file("zone.tab").splitlines())
+    return {row[2].strip(): row[0] for row in rows if len(row) > 2 and not row[0].startswith("#")}
+
+
+@functools.cache
+def _listed(year: int) -> tuple[frozenset[str], dict[str, str]]:
+    """The short list, and each other zone's listed zone with the same clocks
+    (one in the same country when there is one)."""
+    clocks = _clocks(year)
+    listed = {name for name in (*KNOWN_CITIES, "UTC") if name in clocks}
+    covered = {clocks[name] for name in listed}
+    for name in sorted(clocks):  # one zone for each clock no known city keeps
+        if clocks[name] not in covered:
+            listed.add(name)
+            covered.add(clocks[name])
+    countries = _countries()
+    keepers = [name for name in (*KNOWN_CITIES, *sorted(listed)) if name in listed]
+    same = {}
+    for name in clocks.keys() - listed:
+        alike = [k for k in keepers if clocks[k] == clocks[name]]
+        home = [k for k in alike if countries.get(k) == countries.get(name, "")]
+        same[name] = (home or alike)[0]
+    return frozenset(listed), same
+
+
+def listed_names(today: date | None = None) -> frozenset[str]:
+    """The zones the list offers: known cities, and one zone for every other clock."""
+    return _listed((today or timezone.now().date()).year)[0]
+
+
+def browser_guesses() -> dict[str, str]:
+    """For the browser's guess: an old name or an unlisted zone, to the listed zone
+    with its clocks ("Asia/Calcutta" → "Asia/Kolkata", "America/Boise" → "America/Denver")."""
+    same = _listed(timezone.now().year)[1]
+    return {
+        **{old: same.get(name, name) for old, name in aliases().items()},
+        **same,
+    }
+
+
 REGION_NAMES = {
     "Africa": _("Africa"),
     "America": _("America"),
@@ -191,10 +293,10 @@ def place_names(language: str) -> dict[str, str]:
         return {}
 
 
-def grouped_choices(now: datetime | None = None) -> list:
-    """UTC, then the offered zones by region (an <optgroup> each), each with its
+def grouped_choices(now: datetime | None = None, keep: str = "") -> list:
+    """UTC, then the listed zones by region (an <optgroup> each), each with its
     local time now, named in the reader's language: "Europe/Berlin — 14:05",
-    "독일 시간 — 14:05"."""
+    "독일 시간 — 14:05". ``keep``: a saved zone, offered even when not listed."""
     now = now or timezone.now()
     places = place_names(translation.get_language() or "en")
 
@@ -202,8 +304,9 @@ def grouped_choices(now: datetime | None = None) -> list:
         clock = now.astimezone(zoneinfo.ZoneInfo(name)).strftime("%H:%M")
         return name, f"{places.get(name) or name.replace('_', ' ')} — {clock}"
 
+    offered = listed_names(now.date()) | ({keep} if keep in canonical_names() else set())
     regions: dict[str, list[tuple[str, str]]] = {}
-    for name in canonical_names() - {"UTC"}:
+    for name in offered - {"UTC"}:
         regions.setdefault(name.split("/")[0], []).append(choice(name))
     return [
         choice("UTC"),
