@@ -1,7 +1,13 @@
 """The shared look: allauth's pages inside the site's layout, the messages region a
 keyboard user is taken to, and error pages in the house style."""
 
+from pathlib import Path
+
 import pytest
+from django.apps import apps
+from django.conf import settings
+from django.template.loader import get_template
+from django.template.loader_tags import ExtendsNode
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -56,3 +62,48 @@ def test_a_missing_page_is_a_404_in_the_house_style(client):
     page = response.content.decode()
     assert response.status_code == 404
     assert 'class="card error-page"' in page and "We could not find that page" in page
+
+
+# Templates that are not pages: pieces of a page (a leading "_", allauth's
+# elements and snippets, includes, form widgets), emails, the layout itself, the
+# Django admin's own pages, and the API's Swagger page (integrators' reference,
+# with its own stylesheet).
+NOT_PAGES = ("/email/", "/elements/", "/snippets/", "/includes/", "/forms/", "/widgets/")
+STANDALONE = {"base.html", "api/docs.html"}
+
+
+def page_templates() -> list[str]:
+    """Kindred's own page templates: the project's and its apps'."""
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    roots += [
+        Path(app.path) / "templates"
+        for app in apps.get_app_configs()
+        if Path(app.path).is_relative_to(settings.BASE_DIR) and "site-packages" not in app.path
+    ]
+    names = set()
+    for root in roots:
+        for path in root.rglob("*.html"):
+            name = path.relative_to(root).as_posix()
+            if path.name.startswith("_") or name.startswith("admin/"):
+                continue
+            if not any(part in f"/{name}" for part in NOT_PAGES):
+                names.add(name)
+    return sorted(names - STANDALONE)
+
+
+def extends_chain(name: str) -> list[str]:
+    """The template, then the one it extends, and so on up."""
+    chain = [name]
+    while True:
+        nodes = get_template(chain[-1]).template.nodelist
+        parent = next((n for n in nodes if isinstance(n, ExtendsNode)), None)
+        if parent is None:
+            return chain
+        chain.append(parent.parent_name.resolve({}))
+
+
+def test_every_page_is_drawn_in_the_sites_layout():
+    """Each page template ends at base.html: the one stylesheet, header and footer."""
+    names = page_templates()
+    assert len(names) > 60 and "account/login.html" in names
+    assert [name for name in names if extends_chain(name)[-1] != "base.html"] == []
