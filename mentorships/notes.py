@@ -19,7 +19,7 @@ from profiles.models import Profile
 from .exceptions import Refused
 from .forms import ActionItemForm, NoteForm
 from .models import ActionItem, Meeting, Mentorship, Note
-from .rendering import render
+from .rendering import typed
 
 
 def _open_for_writing(mentorship: Mentorship, person: Profile) -> Mentorship:
@@ -132,7 +132,7 @@ def page_part(m: Mentorship, me: Profile) -> dict:
     """The notes and action items the mentorship page shows ``me``."""
     notes = list(m.notes.visible_to(me).select_related("author", "meeting"))
     for note in notes:
-        note.html = render(note.body)
+        note.html = typed(note.body)
     return {
         "notes": notes,
         "action_items": list(m.action_items.all()),

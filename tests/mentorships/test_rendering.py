@@ -1,6 +1,6 @@
 import pytest
 
-from mentorships.rendering import render
+from mentorships.rendering import render, typed
 
 
 def test_it_renders_markdown():
@@ -36,3 +36,22 @@ def test_links_are_kept_but_do_not_pass_on_the_page():
     html = render("[guide](https://example.org/guide)")
     assert 'href="https://example.org/guide"' in html
     assert 'rel="noopener noreferrer nofollow"' in html
+
+
+def test_a_list_typed_right_under_a_line_is_a_list():
+    """As people type a note: no blank line around the list, lines broken by hand."""
+    html = typed("We agreed to meet.\n- prepare one point\n- ask one question\nThanks\nsee you")
+    assert "<p>We agreed to meet.</p>\n<ul>" in html
+    assert "<li>prepare one point</li>\n<li>ask one question</li>\n</ul>" in html
+    assert "<p>Thanks<br>\nsee you</p>" in html
+
+
+def test_a_list_items_continuation_stays_in_it():
+    html = typed("1. first\n   more about it\n2. second")
+    assert html.count("<li>") == 2 and "<p>" not in html
+    assert "more about it" in html.split("</li>")[0]
+
+
+def test_a_note_is_cleaned_like_any_text():
+    html = typed("Hi\n- <script>alert(1)</script>\n- [x](javascript:alert(2))").lower()
+    assert "<script" not in html and "javascript:" not in html
