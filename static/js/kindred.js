@@ -14,9 +14,25 @@ document.addEventListener("DOMContentLoaded", () => {
   // (The browser's time zone is pre-selected by questionnaire.js.)
 
   // After a save, the page opens on its message: focus it so it is read out and the
-  // next Tab continues from there.
+  // next Tab continues from there. When the page was opened at a section (a note
+  // saved returns to #notes), the message moves into that section, under its
+  // heading, so it is seen and read where the person is. A refused form opens on
+  // its summary of problems, or else on the first field in error.
   const messages = document.querySelector(".messages[tabindex='-1']");
-  if (messages && !location.hash) messages.focus();
+  const section = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  if (messages && section) {
+    const heading = section.querySelector(":scope > h2, :scope > h3, :scope > header, :scope > .card-header");
+    if (heading) heading.after(messages);
+    else section.prepend(messages);
+  }
+  const problems = document.querySelector("main .form-problems");
+  if (problems) problems.setAttribute("tabindex", "-1");
+  const first = messages || problems || document.querySelector("main [aria-invalid='true']");
+  if (first) first.focus();
+  // Chromium clears focus once it has scrolled to the section: focus again after that.
+  if (first && section) {
+    window.addEventListener("load", () => requestAnimationFrame(() => first.focus()), { once: true });
+  }
 
   // The main menu folds behind a "Menu" button on a narrow screen (CSS decides when).
   const nav = document.querySelector(".nav");

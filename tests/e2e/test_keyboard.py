@@ -242,3 +242,35 @@ def test_every_control_of_the_main_pages_is_reachable_by_tab(browsing, suggested
         for path in paths:
             page.goto(path)
             assert_every_control_is_reachable(page, path)
+
+
+def test_a_refused_step_opens_on_its_problems_which_lead_to_each_field(browsing, default_program):
+    profile = ProfileFactory(program=default_program, steps_done=[], display_name="")
+    page = browsing.page(profile.user)
+    page.goto(f"/p/{profile.pk}/edit/about/")
+    page.get_by_role("button", name="Save and continue").click()
+    problems = page.get_by_role("alert")
+    expect(problems).to_contain_text("nothing was saved")
+    expect(problems).to_be_focused()
+    page.keyboard.press("Tab")
+    link = problems.get_by_role("link", name="Name shown to others")
+    expect(link).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_label("Name shown to others")).to_be_focused()
+
+
+def test_a_saved_note_is_said_in_the_notes_it_was_saved_from(browsing, suggested):
+    """The page opens at #notes: the message is moved there, under its heading, and focused."""
+    mentee, mentor = suggested
+    suggestion = Suggestion.objects.get(mentee=mentee, mentor=mentor)
+    lifecycle.accept(mentorship=suggestions.request_mentor(suggestion=suggestion, message="Hi"))
+    page = browsing.page(mentee.user)
+    page.goto(f"/m/{Mentorship.objects.get(mentee=mentee).pk}/")
+    page.get_by_label("Write a note").fill("Next time:\n- the CV\n- the interview")
+    page.get_by_role("button", name="Save note").click()
+    notes = page.get_by_role("region", name="Notes")
+    said = notes.get_by_role("status")
+    expect(said).to_contain_text("Note saved.")
+    expect(said).to_be_focused()
+    # The list typed right under a line is a list.
+    expect(notes.get_by_text("the interview", exact=True)).to_have_js_property("tagName", "LI")
