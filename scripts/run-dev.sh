@@ -6,6 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
 PORT=${PORT:-8000}
+# Links in emails (printed to this console) point at this server's own port.
+export KINDRED_SITE_URL=${KINDRED_SITE_URL:-http://127.0.0.1:$PORT}
 
 if [ -z "${DATABASE_URL:-}" ]; then
   echo "» DATABASE_URL is not set: using the embedded SQLite database (db.sqlite3)."
