@@ -21,6 +21,9 @@ from .forms import DismissForm, RequestForm
 from .models import MatchingRun, Suggestion, word_reasons
 
 RECENT = 5
+# A request or mentorship that closed this recently is news: shown near the top of
+# the mentee's home, where they look first, not under the suggestions.
+NEWS_DAYS = 14
 # A mentee who has just saved their last step is redirected here while a worker
 # works their list out (tens of milliseconds: docs/performance.md). A refresh
 # queued this recently is waited for, so that the page shows the list rather
@@ -152,11 +155,15 @@ def mentee_home(profile: Profile) -> dict:
     current = mine.filter(status__in=Mentorship.PAIRED).first()
     if current is not None:
         current.unread = Message.objects.unread_counts(profile).get(current.pk, 0)
+    since = timezone.now() - timedelta(days=NEWS_DAYS)
+    past = _with_outcomes(closed, "mentee")
+    news = [m for m in past if (m.ended_at or m.decided_at or since) > since]
     return {
         **mentee_panel(profile),
         "current": current,
         "waiting": list(mine.filter(status=Mentorship.Status.REQUESTED).order_by("requested_at")),
-        "past": _with_outcomes(closed, "mentee"),
+        "news": news,
+        "past": [m for m in past if m not in news],
         # A new cycle to take part in, and mentors asking to go on (issue 21).
         "take_part_cycle": reenrolment.invitation_for(profile),
         "again_asks": [

@@ -2,9 +2,12 @@
 own words exactly as they wrote them, in the app (not only by email)."""
 
 import html
+from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from mentorships import lifecycle
 from mentorships.models import Mentorship
@@ -188,3 +191,16 @@ def test_nobody_else_reads_the_outcome(client, program, requested):
     lifecycle.decline(mentorship=requested, reason="timing", note=NOTE)
     login(client, MentorFactory(program=program).user)
     assert client.get(reverse("mentorships:detail", args=[requested.pk])).status_code == 404
+
+
+def test_a_fresh_decline_is_news_above_the_suggestions_and_later_history(client, requested):
+    """Where the mentee looks first: two weeks as news, then among earlier requests."""
+    lifecycle.decline(mentorship=requested, reason="timing", note=NOTE)
+    page = home(client, requested.mentee)
+    news = page.index('id="news-heading"')
+    assert news < page.index(NOTE) < page.index('aria-labelledby="suggestions-heading"')
+    assert 'id="past-heading"' not in page
+    with time_machine.travel(timezone.now() + timedelta(days=15)):
+        page = home(client, requested.mentee)
+    assert 'id="news-heading"' not in page
+    assert page.index('id="past-heading"') < page.index(NOTE)
