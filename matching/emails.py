@@ -149,6 +149,8 @@ def returned(mentee_id: int) -> bool:
             context={
                 "mentee": mentee,
                 "why": why,
+                # A list only when there are several: "- " before each.
+                "bullet": "- " if len(why) > 1 else "",
                 "turned_down": any(m.status in (Status.DECLINED, Status.EXPIRED) for m in why),
                 "shown": listed[:SHOWN],
                 "names": _names(listed[:SHOWN]),

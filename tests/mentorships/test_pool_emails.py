@@ -212,3 +212,25 @@ def test_when_a_cooling_off_ends_the_mentor_returns_to_an_empty_list_once(
         time_machine.shift(timedelta(hours=1))
     assert sent_to(mentee) == ["Mentors suggested for you"]
     assert mentor.pk in listed(mentee)
+
+
+@pytest.mark.parametrize("reason", ["no_room", "timing"])
+def test_a_decline_email_quotes_the_mentors_note_whatever_the_reason(one_mentor, on_commit, reason):
+    mentee, mentor = one_mentor
+    note = "Ask me again in April — I'd love to help then."
+    on_commit(lifecycle.decline, mentorship=ask(mentee, mentor), reason=reason, note=note)
+    [email] = [e for e in mail.outbox if mentee.user.email in e.to]
+    assert f'In their words: "{note}"' in email.body
+    assert "\n- " not in email.body  # one close: a sentence, not a list of one
+
+
+def test_several_closes_told_at_once_are_a_list(program, on_commit):
+    mentee = ProfileFactory(program=program, goals=GOALS)
+    mentors = [MentorFactory(program=program, goals=GOALS, capacity=2) for _ in range(2)]
+    on_commit(suggestions.refresh_profile, profile_id=mentee.pk)
+    asked = [ask(mentee, mentor) for mentor in mentors]
+    mail.outbox.clear()
+    # Both declined before the emails go: one email tells both.
+    on_commit(lambda: [lifecycle.decline(mentorship=m, reason="timing") for m in asked])
+    [email] = [e for e in mail.outbox if mentee.user.email in e.to]
+    assert email.body.count("\n- ") == 2
