@@ -64,13 +64,41 @@ def blank_notes(owners: dict[str, str], *, viewer: str, names: dict[str, str]) -
     }
 
 
+def unweighted_notes(
+    components: dict, *, importance: dict, weights: dict, viewer: str, mentee_name: str
+) -> dict[str, str]:
+    """Components both sides answered that count for nothing in this score, in
+    words: the program does not weigh it, or the mentee said it does not matter
+    to them (importance "not important")."""
+    notes = {}
+    for c, value in components.items():
+        if value is None:
+            continue
+        if not weights.get(c):
+            notes[c] = gettext("Not part of this score: the program does not count it")
+        elif not importance.get(c):
+            notes[c] = (
+                gettext("Not part of this score: you said it does not matter to you")
+                if viewer == "mentee"
+                else gettext("Not part of this score: %(name)s said it does not matter to them")
+                % {"name": mentee_name}
+            )
+    return notes
+
+
 def component_bars(
-    components: dict, *, withheld: tuple[str, ...] = (), notes: dict[str, str] | None = None
+    components: dict,
+    *,
+    withheld: tuple[str, ...] = (),
+    notes: dict[str, str] | None = None,
+    unweighted: dict[str, str] | None = None,
 ) -> list[Bar]:
-    notes = notes or {}
+    notes, unweighted = notes or {}, unweighted or {}
     return [
         Bar(c, COMPONENT_LABELS[c], None, private=True)
         if c in withheld
+        else Bar(c, COMPONENT_LABELS[c], None, note=unweighted[c])
+        if c in unweighted
         else Bar(
             c,
             COMPONENT_LABELS[c],
@@ -373,7 +401,16 @@ class Suggestion(WordedReasons, models.Model):
     def bars(self) -> list[Bar]:
         owners = blank_owners(self.components, mentee_has_values=self.mentee_has_values)
         notes = blank_notes(owners, viewer="mentee", names={"mentor": self.mentor.name})
-        return component_bars(self.components, withheld=self.withheld, notes=notes)
+        unweighted = unweighted_notes(
+            self.components,
+            importance=self.mentee.importances(),
+            weights=self.mentee.program.weights(),
+            viewer="mentee",
+            mentee_name=self.mentee.name,
+        )
+        return component_bars(
+            self.components, withheld=self.withheld, notes=notes, unweighted=unweighted
+        )
 
     @property
     def shown_score(self) -> float:

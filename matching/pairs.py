@@ -71,6 +71,7 @@ def _fits(
                     mentee_has_values=has_values,
                     viewer="admin",
                     names={"mentee": mentee.name, "mentor": mentor.name},
+                    weighed=(mentee.importances(), mentee.program.weights()),
                 ),
                 unmet=scoring.unmet_filters(mentees, row, mentor_side, col, rules),
             )

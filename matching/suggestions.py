@@ -36,6 +36,7 @@ from .models import (
     blank_notes,
     blank_owners,
     component_bars,
+    unweighted_notes,
     word_reasons,
 )
 from .reasons import Explainer
@@ -385,9 +386,13 @@ class Explanation(WordedReasons):
     withheld: tuple[str, ...] = ()
     # Why each component left out of the score was, in words (models.blank_notes).
     notes: dict = field(default_factory=dict)
+    # Components answered but weighing nothing here, in words (models.unweighted_notes).
+    unweighted: dict = field(default_factory=dict)
 
     def bars(self):
-        return component_bars(self.components, withheld=self.withheld, notes=self.notes)
+        return component_bars(
+            self.components, withheld=self.withheld, notes=self.notes, unweighted=self.unweighted
+        )
 
 
 def _shown(components: np.ndarray, importance: np.ndarray, weights: list, hidden) -> np.ndarray:
@@ -425,14 +430,25 @@ def explain_pair(*, mentee: Profile, mentor: Profile, viewer: Profile) -> Explan
         mentee_has_values=bool(mentees.values[0].any()),
         viewer="mentee" if viewer.pk == mentee.pk else "mentor",
         names={"mentee": mentee.name, "mentor": mentor.name},
+        weighed=(mentee.importances(), mentee.program.weights()),
     )
 
 
 def explanation_of(
-    parts, score, reasons, *, reveal: bool, mentee_has_values: bool, viewer: str, names: dict
+    parts,
+    score,
+    reasons,
+    *,
+    reveal: bool,
+    mentee_has_values: bool,
+    viewer: str,
+    names: dict,
+    weighed: tuple[dict, dict] | None = None,
 ) -> Explanation:
     """A pair's ``score``, components (``parts``) and reasons as ``viewer`` ("mentee",
-    "mentor" or "admin") is shown them: the background withheld unless ``reveal``."""
+    "mentor" or "admin") is shown them: the background withheld unless ``reveal``.
+    ``weighed``: the mentee's importance and the program's weights, so a component
+    that counts for nothing says so."""
     withheld = () if reveal else BACKGROUND_COMPONENTS
     components = {
         c: None if math.isnan(v) or c in withheld else round(float(v), 4)
@@ -448,6 +464,15 @@ def explanation_of(
         reasons=reasons,
         withheld=withheld,
         notes=blank_notes(owners, viewer=viewer, names=names),
+        unweighted=unweighted_notes(
+            components,
+            importance=weighed[0],
+            weights=weighed[1],
+            viewer=viewer,
+            mentee_name=names["mentee"],
+        )
+        if weighed
+        else {},
     )
 
 
@@ -496,6 +521,7 @@ def explain_mentors(
     explainer.prepare("mentee", [row])
     explainer.prepare("mentor", cols)
     has_values = bool(features.mentees.values[row].any())
+    weighed = (mentee.importances(), mentee.program.weights())
     explained = {
         m.pk: explanation_of(
             parts,
@@ -505,6 +531,7 @@ def explain_mentors(
             mentee_has_values=has_values,
             viewer="mentee",
             names={"mentee": mentee.name, "mentor": m.name},
+            weighed=weighed,
         )
         for m, col, parts, score, hide in zip(
             known, cols.tolist(), components, scores, hidden, strict=True

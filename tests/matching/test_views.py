@@ -253,6 +253,33 @@ def test_not_counted_says_the_mentor_left_it_blank(client, program):
     assert f"Not part of this score: {mentor.display_name} chose no values" in card
 
 
+def test_a_part_the_mentee_said_does_not_matter_says_so_not_a_bar(client, program):
+    """Importance "not important" weighs nothing: no bar as if it counted."""
+    mentee = ProfileFactory(program=program, goals=["networking"], importance_logistics=0)
+    mentor = MentorFactory(program=program, goals=["networking"])
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    card = card_of(home_of(client, mentee).content.decode(), mentor.display_name)
+    logistics = card[card.index(">Logistics<") :].split("</li>")[0]
+    assert "Not part of this score: you said it does not matter to you" in logistics
+    assert "<meter" not in logistics
+    # The mentor reading the request hears it of the mentee, by name.
+    suggestions.request_mentor(
+        suggestion=Suggestion.objects.get(mentee=mentee, mentor=mentor), message="Hi"
+    )
+    page = home_of(client, mentor).content.decode()
+    assert f"Not part of this score: {mentee.display_name} said it does not matter to them" in page
+
+
+def test_a_part_the_program_does_not_weigh_says_so(client, program):
+    program.weight_logistics = 0
+    program.save()
+    mentee = ProfileFactory(program=program, goals=["networking"])
+    mentor = MentorFactory(program=program, goals=["networking"])
+    suggestions.refresh_profile(profile_id=mentee.pk)
+    card = card_of(home_of(client, mentee).content.decode(), mentor.display_name)
+    assert "Not part of this score: the program does not count it" in card
+
+
 def test_a_private_background_bar_is_never_called_blank(client, suggested):
     mentee, mentor = suggested
     card = card_of(home_of(client, mentee).content.decode(), mentor.display_name)
