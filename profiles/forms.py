@@ -343,7 +343,7 @@ def consent_help() -> str:
 
 class LogisticsForm(forms.ModelForm):
     timezone = TimeZoneField(
-        label=_("Your timezone"),
+        label=_("Your time zone"),
         help_text=_("Each zone shows its time now; yours is guessed from your browser."),
     )
 

@@ -131,7 +131,7 @@ def answer_questionnaire(page: Page, person: dict, *, mentor: bool, shot: bool =
     tick(page, "Values that matter to you", person["values"])
     save_and_continue(page, "Logistics")
 
-    page.get_by_label("Your timezone").select_option("America/New_York")
+    page.get_by_label("Your time zone").select_option("America/New_York")
     page.get_by_role("radio", name="Either online or in person").check()
     page.get_by_label("City (for meeting in person)").fill("New York")
     if mentor:

@@ -133,7 +133,7 @@ def test_answering_the_questionnaire_by_keyboard(browsing, default_program):
     tab_and_press(page, page.get_by_role("button", name="Save and continue"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Logistics")
 
-    tab_to(page, page.get_by_label("Your timezone"))
+    tab_to(page, page.get_by_label("Your time zone"))
     page.keyboard.type("Africa/Lagos")
     tab_to(page, page.get_by_role("radio", name="Online only"))
     page.keyboard.press("ArrowDown")

@@ -113,7 +113,7 @@ def test_a_newcomer_signs_up_in_korean_and_reads_their_suggestions_in_korean(
     page.get_by_role("button", name=ko("Save and continue")).click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(ko("Logistics"))
-    page.get_by_label(ko("Your timezone")).select_option("America/New_York")
+    page.get_by_label(ko("Your time zone")).select_option("America/New_York")
     page.get_by_role("radio", name=ko("Online only")).check()
     page.get_by_role("button", name=ko("Save and finish")).click()
 

@@ -172,7 +172,7 @@ def test_the_browsers_time_zone_is_chosen_even_by_another_name(browsing, in_zone
     dialogs = Dialogs(page)
 
     page.goto(f"/p/{mentee.pk}/edit/logistics/")
-    zone = page.get_by_label("Your timezone")
+    zone = page.get_by_label("Your time zone")
     expect(zone).to_have_value(chosen)
     region = chosen.split("/")[0]
     expect(zone.locator(f"optgroup[label={region}]")).to_have_count(1)
