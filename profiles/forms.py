@@ -99,12 +99,19 @@ class JoinForm(forms.Form):
         queryset=Program.objects.open(),
         empty_label=None,
         label=_("Program to join"),
+        widget=forms.RadioSelect,
         error_messages={
+            "required": _("Choose the program to join."),
             "invalid_choice": _(
                 "Registration for that program is closed now; see below when it opens again."
             )
         },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With one program to choose, it is chosen.
+        self.initial.setdefault("program", self.only_program())
 
     def only_program(self) -> Program | None:
         """The open program when there is just one, so nothing is left to choose."""

@@ -1,7 +1,9 @@
+import re
+
 import pytest
 from django.urls import reverse
 
-from profiles.models import Consent, Profile, Tag
+from profiles.models import Consent, Profile, Program, Tag
 from profiles.taxonomy import STEPS, Role
 from tests.conftest import login
 from tests.factories import ProfileFactory, ProgramFactory, UserFactory, tags
@@ -285,8 +287,14 @@ def test_join_refuses_a_forged_program(client_of, new_mentee):
 def test_join_offers_a_choice_when_several_programs_are_open(client_of, new_mentee):
     other = ProgramFactory(name="Alumni circle")
     response = client_of(new_mentee).get(reverse("profiles:join", args=["mentor"]))
-    assert b"Alumni circle" in response.content
-    assert b'<select name="program"' in response.content
+    page = response.content.decode()
+    # One labelled radio per program open, none chosen for them.
+    choices = re.search(r'<fieldset class="program-choices".*?</fieldset>', page, re.S).group(0)
+    radios = re.findall(r'<input type="radio" name="program" value="(\d+)"[^>]*id="(\w+)"', choices)
+    assert sorted(int(pk) for pk, _ in radios) == sorted(p.pk for p in Program.objects.open())
+    assert re.search(r'<label for="id_program_\d">Alumni circle</label>', choices)
+    assert all(f'<label for="{id_}">' in choices for _, id_ in radios)
+    assert "checked" not in choices
     response = client_of(new_mentee).post(
         reverse("profiles:join", args=["mentor"]), {"program": other.pk}
     )

@@ -342,7 +342,7 @@ def test_with_several_programs_open_the_choice_is_a_page_of_its_own(client, ment
     ProgramFactory(name="Alumni circle")
     response = client.get(reverse("profiles:join", args=["mentor"]))
     assert response.status_code == 200
-    assert b'<select name="program"' in response.content
+    assert b'<input type="radio" name="program"' in response.content
     assert not Profile.objects.filter(user=mentee.user, role=Role.MENTOR).exists()
 
 
