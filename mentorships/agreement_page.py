@@ -54,6 +54,9 @@ class AgreementView:
     history: list[AgreementVersion] = field(default_factory=list)
     started: datetime | None = None
     can_change: bool = False
+    # The day the program's round ends for this pair (the mentorship's closing day,
+    # or its cycle's end): an agreed duration may run past it.
+    term_ends: date | None = None
 
     @property
     def is_mentee(self) -> bool:
@@ -65,6 +68,13 @@ class AgreementView:
         if self.agreed is None or self.started is None:
             return None
         return add_months(timezone.localdate(self.started), self.agreed.duration_months)
+
+    @property
+    def outlasts_term(self) -> bool:
+        """The agreed duration runs past the round's end, when the mentorship closes
+        unless both choose to go on (mentorships/terms.py)."""
+        until = self.runs_until
+        return bool(until and self.term_ends and until > self.term_ends)
 
     @property
     def can_write(self) -> bool:
@@ -93,7 +103,8 @@ def _versions(agreement: Agreement) -> list[AgreementVersion]:
 
 def view(m: Mentorship, me: Profile) -> AgreementView:
     side = m.side_of(me)
-    found = AgreementView(side=side, can_change=m.is_paired)
+    term_ends = m.closing_on or (m.cycle.ends_on if m.cycle_id else None)
+    found = AgreementView(side=side, can_change=m.is_paired, term_ends=term_ends)
     agreement = Agreement.objects.filter(mentorship=m).first()
     if agreement is None:
         return found

@@ -362,3 +362,19 @@ def test_an_ended_mentorship_shows_its_agreement_read_only(client, pair):
     assert "has ended" in shown
     shown = followed(client, client.get(url("agreement_write", pair)))
     assert "has ended" in shown
+
+
+def test_an_agreement_that_outlasts_the_round_says_when_the_round_ends(client, pair):
+    """Six months agreed, the round ends in three: both read when it closes."""
+    ends = timezone.localdate() + timedelta(days=90)
+    pair.closing_on = ends
+    pair.save(update_fields=["closing_on"])
+    agree(pair)
+    words = "The program's round ends on"
+    for user in (pair.mentee.user, pair.mentor.user):
+        shown = page(client, user, pair)
+        assert words in shown and "unless you both choose to go on" in shown
+        assert shown.index("until about") < shown.index(words)
+    pair.closing_on = ends + timedelta(days=200)
+    pair.save(update_fields=["closing_on"])
+    assert words not in page(client, pair.mentee.user, pair)
