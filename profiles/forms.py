@@ -104,7 +104,7 @@ class JoinForm(forms.Form):
             "required": _("Choose the program to join."),
             "invalid_choice": _(
                 "Registration for that program is closed now; see below when it opens again."
-            )
+            ),
         },
     )
 
