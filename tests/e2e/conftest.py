@@ -187,6 +187,9 @@ def screenshot(page: Page, name: str) -> None:
     (``name-mobile.png``): the top of the page only, so the files stay small."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size or VIEWPORT
+    # Once loaded, and a frame after: kindred.js focuses a page's message again then.
+    page.wait_for_load_state("load")
+    page.evaluate("() => new Promise((done) => requestAnimationFrame(() => setTimeout(done)))")
     try:
         for suffix, viewport in (("", VIEWPORT), ("-mobile", MOBILE)):
             page.set_viewport_size(viewport)
