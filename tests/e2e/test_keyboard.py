@@ -11,7 +11,14 @@ from matching.models import Suggestion
 from mentorships import lifecycle
 from mentorships.models import Mentorship
 from profiles.models import Profile
-from tests.factories import PASSWORD, MentorFactory, ProfileFactory, program_admin
+from tests.factories import (
+    PASSWORD,
+    MentorFactory,
+    ProfileFactory,
+    ProgramFactory,
+    UserFactory,
+    program_admin,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -257,6 +264,8 @@ def test_a_refused_step_opens_on_its_problems_which_lead_to_each_field(browsing,
     expect(link).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_label("Name shown to others")).to_be_focused()
+    # Scrolled to, the field keeps its label in view above it.
+    expect(page.locator("label[for=id_display_name]")).to_be_in_viewport()
 
 
 def test_a_saved_note_is_said_in_the_notes_it_was_saved_from(browsing, suggested):
@@ -274,3 +283,15 @@ def test_a_saved_note_is_said_in_the_notes_it_was_saved_from(browsing, suggested
     expect(said).to_be_focused()
     # The list typed right under a line is a list.
     expect(notes.get_by_text("the interview", exact=True)).to_have_js_property("tagName", "LI")
+
+
+def test_a_program_is_chosen_by_its_whole_card(browsing, default_program):
+    ProgramFactory(name="Alumni circle", description="Graduates mentoring the students who follow.")
+    page = browsing.page(UserFactory())
+    page.goto("/join/mentee/")
+    # A tap on the description (force: it lies under the label's cover, by design).
+    page.get_by_text("Graduates mentoring the students who follow.").click(force=True)
+    expect(page.get_by_role("radio", name="Alumni circle")).to_be_checked()
+    page.get_by_role("button", name="Start the questionnaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("About you")
+    assert Profile.objects.get(role="mentee").program.name == "Alumni circle"
