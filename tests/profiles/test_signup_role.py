@@ -184,3 +184,13 @@ def test_home_offers_only_the_roles_not_yet_taken(client, default_program):
     ProfileFactory(program=default_program, user=mentor.user)  # a mentee too
     page = client.get(reverse("matching:home")).content.decode()
     assert "Take part in another way" not in page
+
+
+def test_the_confirmation_page_speaks_of_the_persons_own_address(client, default_program):
+    confirm = sign_up(client, "own@example.org", role="mentee")
+    page = Client().get(confirm).content.decode()
+    assert "<h1>Confirm your email address</h1>" in page
+    assert (
+        "Please confirm that own@example.org is your email address, to finish signing up." in page
+    )
+    assert "for user" not in page
